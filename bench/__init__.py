@@ -1,0 +1,1 @@
+"""Host emulation harness: latency and quality benchmarks, and the reports built from them."""

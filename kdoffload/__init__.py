@@ -1,0 +1,1 @@
+"""kdoffload: learned computation-offloading decisions, from exact demonstrations to a phone."""

@@ -1,0 +1,48 @@
+"""What every command shares: one-line user errors, the profile option, the progress bar."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+
+from model.errors import InputError
+
+RUNS = Path("runs")
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True)
+
+ProfileOption = Annotated[str, typer.Option(
+    "--profile", "-p", help="A shipped profile (chain6, dag10) or the path of a profile TOML.")]
+
+
+def user_errors(command):
+    """Bad input ends as one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as err:
+            err_console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def progress_bar(unit: str = "states") -> Progress:
+    """A rich bar with count, rate and ETA; it goes to stderr so stdout stays parseable."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("eta"),
+        TimeRemainingColumn(), console=err_console, transient=False,
+    )
+
+
+def run_dir(profile_name: str) -> Path:
+    return RUNS / profile_name

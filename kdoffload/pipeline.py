@@ -1,0 +1,77 @@
+"""The end-to-end job, step by step; each step reuses what an earlier run left in runs/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from rich.table import Table
+
+from kdoffload.common import console, progress_bar, run_dir
+from model import dataset
+from model.delay import delays
+from model.policies import baselines
+from model.system import Profile
+
+# Default budgets: (train samples, seed). Distinct seeds keep the test sets disjoint in draws.
+DEFAULT_SAMPLES = {"chain6": 200_000, "dag10": 20_000}
+SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}
+
+
+def dataset_path(profile_name: str, split: str) -> Path:
+    return run_dir(profile_name) / "data" / f"{split}.npz"
+
+
+def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: int,
+                 force: bool = False) -> Path:
+    with progress_bar() as bar:
+        task = bar.add_task(f"{profile.name} demonstrations", total=samples, rate="")
+        started = [None]
+
+        def report(done: int, total: int) -> None:
+            import time
+            now = time.perf_counter()
+            if started[0] is None:
+                started[0] = (now, done)
+            t0, d0 = started[0]
+            rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
+            bar.update(task, completed=done, rate=f"{rate:,.0f} states/s" if rate else "")
+
+        return dataset.generate(profile, samples, seed, out, workers, force, report)
+
+
+def ensure_dataset(profile: Profile, split: str, samples: int | None, workers: int) -> Path:
+    """The split's dataset, generated first if it is missing."""
+    path = dataset_path(profile.name, split)
+    if path.exists():
+        return path
+    samples = samples or DEFAULT_SAMPLES.get(profile.name, 20_000)
+    return make_dataset(profile, samples, SPLIT_SEEDS[split], path, workers)
+
+
+def print_summary(summary: dict, path: Path) -> None:
+    share = summary["label_share"]
+    console.print(f"{path}: {summary['samples']:,} states; labels local {share['local']:.1%}, "
+                  f"edge {share['edge']:.1%}, cloud {share['cloud']:.1%}; optimum beats the best "
+                  f"trivial policy in {summary['beats_best_trivial']:.1%} of states")
+
+
+def baseline_ratios(profile: Profile, demos: dataset.Demonstrations) -> dict[str, dict]:
+    out = {}
+    for policy in baselines(profile):
+        if policy.name == "optimal":
+            ratio = np.ones(len(demos))
+        else:
+            ratio = delays(profile, demos.states, policy.decide(demos.states)) / demos.optimal_delay
+        out[policy.name] = {"mean_ratio": float(ratio.mean()), "median_ratio": float(np.median(ratio)),
+                            "p95_ratio": float(np.quantile(ratio, 0.95))}
+    return out
+
+
+def print_baselines(profile: Profile, demos: dataset.Demonstrations) -> None:
+    table = Table(title=f"{profile.name}: delay / optimal delay, {len(demos):,} states")
+    for column in ("policy", "mean", "median", "p95"):
+        table.add_column(column, justify="left" if column == "policy" else "right")
+    for name, r in baseline_ratios(profile, demos).items():
+        table.add_row(name, f"{r['mean_ratio']:.3f}", f"{r['median_ratio']:.3f}", f"{r['p95_ratio']:.3f}")
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The offloading problem and the learned policy: profiles, delay model, exact solvers, data."""

@@ -1,0 +1,320 @@
+"""App profiles (task graphs and sampling ranges), system states, and the network model."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+
+DEVICE, EDGE, CLOUD = 0, 1, 2
+LABELS = ("local", "edge", "cloud")
+MAX_SUBTASKS = 12
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+# State fields: per-subtask arrays [S, N], then per-state scalars [S].
+SUBTASK_FIELDS = ("cycles", "out_bits", "in_bits")
+SCALAR_FIELDS = (
+    "f_device", "f_edge", "f_cloud", "edge_wait", "rate_up", "rate_down",
+    "lat_wireless", "rate_backhaul", "lat_backhaul",
+)
+STATE_FIELDS = SUBTASK_FIELDS + SCALAR_FIELDS
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Sampling ranges of one profile. Pairs are [low, high]; units Hz, s, cycles, bits, m, W."""
+
+    f_device: tuple[float, float] = (0.5e9, 2.5e9)
+    f_edge: tuple[float, float] = (4e9, 16e9)
+    f_cloud: tuple[float, float] = (8e9, 32e9)
+    edge_wait: tuple[float, float] = (0.0, 0.1)
+    cycles: tuple[float, float] = (1e7, 2e9)  # log-uniform
+    out_bits: tuple[float, float] = (1e4, 4e7)  # log-uniform
+    in_bits: tuple[float, float] = (1e4, 4e7)  # log-uniform
+    bandwidth: tuple[float, float] = (1e6, 20e6)
+    distance: tuple[float, float] = (50.0, 1000.0)
+    tx_power: float = 0.2
+    noise_dbm_per_hz: float = -174.0
+    noise_figure_db: float = 9.0
+    down_up_ratio: tuple[float, float] = (2.0, 5.0)
+    rate_backhaul: tuple[float, float] = (1e7, 3e8)  # log-uniform
+    lat_backhaul: tuple[float, float] = (0.02, 0.1)
+    lat_wireless: tuple[float, float] = (0.001, 0.01)
+
+
+# Which range keys must be strictly positive (rates, clocks, work, sizes); the rest must be >= 0
+# except the noise terms, which are in dB and may take any sign.
+_POSITIVE = {"f_device", "f_edge", "f_cloud", "cycles", "out_bits", "in_bits", "bandwidth",
+             "distance", "tx_power", "down_up_ratio", "rate_backhaul"}
+_SIGNED = {"noise_dbm_per_hz", "noise_figure_db"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One app: its task graph, the edge's core count, and where states are drawn from."""
+
+    name: str
+    n: int
+    edges: tuple[tuple[int, int], ...]
+    edge_cores: int = 2
+    ranges: Ranges = field(default_factory=Ranges)
+
+    @property
+    def preds(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(sorted(j for j, k in self.edges if k == i)) for i in range(self.n))
+
+    @property
+    def entries(self) -> tuple[int, ...]:
+        return tuple(i for i in range(self.n) if not any(k == i for _, k in self.edges))
+
+    @property
+    def exits(self) -> tuple[int, ...]:
+        return tuple(i for i in range(self.n) if not any(j == i for j, _ in self.edges))
+
+    @property
+    def is_chain(self) -> bool:
+        return set(self.edges) == {(i, i + 1) for i in range(self.n - 1)}
+
+    def to_dict(self) -> dict:
+        """The profile in its TOML form: `profile_from_dict(p.to_dict()) == p`."""
+        ranges = {k: list(v) if isinstance(v, tuple) else v
+                  for k, v in dataclasses.asdict(self.ranges).items()}
+        return {"name": self.name, "edge_cores": self.edge_cores,
+                "graph": {"n": self.n, "edges": [list(e) for e in self.edges]}, "ranges": ranges}
+
+    def with_ranges(self, **changes) -> Profile:
+        return dataclasses.replace(self, ranges=dataclasses.replace(self.ranges, **changes))
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """A shipped profile by name (`chain6`), or a TOML file of the same form by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        path = CONFIG_DIR / f"{name_or_path}.toml"
+        if not path.exists():
+            shipped = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.toml")))
+            raise InputError(f"profile {name_or_path!r}: no such profile (shipped: {shipped}) "
+                             "and no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: no such profile file")
+    try:
+        raw = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not valid TOML: {err}") from None
+    return profile_from_dict(raw, source=path.name)
+
+
+def profile_from_dict(raw: dict, source: str = "profile") -> Profile:
+    def fail(key: str, problem: str) -> InputError:
+        return InputError(f"{source}: {key}: {problem}")
+
+    _reject_unknown(raw, {"name", "edge_cores", "graph", "ranges"}, "", fail)
+    for key in ("name", "graph"):
+        if key not in raw:
+            raise fail(key, "missing")
+    if not isinstance(raw["name"], str) or not raw["name"]:
+        raise fail("name", "must be a non-empty string")
+    edge_cores = raw.get("edge_cores", 2)
+    if not _is_int(edge_cores) or edge_cores < 1:
+        raise fail("edge_cores", f"must be an integer >= 1, got {edge_cores!r}")
+    graph = raw["graph"]
+    if not isinstance(graph, dict):
+        raise fail("graph", "must be a table with n and edges")
+    _reject_unknown(graph, {"n", "edges"}, "graph.", fail)
+    n, edges = _check_graph(graph, fail)
+    ranges = _check_ranges(raw.get("ranges", {}), fail)
+    return Profile(raw["name"], n, edges, int(edge_cores), ranges)
+
+
+def _reject_unknown(table: dict, known: set[str], prefix: str, fail) -> None:
+    for key in table:
+        if key not in known:
+            raise fail(prefix + key, f"unknown key (expected one of {', '.join(sorted(known))})")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_graph(graph: dict, fail) -> tuple[int, tuple[tuple[int, int], ...]]:
+    n = graph.get("n")
+    if not _is_int(n) or n < 1:
+        raise fail("graph.n", f"must be an integer >= 1, got {n!r}")
+    if n > MAX_SUBTASKS:
+        raise fail("graph.n", f"{n} subtasks is more than the {MAX_SUBTASKS} the exact solver handles")
+    raw_edges = graph.get("edges", [])
+    if not isinstance(raw_edges, list):
+        raise fail("graph.edges", "must be a list of [from, to] pairs")
+    edges = []
+    for e in raw_edges:
+        if not (isinstance(e, list) and len(e) == 2 and all(_is_int(v) for v in e)):
+            raise fail("graph.edges", f"{e!r} is not a [from, to] pair of integers")
+        j, i = e
+        if not (0 <= j < n and 0 <= i < n):
+            raise fail("graph.edges", f"{e!r} names a subtask outside 0..{n - 1}")
+        edges.append((j, i))
+    if len(set(edges)) != len(edges):
+        raise fail("graph.edges", "an edge is listed twice")
+    cycle = _find_cycle(n, edges)
+    if cycle:
+        raise fail("graph.edges", "the graph is cyclic: " + " -> ".join(map(str, cycle)))
+    for j, i in edges:
+        if j >= i:
+            raise fail("graph.edges", f"[{j}, {i}] is not in topological order (need from < to)")
+    return n, tuple(sorted(edges, key=lambda e: (e[1], e[0])))
+
+
+def _find_cycle(n: int, edges: list[tuple[int, int]]) -> list[int] | None:
+    succ = {v: [i for j, i in edges if j == v] for v in range(n)}
+    colour = [0] * n  # 0 new, 1 on the stack, 2 done
+    stack: list[int] = []
+
+    def visit(v: int) -> list[int] | None:
+        colour[v] = 1
+        stack.append(v)
+        for w in succ[v]:
+            if colour[w] == 1:
+                return stack[stack.index(w):] + [w]
+            if colour[w] == 0 and (found := visit(w)):
+                return found
+        stack.pop()
+        colour[v] = 2
+        return None
+
+    for v in range(n):
+        if colour[v] == 0 and (found := visit(v)):
+            return found
+    return None
+
+
+def _check_ranges(raw: dict, fail) -> Ranges:
+    if not isinstance(raw, dict):
+        raise fail("ranges", "must be a table")
+    defaults = Ranges()
+    known = {f.name for f in dataclasses.fields(Ranges)}
+    _reject_unknown(raw, known, "ranges.", fail)
+    values = {}
+    for key, value in raw.items():
+        key_name = f"ranges.{key}"
+        if isinstance(getattr(defaults, key), tuple):
+            if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
+                raise fail(key_name, f"must be a [low, high] pair of numbers, got {value!r}")
+            if value[0] > value[1]:
+                raise fail(key_name, f"low {value[0]} is above high {value[1]}")
+            low = value[0]
+            value = (float(value[0]), float(value[1]))
+        else:
+            if not _is_number(value):
+                raise fail(key_name, f"must be a number, got {value!r}")
+            low = value
+            value = float(value)
+        if key in _POSITIVE and low <= 0:
+            raise fail(key_name, f"must be positive, got {raw[key]!r}")
+        if key not in _SIGNED and key not in _POSITIVE and low < 0:
+            raise fail(key_name, f"must not be negative, got {raw[key]!r}")
+        values[key] = value
+    return dataclasses.replace(defaults, **values)
+
+
+@dataclass
+class States:
+    """A batch of S system states; per-subtask fields are [S, N], the rest [S] (float64, SI units)."""
+
+    cycles: np.ndarray
+    out_bits: np.ndarray
+    in_bits: np.ndarray
+    f_device: np.ndarray
+    f_edge: np.ndarray
+    f_cloud: np.ndarray
+    edge_wait: np.ndarray
+    rate_up: np.ndarray
+    rate_down: np.ndarray
+    lat_wireless: np.ndarray
+    rate_backhaul: np.ndarray
+    lat_backhaul: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.f_device)
+
+    def __getitem__(self, index) -> States:
+        """A sub-batch; an integer index keeps the batch dimension (S = 1)."""
+        if isinstance(index, (int, np.integer)):
+            index = slice(index, index + 1) if index != -1 else slice(-1, None)
+        return States(**{k: getattr(self, k)[index] for k in STATE_FIELDS})
+
+    def to_dict(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in STATE_FIELDS}
+
+    @classmethod
+    def from_dict(cls, arrays: dict) -> States:
+        return cls(**{k: np.asarray(arrays[k], dtype=np.float64) for k in STATE_FIELDS})
+
+    @classmethod
+    def concat(cls, parts: list[States]) -> States:
+        return cls(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in STATE_FIELDS})
+
+    def scaled(self, s: float) -> States:
+        """Every cycle count, bit count and latency times s: T(x) scales by s for every x."""
+        out = self.to_dict()
+        for k in ("cycles", "out_bits", "in_bits", "edge_wait", "lat_wireless", "lat_backhaul"):
+            out[k] = out[k] * s
+        return States(**out)
+
+
+def shannon_rate(bandwidth, distance_m, tx_power_w, noise_dbm_per_hz, noise_figure_db):
+    """Uplink rate in bit/s: B log2(1 + P g / (N0 B)), path loss 128.1 + 37.6 log10(d / km) dB."""
+    path_loss_db = 128.1 + 37.6 * np.log10(np.asarray(distance_m) / 1000.0)
+    gain = 10.0 ** (-path_loss_db / 10.0)
+    noise_w_per_hz = 10.0 ** ((noise_dbm_per_hz + noise_figure_db - 30.0) / 10.0)
+    return bandwidth * np.log2(1.0 + tx_power_w * gain / (noise_w_per_hz * bandwidth))
+
+
+def sample_states(profile: Profile, count: int, rng: np.random.Generator) -> States:
+    """Draw `count` states from the profile's ranges (fixed draw order: reproducible per seed)."""
+    r, n = profile.ranges, profile.n
+
+    def uniform(pair, shape=(count,)):
+        return rng.uniform(pair[0], pair[1], size=shape)
+
+    def log_uniform(pair, shape=(count,)):
+        return np.exp(rng.uniform(math.log(pair[0]), math.log(pair[1]), size=shape))
+
+    cycles = log_uniform(r.cycles, (count, n))
+    out_bits = log_uniform(r.out_bits, (count, n))
+    in_bits = log_uniform(r.in_bits, (count, n))
+    not_entry = np.ones(n, dtype=bool)
+    not_entry[list(profile.entries)] = False
+    in_bits[:, not_entry] = 0.0
+    bandwidth = uniform(r.bandwidth)
+    distance = uniform(r.distance)
+    rate_up = shannon_rate(bandwidth, distance, r.tx_power, r.noise_dbm_per_hz, r.noise_figure_db)
+    return States(
+        cycles=cycles, out_bits=out_bits, in_bits=in_bits,
+        f_device=uniform(r.f_device), f_edge=uniform(r.f_edge), f_cloud=uniform(r.f_cloud),
+        edge_wait=uniform(r.edge_wait), rate_up=rate_up,
+        rate_down=rate_up * uniform(r.down_up_ratio), lat_wireless=uniform(r.lat_wireless),
+        rate_backhaul=log_uniform(r.rate_backhaul), lat_backhaul=uniform(r.lat_backhaul),
+    )
+
+
+def shifted_profile(profile: Profile, factor: float = 2.0) -> Profile:
+    """Rates and clocks drawn beyond the training ranges: low end / factor, high end * factor."""
+    r = profile.ranges
+
+    def widen(pair):
+        return (pair[0] / factor, pair[1] * factor)
+
+    return profile.with_ranges(
+        f_device=widen(r.f_device), f_edge=widen(r.f_edge), f_cloud=widen(r.f_cloud),
+        bandwidth=widen(r.bandwidth), rate_backhaul=widen(r.rate_backhaul),
+    )
