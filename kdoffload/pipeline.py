@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,29 @@ from kdoffload.common import console, progress_bar, run_dir
 from model import dataset
 from model.delay import delays
 from model.policies import baselines
-from model.system import Profile
+from model.system import Profile, shifted_profile
 
-# Default budgets: (train samples, seed). Distinct seeds keep the test sets disjoint in draws.
-DEFAULT_SAMPLES = {"chain6": 200_000, "dag10": 20_000}
-SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}
+SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}  # own seeds: test draws never seen in training
+
+
+@dataclass(frozen=True)
+class Budget:
+    train_samples: int
+    test_samples: int
+    teacher_epochs: int
+    student_epochs: int
+
+
+# `default` keeps `make demo` on chain6 under 15 minutes on two cores; `full` is the larger run.
+BUDGETS = {
+    "default": {"chain6": Budget(200_000, 20_000, 30, 40), "dag10": Budget(20_000, 2_000, 60, 60)},
+    "full": {"chain6": Budget(1_000_000, 50_000, 60, 80), "dag10": Budget(100_000, 5_000, 80, 80)},
+}
+
+
+def budget(profile: Profile, full: bool = False) -> Budget:
+    table = BUDGETS["full" if full else "default"]
+    return table.get(profile.name, table["chain6" if profile.n <= 8 else "dag10"])
 
 
 def dataset_path(profile_name: str, split: str) -> Path:
@@ -40,13 +59,16 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
         return dataset.generate(profile, samples, seed, out, workers, force, report)
 
 
-def ensure_dataset(profile: Profile, split: str, samples: int | None, workers: int) -> Path:
-    """The split's dataset, generated first if it is missing."""
+def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,
+                   full: bool = False) -> Path:
+    """The split's dataset ("train", "test" or "shifted"), generated first if it is missing."""
     path = dataset_path(profile.name, split)
     if path.exists():
         return path
-    samples = samples or DEFAULT_SAMPLES.get(profile.name, 20_000)
-    return make_dataset(profile, samples, SPLIT_SEEDS[split], path, workers)
+    b = budget(profile, full)
+    samples = samples or (b.train_samples if split == "train" else b.test_samples)
+    drawn_from = shifted_profile(profile) if split == "shifted" else profile
+    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers)
 
 
 def print_summary(summary: dict, path: Path) -> None:

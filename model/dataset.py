@@ -9,10 +9,8 @@ temporary name and renamed, so a crash leaves the old file or the new one, never
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,6 +22,7 @@ import numpy as np
 
 from model import oracle
 from model.errors import InputError
+from model.io import atomic_write
 from model.features import build_features
 from model.policies import BestTrivial
 from model.system import STATE_FIELDS, Profile, States, profile_from_dict, sample_states
@@ -77,14 +76,7 @@ def _shard_key(profile_dict: dict, seed: int, index: int, count: int) -> str:
 
 
 def _atomic_savez(path: Path, arrays: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def _cached(path: Path, key: str) -> bool:

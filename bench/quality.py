@@ -1,0 +1,92 @@
+"""Decision quality on held-out states: every policy's delay against the optimum.
+
+The mean ratio is dominated by a heavy tail (one wrong label can ship tens of Mbit over a slow
+uplink), so beside it stand the median, the share within 1% of the optimum, the share beyond
+2x, and the mean without the worst 1%.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from model.dataset import Demonstrations
+from model.decoding import argmax_placements, verified_topk
+from model.delay import delays
+from model.features import Normalizer
+from model.learned import NetPolicy
+from model.policies import Policy, baselines
+from model.system import LABELS, Profile
+from model.train import load_checkpoint, net_from_checkpoint
+
+
+def ratio_metrics(ratio: np.ndarray) -> dict:
+    ordered = np.sort(ratio)
+    keep = ordered[: max(1, int(np.floor(len(ordered) * 0.99)))]
+    return {"mean_ratio": float(ratio.mean()), "median_ratio": float(np.median(ratio)),
+            "p95_ratio": float(np.quantile(ratio, 0.95)), "p99_ratio": float(np.quantile(ratio, 0.99)),
+            "within_1pct": float((ratio <= 1.01).mean()), "beyond_2x": float((ratio > 2).mean()),
+            "mean_ratio_without_worst_1pct": float(keep.mean())}
+
+
+def policy_metrics(profile: Profile, demos: Demonstrations, placements: np.ndarray) -> tuple[dict, np.ndarray]:
+    cost = delays(profile, demos.states, placements)
+    ratio = cost / demos.optimal_delay
+    correct = placements == demos.labels
+    per_label = {name: float(correct[demos.labels == k].mean()) if (demos.labels == k).any() else None
+                 for k, name in enumerate(LABELS)}
+    return {"mean_delay_s": float(cost.mean()), **ratio_metrics(ratio),
+            "label_accuracy": float(correct.mean()), "label_accuracy_by_label": per_label,
+            "exact_match": float(correct.all(axis=1).mean())}, ratio
+
+
+def learned_policies(profile: Profile, run_dir: Path, k: int) -> list[Policy]:
+    """Teacher and students found under run_dir, each with argmax and verified top-K decoding."""
+    found = []
+    for name, path, kind in (("teacher", run_dir / "teacher" / "checkpoint.pt", "teacher"),
+                             ("student", run_dir / "student" / "checkpoint.pt", "student"),
+                             ("student-nokd", run_dir / "student" / "nokd" / "checkpoint.pt", "student")):
+        if not path.exists():
+            continue
+        payload = load_checkpoint(path, kind, profile)
+        net, norm = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
+        found.append(NetPolicy(profile, net, norm, name))
+        if name != "student-nokd":
+            found.append(NetPolicy(profile, net, norm, f"{name}+top{k}", decoder="topk", k=k))
+    return found
+
+
+def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) -> tuple[dict, dict]:
+    """Metrics per policy name, and each policy's per-state ratio (for the CDF figure)."""
+    metrics, ratios = {}, {}
+    for policy in policies:
+        if policy.name == "optimal":
+            placements = demos.labels  # the test set's labels are the exact optimum
+        else:
+            placements = policy.decide(demos.states)
+        metrics[policy.name], ratios[policy.name] = policy_metrics(profile, demos, placements)
+    return metrics, ratios
+
+
+def all_policies(profile: Profile, run_dir: Path, k: int = 8) -> list[Policy]:
+    return learned_policies(profile, run_dir, k) + [p for p in baselines(profile)]
+
+
+def quality_against_k(profile: Profile, demos: Demonstrations, policy: NetPolicy,
+                      ks=(1, 2, 4, 8, 16, 32)) -> list[dict]:
+    """Verified top-K: mean ratio and Python decode cost per state as K grows (K=1 is argmax+local)."""
+    logits = policy.logits(demos.states)
+    rows = []
+    for k in ks:
+        started = time.perf_counter()
+        placements = verified_topk(profile, demos.states, logits, k)
+        per_state_us = (time.perf_counter() - started) / len(demos) * 1e6
+        _, ratio = policy_metrics(profile, demos, placements)
+        rows.append({"k": k, "candidates": k + 1, **ratio_metrics(ratio),
+                     "batched_decode_us_per_state": per_state_us})
+    argmax_ratio = delays(profile, demos.states, argmax_placements(logits)) / demos.optimal_delay
+    rows.insert(0, {"k": 0, "candidates": 1, **ratio_metrics(argmax_ratio),
+                    "batched_decode_us_per_state": 0.0})
+    return rows

@@ -1,0 +1,1 @@
+"""Knowledge distillation: the KD loss, student training, the (T, alpha) sweep and ablations."""

@@ -1,0 +1,121 @@
+"""Student training from the teacher: the (T, alpha) sweep, the hard-label ablation, transfer sets.
+
+The student sees the teacher's training rows and is selected on the teacher's validation rows,
+so nothing it is chosen on was ever trained on by either network. A transfer set adds states
+that no oracle labelled: with soft targets they carry only the teacher's distributions
+(`UNLABELLED` hard labels); in the control, the teacher's argmax stands in as a hard label.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from distill.loss import UNLABELLED, KDLoss
+from model.dataset import Demonstrations
+from model.features import Normalizer, build_features
+from model.nets import OffloadMLP, student_config
+from model.system import Profile, sample_states
+from model.train import TrainConfig, fit, load_checkpoint, make_validator, net_from_checkpoint
+
+
+@dataclass
+class DistillConfig:
+    temperatures: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
+    alphas: tuple[float, ...] = (0.5, 0.9)
+    transfer_samples: int = 0
+    transfer_seed: int = 3  # distinct from the train (0), test (1) and shifted (2) draws
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=60, lr=3e-3, patience=10))
+
+
+@dataclass
+class StudentData:
+    """Rows the student trains on: features, hard labels (or UNLABELLED), teacher logits."""
+
+    x: torch.Tensor
+    labels: torch.Tensor
+    teacher_logits: torch.Tensor
+    train_rows: np.ndarray
+    val_rows: np.ndarray
+    normalizer: Normalizer
+
+
+def teacher_logits(teacher: OffloadMLP, x: torch.Tensor, batch: int = 16384) -> torch.Tensor:
+    with torch.inference_mode():
+        return torch.cat([teacher(x[a:a + batch]) for a in range(0, len(x), batch)])
+
+
+def student_data(profile: Profile, demos: Demonstrations, teacher_payload: dict,
+                 transfer_samples: int = 0, transfer_seed: int = 3,
+                 transfer_targets: str = "soft") -> StudentData:
+    """The demonstrations plus `transfer_samples` teacher-only states, appended after them."""
+    normalizer = Normalizer.from_dict(teacher_payload["normalizer"])
+    teacher = net_from_checkpoint(teacher_payload)
+    val_rows = np.asarray(teacher_payload["split"]["val"], dtype=np.int64)
+    train_rows = np.setdiff1d(np.arange(len(demos)), val_rows)
+    x = torch.from_numpy(normalizer(demos.features))
+    labels = torch.from_numpy(demos.labels.astype(np.int64))
+    if transfer_samples > 0:
+        extra = sample_states(profile, transfer_samples, np.random.default_rng([transfer_seed, 7]))
+        x_extra = torch.from_numpy(normalizer(build_features(profile, extra)))
+        if transfer_targets == "soft":
+            y_extra = torch.full((transfer_samples, profile.n), UNLABELLED, dtype=torch.int64)
+        else:
+            y_extra = teacher_logits(teacher, x_extra).argmax(-1)
+        train_rows = np.concatenate([train_rows, len(x) + np.arange(transfer_samples)])
+        x, labels = torch.cat([x, x_extra]), torch.cat([labels, y_extra])
+    return StudentData(x, labels, teacher_logits(teacher, x), train_rows, val_rows, normalizer)
+
+
+def train_student(profile: Profile, demos: Demonstrations, data: StudentData, temperature: float,
+                  alpha: float, cfg: TrainConfig, checkpoint: Path, resume: bool = False,
+                  on_epoch=None, extra_header: dict | None = None) -> tuple[OffloadMLP, list[dict]]:
+    """One student; alpha = 0 is the hard-label ablation (plain cross-entropy, no teacher)."""
+    torch.manual_seed(cfg.seed)
+    net = OffloadMLP(student_config(data.x.shape[1], profile.n))
+    loss = KDLoss(temperature, alpha)
+    rows = torch.from_numpy(data.train_rows)
+
+    def loss_fn(batch: torch.Tensor):
+        r = rows[batch]
+        total, kd, ce = loss(net(data.x[r]), data.teacher_logits[r], data.labels[r])
+        return total, {"loss": total.item(), "kd": kd.item(), "ce": ce.item()}
+
+    header = {"kind": "student", "profile": profile.to_dict(), "net_config": net.config.to_dict(),
+              "normalizer": data.normalizer.to_dict(), "train_config": asdict(cfg),
+              "distill": {"temperature": temperature, "alpha": alpha, **(extra_header or {})}}
+    validate = make_validator(profile, demos, data.val_rows, data.x[data.val_rows])
+    return fit(net, loss_fn, len(data.train_rows), validate, cfg, checkpoint, header, resume, on_epoch)
+
+
+def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcfg: DistillConfig,
+          out_dir: Path, resume: bool = False, on_member=None, on_epoch=None) -> dict:
+    """Train one student per (T, alpha) and the hard-label ablation; keep the best on validation.
+
+    Writes `<out_dir>/checkpoint.pt` (the selected student), `<out_dir>/nokd/checkpoint.pt`,
+    and one checkpoint per sweep member under `<out_dir>/sweep/`. Returns the sweep's scores.
+    """
+    teacher_payload = load_checkpoint(teacher_checkpoint, "teacher", profile)
+    data = student_data(profile, demos, teacher_payload, dcfg.transfer_samples, dcfg.transfer_seed)
+    transfer = {"transfer_samples": dcfg.transfer_samples}
+    members = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
+    scores = {}
+    for t, a in members:
+        path = out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt"
+        if on_member:
+            on_member(f"student T={t:g} alpha={a:g}")
+        _, history = train_student(profile, demos, data, t, a, dcfg.train, path, resume, on_epoch, transfer)
+        scores[(t, a)] = (min(h["val_score"] for h in history), path)
+    best = min(scores, key=lambda key: (scores[key][0], key))
+    shutil.copyfile(scores[best][1], out_dir / "checkpoint.pt")
+    if on_member:
+        on_member("student without KD (hard labels only)")
+    _, history = train_student(profile, demos, data, 1.0, 0.0, dcfg.train, out_dir / "nokd" / "checkpoint.pt",
+                               resume, on_epoch, transfer)
+    return {"selected": {"temperature": best[0], "alpha": best[1], "val_mean_ratio": scores[best][0]},
+            "sweep": [{"temperature": t, "alpha": a, "val_mean_ratio": s} for (t, a), (s, _) in scores.items()],
+            "nokd_val_mean_ratio": min(h["val_score"] for h in history)}

@@ -1,0 +1,103 @@
+"""Teacher, student and evaluation steps of the job, with progress bars; each reuses runs/."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import replace
+from pathlib import Path
+
+from kdoffload.common import console, progress_bar, run_dir
+from kdoffload.pipeline import budget, ensure_dataset
+from bench import quality, report as quality_report
+from distill.student import DistillConfig, sweep
+from model import dataset
+from model.io import atomic_write_json
+from model.system import Profile
+from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
+
+# Chosen on validation data: the expected-flip-regret term lowers the teacher's mean delay ratio
+# (see docs/results.md), so it is on by default; 0 gives the plain per-subtask cross-entropy.
+DEFAULT_REGRET_WEIGHT = 1.0
+
+
+def _epoch_bar(bar, task_name: str, epochs: int):
+    task = bar.add_task(task_name, total=epochs, rate="")
+
+    def on_epoch(epoch: int, record: dict) -> None:
+        loss = record.get("loss", record.get("ce", float("nan")))
+        bar.update(task, completed=epoch + 1, rate=(
+            f"loss {loss:.4f}  val acc {record['val_label_accuracy']:.2%}  "
+            f"val ratio {record['val_mean_ratio']:.4f}"))
+
+    return task, on_epoch
+
+
+def teacher_path(profile: Profile) -> Path:
+    return run_dir(profile.name) / "teacher" / "checkpoint.pt"
+
+
+def train(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
+          seed: int = 0, regret_weight: float = DEFAULT_REGRET_WEIGHT, workers: int = 2) -> Path:
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    cfg = TrainConfig(epochs=epochs or budget(profile, full).teacher_epochs, seed=seed,
+                      regret_weight=regret_weight)
+    with progress_bar() as bar:
+        _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher", cfg.epochs)
+        path = train_teacher(profile, demos, cfg, teacher_path(profile).parent, resume, on_epoch)
+    payload = load_checkpoint(path, "teacher", profile)
+    console.print(f"teacher: {net_from_checkpoint(payload).parameter_count():,} parameters, best "
+                  f"validation mean ratio {payload['best_score']:.4f} (epoch {payload['best_epoch'] + 1}) "
+                  f"-> {path}")
+    return path
+
+
+def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
+            seed: int = 0, transfer_samples: int = 0, temperatures=None, alphas=None,
+            workers: int = 2) -> dict:
+    teacher = teacher_path(profile)
+    if not teacher.exists():
+        train(profile, full=full, workers=workers)
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    dcfg = DistillConfig(transfer_samples=transfer_samples)
+    dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs,
+                                       seed=seed))
+    if temperatures:
+        dcfg = replace(dcfg, temperatures=tuple(temperatures))
+    if alphas:
+        dcfg = replace(dcfg, alphas=tuple(alphas))
+    out_dir = run_dir(profile.name) / "student"
+    with progress_bar() as bar:
+        state = {"task": None}
+
+        def on_member(name: str) -> None:
+            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
+
+        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member,
+                        lambda e, r: state["on_epoch"](e, r))
+    atomic_write_json(out_dir / "sweep.json", summary)
+    sel = summary["selected"]
+    console.print(f"student: T={sel['temperature']:g}, alpha={sel['alpha']:g} selected on validation "
+                  f"(mean ratio {sel['val_mean_ratio']:.4f}; without KD {summary['nokd_val_mean_ratio']:.4f})")
+    return summary
+
+
+def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2) -> dict:
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
+    policies = quality.all_policies(profile, run_dir(profile.name), k)
+    metrics, ratios = quality.evaluate(profile, test, policies)
+    shifted_metrics, _ = quality.evaluate(profile, shifted, policies)
+    params = {}
+    for name in ("teacher", "student"):
+        policy = next((p for p in policies if p.name == name), None)
+        params[name] = policy.net.parameter_count() if policy else None
+    student = next((p for p in policies if p.name == "student"), None)
+    report = {"profile": profile.name, "test": {"samples": len(test), "seed": test.meta["seed"]},
+              "policies": metrics, "params": params,
+              "shifted": {"samples": len(shifted), "seed": shifted.meta["seed"], "policies": shifted_metrics},
+              "topk_curve": quality.quality_against_k(profile, test, student) if student else [],
+              "machine": {"python": platform.python_version(), "platform": platform.platform()}}
+    out_dir = run_dir(profile.name) / "report"
+    quality_report.write_report(out_dir, report, ratios, {})
+    console.print((out_dir / "quality.md").read_text(), markup=False, highlight=False)
+    return report

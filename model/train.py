@@ -1,0 +1,236 @@
+"""Imitation training: the loop (shared with distillation), checkpoints, and the teacher.
+
+Every epoch ends with an atomic checkpoint holding the weights, the optimiser, the best weights
+so far and the early-stopping counters. Shuffling is drawn from (seed, epoch) and the learning
+rate is a function of the epoch, so a run resumed from any checkpoint ends where an
+uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from model.dataset import Demonstrations
+from model.decoding import argmax_placements
+from model.delay import delays
+from model.errors import InputError
+from model.io import atomic_write
+from model.features import Normalizer
+from model.nets import NetConfig, OffloadMLP, teacher_config
+from model.system import Profile
+
+CHECKPOINT_VERSION = 1
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 40
+    batch_size: int = 512
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    patience: int = 8          # epochs without a better validation score before stopping
+    val_fraction: float = 0.1
+    seed: int = 0
+    threads: int = 2           # this machine has two cores; more threads only contend
+    regret_weight: float = 0.0  # > 0 adds the expected flip regret to the loss
+
+
+# -- checkpoints -------------------------------------------------------------------------------
+
+def save_checkpoint(path: Path, payload: dict) -> None:
+    atomic_write(path, lambda f: torch.save(payload, f))
+
+
+def load_checkpoint(path: Path, kind: str, profile: Profile | None = None) -> dict:
+    """Read a checkpoint of `kind` ("teacher"/"student"), checking it belongs to `profile`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such checkpoint")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+        version, got_kind = payload["version"], payload["kind"]
+    except Exception as err:  # torn, truncated or foreign file
+        raise InputError(f"{path}: not a readable kdoffload checkpoint ({type(err).__name__})") from None
+    if version != CHECKPOINT_VERSION:
+        raise InputError(f"{path}: checkpoint version {version}, expected {CHECKPOINT_VERSION}")
+    if got_kind != kind:
+        raise InputError(f"{path}: a {got_kind} checkpoint, expected a {kind}")
+    if profile is not None:
+        theirs = payload["profile"]
+        mine = profile.to_dict()
+        if theirs["graph"] != mine["graph"] or theirs["name"] != mine["name"]:
+            raise InputError(f"{path}: trained for profile {theirs['name']} "
+                             f"(N={theirs['graph']['n']}), not {profile.name} (N={profile.n})")
+    return payload
+
+
+def net_from_checkpoint(payload: dict, weights: str = "best_state") -> OffloadMLP:
+    net = OffloadMLP(NetConfig.from_dict(payload["net_config"]))
+    net.load_state_dict(payload[weights])
+    net.eval()
+    return net
+
+
+# -- the loop ----------------------------------------------------------------------------------
+
+LossFn = Callable[[torch.Tensor], tuple[torch.Tensor, dict]]
+Validate = Callable[[OffloadMLP], tuple[float, dict]]
+
+
+def fit(net: OffloadMLP, loss_fn: LossFn, n_train: int, validate: Validate, cfg: TrainConfig,
+        checkpoint: Path, header: dict, resume: bool = False,
+        on_epoch: Callable[[int, dict], None] | None = None) -> tuple[OffloadMLP, list[dict]]:
+    """Train until `cfg.epochs` or early stopping; returns the best-on-validation net and history.
+
+    `header` (kind, profile, net_config, normalizer, ...) is stored in every checkpoint.
+    """
+    torch.set_num_threads(cfg.threads)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    state = {"epoch": -1, "best_score": math.inf, "best_epoch": -1, "bad_epochs": 0, "history": []}
+    best_state = copy.deepcopy(net.state_dict())
+    if resume and checkpoint.exists():
+        saved = load_checkpoint(checkpoint, header["kind"], None)
+        if saved["net_config"] != header["net_config"] or saved["train_config"] != header["train_config"]:
+            raise InputError(f"{checkpoint}: made with other settings; drop --resume to start afresh")
+        net.load_state_dict(saved["state"])
+        optimizer.load_state_dict(saved["optimizer"])
+        best_state = saved["best_state"]
+        state = {k: saved[k] for k in state}
+    for epoch in range(state["epoch"] + 1, cfg.epochs):
+        if state["bad_epochs"] >= cfg.patience:
+            break
+        for group in optimizer.param_groups:  # cosine decay, a function of the epoch alone
+            group["lr"] = cfg.lr * 0.5 * (1 + math.cos(math.pi * epoch / cfg.epochs))
+        net.train()
+        order = np.random.default_rng([cfg.seed, epoch]).permutation(n_train)
+        totals: dict[str, float] = {}
+        batches = 0
+        for start in range(0, n_train, cfg.batch_size):
+            idx = torch.from_numpy(order[start:start + cfg.batch_size])
+            loss, parts = loss_fn(idx)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            for k, v in parts.items():
+                totals[k] = totals.get(k, 0.0) + v
+            batches += 1
+        net.eval()
+        score, metrics = validate(net)
+        record = {"epoch": epoch, **{k: v / batches for k, v in totals.items()}, **metrics,
+                  "val_score": score}
+        state["history"].append(record)
+        if score < state["best_score"]:
+            state.update(best_score=score, best_epoch=epoch, bad_epochs=0)
+            best_state = copy.deepcopy(net.state_dict())
+        else:
+            state["bad_epochs"] += 1
+        state["epoch"] = epoch
+        save_checkpoint(checkpoint, {**header, **state, "version": CHECKPOINT_VERSION,
+                                     "state": net.state_dict(), "optimizer": optimizer.state_dict(),
+                                     "best_state": best_state})
+        if on_epoch:
+            on_epoch(epoch, record)
+    net.load_state_dict(best_state)
+    net.eval()
+    return net, state["history"]
+
+
+# -- data for training -------------------------------------------------------------------------
+
+@dataclass
+class Split:
+    """Indices into the demonstrations: train and validation, disjoint, fixed by the seed."""
+
+    train: np.ndarray
+    val: np.ndarray
+
+    @classmethod
+    def of(cls, count: int, val_fraction: float, seed: int) -> Split:
+        order = np.random.default_rng([seed, 10**6]).permutation(count)
+        n_val = max(1, int(round(count * val_fraction)))
+        return cls(np.sort(order[n_val:]), np.sort(order[:n_val]))
+
+
+def flip_regret(profile: Profile, demos: Demonstrations, cap: float = 10.0) -> np.ndarray:
+    """[S, N, 3] relative cost of moving one subtask of x* to each site: (T(x') - T*) / T*.
+
+    What a wrong label costs, from the delay model; capped so one pathological state cannot
+    dominate a batch.
+    """
+    regret = np.zeros(demos.labels.shape + (3,), dtype=np.float32)
+    for i in range(profile.n):
+        for site in range(3):
+            moved = demos.labels.copy()
+            moved[:, i] = site
+            cost = delays(profile, demos.states, moved)
+            regret[:, i, site] = np.minimum(cost / demos.optimal_delay - 1.0, cap)
+    return np.maximum(regret, 0.0)
+
+
+def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Tensor | None,
+                   regret_weight: float) -> tuple[torch.Tensor, dict]:
+    """Per-subtask cross-entropy, plus optionally the expected flip regret under the softmax.
+
+    logits [B, N, 3], labels [B, N] int64, regret [B, N, 3] or None.
+    """
+    ce = F.cross_entropy(logits.reshape(-1, 3), labels.reshape(-1))
+    parts = {"ce": ce.item()}
+    if regret is None or regret_weight == 0:
+        return ce, parts
+    expected = (torch.softmax(logits, dim=-1) * regret).sum(-1).mean()
+    parts["regret"] = expected.item()
+    return ce + regret_weight * expected, parts
+
+
+def placement_metrics(profile: Profile, demos: Demonstrations, idx: np.ndarray,
+                      placements: np.ndarray) -> dict:
+    ratio = delays(profile, demos.states[idx], placements) / demos.optimal_delay[idx]
+    labels = demos.labels[idx]
+    return {"mean_ratio": float(ratio.mean()), "label_accuracy": float((placements == labels).mean()),
+            "exact_match": float((placements == labels).all(axis=1).mean())}
+
+
+def make_validator(profile: Profile, demos: Demonstrations, idx: np.ndarray, x_val: torch.Tensor) -> Validate:
+    """Model selection on what matters: the mean delay ratio of argmax decisions."""
+
+    def validate(net: OffloadMLP) -> tuple[float, dict]:
+        with torch.inference_mode():
+            placements = argmax_placements(net(x_val).numpy())
+        metrics = placement_metrics(profile, demos, idx, placements)
+        return metrics["mean_ratio"], {f"val_{k}": v for k, v in metrics.items()}
+
+    return validate
+
+
+def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out_dir: Path,
+                  resume: bool = False, on_epoch=None) -> Path:
+    """Imitation-train the teacher; writes `<out_dir>/checkpoint.pt` every epoch and returns it."""
+    torch.manual_seed(cfg.seed)
+    split = Split.of(len(demos), cfg.val_fraction, cfg.seed)
+    normalizer = Normalizer.fit(demos.features[split.train])
+    x = torch.from_numpy(normalizer(demos.features))
+    y = torch.from_numpy(demos.labels.astype(np.int64))
+    regret = torch.from_numpy(flip_regret(profile, demos)) if cfg.regret_weight > 0 else None
+    train_idx = torch.from_numpy(split.train)
+    net = OffloadMLP(teacher_config(x.shape[1], profile.n))
+
+    def loss_fn(batch: torch.Tensor):
+        rows = train_idx[batch]
+        return imitation_loss(net(x[rows]), y[rows], None if regret is None else regret[rows],
+                              cfg.regret_weight)
+
+    header = {"kind": "teacher", "profile": profile.to_dict(), "net_config": net.config.to_dict(),
+              "normalizer": normalizer.to_dict(), "train_config": asdict(cfg),
+              "split": {"val": split.val.tolist()}, "data_meta": demos.meta}
+    checkpoint = out_dir / "checkpoint.pt"
+    fit(net, loss_fn, len(split.train), make_validator(profile, demos, split.val, x[split.val]),
+        cfg, checkpoint, header, resume, on_epoch)
+    return checkpoint

@@ -1,0 +1,50 @@
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from model.decoding import argmax_placements, log_softmax, topk_placements, verified_topk
+from model.delay import delays
+from tests.conftest import states_for
+
+
+@given(n=st.integers(1, 6), k=st.integers(1, 30), seed=st.integers(0, 2**31))
+def test_topk_is_the_exact_top_k_of_the_product_distribution(n, k, seed):
+    logits = np.random.default_rng(seed).normal(size=(3, n, 3)) * 3
+    got, scores = topk_placements(logits, k)
+    logp = log_softmax(logits)
+    every = np.array(list(itertools.product(range(3), repeat=n)))
+    for b in range(len(logits)):
+        full = logp[b, np.arange(n), every].sum(axis=1)
+        want = np.sort(full)[::-1][:min(k, 3**n)]
+        np.testing.assert_allclose(scores[b], want, rtol=1e-9, atol=1e-12)  # in order, the best ones
+        assert len({tuple(x) for x in got[b]}) == len(got[b])  # distinct
+        np.testing.assert_array_equal(got[b, 0], argmax_placements(logits)[b])
+
+
+def test_verified_topk_is_never_worse_than_argmax_or_all_local(chain6, dag10):
+    for profile in (chain6, dag10):
+        states = states_for(profile, 500, seed=3)
+        logits = np.random.default_rng(0).normal(size=(500, profile.n, 3)) * 2
+        chosen = delays(profile, states, verified_topk(profile, states, logits, 8))
+        argmax = delays(profile, states, argmax_placements(logits))
+        local = delays(profile, states, np.zeros((500, profile.n), dtype=np.int8))
+        assert np.all(chosen <= argmax) and np.all(chosen <= local)
+
+
+def test_more_candidates_never_hurt(chain6):
+    states = states_for(chain6, 300, seed=4)
+    logits = np.random.default_rng(1).normal(size=(300, 6, 3))
+    previous = None
+    for k in (1, 2, 4, 8, 16):
+        cost = delays(chain6, states, verified_topk(chain6, states, logits, k))
+        if previous is not None:
+            assert np.all(cost <= previous)
+        previous = cost
+
+
+def test_k_beyond_the_number_of_placements_is_capped():
+    logits = np.zeros((1, 2, 3))
+    got, _ = topk_placements(logits, 100)
+    assert got.shape == (1, 9, 2)

@@ -1,0 +1,78 @@
+import numpy as np
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from kdoffload.cli import app
+from model import dataset
+from model.errors import InputError
+from model.system import Profile, load_profile
+from model.train import TrainConfig, load_checkpoint, save_checkpoint, train_teacher
+
+
+@pytest.fixture(scope="module")
+def small_demos(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "d.npz"
+    return dataset.load(dataset.generate(load_profile("chain6"), 1500, 0, path))
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.slow
+def test_resume_gives_the_same_result_as_an_uninterrupted_run(tmp_path, small_demos):
+    profile = small_demos.profile
+    cfg = TrainConfig(epochs=4, batch_size=256, seed=3, threads=1, regret_weight=1.0)
+    whole = load_checkpoint(train_teacher(profile, small_demos, cfg, tmp_path / "whole"), "teacher")
+
+    def stop_after_two(epoch, record):
+        if epoch == 1:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        train_teacher(profile, small_demos, cfg, tmp_path / "cut", on_epoch=stop_after_two)
+    assert load_checkpoint(tmp_path / "cut" / "checkpoint.pt", "teacher")["epoch"] == 1
+    resumed = load_checkpoint(train_teacher(profile, small_demos, cfg, tmp_path / "cut", resume=True), "teacher")
+    assert resumed["epoch"] == whole["epoch"] == 3
+    for key, tensor in whole["best_state"].items():
+        torch.testing.assert_close(resumed["best_state"][key], tensor, rtol=0, atol=0)
+    assert [h["val_score"] for h in resumed["history"]] == [h["val_score"] for h in whole["history"]]
+
+
+def test_corrupt_checkpoint_is_one_line(tmp_path):
+    path = tmp_path / "checkpoint.pt"
+    path.write_bytes(b"\x80\x02garbage")
+    with pytest.raises(InputError, match="not a readable kdoffload checkpoint"):
+        load_checkpoint(path, "teacher")
+
+
+def test_checkpoint_of_another_profile_is_refused(tmp_path, chain6, dag10):
+    path = tmp_path / "checkpoint.pt"
+    save_checkpoint(path, {"version": 1, "kind": "teacher", "profile": dag10.to_dict()})
+    with pytest.raises(InputError) as err:
+        load_checkpoint(path, "teacher", chain6)
+    assert "trained for profile dag10 (N=10), not chain6 (N=6)" in str(err.value)
+    other_n = Profile("chain6", 5, tuple((i, i + 1) for i in range(4)))
+    save_checkpoint(path, {"version": 1, "kind": "teacher", "profile": other_n.to_dict()})
+    with pytest.raises(InputError, match=r"\(N=5\), not chain6 \(N=6\)"):
+        load_checkpoint(path, "teacher", chain6)
+
+
+def test_checkpoint_of_the_wrong_kind_is_refused(tmp_path, chain6):
+    path = tmp_path / "checkpoint.pt"
+    save_checkpoint(path, {"version": 1, "kind": "student", "profile": chain6.to_dict()})
+    with pytest.raises(InputError, match="a student checkpoint, expected a teacher"):
+        load_checkpoint(path, "teacher", chain6)
+
+
+def test_cli_reports_a_corrupt_teacher_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    teacher = tmp_path / "runs" / "chain6" / "teacher" / "checkpoint.pt"
+    teacher.parent.mkdir(parents=True)
+    teacher.write_bytes(b"not a checkpoint")
+    data = tmp_path / "runs" / "chain6" / "data" / "train.npz"
+    dataset.generate(load_profile("chain6"), 50, 0, data)
+    result = CliRunner().invoke(app, ["distill", "--profile", "chain6", "--epochs", "1"])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0 and "checkpoint.pt" in result.output
