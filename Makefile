@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # One pip command pins torch and executorch together (an unpinned torch is a multi-GB CUDA build).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' torch==2.13.0 executorch==1.5.1
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' torch==2.13.0 executorch==1.5.1 --config-settings editable_mode=compat
 	touch $@
 
 demo: $(STAMP)
@@ -27,3 +27,28 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) runs build
+
+# The native runner (bench/native): the C++ toolchain from apt if it is missing, then an
+# incremental build against the runtime inside the executorch wheel.
+.PHONY: native native-check arm-check
+NATIVE_BUILD := build/native
+EXECUTORCH_ROOT = $(shell $(PY) -c 'import executorch; print(list(executorch.__path__)[0])')
+
+native: $(STAMP)
+	@command -v cmake >/dev/null && command -v g++ >/dev/null && test -f /usr/include/nlohmann/json.hpp \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ nlohmann-json3-dev)
+	cmake -S bench/native -B $(NATIVE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
+	cmake --build $(NATIVE_BUILD) -j2
+
+# The runner on a stand-in export: it loads, and reproduces every golden vector (whose top-K
+# make_fixture.py cross-checks by enumerating all placements).
+native-check: native
+	$(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture --golden 16
+	cd $(NATIVE_BUILD)/fixture && ../kdo_bench --model student_xnnpack_fp32.pte \
+	  --manifest student_xnnpack_fp32.manifest.json --check-only --reference
+
+# ARM64: the chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
+ARM_MODEL := runs/chain6/export/student_xnnpack_fp32
+arm-check: $(STAMP)
+	test -f $(ARM_MODEL).manifest.json || $(VENV)/bin/kdoffload export --profile chain6
+	bench/native/arm_check.sh $(ARM_MODEL).pte $(ARM_MODEL).manifest.json

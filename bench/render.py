@@ -1,6 +1,10 @@
-"""Regenerate a marked block of a Markdown file from a pytest-benchmark JSON file.
+"""Regenerate a marked block of a Markdown file from a result file.
 
-    python -m bench.render runs/bench/model.json docs/results.md
+    python -m bench.render runs/bench/model.json docs/results.md           # block "model"
+    python -m bench.render runs/chain6/report/quality.md docs/results.md quality-chain6
+
+A .json source is a pytest-benchmark report and becomes a table; a .md source is a report the
+project wrote, inserted as it is (its own title line dropped).
 
 Everything between `<!-- bench:<name>:start -->` and `<!-- bench:<name>:end -->` is replaced,
 so each results table is produced by a command and nothing else in the file is touched.
@@ -12,10 +16,11 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from model.io import atomic_write_text
 
 
 def machine_line(info: dict) -> str:
@@ -61,12 +66,13 @@ def main(argv: list[str]) -> None:
         raise SystemExit("usage: python -m bench.render REPORT.json RESULTS.md [BLOCK]")
     report_path, doc_path = Path(argv[0]), Path(argv[1])
     name = argv[2] if len(argv) == 3 else report_path.stem
-    report = json.loads(report_path.read_text())
-    text = replace_block(doc_path.read_text(), name, table(report))
-    fd, tmp = tempfile.mkstemp(dir=doc_path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, doc_path)
+    if report_path.suffix == ".md":
+        lines = report_path.read_text().splitlines()
+        body = "\n".join(lines[1:] if lines and lines[0].startswith("# ") else lines).strip()
+    else:
+        body = table(json.loads(report_path.read_text()))
+    text = replace_block(doc_path.read_text(), name, body)
+    atomic_write_text(doc_path, text)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from kdoffload.common import ProfileOption, console, progress_bar, user_errors
-from kdoffload import pipeline
+from kdoffload import learning, pipeline
+from kdoffload import simulate_cli
 from model import dataset
+from model.errors import InputError
 from model.system import load_profile
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -34,22 +36,95 @@ def data(
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 
+FullOption = Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")]
+ResumeOption = Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint.")]
+EpochsOption = Annotated[int, typer.Option(help="Override the budget's epoch count.")]
+SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffling.")]
+
+
+@app.command()
+@user_errors
+def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
+          epochs: EpochsOption = None, seed: SeedOption = 0,
+          regret_weight: Annotated[float, typer.Option(
+              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = learning.DEFAULT_REGRET_WEIGHT):
+    """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
+    learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"))
+
+
+@app.command()
+@user_errors
+def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
+            epochs: EpochsOption = None, seed: SeedOption = 0,
+            transfer_samples: Annotated[int, typer.Option(
+                help="Extra unlabelled states that only the teacher labels.")] = 0,
+            temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
+            alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None):
+    """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
+    for t in temperature or []:
+        if t <= 0:
+            raise InputError(f"--temperature: must be positive, got {t}")
+    for a in alpha or []:
+        if not 0 <= a <= 1:
+            raise InputError(f"--alpha: must lie in [0, 1], got {a}")
+    learning.distill(load_profile(profile), full, resume, epochs, seed,
+                     int(_non_negative(transfer_samples, "--transfer-samples")), temperature, alpha)
+
+
+@app.command()
+@user_errors
+def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
+             top_k: Annotated[int, typer.Option("--top-k", help="Candidates of verified top-K decoding.")] = 8):
+    """Every policy on held-out and shifted test states; writes runs/<profile>/report/."""
+    if top_k < 1:
+        raise InputError(f"--top-k: must be at least 1, got {top_k}")
+    learning.evaluate(load_profile(profile), top_k, full)
+
+
+@app.command()
+@user_errors
+def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
+             seed: Annotated[list[int], typer.Option(help="Seeds (repeatable); at least three.")] = None,
+             transfer_samples: Annotated[int, typer.Option(
+                 help="Unlabelled states for the transfer-set variants (0: skip them).")] = 100_000):
+    """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
+    seeds = seed or [0, 1, 2]
+    if len(set(seeds)) < 2:
+        raise InputError("--seed: give at least two distinct seeds to measure a spread")
+    learning.ablation(load_profile(profile), seeds, int(_non_negative(transfer_samples, "--transfer-samples")),
+                      epochs, full)
+
+
 @app.command()
 @user_errors
 def demo(
     profile: Annotated[list[str], typer.Option("--profile", "-p", help="Profiles to run.")] = None,
-    samples: Annotated[int, typer.Option(help="Override the default budget's state count.")] = None,
+    full: FullOption = False,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ):
-    """Demonstrations for each profile, then every baseline's mean delay against the optimum."""
-    for name in profile or ["chain6", "dag10"]:
+    """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6)."""
+    for name in profile or ["chain6"]:
         prof = load_profile(name)
         started = time.perf_counter()
-        path = pipeline.ensure_dataset(prof, "train", samples, workers)
+        path = pipeline.ensure_dataset(prof, "train", workers=workers, full=full)
         demos = dataset.load(path)
         pipeline.print_summary(dataset.summary(demos), path)
         pipeline.print_baselines(prof, demos)
-        console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.1f} s[/dim]\n")
+        if not learning.teacher_path(prof).exists():
+            learning.train(prof, full, workers=workers)
+        if not (pipeline.run_dir(prof.name) / "student" / "checkpoint.pt").exists():
+            learning.distill(prof, full, workers=workers)
+        learning.evaluate(prof, full=full, workers=workers)
+        console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
+
+
+def _non_negative(value, option: str):
+    if value < 0:
+        raise InputError(f"{option}: must not be negative, got {value}")
+    return value
+
+
+app.command("simulate")(simulate_cli.simulate)
 
 
 def main() -> None:

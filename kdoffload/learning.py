@@ -101,3 +101,37 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
     quality_report.write_report(out_dir, report, ratios, {})
     console.print((out_dir / "quality.md").read_text(), markup=False, highlight=False)
     return report
+
+
+def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: int | None = None,
+             full: bool = False, workers: int = 2) -> dict:
+    """KD against hard labels over seeds, with the transfer-set control; writes the report."""
+    import json
+
+    from bench import kd_ablation
+    from model.io import atomic_write_text
+
+    sweep_file = run_dir(profile.name) / "student" / "sweep.json"
+    if not sweep_file.exists():
+        distill(profile, full, workers=workers)
+    selected = json.loads(sweep_file.read_text())["selected"]
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    dcfg = DistillConfig(transfer_samples=transfer_samples)
+    dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
+    out_dir = run_dir(profile.name) / "ablation"
+    with progress_bar() as bar:
+        state = {}
+
+        def on_member(name: str) -> None:
+            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
+
+        result = kd_ablation.run(profile, demos, test, teacher_path(profile), selected["temperature"],
+                                 selected["alpha"], seeds, transfer_samples, dcfg, out_dir, on_member,
+                                 lambda e, r: state["on_epoch"](e, r))
+    report_dir = run_dir(profile.name) / "report"
+    atomic_write_json(report_dir / "kd_ablation.json", result)
+    text = kd_ablation.markdown(result)
+    atomic_write_text(report_dir / "kd_ablation.md", text)
+    console.print(text, markup=False, highlight=False)
+    return result

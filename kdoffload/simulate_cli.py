@@ -1,0 +1,145 @@
+"""`kdoffload simulate`: a stream of tasks through each policy, on the local task scheduler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
+from model.errors import InputError
+from model.system import Profile, load_profile
+from scheduler import report
+from scheduler.engines import DecisionTime, parse_policies
+from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, run_policies
+from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
+
+BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
+RATE_FACTOR, RATE_POINTS = 1.6, 14
+
+
+@user_errors
+def simulate(
+    profile: ProfileOption = "dag10",
+    policies: Annotated[str, typer.Option(help="Comma-separated decision engines.")] = BASELINE_NAMES,
+    rate: Annotated[float, typer.Option(help="Poisson arrival rate, tasks/s (the sweeps' start).")] = 0.5,
+    duration: Annotated[float, typer.Option(help="Arrival window of a single run, s.")] = 600.0,
+    seed: Annotated[int, typer.Option(help="Seed of arrivals, states, network and outages.")] = 0,
+    decision_time: Annotated[str, typer.Option(
+        help="What a decision costs: measured (its wall time here), zero, or fixed:US.")] = "measured",
+    network: Annotated[str, typer.Option(help="static, gauss-markov or good-bad.")] = "static",
+    trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down to replay.")] = None,
+    arrivals: Annotated[Path, typer.Option(help="CSV of arrival times (column time_s).")] = None,
+    edge_outage: Annotated[list[str], typer.Option(help="START:END s; repeatable.")] = None,
+    link_outage: Annotated[list[str], typer.Option(
+        help="LINK:START:END, LINK wireless or backhaul; repeatable.")] = None,
+    random_outages: Annotated[str, typer.Option(
+        help="MEAN_UP:MEAN_DOWN s: random edge outages.")] = None,
+    sweep_rate: Annotated[bool, typer.Option(help="Sweep arrival rates to saturation.")] = False,
+    sweep_scale: Annotated[bool, typer.Option(help="Sweep task scale s (rate x 1/s).")] = False,
+    tasks: Annotated[int, typer.Option(help="Tasks per sweep point.")] = 300,
+    scales: Annotated[str, typer.Option(help="Comma-separated scales in (0, 1].")] = None,
+    out: Annotated[Path, typer.Option(help="Output directory (default runs/<profile>/sim).")] = None,
+):
+    """Run a stream of tasks through each policy: end-to-end delay, decision share, load, faults."""
+    prof = load_profile(profile)
+    names = parse_policies(policies)
+    decision = DecisionTime.parse(decision_time)
+    scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
+                        random_outages, seed)
+    scenario.build(prof)  # bad network or outage options fail here, before any work
+    out = out or run_dir(prof.name) / "sim"
+    config = {"profile": prof.name, "policies": names, "seed": seed, "decision_time": str(decision),
+              "network": network, "trace": str(trace) if trace else None,
+              "edge_outages": scenario.edge_outages, "link_outages": scenario.link_outages,
+              "random_outages": random_outages}
+    if not (sweep_rate or sweep_scale):
+        _single(prof, names, rate, duration, arrivals, decision, scenario, out, config)
+    if sweep_rate:
+        _rate_sweep(prof, names, rate, tasks, decision, scenario, out, config)
+    if sweep_scale:
+        _scale_sweep(prof, names, rate, tasks, _scales(scales), decision, scenario, out, config)
+
+
+def _single(prof: Profile, names, rate, duration, arrivals, decision, scenario, out, config):
+    if arrivals is not None:
+        workload = file_workload(prof, arrivals, scenario.seed)
+    else:
+        workload = poisson_workload(prof, rate, duration, scenario.seed)
+    summaries = run_policies(prof, names, workload, decision, scenario, scenario.seed, _done)
+    table = report.run_table(summaries)
+    config = {**config, "rate": None if arrivals else rate, "duration": workload.duration,
+              "arrivals": str(arrivals) if arrivals else None, "tasks": len(workload.arrivals)}
+    horizon = max(s.makespan for s in summaries)
+    record = {"config": config, "machine": report.machine(),
+              "outage_windows": scenario.build(prof)[1].describe(horizon),
+              "summaries": [s.to_dict() for s in summaries]}
+    report.write_json(out / "run.json", record)
+    report.write_text(out / "run.md", _heading(prof, config, "Simulation") + table)
+    console.print(table, markup=False, highlight=False)
+    console.print(f"wrote {out / 'run.json'} and {out / 'run.md'}", markup=False)
+
+
+def _rate_sweep(prof: Profile, names, rate, tasks, decision, scenario, out, config):
+    unit = counted_workload(prof, tasks, scenario.seed)
+    _check_rate(rate)
+    sweep = RateSweep.run(prof, names, unit, rate, RATE_FACTOR, RATE_POINTS, decision, scenario,
+                          scenario.seed, lambda r: err_console.print(f"rate {r:.3g}/s done"))
+    config = {**config, "tasks": tasks, "start_rate": rate, "factor": RATE_FACTOR}
+    record = {"config": config, "machine": report.machine(), "rates": sweep.rates,
+              "breakdown_rate": sweep.breakdown(),
+              "points": [[s.to_dict() for s in point] for point in sweep.points]}
+    table = report.rate_table(sweep)
+    report.write_json(out / "sweep_rate.json", record)
+    report.write_text(out / "sweep_rate.md", _heading(prof, config, "Rate sweep: mean e2e (s)") + table)
+    figure = report.rate_figure(sweep, f"{prof.name}: end-to-end delay vs arrival rate "
+                                       f"(decision time {config['decision_time']})", out / "sweep_rate.png")
+    console.print(table, markup=False, highlight=False)
+    first = {name: (f"{r:.3g}/s" if r else "never") for name, r in sweep.breakdown().items()}
+    console.print("saturated from: " + ", ".join(f"{k} {v}" for k, v in first.items()), markup=False)
+    console.print(f"wrote {out / 'sweep_rate.json'}, {out / 'sweep_rate.md'} and {figure}", markup=False)
+
+
+def _scale_sweep(prof: Profile, names, rate, tasks, scales, decision, scenario, out, config):
+    unit = counted_workload(prof, tasks, scenario.seed)
+    _check_rate(rate)
+    sweep = ScaleSweep.run(prof, names, unit, rate, scales, decision, scenario, scenario.seed,
+                           lambda s: err_console.print(f"scale {s:g} done"))
+    config = {**config, "tasks": tasks, "base_rate": rate}
+    record = {"config": config, "machine": report.machine(), "scales": sweep.scales,
+              "charged": [[s.to_dict() for s in point] for point in sweep.charged],
+              "zero": [[s.to_dict() for s in point] for point in sweep.zero]}
+    table = report.scale_table(sweep)
+    report.write_json(out / "sweep_scale.json", record)
+    report.write_text(out / "sweep_scale.md", _heading(prof, config, "Scale sweep") + table)
+    figure = report.scale_figure(sweep, f"{prof.name}: tasks s times lighter, arriving at "
+                                        f"{rate:g}/s x 1/s", out / "sweep_scale.png")
+    console.print(table, markup=False, highlight=False)
+    console.print(f"wrote {out / 'sweep_scale.json'}, {out / 'sweep_scale.md'} and {figure}", markup=False)
+
+
+def _scales(text: str | None) -> list[float]:
+    if text is None:
+        return list(DEFAULT_SCALES)
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"--scales {text!r}: expected comma-separated numbers") from None
+    if not values or any(not 0 < v <= 1 for v in values):
+        raise InputError(f"--scales {text!r}: every scale must be in (0, 1]")
+    return values
+
+
+def _check_rate(rate: float) -> None:
+    if not rate > 0 or rate == float("inf"):
+        raise InputError(f"--rate {rate}: must be a positive number of tasks per second")
+
+
+def _heading(prof: Profile, config: dict, title: str) -> str:
+    settings = ", ".join(f"{k} {v}" for k, v in config.items() if v not in (None, (), []))
+    return f"# {title}: {prof.name}\n\n{settings}\n\n"
+
+
+def _done(name: str) -> None:
+    err_console.print(f"{name} done", markup=False)

@@ -1,0 +1,101 @@
+"""Decision engines: any `model.policies.Policy` under a name, timed for real on every call.
+
+`make_engine(name, profile)` knows the baselines. Learned policies plug in through `LEARNED`:
+a module that can build one registers a factory, `LEARNED["student"] = build_student`, where
+`build_student(profile) -> Policy`; from then on "student" is an engine name like any other.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from model.errors import InputError
+from model.policies import Everywhere, Greedy, Optimal, Policy, RandomPolicy
+from model.system import CLOUD, DEVICE, EDGE, Profile, States
+
+# Baseline factories take the profile and the run's seed (only random uses it).
+BASELINES: dict[str, Callable[[Profile, int], Policy]] = {
+    "oracle": lambda profile, seed: Optimal(profile, name="oracle"),
+    "greedy": lambda profile, seed: Greedy(profile),
+    "all-local": lambda profile, seed: Everywhere(profile, DEVICE),
+    "all-edge": lambda profile, seed: Everywhere(profile, EDGE),
+    "all-cloud": lambda profile, seed: Everywhere(profile, CLOUD),
+    "random": lambda profile, seed: RandomPolicy(profile, seed),
+}
+
+# Learned policies by name; filled by the modules that can load them.
+LEARNED: dict[str, Callable[[Profile], Policy]] = {}
+
+
+def known_engines() -> list[str]:
+    return list(BASELINES) + sorted(LEARNED)
+
+
+@dataclass(frozen=True)
+class DecisionTime:
+    """What a decision costs in the timeline: its measured wall time, nothing, or a fixed time."""
+
+    mode: str  # "measured" | "zero" | "fixed"
+    fixed_s: float = 0.0
+
+    @classmethod
+    def parse(cls, text: str) -> DecisionTime:
+        if text in ("measured", "zero"):
+            return cls(text)
+        kind, _, value = text.partition(":")
+        if kind == "fixed":
+            try:
+                micros = float(value)
+            except ValueError:
+                micros = math.nan
+            if math.isfinite(micros) and micros >= 0:
+                return cls("fixed", micros * 1e-6)
+        raise InputError(f"--decision-time {text!r}: expected measured, zero or fixed:US "
+                         "(microseconds >= 0)")
+
+    def charge(self, wall_s: float) -> float:
+        return wall_s if self.mode == "measured" else (0.0 if self.mode == "zero" else self.fixed_s)
+
+    def __str__(self) -> str:
+        return f"fixed:{self.fixed_s * 1e6:g}" if self.mode == "fixed" else self.mode
+
+
+@dataclass
+class Engine:
+    """A policy asked for one state at a time, as on the phone, with the call's wall time."""
+
+    name: str
+    policy: Policy
+
+    def decide(self, state: States) -> tuple[list[int], float]:
+        """The placement of a one-state batch and the seconds the call took on this machine."""
+        began = time.perf_counter()
+        placement = self.policy.decide(state)
+        took = time.perf_counter() - began
+        return np.asarray(placement)[0].tolist(), took
+
+
+def make_engine(name: str, profile: Profile, seed: int = 0) -> Engine:
+    if name in BASELINES:
+        return Engine(name, BASELINES[name](profile, seed))
+    if name in LEARNED:
+        return Engine(name, LEARNED[name](profile))
+    raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines())})")
+
+
+def parse_policies(text: str) -> list[str]:
+    """A comma-separated list of engine names, each checked, none twice."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise InputError("--policies: name at least one policy")
+    for name in names:
+        if name not in BASELINES and name not in LEARNED:
+            raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines())})")
+    if len(set(names)) != len(names):
+        raise InputError("--policies: a policy is named twice")
+    return names

@@ -1,0 +1,136 @@
+"""Simulation artifacts: JSON, Markdown tables and figures, each written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import numpy
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from scheduler.harness import RateSweep, ScaleSweep  # noqa: E402
+from scheduler.metrics import Summary  # noqa: E402
+
+
+def write_atomic(path: Path, write) -> Path:
+    """`write(tmp_path)` fills a temporary file next to `path`, which then replaces `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_text(text))
+
+
+def write_json(path: Path, obj) -> Path:
+    return write_text(path, json.dumps(obj, indent=2) + "\n")
+
+
+def run_table(summaries: list[Summary]) -> str:
+    """A Markdown table of one run: delays, decision share, throughput, load per resource."""
+    head = ("| policy | tasks | mean e2e (s) | p95 e2e (s) | decision share | decision (µs) "
+            "| decision wait (s) | throughput (/s) | device util | edge util | uplink util "
+            "| device queue | edge queue | uplink queue | re-placements |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for s in summaries:
+        u, q = s.utilisation, s.queue_mean
+        lines.append(
+            f"| {s.policy} | {s.arrived} | {s.mean_e2e:.3f} | {s.p95_e2e:.3f} | {s.decision_share:.2%} "
+            f"| {s.mean_decision_us:.0f} | {s.mean_decision_wait:.3f} | {s.throughput:.3f} "
+            f"| {u['device']:.2f} | {u['edge']:.2f} | {u['uplink']:.2f} "
+            f"| {q['device']:.2f} | {q['edge']:.2f} | {q['uplink']:.2f} | {s.replacements} |")
+    return "\n".join(lines) + "\n"
+
+
+def rate_table(sweep: RateSweep) -> str:
+    names = [s.policy for s in sweep.points[0]]
+    lines = ["| rate (/s) | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for rate, point in zip(sweep.rates, sweep.points):
+        cells = [f"{s.mean_e2e:.3f}" + (" (sat.)" if RateSweep.saturated(s, rate) else "") for s in point]
+        lines.append(f"| {rate:.3g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def scale_table(sweep: ScaleSweep) -> str:
+    names = [s.policy for s in sweep.charged[0]]
+    lines = ["| scale s | rate (/s) | " + " | ".join(f"{n}: e2e/s (s), ×zero" for n in names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for k, s in enumerate(sweep.scales):
+        cells = [f"{c.mean_e2e / s:.3f}, ×{sweep.ratio(k, p):.2f}" for p, c in enumerate(sweep.charged[k])]
+        lines.append(f"| {s:g} | {sweep.base_rate / s:.4g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _save(fig, path: Path) -> Path:
+    out = write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=130))
+    plt.close(fig)
+    return out
+
+
+def rate_figure(sweep: RateSweep, title: str, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for p, name in enumerate(s.policy for s in sweep.points[0]):
+        delays = [point[p].mean_e2e for point in sweep.points]
+        line, = ax.plot(sweep.rates, delays, marker="o", label=name)
+        sat = [(r, d) for r, d, point in zip(sweep.rates, delays, sweep.points)
+               if RateSweep.saturated(point[p], r)]
+        if sat:
+            ax.plot(*zip(*sat), linestyle="none", marker="x", markersize=9, color=line.get_color())
+    ax.set(xscale="log", yscale="log", xlabel="arrival rate (tasks/s)",
+           ylabel="mean end-to-end delay (s)", title=title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(title="× = saturated (serves < 90% of the rate)", fontsize=8, title_fontsize=8)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def scale_figure(sweep: ScaleSweep, title: str, path: Path) -> Path:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for p, name in enumerate(s.policy for s in sweep.charged[0]):
+        norm = [sweep.charged[k][p].mean_e2e / s for k, s in enumerate(sweep.scales)]
+        zero = [sweep.zero[k][p].mean_e2e / s for k, s in enumerate(sweep.scales)]
+        line, = left.plot(sweep.scales, norm, marker="o", label=name)
+        left.plot(sweep.scales, zero, linestyle=":", color=line.get_color())
+        right.plot(sweep.scales, [sweep.ratio(k, p) for k in range(len(sweep.scales))], marker="o",
+                   label=name)
+    left.set(xscale="log", yscale="log", xlabel="task scale s (lighter to the left)",
+             ylabel="mean end-to-end delay / s (s)",
+             title="delay in task units (dotted: decisions free)")
+    right.set(xscale="log", yscale="log", xlabel="task scale s (lighter to the left)",
+              ylabel="mean e2e / mean e2e with free decisions", title="price of deciding on the device")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    model = next((line.split(":", 1)[1].strip() for line in _cpuinfo() if line.startswith("model name")),
+                 platform.processor())
+    return {"cpu": model, "cores": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "numpy": numpy.__version__}
+
+
+def _cpuinfo() -> list[str]:
+    try:
+        return Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return []

@@ -1,0 +1,170 @@
+"""A stream of tasks through one decision engine: arrive, decide (charged), execute.
+
+Tasks are taken in arrival order. A task's decision starts at the first instant after its
+arrival that the device core is idle (`DeviceCore`); the engine then sees the task's own state
+(unscaled: what a trained model's input is built from) with the network's rates of that instant.
+The decision holds the device core for its charged time, in the first idle stretch long enough,
+and the task's subtasks are placed on the shared resources from its end on. A decision charged
+zero time needs no core and happens at the arrival.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+from model.system import Profile, States, sample_states
+from scheduler.engines import DecisionTime, Engine
+from scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
+from scheduler.faults import Faults, make_faults
+from scheduler.network import make_network
+
+
+def sub_seeds(seed: int) -> dict[str, int]:
+    """Independent seeds for each random part of a run, all from the one --seed."""
+    names = ("arrivals", "states", "network", "outages", "policy")
+    values = np.random.SeedSequence(seed).generate_state(len(names))
+    return {name: int(v) for name, v in zip(names, values)}
+
+
+@dataclass
+class Workload:
+    """The tasks of a run: arrival times [K] s (non-decreasing) and each task's state.
+
+    `scale` shrinks the execution (`States.scaled`) but not what the engine sees.
+    """
+
+    arrivals: np.ndarray
+    states: States
+    duration: float  # arrivals fall in [0, duration)
+    scale: float = 1.0
+
+    def at_rate(self, factor: float) -> Workload:
+        """The same tasks arriving `factor` times as often."""
+        return dataclasses.replace(self, arrivals=self.arrivals / factor,
+                                   duration=self.duration / factor)
+
+    def compressed(self, s: float) -> Workload:
+        """Every task s times lighter and arriving s times as often: the same run in units of s."""
+        return dataclasses.replace(self, arrivals=self.arrivals * s, duration=self.duration * s,
+                                   scale=self.scale * s)
+
+
+def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) -> Workload:
+    if not (math.isfinite(rate) and rate > 0):
+        raise InputError(f"--rate {rate}: must be a positive number of tasks per second")
+    if not (math.isfinite(duration) and duration > 0):
+        raise InputError(f"--duration {duration}: must be a positive number of seconds")
+    seeds = sub_seeds(seed)
+    rng = np.random.default_rng(seeds["arrivals"])
+    gaps = rng.exponential(1.0 / rate, size=int(rate * duration * 2 + 100))
+    while gaps.sum() < duration:
+        gaps = np.concatenate([gaps, rng.exponential(1.0 / rate, size=len(gaps))])
+    arrivals = np.cumsum(gaps)
+    arrivals = arrivals[arrivals < duration]
+    if len(arrivals) == 0:
+        raise InputError(f"--rate {rate} --duration {duration}: no task arrives; raise either")
+    states = sample_states(profile, len(arrivals), np.random.default_rng(seeds["states"]))
+    return Workload(arrivals, states, duration)
+
+
+def counted_workload(profile: Profile, tasks: int, seed: int) -> Workload:
+    """`tasks` Poisson arrivals at one task per second (sweeps rescale it with `at_rate`)."""
+    if tasks < 1:
+        raise InputError(f"--tasks {tasks}: must be at least 1")
+    seeds = sub_seeds(seed)
+    arrivals = np.cumsum(np.random.default_rng(seeds["arrivals"]).exponential(1.0, size=tasks))
+    states = sample_states(profile, tasks, np.random.default_rng(seeds["states"]))
+    return Workload(arrivals, states, float(arrivals[-1] + 1.0))  # one mean gap after the last
+
+
+def file_workload(profile: Profile, path: Path, seed: int) -> Workload:
+    """Arrival times from a CSV with one column `time_s` (non-negative, non-decreasing)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such arrivals file")
+    with path.open(newline="") as handle:
+        rows = [r for r in csv.reader(handle) if any(c.strip() for c in r)]
+    if not rows or [c.strip() for c in rows[0]] != ["time_s"]:
+        raise InputError(f"{path}: expected a CSV with the single column time_s")
+    times = []
+    for line, row in enumerate(rows[1:], start=2):
+        try:
+            value = float(row[0]) if len(row) == 1 else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            raise InputError(f"{path}: line {line}: time_s must be a number >= 0, got {','.join(row)!r}")
+        if times and value < times[-1]:
+            raise InputError(f"{path}: line {line}: time_s {value} is before {times[-1]}")
+        times.append(value)
+    if not times:
+        raise InputError(f"{path}: no arrivals")
+    states = sample_states(profile, len(times), np.random.default_rng(sub_seeds(seed)["states"]))
+    return Workload(np.asarray(times), states, times[-1])
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The world a run happens in: how the wireless rates move, and when things fail."""
+
+    network: str = "static"
+    trace: Path | None = None
+    edge_outages: tuple[str, ...] = ()
+    link_outages: tuple[str, ...] = ()
+    random_outages: str | None = None
+    seed: int = 0
+
+    def build(self, profile: Profile):
+        """A fresh network process and fault set: every engine meets the same world."""
+        seeds = sub_seeds(self.seed)
+        network = make_network(self.network, profile, seeds["network"], self.trace)
+        faults = make_faults(list(self.edge_outages), list(self.link_outages), self.random_outages,
+                             seeds["outages"])
+        return network, faults
+
+
+@dataclass
+class RunResult:
+    """One engine's run over a workload."""
+
+    policy: str
+    records: list[TaskRecord]
+    log: Log
+    decision_wall_s: list[float]  # measured per task
+    decision_s: list[float]  # charged per task
+    arrived: int
+    horizon: float  # end of the arrival window (at or after the last arrival)
+    faults: Faults = field(default_factory=Faults)
+
+
+def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time: DecisionTime,
+             scenario: Scenario = Scenario()) -> RunResult:
+    network, faults = scenario.build(profile)
+    executor = Executor(profile, network, faults)
+    states = workload.states
+    tasks = tasks_from_states(states.scaled(workload.scale) if workload.scale != 1.0 else states)
+    uses_core = decision_time.mode == "measured" or decision_time.fixed_s > 0
+    # A warm-up call, untimed: the first call pays for lazy imports and caches, no later one does.
+    engine.decide(states[0])
+    horizon = max(workload.duration, float(workload.arrivals[-1]))
+    result = RunResult(engine.name, [], executor.log, [], [], len(tasks), horizon, faults)
+    for k, arrival in enumerate(workload.arrivals.tolist()):
+        begin = executor.device.first_idle(arrival) if uses_core else arrival
+        view = states[k]
+        if network.dynamic:
+            up, down = network.rates_at(begin)
+            view.rate_up, view.rate_down = np.array([up]), np.array([down])
+        placement, wall = engine.decide(view)
+        charged = decision_time.charge(wall)
+        begin, start = executor.reserve_decision(k, arrival, begin, charged)
+        result.records.append(executor.run(k, arrival, begin, start, tasks[k], placement))
+        result.decision_wall_s.append(wall)
+        result.decision_s.append(charged)
+    return result

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from model.errors import InputError
+from model.system import sample_states
+from scheduler import engines
+from scheduler.engines import DecisionTime, make_engine, parse_policies
+
+
+def test_every_baseline_decides_one_state(dag10):
+    state = sample_states(dag10, 1, np.random.default_rng(0))
+    for name in engines.BASELINES:
+        engine = make_engine(name, dag10)
+        placement, wall = engine.decide(state)
+        assert engine.name == name and len(placement) == dag10.n and wall > 0
+        assert set(placement) <= {0, 1, 2}
+
+
+def test_an_unknown_policy_names_itself_and_the_known_ones(dag10):
+    with pytest.raises(InputError) as err:
+        make_engine("student", dag10)
+    assert "'student'" in str(err.value) and "oracle" in str(err.value) and "greedy" in str(err.value)
+    with pytest.raises(InputError, match="named twice"):
+        parse_policies("greedy,greedy")
+
+
+def test_a_learned_policy_registers_by_name(dag10, monkeypatch):
+    class Constant:
+        name = "student"
+
+        def __init__(self, profile):
+            self.n = profile.n
+
+        def decide(self, states):
+            return np.ones((len(states), self.n), dtype=np.int8)
+
+    monkeypatch.setitem(engines.LEARNED, "student", Constant)
+    assert parse_policies("student,oracle") == ["student", "oracle"]
+    placement, _ = make_engine("student", dag10).decide(sample_states(dag10, 1, np.random.default_rng(0)))
+    assert placement == [1] * dag10.n
+
+
+@pytest.mark.parametrize("text, charged", [("zero", 0.0), ("measured", 0.25), ("fixed:30", 30e-6)])
+def test_decision_time_charges(text, charged):
+    assert DecisionTime.parse(text).charge(0.25) == pytest.approx(charged)
+
+
+@pytest.mark.parametrize("text", ["fixed", "fixed:-1", "fixed:x", "wall"])
+def test_bad_decision_time_is_an_input_error(text):
+    with pytest.raises(InputError, match="--decision-time"):
+        DecisionTime.parse(text)

@@ -1,0 +1,77 @@
+import math
+
+import numpy as np
+import pytest
+
+from model.errors import InputError
+from scheduler.network import GaussMarkov, GoodBad, RateStatistics, load_trace, make_network
+
+
+def write(tmp_path, text, name="trace.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_trace_replays_step_by_step(tmp_path):
+    trace = load_trace(write(tmp_path, "time_s,rate_up,rate_down\n0,1e6,4e6\n2.5,2e6,5e6\n10,3e5,1e6\n"))
+    assert trace.rates_at(0.0) == (1e6, 4e6)
+    assert trace.rates_at(2.4999) == (1e6, 4e6)
+    assert trace.rates_at(2.5) == (2e6, 5e6)
+    assert trace.rates_at(1e6) == (3e5, 1e6)  # the last row holds
+
+
+def test_trace_columns_may_come_in_any_order(tmp_path):
+    trace = load_trace(write(tmp_path, "rate_down,time_s,rate_up\n4e6,1,1e6\n"))
+    assert trace.rates_at(0.0) == (1e6, 4e6)  # before the first row: the first row
+
+
+@pytest.mark.parametrize("text, words", [
+    ("time_s,rate_up,rate_down\n0,-1e6,4e6\n", ["line 2", "rate_up", "positive"]),
+    ("time_s,rate_up,rate_down\n-1,1e6,4e6\n", ["line 2", "time_s", "negative"]),
+    ("time_s,rate_up,rate_down\n0,,4e6\n", ["line 2", "rate_up", "missing"]),
+    ("time_s,rate_up,rate_down\n0,1e6\n", ["line 2", "2 values"]),
+    ("time_s,rate_up,rate_down\n0,1e6,4e6\n1,1e6,4e6\n1,2e6,4e6\n", ["line 4", "increase"]),
+    ("time_s,rate_up,rate_down,snr\n0,1e6,4e6,3\n", ["unknown column 'snr'"]),
+    ("time_s,rate_up\n0,1e6\n", ["'rate_down' missing"]),
+    ("time_s,rate_up,rate_down\n", ["no rows"]),
+    ("time_s,rate_up,rate_down\n0,abc,4e6\n", ["'abc' is not a number"]),
+])
+def test_a_bad_trace_names_its_line_and_column(tmp_path, text, words):
+    with pytest.raises(InputError) as err:
+        load_trace(write(tmp_path, text))
+    message = str(err.value)
+    assert "trace.csv" in message and "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_gauss_markov_matches_the_profile_and_is_correlated(dag10):
+    stats = RateStatistics.of(dag10)
+    process = GaussMarkov(stats, seed=1, corr_time=2.0, step=0.05)
+    logs = np.log([process.rates_at(0.05 * k)[0] for k in range(100_000)])
+    assert logs.mean() == pytest.approx(stats.mean_log, abs=0.15)
+    assert logs.std() == pytest.approx(stats.std_log, rel=0.1)
+    lag = 20  # 1 s apart: correlation exp(-1/2)
+    corr = np.corrcoef(logs[:-lag], logs[lag:])[0, 1]
+    assert corr == pytest.approx(math.exp(-0.5), abs=0.05)
+    down, up = process.rates_at(3.0)[1], process.rates_at(3.0)[0]
+    assert down / up == pytest.approx(stats.down_up)
+
+
+def test_good_bad_alternates_and_repeats(dag10):
+    stats = RateStatistics.of(dag10)
+    a, b = GoodBad(stats, seed=5), GoodBad(stats, seed=5)
+    times = np.linspace(0, 200, 4001)
+    ups = [a.rates_at(t)[0] for t in times]
+    assert len(set(ups)) == 2 and ups[0] == max(ups)
+    assert ups == [b.rates_at(t)[0] for t in reversed(times)][::-1]  # query order does not matter
+
+
+def test_make_network_refuses_two_sources(dag10, tmp_path):
+    path = write(tmp_path, "time_s,rate_up,rate_down\n0,1e6,4e6\n")
+    assert make_network("static", dag10, 0, path).name == "trace"
+    with pytest.raises(InputError, match="give one of them"):
+        make_network("good-bad", dag10, 0, path)
+    with pytest.raises(InputError, match="unknown kind 'wifi'"):
+        make_network("wifi", dag10, 0)
