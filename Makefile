@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/kdoffload demo
 
-test: $(STAMP)
+test: $(STAMP) native-check
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench --benchmark-disable
 

@@ -32,11 +32,12 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
         temperature: float, alpha: float, seeds: list[int], transfer_samples: int, dcfg: DistillConfig,
         out_dir: Path, on_member=None, on_epoch=None) -> dict:
     teacher = load_checkpoint(teacher_checkpoint, "teacher", profile)
-    datasets = {"plain": student_data(profile, demos, teacher)}
+    with_regret = dcfg.train.regret_weight > 0
+    datasets = {"plain": student_data(profile, demos, teacher, with_regret=with_regret)}
     if transfer_samples:
         for targets in ("soft", "hard"):
             datasets[targets] = student_data(profile, demos, teacher, transfer_samples,
-                                             dcfg.transfer_seed, targets)
+                                             dcfg.transfer_seed, targets, with_regret)
     recipe = {"hard": ("plain", 1.0, 0.0), "kd": ("plain", temperature, alpha),
               "hard+transfer": ("hard", 1.0, 0.0), "kd+transfer": ("soft", temperature, alpha)}
     results: dict[str, list[dict]] = {}

@@ -20,7 +20,8 @@ from model.dataset import Demonstrations
 from model.features import Normalizer, build_features
 from model.nets import OffloadMLP, student_config
 from model.system import Profile, sample_states
-from model.train import TrainConfig, fit, load_checkpoint, make_validator, net_from_checkpoint
+from model.train import (TrainConfig, fit, flip_regret, load_checkpoint, make_validator,
+                         net_from_checkpoint)
 
 
 @dataclass
@@ -32,7 +33,7 @@ class DistillConfig:
     # A student step is tiny: one thread avoids two-thread synchronisation that costs more than
     # the arithmetic, and larger batches amortise Python's per-step overhead.
     train: TrainConfig = field(default_factory=lambda: TrainConfig(
-        epochs=40, batch_size=1024, lr=3e-3, patience=10, threads=1))
+        epochs=40, batch_size=1024, lr=3e-3, patience=10, threads=1, regret_weight=1.0))
 
 
 @dataclass
@@ -45,6 +46,7 @@ class StudentData:
     train_rows: np.ndarray
     val_rows: np.ndarray
     normalizer: Normalizer
+    regret: torch.Tensor | None = None  # [S', N, 3]; zero on transfer rows (no oracle there)
 
 
 def teacher_logits(teacher: OffloadMLP, x: torch.Tensor, batch: int = 16384) -> torch.Tensor:
@@ -54,7 +56,7 @@ def teacher_logits(teacher: OffloadMLP, x: torch.Tensor, batch: int = 16384) -> 
 
 def student_data(profile: Profile, demos: Demonstrations, teacher_payload: dict,
                  transfer_samples: int = 0, transfer_seed: int = 3,
-                 transfer_targets: str = "soft") -> StudentData:
+                 transfer_targets: str = "soft", with_regret: bool = False) -> StudentData:
     """The demonstrations plus `transfer_samples` teacher-only states, appended after them."""
     normalizer = Normalizer.from_dict(teacher_payload["normalizer"])
     teacher = net_from_checkpoint(teacher_payload)
@@ -62,6 +64,7 @@ def student_data(profile: Profile, demos: Demonstrations, teacher_payload: dict,
     train_rows = np.setdiff1d(np.arange(len(demos)), val_rows)
     x = torch.from_numpy(normalizer(demos.features))
     labels = torch.from_numpy(demos.labels.astype(np.int64))
+    regret = torch.from_numpy(flip_regret(profile, demos)) if with_regret else None
     if transfer_samples > 0:
         extra = sample_states(profile, transfer_samples, np.random.default_rng([transfer_seed, 7]))
         x_extra = torch.from_numpy(normalizer(build_features(profile, extra)))
@@ -71,13 +74,19 @@ def student_data(profile: Profile, demos: Demonstrations, teacher_payload: dict,
             y_extra = teacher_logits(teacher, x_extra).argmax(-1)
         train_rows = np.concatenate([train_rows, len(x) + np.arange(transfer_samples)])
         x, labels = torch.cat([x, x_extra]), torch.cat([labels, y_extra])
-    return StudentData(x, labels, teacher_logits(teacher, x), train_rows, val_rows, normalizer)
+        if regret is not None:
+            regret = torch.cat([regret, torch.zeros((transfer_samples, profile.n, 3))])
+    return StudentData(x, labels, teacher_logits(teacher, x), train_rows, val_rows, normalizer, regret)
 
 
 def train_student(profile: Profile, demos: Demonstrations, data: StudentData, temperature: float,
                   alpha: float, cfg: TrainConfig, checkpoint: Path, resume: bool = False,
                   on_epoch=None, extra_header: dict | None = None) -> tuple[OffloadMLP, list[dict]]:
-    """One student; alpha = 0 is the hard-label ablation (plain cross-entropy, no teacher)."""
+    """One student; alpha = 0 is the hard-label ablation (plain cross-entropy, no teacher).
+
+    With `cfg.regret_weight` > 0 and regret in `data`, the expected flip regret under the
+    student's softmax is added, as for the teacher.
+    """
     torch.manual_seed(cfg.seed)
     net = OffloadMLP(student_config(data.x.shape[1], profile.n))
     loss = KDLoss(temperature, alpha)
@@ -85,8 +94,14 @@ def train_student(profile: Profile, demos: Demonstrations, data: StudentData, te
 
     def loss_fn(batch: torch.Tensor):
         r = rows[batch]
-        total, kd, ce = loss(net(data.x[r]), data.teacher_logits[r], data.labels[r])
-        return total, {"loss": total.item(), "kd": kd.item(), "ce": ce.item()}
+        logits = net(data.x[r])
+        total, kd, ce = loss(logits, data.teacher_logits[r], data.labels[r])
+        parts = {"kd": kd.item(), "ce": ce.item()}
+        if data.regret is not None and cfg.regret_weight > 0:
+            expected = (torch.softmax(logits, dim=-1) * data.regret[r]).sum(-1).mean()
+            total = total + cfg.regret_weight * expected
+            parts["regret"] = expected.item()
+        return total, {"loss": total.item(), **parts}
 
     header = {"kind": "student", "profile": profile.to_dict(), "net_config": net.config.to_dict(),
               "normalizer": data.normalizer.to_dict(), "train_config": asdict(cfg),
@@ -103,7 +118,8 @@ def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcf
     and one checkpoint per sweep member under `<out_dir>/sweep/`. Returns the sweep's scores.
     """
     teacher_payload = load_checkpoint(teacher_checkpoint, "teacher", profile)
-    data = student_data(profile, demos, teacher_payload, dcfg.transfer_samples, dcfg.transfer_seed)
+    data = student_data(profile, demos, teacher_payload, dcfg.transfer_samples, dcfg.transfer_seed,
+                        with_regret=dcfg.train.regret_weight > 0)
     transfer = {"transfer_samples": dcfg.transfer_samples}
     members = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
     scores = {}

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from kdoffload.common import ProfileOption, console, progress_bar, user_errors
+from kdoffload import engines as _engines  # noqa: F401  (registers the learned engines)
 from kdoffload import learning, pipeline
-from kdoffload import simulate_cli
+from kdoffload import export_cli, simulate_cli
 from model import dataset
 from model.errors import InputError
 from model.system import load_profile
@@ -59,7 +60,9 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             transfer_samples: Annotated[int, typer.Option(
                 help="Extra unlabelled states that only the teacher labels.")] = 0,
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
-            alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None):
+            alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
+            regret_weight: Annotated[float, typer.Option(
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     for t in temperature or []:
         if t <= 0:
@@ -68,7 +71,8 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
         if not 0 <= a <= 1:
             raise InputError(f"--alpha: must lie in [0, 1], got {a}")
     learning.distill(load_profile(profile), full, resume, epochs, seed,
-                     int(_non_negative(transfer_samples, "--transfer-samples")), temperature, alpha)
+                     int(_non_negative(transfer_samples, "--transfer-samples")), temperature, alpha,
+                     regret_weight=_non_negative(regret_weight, "--regret-weight"))
 
 
 @app.command()
@@ -93,6 +97,13 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
     learning.ablation(load_profile(profile), seeds, int(_non_negative(transfer_samples, "--transfer-samples")),
                       epochs, full)
+
+
+@app.command("compare-loss")
+@user_errors
+def compare_loss(profile: ProfileOption = "chain6", full: FullOption = False):
+    """The teacher with plain cross-entropy against the regret-aware loss, on held-out states."""
+    learning.compare_loss(load_profile(profile), full)
 
 
 @app.command()
@@ -125,6 +136,8 @@ def _non_negative(value, option: str):
 
 
 app.command("simulate")(simulate_cli.simulate)
+app.command("export")(export_cli.export)
+app.add_typer(export_cli.bench_app, name="bench")
 
 
 def main() -> None:

@@ -53,14 +53,14 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
 
 def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
             seed: int = 0, transfer_samples: int = 0, temperatures=None, alphas=None,
-            workers: int = 2) -> dict:
+            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT) -> dict:
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs,
-                                       seed=seed))
+                                       seed=seed, regret_weight=regret_weight))
     if temperatures:
         dcfg = replace(dcfg, temperatures=tuple(temperatures))
     if alphas:
@@ -135,3 +135,34 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     atomic_write_text(report_dir / "kd_ablation.md", text)
     console.print(text, markup=False, highlight=False)
     return result
+
+
+def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict:
+    """Train the teacher again with the other loss and compare both on the test set."""
+    from bench import loss_compare
+    from model.io import atomic_write_text
+
+    main = teacher_path(profile)
+    if not main.exists():
+        train(profile, full, workers=workers)
+    main_weight = load_checkpoint(main, "teacher", profile)["train_config"]["regret_weight"]
+    other_weight = 0.0 if main_weight > 0 else 1.0
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    main_cfg = load_checkpoint(main, "teacher", profile)["train_config"]
+    cfg = TrainConfig(**{**main_cfg, "regret_weight": other_weight})
+    other_dir = run_dir(profile.name) / "loss_compare" / f"regret{other_weight:g}"
+    with progress_bar() as bar:
+        _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher, regret weight {other_weight:g}", cfg.epochs)
+        other = train_teacher(profile, demos, cfg, other_dir, resume=True, on_epoch=on_epoch)
+    rows = {}
+    for path in sorted((main, other), key=lambda p: load_checkpoint(p, "teacher")["train_config"]["regret_weight"]):
+        result = loss_compare.scores(profile, test, path, "teacher")
+        rows["cross-entropy" if result["regret_weight"] == 0 else "cross-entropy + flip regret"] = result
+    report_dir = run_dir(profile.name) / "report"
+    atomic_write_json(report_dir / "loss_compare.json", {"profile": profile.name, "test_samples": len(test),
+                                                         "teachers": rows})
+    text = loss_compare.markdown(profile.name, rows, len(test))
+    atomic_write_text(report_dir / "loss_compare.md", text)
+    console.print(text, markup=False, highlight=False)
+    return rows

@@ -27,8 +27,8 @@ class Budget:
 
 # `default` keeps `make demo` on chain6 under 15 minutes on two cores; `full` is the larger run.
 BUDGETS = {
-    "default": {"chain6": Budget(200_000, 20_000, 30, 40), "dag10": Budget(20_000, 2_000, 60, 60)},
-    "full": {"chain6": Budget(1_000_000, 50_000, 60, 80), "dag10": Budget(100_000, 5_000, 80, 80)},
+    "default": {"chain6": Budget(200_000, 20_000, 30, 30), "dag10": Budget(60_000, 2_000, 60, 60)},
+    "full": {"chain6": Budget(1_000_000, 50_000, 60, 60), "dag10": Budget(200_000, 5_000, 80, 80)},
 }
 
 

@@ -38,3 +38,21 @@ def test_train_distill_evaluate_through_the_cli(tmp_path, monkeypatch):
         assert (report_dir / name).stat().st_size > 0
     sweep = json.loads((tmp_path / "runs/chain6/student/sweep.json").read_text())
     assert sweep["selected"]["temperature"] == 2.0
+
+    result = runner.invoke(app, ["ablation", "--epochs", "1", "--seed", "0", "--seed", "1",
+                                 "--transfer-samples", "200"])
+    assert result.exit_code == 0, result.output
+    ablation = json.loads((report_dir / "kd_ablation.json").read_text())
+    assert set(ablation["summary"]) == {"hard", "kd", "hard+transfer", "kd+transfer"}
+    assert all(len(runs) == 2 for runs in ablation["runs"].values())
+
+    result = runner.invoke(app, ["compare-loss"])
+    assert result.exit_code == 0, result.output
+    compared = json.loads((report_dir / "loss_compare.json").read_text())["teachers"]
+    assert {r["regret_weight"] for r in compared.values()} == {0.0, 1.0}
+
+
+def test_ablation_needs_two_seeds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ablation", "--seed", "3"])
+    assert result.exit_code == 2 and "--seed" in result.output

@@ -1,0 +1,82 @@
+#include "decoders.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kdo {
+
+void argmax_placement(const float* logits, int n, int* placement) {
+  for (int i = 0; i < n; ++i) {
+    const float* row = logits + 3 * i;
+    int best = 0;
+    if (row[1] > row[best]) best = 1;
+    if (row[2] > row[best]) best = 2;
+    placement[i] = best;
+  }
+}
+
+TopKDecoder::TopKDecoder(const Profile& profile, int k)
+    : n_(profile.n), k_(k), delay_model_(profile), scratch_placement_(profile.n) {
+  beam_.reserve(3 * k);
+  grown_.reserve(3 * k);
+  codes_.reserve(k + 1);
+}
+
+void TopKDecoder::code_to_placement(uint32_t code, int n, int* placement) {
+  for (int i = n - 1; i >= 0; --i) {
+    placement[i] = static_cast<int>(code % 3);
+    code /= 3;
+  }
+}
+
+const std::vector<uint32_t>& TopKDecoder::most_probable(const float* logits) {
+  // A beam of width K is exact here: log-probabilities add over subtasks, so a prefix with K
+  // better prefixes ahead of it has K better completions ahead of it too.
+  const auto better = [](const Partial& a, const Partial& b) {
+    return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.position < b.position;
+  };
+  beam_.assign(1, Partial{0.0, 0, 0});
+  for (int i = 0; i < n_; ++i) {
+    // log-softmax associated as in model/decoding.py: (l - max) - log(sum(exp(l - max))).
+    const float* row = logits + 3 * i;
+    const double top = std::max({double(row[0]), double(row[1]), double(row[2])});
+    const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
+    const double log_sum =
+        std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
+    grown_.clear();
+    for (size_t parent = 0; parent < beam_.size(); ++parent) {
+      for (uint32_t site = 0; site < 3; ++site) {
+        grown_.push_back({beam_[parent].log_prob + (shifted[site] - log_sum),
+                          beam_[parent].code * 3 + site, static_cast<uint32_t>(parent * 3 + site)});
+      }
+    }
+    const size_t keep = std::min(grown_.size(), static_cast<size_t>(k_));
+    std::partial_sort(grown_.begin(), grown_.begin() + keep, grown_.end(), better);
+    beam_.assign(grown_.begin(), grown_.begin() + keep);
+  }
+  codes_.clear();
+  for (const Partial& p : beam_) codes_.push_back(p.code);
+  return codes_;
+}
+
+double TopKDecoder::decode(const float* logits, const SystemState& state, int* placement) {
+  most_probable(logits);
+  // All-local is code 0; it is always a candidate so the policy is never worse than staying put.
+  if (std::find(codes_.begin(), codes_.end(), 0u) == codes_.end()) codes_.push_back(0u);
+  double best_delay = 0.0;
+  uint32_t best_code = 0;
+  bool first = true;
+  for (uint32_t code : codes_) {
+    code_to_placement(code, n_, scratch_placement_.data());
+    const double delay = delay_model_.delay(state, scratch_placement_.data());
+    if (first || delay < best_delay || (delay == best_delay && code < best_code)) {
+      best_delay = delay;
+      best_code = code;
+      first = false;
+    }
+  }
+  code_to_placement(best_code, n_, placement);
+  return best_delay;
+}
+
+}  // namespace kdo

@@ -1,0 +1,47 @@
+// Logits [N, 3] -> placement. Argmax per subtask, or the verified top-K: the K most probable
+// placements under the product of per-subtask softmaxes, plus all-local, each scored with the
+// delay model, the fastest kept.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "delay_model.hpp"
+#include "system.hpp"
+
+namespace kdo {
+
+// Per subtask the highest logit; the lowest site wins a tie (numpy's argmax).
+void argmax_placement(const float* logits, int n, int* placement);
+
+class TopKDecoder {
+ public:
+  TopKDecoder(const Profile& profile, int k);
+
+  // Writes the chosen placement and returns its delay. Ties on delay go to the
+  // lexicographically smallest placement.
+  double decode(const float* logits, const SystemState& state, int* placement);
+
+  // The K most probable placements, most probable first, as base-3 codes whose most
+  // significant digit is subtask 0 (numeric order is lexicographic order). Equal scores keep
+  // the earlier beam entry, then the lower site, as model/decoding.py's stable sort does.
+  // Valid until the next call.
+  const std::vector<uint32_t>& most_probable(const float* logits);
+
+  static void code_to_placement(uint32_t code, int n, int* placement);
+
+ private:
+  struct Partial {
+    double log_prob;
+    uint32_t code;
+    uint32_t position;  // parent's beam index * 3 + site: the tie-break
+  };
+
+  int n_, k_;
+  DelayModel delay_model_;
+  std::vector<Partial> beam_, grown_;
+  std::vector<uint32_t> codes_;
+  std::vector<int> scratch_placement_;
+};
+
+}  // namespace kdo

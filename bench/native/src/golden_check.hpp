@@ -1,0 +1,28 @@
+// The check every client runs before trusting a model: the manifest's golden vectors must come
+// out of this runner's features, scorer and decoders exactly as they came out of Python.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "manifest.hpp"
+
+namespace kdo {
+
+// Feature vector [F] -> logits [N * 3]; the pointer stays valid until the next call.
+using Scorer = std::function<const float*(const float*)>;
+
+struct GoldenReport {
+  int vectors = 0;
+  double max_feature_error = 0, max_logit_error = 0, max_delay_rel_error = 0;
+  std::vector<std::string> failures;  // one line each; empty: passed
+
+  bool passed() const { return failures.empty(); }
+};
+
+// Tolerances: features rel/abs 1e-5, logits abs 1e-4, delay rel 1e-9; placements exact.
+GoldenReport check_golden(const Manifest& manifest, const std::string& scorer_name,
+                          const Scorer& score);
+
+}  // namespace kdo

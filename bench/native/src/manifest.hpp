@@ -1,0 +1,58 @@
+// The model manifest (format version 1, see DESIGN.md "Formats") as typed data.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "features.hpp"
+#include "reference_mlp.hpp"
+#include "system.hpp"
+
+namespace kdo {
+
+constexpr int kManifestFormatVersion = 1;
+
+// Input the user got wrong (a bad flag, a manifest that does not match its file): the runner
+// prints the message as one line and exits 2.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct GoldenVector {
+  SystemState state;
+  std::vector<float> features;
+  std::vector<float> logits;  // [N * 3], subtask-major
+  Placement argmax_placement;
+  Placement topk_placement;
+  double topk_delay_s = 0.0;
+};
+
+struct ExportInfo {
+  std::string model, backend, quantization, executorch_version, torch_version;
+};
+
+struct Manifest {
+  std::string path;
+  int format_version = 0;
+  Profile profile;
+  FeatureRecipe recipe;
+  std::vector<int64_t> input_shape, output_shape;
+  std::vector<std::string> labels;
+  std::string pte_file, pte_sha256;
+  uint64_t pte_size_bytes = 0;
+  ExportInfo export_info;
+  int top_k = 8;
+  std::vector<GoldenVector> golden;
+  std::vector<DenseLayer> reference_weights;  // empty when the manifest carries none
+};
+
+// Throws InputError naming the manifest and the offending key.
+Manifest load_manifest(const std::string& path);
+
+// One line per difference between the .pte on disk and what the manifest promises; empty if
+// none.
+std::vector<std::string> pte_mismatches(const Manifest& manifest, const std::string& pte_path);
+
+}  // namespace kdo

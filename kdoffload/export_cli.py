@@ -1,0 +1,113 @@
+"""`kdoffload export` (checkpoint -> verified .pte + manifest) and `kdoffload bench latency`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated
+
+import typer
+
+from bench.latency import LatencyConfig, Sources, run_latency
+from bench.latency_native import build_runner
+from bench.latency_report import markdown
+from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
+from kdoffload.pipeline import ensure_dataset
+from mobile_export.config import ExportConfig, manifest_path
+from mobile_export.export import export_checkpoint
+from mobile_export.policy import exported_policy
+from mobile_export.verify import ExportRefused
+from model import dataset
+from model.errors import InputError
+from model.system import Profile, load_profile
+from scheduler import engines
+
+ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
+BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
+QuantOption = Annotated[str, typer.Option("--quant", help="fp32, or int8 (pt2e, XNNPACK quantizer).")]
+
+
+def export_dir(profile_name: str):
+    return run_dir(profile_name) / "export"
+
+
+def run_export(profile: Profile, cfg: ExportConfig):
+    """The checkpoint of runs/<profile>/<model>/ through export and verification."""
+    checkpoint = run_dir(profile.name) / cfg.model / "checkpoint.pt"
+    if not checkpoint.is_file():  # before any dataset is generated for nothing
+        raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
+    test = dataset.load(ensure_dataset(profile, "test"))
+    train = dataset.load(ensure_dataset(profile, "train")) if cfg.quantization == "int8" else None
+    return export_checkpoint(profile, checkpoint, test, export_dir(profile.name), cfg, train)
+
+
+@user_errors
+def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
+           backend: BackendOption = "xnnpack", quant: QuantOption = "fp32",
+           top_k: Annotated[int, typer.Option("--top-k", help="K of the verified top-K decoder.")] = 8):
+    """Lower a trained network to an ExecuTorch .pte with its manifest, verified on the test set."""
+    cfg = ExportConfig(model=model, backend=backend, quantization=quant, top_k=top_k)
+    try:
+        result = run_export(load_profile(profile), cfg)
+    except ExportRefused as err:
+        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    v = result.verification
+    console.print(f"{result.pte}: {result.size_bytes:,} bytes; {v.test_states:,} test states, max "
+                  f"|logit - eager| {v.max_abs_logit_error:.2e}, argmax agreement "
+                  f"{v.argmax_agreement:.3%}, mean delay ratio {v.mean_ratio_pte:.4f} (eager "
+                  f"{v.mean_ratio_eager:.4f}); {result.seconds:.1f} s", markup=False, highlight=False)
+    console.print(f"{result.manifest}\n{result.floor}", markup=False, highlight=False)
+
+
+def student_pte(profile: Profile):
+    """The exported student (xnnpack, fp32) of runs/<profile>/export/, as a decision engine."""
+    return exported_policy(profile, export_dir(profile.name))
+
+
+# The simulator asks for learned engines by name; the exported student is one of them.
+engines.LEARNED.setdefault("student-pte", student_pte)
+
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
+
+
+def current_export(profile: Profile, model: str) -> None:
+    """Export `model` (xnnpack, fp32) unless an export of its present checkpoint already exists."""
+    cfg = ExportConfig(model=model)
+    checkpoint = run_dir(profile.name) / model / "checkpoint.pt"
+    manifest = manifest_path(export_dir(profile.name), cfg)
+    if manifest.exists() and checkpoint.exists():
+        made_from = json.loads(manifest.read_text()).get("export", {}).get("checkpoint") or {}
+        if made_from.get("sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest():
+            return
+    console.print(f"exporting {profile.name} {model} ...", markup=False, highlight=False)
+    run_export(profile, cfg)
+
+
+@bench_app.command("latency")
+@user_errors
+def latency(profile: ProfileOption = "chain6",
+            states: Annotated[int, typer.Option(help="Test states every path decides.")] = 2000,
+            oracle_states: Annotated[int, typer.Option(help="Of those, how many the oracle solves.")] = 300,
+            native: Annotated[bool, typer.Option(help="Also time through kdo_bench (built if needed).")] = True,
+            cpu: Annotated[int, typer.Option(help="The core everything is pinned to.")] = 0):
+    """Time one decision on every path (oracle, eager, .pte in Python and C++, floor, C++ loop)."""
+    for value, option in ((states, "--states"), (oracle_states, "--oracle-states")):
+        if value < 1:
+            raise InputError(f"{option}: must be at least 1, got {value}")
+    prof = load_profile(profile)
+    test = dataset.load(ensure_dataset(prof, "test"))
+    try:
+        for model in ("student", "teacher"):
+            current_export(prof, model)
+    except ExportRefused as err:
+        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    checkpoints = {m: run_dir(prof.name) / m / "checkpoint.pt" for m in ("student", "teacher")}
+    runner = build_runner() if native else None
+    cfg = LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)
+    out_dir = run_dir(prof.name) / "bench"
+    result = run_latency(test, Sources(checkpoints, export_dir(prof.name)), runner, out_dir, cfg)
+    console.print(markdown(result), markup=False, highlight=False)
+    console.print(f"{out_dir / 'latency.json'}\n{out_dir / 'latency.md'}\n{out_dir / 'latency.png'}",
+                  markup=False, highlight=False)

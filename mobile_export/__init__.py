@@ -1,0 +1,1 @@
+"""torch.export -> ExecuTorch .pte, its manifest, verification, and the clients' loading checks."""

@@ -1,0 +1,60 @@
+"""What one export is: which model, lowered how, verified against what, and where it goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.errors import InputError
+
+FORMAT_VERSION = 1  # the manifest schema kdo_bench and every other client read
+MODELS = ("student", "teacher")
+BACKENDS = ("xnnpack", "portable")
+QUANTIZATIONS = ("fp32", "int8")
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    model: str = "student"
+    backend: str = "xnnpack"
+    quantization: str = "fp32"
+    top_k: int = 8                    # the decoder's K, carried in the manifest
+    golden: int = 32                  # golden vectors in the manifest (at least 16)
+    calibration_states: int = 2048    # int8: demonstration states the observers see
+    logit_tolerance: float = 1e-4     # fp32: |pte - eager| on every logit of the test set
+    min_agreement: float = 0.999      # fp32: share of test states with the eager placement
+    max_ratio_worsening: float = 0.01  # int8: mean delay ratio may grow by at most this share
+
+    def __post_init__(self):
+        for value, allowed, option in ((self.model, MODELS, "--model"),
+                                       (self.backend, BACKENDS, "--backend"),
+                                       (self.quantization, QUANTIZATIONS, "--quant")):
+            if value not in allowed:
+                raise InputError(f"{option}: {value!r} is not one of {', '.join(allowed)}")
+        if self.quantization == "int8" and self.backend != "xnnpack":
+            raise InputError("--quant int8: needs --backend xnnpack (the quantized kernels live there)")
+        if self.top_k < 1:
+            raise InputError(f"--top-k: must be at least 1, got {self.top_k}")
+        if self.golden < 16:
+            raise InputError(f"golden: at least 16 vectors, got {self.golden}")
+
+    @property
+    def stem(self) -> str:
+        return f"{self.model}_{self.backend}_{self.quantization}"
+
+
+def pte_path(export_dir: Path, cfg: ExportConfig) -> Path:
+    return Path(export_dir) / f"{cfg.stem}.pte"
+
+
+def manifest_path(export_dir: Path, cfg: ExportConfig) -> Path:
+    return Path(export_dir) / f"{cfg.stem}.manifest.json"
+
+
+def manifest_for(pte: Path) -> Path:
+    pte = Path(pte)
+    return pte.with_name(pte.name.removesuffix(".pte") + ".manifest.json")
+
+
+def floor_path(export_dir: Path, backend: str) -> Path:
+    return Path(export_dir) / f"floor_{backend}.pte"

@@ -1,0 +1,91 @@
+"""One export: checkpoint -> verified .pte + manifest + floor program, written only if verified.
+
+Nothing touches the disk until the program has passed verification; then the .pte, the floor
+and last the manifest are each written atomically, so a reader never sees a manifest whose
+.pte is missing or a manifest that describes an older .pte.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mobile_export.config import ExportConfig, floor_path, manifest_path, pte_path
+from mobile_export.golden import select_golden
+from mobile_export.lower import export_bytes, floor_bytes
+from mobile_export.manifest import build_manifest, file_record
+from mobile_export.runtime import PteProgram
+from mobile_export.verify import ExportRefused, Verification, verify
+from model.dataset import Demonstrations
+from model.features import Normalizer
+from model.io import atomic_write, atomic_write_text
+from model.nets import OffloadMLP
+from model.system import Profile
+from model.train import load_checkpoint, net_from_checkpoint
+
+
+@dataclass
+class ExportResult:
+    pte: Path
+    manifest: Path
+    floor: Path
+    size_bytes: int
+    verification: Verification
+    seconds: float
+
+
+def calibration_features(train: Demonstrations, normalizer: Normalizer, count: int,
+                         seed: int = 0) -> np.ndarray:
+    """Normalised features of `count` demonstration states drawn without replacement."""
+    rng = np.random.default_rng([seed, 7])
+    idx = np.sort(rng.choice(len(train), size=min(count, len(train)), replace=False))
+    return normalizer(train.features[idx])
+
+
+def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, test: Demonstrations,
+                 export_dir: Path, cfg: ExportConfig = ExportConfig(),
+                 calibration: np.ndarray | None = None, source: dict | None = None) -> ExportResult:
+    """Lower, verify on `test`, then write. Raises ExportRefused (nothing written) on failure.
+
+    `source` (the checkpoint's file record) goes into the manifest, so a stale export is visible.
+    """
+    started = time.perf_counter()
+    if test.profile.name != profile.name or test.features.shape[1] != net.config.in_features:
+        raise ExportRefused(f"test set of profile {test.profile.name} with {test.features.shape[1]} "
+                            f"features does not fit {profile.name} / {net.config.in_features} inputs")
+    pte_file, manifest_file = pte_path(export_dir, cfg), manifest_path(export_dir, cfg)
+    floor_file = floor_path(export_dir, cfg.backend)
+    data = export_bytes(net, cfg.backend, cfg.quantization, calibration)
+    features = normalizer(test.features)
+    report, logits = verify(PteProgram(data, label=pte_file.name), net, features, test, cfg)
+    golden = select_golden(profile, test.states, features, logits, test.labels, cfg.top_k, cfg.golden)
+    floor = floor_bytes(net.config.in_features, profile.n, cfg.backend)
+    manifest = build_manifest(profile, cfg, net, normalizer, file_record(pte_file.name, data),
+                              file_record(floor_file.name, floor), golden, report.to_dict())
+    manifest["export"]["checkpoint"] = source
+    manifest["export"]["seconds"] = round(time.perf_counter() - started, 2)
+    atomic_write(pte_file, lambda f: f.write(data))
+    atomic_write(floor_file, lambda f: f.write(floor))
+    # Compact: the weights and golden vectors are long lists that pretty-printing puts one per line.
+    atomic_write_text(manifest_file, json.dumps(manifest, separators=(",", ":")) + "\n")
+    return ExportResult(pte_file, manifest_file, floor_file, len(data), report,
+                        time.perf_counter() - started)
+
+
+def export_checkpoint(profile: Profile, checkpoint: Path, test: Demonstrations, export_dir: Path,
+                      cfg: ExportConfig = ExportConfig(),
+                      train: Demonstrations | None = None) -> ExportResult:
+    """Export the best weights of a teacher/student checkpoint; int8 calibrates on `train`."""
+    payload = load_checkpoint(checkpoint, cfg.model, profile)
+    net, normalizer = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
+    calibration = None
+    if cfg.quantization == "int8":
+        if train is None:
+            raise ExportRefused("int8 export needs demonstration states to calibrate on")
+        calibration = calibration_features(train, normalizer, cfg.calibration_states)
+    source = file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
+    return export_model(profile, net, normalizer, test, export_dir, cfg, calibration, source)

@@ -1,0 +1,60 @@
+"""Golden vectors: raw states with the features, logits and placements every client must reproduce.
+
+Chosen from the verification run so that, across the set, every label appears in the expected
+argmax placements, in the verified top-K placements and in the optimal placements, and some
+states are ones where top-K overrules argmax (the decoder's interesting case).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.decoding import argmax_placements, verified_topk
+from model.delay import delays
+from model.system import STATE_FIELDS, Profile, States
+
+
+def pick_states(argmax: np.ndarray, topk: np.ndarray, optimal: np.ndarray, count: int) -> np.ndarray:
+    """Indices of `count` states (fewer only if fewer exist) covering every label three ways."""
+    chosen: list[int] = []
+
+    def take(mask: np.ndarray, how_many: int = 1) -> None:
+        for index in np.flatnonzero(mask & ~np.isin(np.arange(len(mask)), chosen))[:how_many]:
+            chosen.append(int(index))
+
+    for placements in (argmax, topk, optimal):
+        for label in range(3):
+            if not (placements[np.asarray(chosen, dtype=int)] == label).any():
+                take((placements == label).any(axis=1))
+    take((argmax != topk).any(axis=1), max(0, count // 4 - len(chosen)))
+    take(np.ones(len(argmax), dtype=bool), count - len(chosen))
+    return np.asarray(sorted(chosen), dtype=int)
+
+
+def state_record(states: States, k: int) -> dict:
+    return {f: getattr(states, f)[k].tolist() for f in STATE_FIELDS}
+
+
+def golden_vectors(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
+                   top_k: int, optimal: np.ndarray | None = None) -> list[dict]:
+    """One record per state: features [F] as the model takes them, logits [N][3] as it gave them."""
+    argmax = argmax_placements(logits)
+    topk = verified_topk(profile, states, logits, top_k)
+    topk_delay = delays(profile, states, topk)
+    vectors = []
+    for k in range(len(states)):
+        record = {"state": state_record(states, k), "features": features[k].tolist(),
+                  "logits": logits[k].tolist(), "argmax_placement": argmax[k].tolist(),
+                  "topk_placement": topk[k].tolist(), "topk_delay_s": float(topk_delay[k])}
+        if optimal is not None:
+            record["optimal_placement"] = optimal[k].tolist()
+        vectors.append(record)
+    return vectors
+
+
+def select_golden(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
+                  optimal: np.ndarray, top_k: int, count: int) -> list[dict]:
+    argmax = argmax_placements(logits)
+    topk = verified_topk(profile, states, logits, top_k)
+    idx = pick_states(argmax, topk, optimal, count)
+    return golden_vectors(profile, states[idx], features[idx], logits[idx], top_k, optimal[idx])

@@ -1,0 +1,88 @@
+"""The .pte against eager PyTorch on the test set, before anything is written.
+
+fp32 must reproduce eager: every logit within the tolerance and the same argmax placement on
+nearly every state. int8 cannot match logits, so it is judged on what matters: the agreement
+is reported, and the mean delay ratio (delay / optimal delay) may not grow by more than the
+allowed share over the fp32 network's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from mobile_export.config import ExportConfig
+from mobile_export.runtime import PteProgram
+from model.dataset import Demonstrations
+from model.decoding import argmax_placements
+from model.delay import delays
+from model.nets import OffloadMLP
+
+
+class ExportRefused(RuntimeError):
+    """The exported program failed verification; the message says which check and by how much."""
+
+
+@dataclass
+class Verification:
+    test_states: int
+    max_abs_logit_error: float
+    argmax_agreement: float
+    mean_ratio_eager: float
+    mean_ratio_pte: float
+    seconds: float
+
+    @property
+    def ratio_worsening(self) -> float:
+        return self.mean_ratio_pte / self.mean_ratio_eager - 1.0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "ratio_worsening": self.ratio_worsening}
+
+
+def verify(program: PteProgram, net: OffloadMLP, features: np.ndarray, test: Demonstrations,
+           cfg: ExportConfig) -> tuple[Verification, np.ndarray]:
+    """Check the program on the normalised test features [S, F]; returns its logits [S, N, 3].
+
+    Raises ExportRefused with the failing check.
+    """
+    started = time.perf_counter()
+    if program.input_width != features.shape[1]:
+        raise ExportRefused(f"{program.label}: takes {program.input_width} inputs, the recipe "
+                            f"builds {features.shape[1]}")
+    pte_logits = program.logits(features)
+    with torch.inference_mode():
+        eager_logits = net(torch.from_numpy(features)).numpy()
+    pte_placements, eager_placements = argmax_placements(pte_logits), argmax_placements(eager_logits)
+    report = Verification(
+        test_states=len(features),
+        max_abs_logit_error=float(np.abs(pte_logits - eager_logits).max()),
+        argmax_agreement=float((pte_placements == eager_placements).all(axis=1).mean()),
+        mean_ratio_eager=_mean_ratio(test, eager_placements),
+        mean_ratio_pte=_mean_ratio(test, pte_placements),
+        seconds=time.perf_counter() - started)
+    _judge(report, cfg)
+    return report, pte_logits
+
+
+def _mean_ratio(test: Demonstrations, placements: np.ndarray) -> float:
+    return float((delays(test.profile, test.states, placements) / test.optimal_delay).mean())
+
+
+def _judge(report: Verification, cfg: ExportConfig) -> None:
+    where = f"{cfg.stem} on {report.test_states} test states"
+    if cfg.quantization == "fp32":
+        if not report.max_abs_logit_error <= cfg.logit_tolerance:
+            raise ExportRefused(f"{where}: a logit differs from eager by {report.max_abs_logit_error:.3g} "
+                                f"(allowed {cfg.logit_tolerance:g})")
+        if report.argmax_agreement < cfg.min_agreement:
+            raise ExportRefused(f"{where}: argmax placements agree with eager on "
+                                f"{report.argmax_agreement:.3%} of states (need {cfg.min_agreement:.1%})")
+    elif report.ratio_worsening > cfg.max_ratio_worsening:
+        raise ExportRefused(f"{where}: mean delay ratio {report.mean_ratio_pte:.4f} against "
+                            f"{report.mean_ratio_eager:.4f} in fp32, {report.ratio_worsening:+.2%} "
+                            f"(allowed +{cfg.max_ratio_worsening:.0%}); placements agree on "
+                            f"{report.argmax_agreement:.2%}")

@@ -1,0 +1,76 @@
+"""A random-weight student, a small solved test set and one export of it, shared by the session.
+
+Random weights are enough: the export must reproduce whatever the network computes.
+"""
+
+import numpy as np
+import pytest
+import torch
+
+from mobile_export.config import ExportConfig
+from mobile_export.export import export_model
+from model import oracle
+from model.dataset import Demonstrations
+from model.features import Normalizer, build_features
+from model.nets import OffloadMLP, student_config
+from model.system import load_profile, sample_states
+from model.train import CHECKPOINT_VERSION, save_checkpoint
+
+
+def solved(profile, count: int, seed: int) -> Demonstrations:
+    states = sample_states(profile, count, np.random.default_rng(seed))
+    labels, optimal = oracle.solve(profile, states)
+    return Demonstrations(profile, states, build_features(profile, states), labels.astype(np.int8),
+                          optimal, {"seed": seed})
+
+
+@pytest.fixture(scope="session")
+def chain6_profile():
+    return load_profile("chain6")
+
+
+@pytest.fixture(scope="session")
+def test_demos(chain6_profile):
+    return solved(chain6_profile, 600, 11)
+
+
+@pytest.fixture(scope="session")
+def student(chain6_profile, test_demos):
+    torch.manual_seed(3)
+    net = OffloadMLP(student_config(test_demos.features.shape[1], chain6_profile.n)).eval()
+    return net, Normalizer.fit(solved(chain6_profile, 2000, 12).features)
+
+
+@pytest.fixture(scope="session")
+def exported(chain6_profile, test_demos, student, tmp_path_factory):
+    """The student exported once (xnnpack, fp32) into a session directory."""
+    net, normalizer = student
+    out = tmp_path_factory.mktemp("export")
+    return export_model(chain6_profile, net, normalizer, test_demos, out, ExportConfig())
+
+
+def write_checkpoint(path, profile, net: OffloadMLP, normalizer: Normalizer, kind: str = "student"):
+    """The checkpoint format of model/train.py, holding `net` as its best weights."""
+    state = net.state_dict()
+    save_checkpoint(path, {"version": CHECKPOINT_VERSION, "kind": kind, "profile": profile.to_dict(),
+                           "net_config": net.config.to_dict(), "normalizer": normalizer.to_dict(),
+                           "state": state, "best_state": state})
+
+
+def make_run(root, profile, test_states: int = 300):
+    """A runs/<profile>/ tree under `root`: random student and teacher checkpoints, a test split.
+
+    Returns the profile's run directory.
+    """
+    from model import dataset
+    from model.nets import teacher_config
+
+    run = root / "runs" / profile.name
+    test_path = dataset.generate(profile, test_states, 1, run / "data" / "test.npz", workers=1)
+    features = dataset.load(test_path).features
+    normalizer = Normalizer.fit(features)
+    torch.manual_seed(5)
+    for kind, config in (("student", student_config), ("teacher", teacher_config)):
+        net = OffloadMLP(config(features.shape[1], profile.n)).eval()
+        write_checkpoint(run / kind / "checkpoint.pt", profile, net, normalizer, kind)
+    return run

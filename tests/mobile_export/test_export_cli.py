@@ -1,0 +1,67 @@
+"""`kdoffload export` on a run directory: files where the layout says, errors in one line."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kdoffload.cli import app
+from model.system import load_profile
+from tests.mobile_export.conftest import make_run
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    return root, make_run(root, load_profile("chain6"))
+
+
+def invoke(root, monkeypatch, *args):
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.slow
+def test_export_writes_pte_manifest_and_floor(run, monkeypatch):
+    root, run_dir = run
+    result = invoke(root, monkeypatch, "export", "--profile", "chain6")
+    assert result.exit_code == 0, result.output
+    out = run_dir / "export"
+    assert {p.name for p in out.iterdir()} == {"student_xnnpack_fp32.pte", "floor_xnnpack.pte",
+                                              "student_xnnpack_fp32.manifest.json"}
+    manifest = json.loads((out / "student_xnnpack_fp32.manifest.json").read_text())
+    assert manifest["export"]["checkpoint"]["file"] == "checkpoint.pt"
+    assert manifest["verification"]["test_states"] == 300
+
+
+def test_the_exported_student_is_a_simulator_engine(run, monkeypatch):
+    from scheduler.engines import known_engines, make_engine
+
+    root, _ = run
+    assert invoke(root, monkeypatch, "export", "--profile", "chain6").exit_code == 0
+    assert "student-pte" in known_engines()
+    engine = make_engine("student-pte", load_profile("chain6"))
+    assert engine.policy.name == "student-pte"
+
+
+def test_bad_input_is_one_line_exit_2(run, monkeypatch):
+    root, _ = run
+    for args, needle in ((["--backend", "metal"], "--backend"),
+                         (["--model", "teacher", "--profile", "dag10"], "checkpoint")):
+        result = invoke(root, monkeypatch, "export", *args)
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().count("\n") == 0 and needle in result.output
+
+
+def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
+    from mobile_export import export as export_module
+    from mobile_export.lower import export_bytes
+
+    root, run_dir = run
+    # The lowered program is another network of the same shape: verification must catch it.
+    monkeypatch.setattr(export_module, "export_bytes",
+                        lambda net, *a: export_bytes(type(net)(net.config).eval(), "xnnpack", "fp32"))
+    result = invoke(root, monkeypatch, "export", "--model", "teacher")
+    assert result.exit_code == 1
+    assert "export refused" in result.output and "a logit differs" in result.output
+    assert not (run_dir / "export" / "teacher_xnnpack_fp32.pte").exists()
