@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Callable, IO
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def atomic_write(path: Path, write: Callable[[IO], None], mode: str = "wb") -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,6 +25,7 @@ def atomic_write(path: Path, write: Callable[[IO], None], mode: str = "wb") -> P
     try:
         with os.fdopen(fd, mode) as f:
             write(f)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the result is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

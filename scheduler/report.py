@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -14,31 +12,17 @@ import numpy
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from model.io import atomic_write, atomic_write_json, atomic_write_text  # noqa: E402
 from scheduler.harness import RateSweep, ScaleSweep  # noqa: E402
 from scheduler.metrics import Summary  # noqa: E402
 
 
-def write_atomic(path: Path, write) -> Path:
-    """`write(tmp_path)` fills a temporary file next to `path`, which then replaces `path`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_text(path: Path, text: str) -> Path:
-    return write_atomic(path, lambda tmp: tmp.write_text(text))
+    return atomic_write_text(path, text)
 
 
 def write_json(path: Path, obj) -> Path:
-    return write_text(path, json.dumps(obj, indent=2) + "\n")
+    return atomic_write_json(path, obj)
 
 
 def run_table(summaries: list[Summary]) -> str:
@@ -77,7 +61,7 @@ def scale_table(sweep: ScaleSweep) -> str:
 
 
 def _save(fig, path: Path) -> Path:
-    out = write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=130))
+    out = atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=130))
     plt.close(fig)
     return out
 
