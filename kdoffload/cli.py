@@ -58,7 +58,7 @@ def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: R
 def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
             epochs: EpochsOption = None, seed: SeedOption = 0,
             transfer_samples: Annotated[int, typer.Option(
-                help="Extra unlabelled states that only the teacher labels.")] = 0,
+                help="Extra unlabelled states that only the teacher labels (default: the budget's).")] = None,
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
@@ -71,7 +71,8 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
         if not 0 <= a <= 1:
             raise InputError(f"--alpha: must lie in [0, 1], got {a}")
     learning.distill(load_profile(profile), full, resume, epochs, seed,
-                     int(_non_negative(transfer_samples, "--transfer-samples")), temperature, alpha,
+                     None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
+                     temperature, alpha,
                      regret_weight=_non_negative(regret_weight, "--regret-weight"))
 
 
@@ -88,15 +89,17 @@ def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
 @app.command()
 @user_errors
 def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
-             seed: Annotated[list[int], typer.Option(help="Seeds (repeatable); at least three.")] = None,
+             seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
-                 help="Unlabelled states for the transfer-set variants (0: skip them).")] = 100_000):
+                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
     seeds = seed or [0, 1, 2]
     if len(set(seeds)) < 2:
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
-    learning.ablation(load_profile(profile), seeds, int(_non_negative(transfer_samples, "--transfer-samples")),
-                      epochs, full)
+    prof = load_profile(profile)
+    if transfer_samples is None:
+        transfer_samples = pipeline.budget(prof, full).transfer_samples
+    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full)
 
 
 @app.command("compare-loss")

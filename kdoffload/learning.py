@@ -52,12 +52,14 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
 
 
 def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
-            seed: int = 0, transfer_samples: int = 0, temperatures=None, alphas=None,
+            seed: int = 0, transfer_samples: int | None = None, temperatures=None, alphas=None,
             workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT) -> dict:
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    if transfer_samples is None:
+        transfer_samples = budget(profile, full).transfer_samples
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs,
                                        seed=seed, regret_weight=regret_weight))

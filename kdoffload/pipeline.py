@@ -23,12 +23,15 @@ class Budget:
     test_samples: int
     teacher_epochs: int
     student_epochs: int
+    transfer_samples: int  # unlabelled states the teacher labels for the student (cheap: no oracle)
 
 
 # `default` keeps `make demo` on chain6 under 15 minutes on two cores; `full` is the larger run.
 BUDGETS = {
-    "default": {"chain6": Budget(200_000, 20_000, 30, 30), "dag10": Budget(60_000, 2_000, 60, 60)},
-    "full": {"chain6": Budget(1_000_000, 50_000, 60, 60), "dag10": Budget(200_000, 5_000, 80, 80)},
+    "default": {"chain6": Budget(200_000, 20_000, 30, 40, 200_000),
+                "dag10": Budget(60_000, 2_000, 60, 40, 200_000)},
+    "full": {"chain6": Budget(1_000_000, 50_000, 60, 60, 1_000_000),
+             "dag10": Budget(200_000, 5_000, 80, 60, 1_000_000)},
 }
 
 
