@@ -48,9 +48,12 @@ SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffl
 def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
           epochs: EpochsOption = None, seed: SeedOption = 0,
           regret_weight: Annotated[float, typer.Option(
-              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = learning.DEFAULT_REGRET_WEIGHT):
+              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = learning.DEFAULT_REGRET_WEIGHT,
+          augment_log_scale: Annotated[float, typer.Option(
+              help="Rescale training states by the delay model's exact invariances, |log factor| up to this (0: off).")] = 0.0):
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
-    learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"))
+    learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
+                   augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
 
 
 @app.command()

@@ -37,10 +37,11 @@ def teacher_path(profile: Profile) -> Path:
 
 
 def train(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
-          seed: int = 0, regret_weight: float = DEFAULT_REGRET_WEIGHT, workers: int = 2) -> Path:
+          seed: int = 0, regret_weight: float = DEFAULT_REGRET_WEIGHT, workers: int = 2,
+          augment_log_scale: float = 0.0) -> Path:
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     cfg = TrainConfig(epochs=epochs or budget(profile, full).teacher_epochs, seed=seed,
-                      regret_weight=regret_weight)
+                      regret_weight=regret_weight, augment_log_scale=augment_log_scale)
     with progress_bar() as bar:
         _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher", cfg.epochs)
         path = train_teacher(profile, demos, cfg, teacher_path(profile).parent, resume, on_epoch)

@@ -60,3 +60,30 @@ class Normalizer:
     @classmethod
     def from_dict(cls, d: dict) -> Normalizer:
         return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["std"], dtype=np.float64))
+
+
+def scale_invariance_masks(profile: Profile) -> dict[str, np.ndarray]:
+    """Which features move under the delay model's two exact scalings (see `scale_augment`)."""
+    recipe = feature_recipe(profile)
+    work = np.array([r["field"] in ("cycles", "out_bits", "in_bits") for r in recipe])
+    speed = np.array([r["field"] in _LOG_SCALARS for r in recipe])
+    time = np.array([r["field"] in _TIME_SCALARS for r in recipe])
+    return {"work": work, "speed": speed, "time": time}
+
+
+def scale_augment(features: np.ndarray, masks: dict[str, np.ndarray], rng: np.random.Generator,
+                  max_log: float) -> np.ndarray:
+    """Raw features [B, F] of states whose optimal placement is the same as the inputs'.
+
+    T(x) is homogeneous twice over: multiplying every cycle count, bit count, latency and
+    edge_wait by a, or every latency and edge_wait by b while dividing every clock and rate by
+    b, multiplies T(x) by a (or b) for every x, so x* is unchanged. Each row gets its own
+    log a, log b ~ U[-max_log, max_log]: new, exactly labelled demonstrations for free.
+    """
+    rows = len(features)
+    log_a = rng.uniform(-max_log, max_log, size=(rows, 1))
+    log_b = rng.uniform(-max_log, max_log, size=(rows, 1))
+    out = features.astype(np.float64, copy=True)
+    out += masks["work"] * log_a - masks["speed"] * log_b
+    out = np.where(masks["time"], out * np.exp(log_a + log_b), out)
+    return out.astype(np.float32)

@@ -23,7 +23,7 @@ from model.decoding import argmax_placements
 from model.delay import delays
 from model.errors import InputError
 from model.io import atomic_write
-from model.features import Normalizer
+from model.features import Normalizer, scale_augment, scale_invariance_masks
 from model.nets import NetConfig, OffloadMLP, teacher_config
 from model.system import Profile
 
@@ -41,6 +41,7 @@ class TrainConfig:
     seed: int = 0
     threads: int = 2           # this machine has two cores; more threads only contend
     regret_weight: float = 0.0  # > 0 adds the expected flip regret to the loss
+    augment_log_scale: float = 0.0  # > 0: rescale each training state by the model's exact invariances
 
 
 # -- checkpoints -------------------------------------------------------------------------------
@@ -217,6 +218,7 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
     split = Split.of(len(demos), cfg.val_fraction, cfg.seed)
     normalizer = Normalizer.fit(demos.features[split.train])
     x = torch.from_numpy(normalizer(demos.features))
+    masks = scale_invariance_masks(profile)
     y = torch.from_numpy(demos.labels.astype(np.int64))
     regret = torch.from_numpy(flip_regret(profile, demos)) if cfg.regret_weight > 0 else None
     train_idx = torch.from_numpy(split.train)
@@ -224,7 +226,13 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
 
     def loss_fn(batch: torch.Tensor):
         rows = train_idx[batch]
-        return imitation_loss(net(x[rows]), y[rows], None if regret is None else regret[rows],
+        inputs = x[rows]
+        if cfg.augment_log_scale > 0:
+            # Seeded by the batch's content, which the epoch's shuffle fixes: resumable.
+            rng = np.random.default_rng([cfg.seed, int(rows[0]), len(rows), int(rows[-1])])
+            raw = scale_augment(demos.features[rows.numpy()], masks, rng, cfg.augment_log_scale)
+            inputs = torch.from_numpy(normalizer(raw))
+        return imitation_loss(net(inputs), y[rows], None if regret is None else regret[rows],
                               cfg.regret_weight)
 
     header = {"kind": "teacher", "profile": profile.to_dict(), "net_config": net.config.to_dict(),

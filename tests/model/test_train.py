@@ -23,7 +23,7 @@ class Interrupted(Exception):
 @pytest.mark.slow
 def test_resume_gives_the_same_result_as_an_uninterrupted_run(tmp_path, small_demos):
     profile = small_demos.profile
-    cfg = TrainConfig(epochs=4, batch_size=256, seed=3, threads=1, regret_weight=1.0)
+    cfg = TrainConfig(epochs=4, batch_size=256, seed=3, threads=1, regret_weight=1.0, augment_log_scale=0.5)
     whole = load_checkpoint(train_teacher(profile, small_demos, cfg, tmp_path / "whole"), "teacher")
 
     def stop_after_two(epoch, record):
