@@ -65,8 +65,14 @@ def student_pte(profile: Profile):
     return exported_policy(profile, export_dir(profile.name))
 
 
+def student_pte_topk(profile: Profile):
+    """The exported student with verified top-K decoding (K from its manifest)."""
+    return exported_policy(profile, export_dir(profile.name), decoder="topk")
+
+
 # The simulator asks for learned engines by name; the exported student is one of them.
 engines.LEARNED.setdefault("student-pte", student_pte)
+engines.LEARNED.setdefault("student-pte+top8", student_pte_topk)
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
 
