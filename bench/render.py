@@ -38,14 +38,26 @@ def _fmt(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
+def derived(extra: dict, median: float) -> str:
+    """What the median means per item: per state of a batch, states/s of a run, subtasks/s."""
+    if extra.get("batch", 1) > 1:
+        return f"{_fmt(median / extra['batch'])} per state"
+    if "samples" in extra:
+        return f"{extra['samples'] / median:,.0f} states/s"
+    if "subtasks" in extra:
+        return f"{extra['subtasks'] / median:,.0f} subtasks/s"
+    return ""
+
+
 def table(report: dict) -> str:
-    rows = ["| benchmark | unit | median | p99 | rounds |", "|---|---|---:|---:|---:|"]
+    rows = ["| benchmark | unit | median | p99 | median, per item | rounds |", "|---|---|---:|---:|---:|---:|"]
     for bench in report["benchmarks"]:
         stats = bench["stats"]
         data = stats.get("data")
         p99 = float(np.quantile(data, 0.99)) if data else stats["max"]
-        unit = bench.get("extra_info", {}).get("unit", "per call")
-        rows.append(f"| `{bench['name']}` | {unit} | {_fmt(stats['median'])} | {_fmt(p99)} | {stats['rounds']} |")
+        extra = bench.get("extra_info", {})
+        rows.append(f"| `{bench['name']}` | {extra.get('unit', 'per call')} | {_fmt(stats['median'])} | "
+                    f"{_fmt(p99)} | {derived(extra, stats['median'])} | {stats['rounds']} |")
     rows.append("")
     rows.append(f"Machine: {machine_line(report.get('machine_info', {}))}. "
                 f"Measured {report.get('datetime', '')[:10]}.")
@@ -68,7 +80,9 @@ def main(argv: list[str]) -> None:
     name = argv[2] if len(argv) == 3 else report_path.stem
     if report_path.suffix == ".md":
         lines = report_path.read_text().splitlines()
-        body = "\n".join(lines[1:] if lines and lines[0].startswith("# ") else lines).strip()
+        lines = lines[1:] if lines and lines[0].startswith("# ") else lines
+        # Its sections sit under the block's own heading: two levels down.
+        body = "\n".join("##" + line if line.startswith("#") else line for line in lines).strip()
     else:
         body = table(json.loads(report_path.read_text()))
     text = replace_block(doc_path.read_text(), name, body)
