@@ -10,6 +10,7 @@ from rich.table import Table
 
 from kdoffload.common import console, progress_bar, run_dir
 from model import dataset
+from model.errors import InputError
 from model.delay import delays
 from model.policies import baselines
 from model.system import Profile, shifted_profile
@@ -64,12 +65,20 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
 
 def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,
                    full: bool = False) -> Path:
-    """The split's dataset ("train", "test" or "shifted"), generated first if it is missing."""
+    """The split's dataset ("train", "test" or "shifted"), generated first if it is missing.
+
+    An existing file is used as it is (it may come from `kdoffload data`), except that --full
+    refuses one smaller than its budget rather than silently training on less.
+    """
     path = dataset_path(profile.name, split)
-    if path.exists():
-        return path
     b = budget(profile, full)
     samples = samples or (b.train_samples if split == "train" else b.test_samples)
+    if path.exists():
+        have = dataset.read_meta(path)["samples"]
+        if full and have < samples:
+            raise InputError(f"{path}: holds {have:,} states, the --full budget wants {samples:,}; "
+                             f"move runs/{profile.name} aside (or delete the file) and run again")
+        return path
     drawn_from = shifted_profile(profile) if split == "shifted" else profile
     return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers)
 

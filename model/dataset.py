@@ -153,6 +153,15 @@ def load(path: Path) -> Demonstrations:
                           arrays["optimal_delay"], meta)
 
 
+def read_meta(path: Path) -> dict:
+    """The dataset's meta alone (an .npz member is read on demand, so this skips the arrays)."""
+    try:
+        with np.load(path) as z:
+            return json.loads(str(z["meta"]))
+    except (KeyError, ValueError, OSError) as err:
+        raise InputError(f"{path}: not a kdoffload dataset ({err})") from None
+
+
 def summary(demos: Demonstrations) -> dict:
     """Label shares, and the share of states where x* strictly beats the best trivial policy."""
     labels = demos.labels

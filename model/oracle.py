@@ -121,10 +121,44 @@ def _chain_best(params: Params, n: int, prefix: list, lanes: int) -> np.ndarray:
                               for src in (DEVICE, EDGE, CLOUD)])
 
 
+def _chain_one(params: Params, n: int) -> tuple[np.ndarray, float]:
+    """The chain DP for one state in plain floats: the same operations as `_chain_best` in the
+    same order (so the same bits), without numpy's per-call cost on length-1 arrays."""
+    sites = (DEVICE, EDGE, CLOUD)
+
+    def step(i, src, dst, t):
+        bits = params.in_bits[i] if i == 0 else params.out_bits[i - 1]
+        for link in _HOPS.get((src, dst), ()):
+            t = t + (bits / params.rate[link] + params.lat[link])
+        if dst == EDGE:
+            t = max(t, params.edge_wait)
+        return t + params.cycles[i] * params.seconds_per_cycle[dst]
+
+    def best_from(i, site, t):
+        finish = {site: t}
+        for j in range(i + 1, n):
+            finish = {dst: min(step(j, src, dst, ft) for src, ft in finish.items()) for dst in sites}
+        return min(_chain_move(params, src, DEVICE, params.out_bits[n - 1], ft) for src, ft in finish.items())
+
+    optimal = min(best_from(0, dst, step(0, DEVICE, dst, 0.0)) for dst in sites)
+    placement, t, site = [], 0.0, DEVICE
+    for i in range(n):
+        for v in sites:
+            t_v = step(i, site, v, t)
+            if v == CLOUD or best_from(i, v, t_v) == optimal:
+                placement.append(v)
+                t, site = t_v, v
+                break
+    return np.array(placement, dtype=np.int8), optimal
+
+
 def chain_dp(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
     """Optimal placements [S, N] int8 and delays [S] on a chain, O(9N) per state, vectorised."""
     if not profile.is_chain:
         raise InputError(f"profile {profile.name}: the chain DP needs a chain graph")
+    if len(states) == 1:  # one decision at a time, as on the phone
+        placement, optimal = _chain_one(Params.from_state(states), profile.n)
+        return placement[None, :], np.array([optimal])
     params = Params.from_states(states)
     n, lanes = profile.n, len(states)
     optimal = _chain_best(params, n, [], lanes)

@@ -56,3 +56,11 @@ def test_ablation_needs_two_seeds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["ablation", "--seed", "3"])
     assert result.exit_code == 2 and "--seed" in result.output
+
+
+def test_full_budget_refuses_a_smaller_dataset(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dataset.generate(load_profile("chain6"), 100, 0, tmp_path / "runs/chain6/data/train.npz")
+    result = CliRunner().invoke(app, ["train", "--full", "--epochs", "1"])
+    assert result.exit_code == 2
+    assert "holds 100 states, the --full budget wants 1,000,000" in result.output

@@ -95,3 +95,14 @@ def test_a_faster_clock_or_link_never_raises_the_optimal_delay(field, factor, se
     setattr(faster, field, value * factor if field in FASTER else value / factor)
     _, after = oracle.solve(profile, faster)
     assert np.all(after <= before * (1 + 1e-12))
+
+
+@given(n=st.integers(1, 8), seed=st.integers(0, 2**31))
+def test_single_state_chain_dp_is_the_batched_one_bit_for_bit(n, seed):
+    profile = Profile(f"chain{n}", n, tuple((i, i + 1) for i in range(n - 1)))
+    states = states_for(profile, 40, seed)
+    x_batch, t_batch = oracle.chain_dp(profile, states)
+    for k in range(len(states)):
+        x_one, t_one = oracle.chain_dp(profile, states[k])
+        assert t_one[0] == t_batch[k]
+        np.testing.assert_array_equal(x_one[0], x_batch[k])
