@@ -27,7 +27,9 @@ import torch
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from mobile_export.lower import lower  # noqa: E402
 from model.decoding import argmax_placements, verified_topk  # noqa: E402
+from model.io import atomic_write  # noqa: E402
 from model.delay import delays, delays_of_placements  # noqa: E402
 from model.features import Normalizer, build_features, feature_recipe  # noqa: E402
 from model.system import LABELS, Profile, load_profile, sample_states  # noqa: E402
@@ -74,19 +76,11 @@ class Floor(torch.nn.Module):
 
 
 def export_pte(module: torch.nn.Module, width: int, path: Path) -> None:
-    from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
-    from executorch.exir import to_edge_transform_and_lower
-
-    example = (torch.zeros(1, width),)
-    program = torch.export.export(module.eval(), example)
-    lowered = to_edge_transform_and_lower(program, partitioner=[XnnpackPartitioner()])
-    write_atomically(path, lowered.to_executorch().buffer)
+    write_atomically(path, lower(module.eval(), (torch.zeros(1, width),), "xnnpack"))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    temp = path.with_name(path.name + f".tmp.{os.getpid()}")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    atomic_write(path, lambda f: f.write(data))
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
