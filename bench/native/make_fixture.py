@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import itertools
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
