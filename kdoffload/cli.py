@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kdoffload.common import ProfileOption, console, progress_bar, user_errors
+from kdoffload.common import ProfileOption, console, err_console, progress_bar, user_errors
 from kdoffload import engines as _engines  # noqa: F401  (registers the learned engines)
 from kdoffload import learning, pipeline
 from kdoffload import export_cli, simulate_cli
@@ -147,4 +148,13 @@ app.add_typer(export_cli.bench_app, name="bench")
 
 
 def main() -> None:
-    app()
+    """The console script: click's usage errors (a mistyped option or value) end as one line too."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        code = 130
+    except typer.TyperException as err:  # usage errors: unknown option, a value of the wrong type
+        message = err.format_message() if hasattr(err, "format_message") else str(err)
+        err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+        code = getattr(err, "exit_code", 2)
+    sys.exit(code if isinstance(code, int) else 0)

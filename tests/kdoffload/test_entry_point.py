@@ -22,3 +22,12 @@ def test_the_installed_command_reports_bad_input_in_one_line(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "none.toml" in result.stderr
+
+
+def test_usage_errors_are_one_line_with_exit_2():
+    exe = Path(sys.executable).parent / "kdoffload"
+    for args in (["data", "--samples", "many"], ["data", "--bogus"], ["nosuchcommand"]):
+        result = subprocess.run([str(exe), *args], capture_output=True, text=True)
+        assert result.returncode == 2, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (args, result.stderr)
