@@ -71,9 +71,12 @@ def _bar_figure(path: Path, report: dict, name: str) -> Path:
     shifted = [report["shifted"]["policies"].get(n, {}).get("mean_ratio", np.nan) for n in names]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     pos = np.arange(len(names))
-    ax.bar(pos - 0.2, test, 0.4, label="test (training ranges)")
-    ax.bar(pos + 0.2, shifted, 0.4, label="shifted ranges")
+    for offset, values, label in ((-0.2, test, "test (training ranges)"), (0.2, shifted, "shifted ranges")):
+        bars = ax.bar(pos + offset, values, 0.4, label=label)
+        # Near-optimal policies differ in the third decimal, invisible on a log axis: print it.
+        ax.bar_label(bars, fmt="%.3f", fontsize=6, rotation=90, padding=2)
     ax.set_yscale("log")
+    ax.set_ylim(0.9, np.nanmax(test + shifted) * 2.5)  # room for the labels above the tallest bar
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_xticks(pos, names, rotation=35, ha="right")
     ax.set_ylabel("mean delay / optimal delay (log)")
