@@ -44,7 +44,9 @@ def build_manifest(profile: Profile, cfg: ExportConfig, net: OffloadMLP, normali
     return {
         "format_version": FORMAT_VERSION,
         "profile": profile_record(profile),
-        "features": {"order": feature_recipe(profile), **normalizer.to_dict()},
+        # The exported program is the bare MLP: the client standardises its input.
+        "features": {"order": feature_recipe(profile), **normalizer.to_dict(),
+                     "normalisation": "client: (x - mean) / std, after each transform"},
         "input_shape": [1, width],
         "output_shape": [1, profile.n, 3],
         "labels": list(LABELS),
