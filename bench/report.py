@@ -91,11 +91,12 @@ def _cdf_figure(path: Path, ratios: dict, name: str) -> Path:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    for policy, ratio in ratios.items():
-        if policy == "optimal":
-            continue
-        xs = np.sort(ratio)
-        ax.plot(xs, np.arange(1, len(xs) + 1) / len(xs), label=policy, linewidth=1.2)
+    shown = [p for p in ratios if p != "optimal"]
+    for k, policy in enumerate(shown):
+        xs = np.sort(ratios[policy])
+        learned = "teacher" in policy or "student" in policy  # learned solid, baselines dashed
+        ax.plot(xs, np.arange(1, len(xs) + 1) / len(xs), label=policy, linewidth=1.3,
+                color=plt.cm.tab20(k / max(1, len(shown) - 1)), linestyle="-" if learned else "--")
     ax.set_xscale("log")
     ax.set_xlim(1.0, 100.0)
     ax.set_xlabel("delay / optimal delay (log)")
