@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quality import policy_metrics
+from bench.quality import argmax_and_topk
 from distill.student import DistillConfig, student_data, train_student
 from model.dataset import Demonstrations
-from model.decoding import argmax_placements, verified_topk
 from model.learned import NetPolicy
 from model.system import Profile
 from model.train import load_checkpoint
@@ -52,12 +51,8 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
             net, _ = train_student(profile, demos, datasets[data_key], t, a, cfg,
                                    out_dir / f"{variant}_seed{seed}" / "checkpoint.pt", on_epoch=on_epoch)
             policy = NetPolicy(profile, net, datasets[data_key].normalizer, variant)
-            logits = policy.logits(test.states)
-            argmax, _ = policy_metrics(profile, test, argmax_placements(logits))
-            top8, _ = policy_metrics(profile, test, verified_topk(profile, test.states, logits, 8))
             results.setdefault(variant, []).append(
-                {"seed": seed, "argmax": {k: argmax[k] for k in REPORTED},
-                 "top8": {k: top8[k] for k in REPORTED}})
+                {"seed": seed, **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)})
     return {"profile": profile.name, "temperature": temperature, "alpha": alpha, "seeds": seeds,
             "transfer_samples": transfer_samples, "test_samples": len(test), "runs": results,
             "summary": {v: _spread(r) for v, r in results.items()}}

@@ -9,24 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.kd_ablation import REPORTED
-from bench.quality import policy_metrics
+from bench.quality import argmax_and_topk
 from model.dataset import Demonstrations
-from model.decoding import argmax_placements, verified_topk
-from model.features import Normalizer
-from model.learned import NetPolicy
+from model.learned import load_net_policy
 from model.system import Profile
-from model.train import load_checkpoint, net_from_checkpoint
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:
-    payload = load_checkpoint(checkpoint, kind, profile)
-    policy = NetPolicy(profile, net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"]), kind)
-    logits = policy.logits(test.states)
-    argmax, _ = policy_metrics(profile, test, argmax_placements(logits))
-    top8, _ = policy_metrics(profile, test, verified_topk(profile, test.states, logits, 8))
+    policy, payload = load_net_policy(checkpoint, kind, profile, kind)
     return {"regret_weight": payload["train_config"]["regret_weight"],
             "val_mean_ratio": payload["best_score"], "epochs_run": payload["epoch"] + 1,
-            "argmax": {k: argmax[k] for k in REPORTED}, "top8": {k: top8[k] for k in REPORTED}}
+            **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)}
 
 
 def markdown(profile: str, rows: dict, test_samples: int) -> str:

@@ -15,11 +15,9 @@ import numpy as np
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
-from model.features import Normalizer
-from model.learned import NetPolicy
+from model.learned import NetPolicy, load_net_policy
 from model.policies import Policy, baselines
 from model.system import LABELS, Profile
-from model.train import load_checkpoint, net_from_checkpoint
 
 
 def ratio_metrics(ratio: np.ndarray) -> dict:
@@ -50,12 +48,18 @@ def learned_policies(profile: Profile, run_dir: Path, k: int) -> list[Policy]:
                              ("student-nokd", run_dir / "student" / "nokd" / "checkpoint.pt", "student")):
         if not path.exists():
             continue
-        payload = load_checkpoint(path, kind, profile)
-        net, norm = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
-        found.append(NetPolicy(profile, net, norm, name))
+        policy, _ = load_net_policy(path, kind, profile, name)
+        found.append(policy)
         if name != "student-nokd":
-            found.append(NetPolicy(profile, net, norm, f"{name}+top{k}", decoder="topk", k=k))
+            found.append(NetPolicy(profile, policy.net, policy.normalizer, f"{name}+top{k}", "topk", k))
     return found
+
+
+def argmax_and_topk(profile: Profile, test: Demonstrations, logits, keys, k: int = 8) -> dict:
+    """The metrics `keys` of argmax and of verified top-k decoding of the same logits."""
+    argmax, _ = policy_metrics(profile, test, argmax_placements(logits))
+    topk, _ = policy_metrics(profile, test, verified_topk(profile, test.states, logits, k))
+    return {"argmax": {key: argmax[key] for key in keys}, f"top{k}": {key: topk[key] for key in keys}}
 
 
 def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) -> tuple[dict, dict]:

@@ -33,7 +33,7 @@ def topk_table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-def write_report(out_dir: Path, report: dict, ratios: dict, shifted_ratios: dict) -> list[Path]:
+def write_report(out_dir: Path, report: dict, ratios: dict) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [atomic_write_json(out_dir / "quality.json", report)]
     name = report["profile"]

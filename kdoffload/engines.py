@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from model.errors import InputError
-from model.features import Normalizer
-from model.learned import NetPolicy
+from model.learned import NetPolicy, load_net_policy
 from model.system import Profile
-from model.train import load_checkpoint, net_from_checkpoint
 from scheduler.engines import LEARNED
 
 from kdoffload.common import run_dir
@@ -30,9 +28,7 @@ def _factory(name: str):
         if not path.exists():
             raise InputError(f"policy {name!r}: no trained {kind} at {path} "
                              f"(run: kdoffload {command} --profile {profile.name})")
-        payload = load_checkpoint(path, kind, profile)
-        return NetPolicy(profile, net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"]),
-                         name, decoder=decoder, k=TOP_K)
+        return load_net_policy(path, kind, profile, name, decoder, TOP_K)[0]
 
     return build
 

@@ -101,7 +101,7 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
               "topk_curve": quality.quality_against_k(profile, test, student) if student else [],
               "machine": {"python": platform.python_version(), "platform": platform.platform()}}
     out_dir = run_dir(profile.name) / "report"
-    quality_report.write_report(out_dir, report, ratios, {})
+    quality_report.write_report(out_dir, report, ratios)
     console.print((out_dir / "quality.md").read_text(), markup=False, highlight=False)
     return report
 
@@ -148,11 +148,10 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     main = teacher_path(profile)
     if not main.exists():
         train(profile, full, workers=workers)
-    main_weight = load_checkpoint(main, "teacher", profile)["train_config"]["regret_weight"]
-    other_weight = 0.0 if main_weight > 0 else 1.0
+    main_cfg = load_checkpoint(main, "teacher", profile)["train_config"]
+    other_weight = 0.0 if main_cfg["regret_weight"] > 0 else 1.0
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
-    main_cfg = load_checkpoint(main, "teacher", profile)["train_config"]
     cfg = TrainConfig(**{**main_cfg, "regret_weight": other_weight})
     other_dir = run_dir(profile.name) / "loss_compare" / f"regret{other_weight:g}"
     with progress_bar() as bar:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,14 +50,13 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
                  force: bool = False) -> Path:
     with progress_bar() as bar:
         task = bar.add_task(f"{profile.name} demonstrations", total=samples, rate="")
-        started = [None]
+        first: list[tuple[float, int]] = []  # (time, states) at the first report: cached shards are not work
 
         def report(done: int, total: int) -> None:
-            import time
             now = time.perf_counter()
-            if started[0] is None:
-                started[0] = (now, done)
-            t0, d0 = started[0]
+            if not first:
+                first.append((now, done))
+            t0, d0 = first[0]
             rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
             bar.update(task, completed=done, rate=f"{rate:,.0f} states/s" if rate else "")
 

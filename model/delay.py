@@ -61,7 +61,7 @@ class Params:
 
 def _lanes(site, value: int):
     """Which lanes put a subtask at `value`: a bool for a shared site, else a bool array."""
-    return site == value if np.ndim(site) == 0 else (site == value)
+    return site == value
 
 
 def _where(mask, new, old):

@@ -11,6 +11,7 @@ from model.decoding import argmax_placements, verified_topk
 from model.features import Normalizer, build_features
 from model.nets import OffloadMLP
 from model.system import Profile, States
+from model.train import load_checkpoint, net_from_checkpoint
 
 
 @dataclass
@@ -34,3 +35,12 @@ class NetPolicy:
         if self.decoder == "topk":
             return verified_topk(self.profile, states, logits, self.k)
         return argmax_placements(logits)
+
+
+def load_net_policy(path, kind: str, profile: Profile, name: str, decoder: str = "argmax",
+                    k: int = 8) -> tuple[NetPolicy, dict]:
+    """The checkpoint at `path` (checked against `profile`) as a policy, and its payload."""
+    payload = load_checkpoint(path, kind, profile)
+    policy = NetPolicy(profile, net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"]),
+                       name, decoder, k)
+    return policy, payload
