@@ -14,7 +14,7 @@ from bench.latency_report import markdown
 from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path
-from mobile_export.export import export_checkpoint
+from mobile_export.export import export_checkpoint, read_checkpoint
 from mobile_export.policy import exported_decider
 from model.decider import Decoder
 from mobile_export.verify import ExportRefused
@@ -36,9 +36,10 @@ def run_export(profile: Profile, cfg: ExportConfig):
     checkpoint = run_dir(profile.name) / cfg.model / "checkpoint.pt"
     if not checkpoint.is_file():  # before any dataset is generated for nothing
         raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
+    read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
     test = dataset.load(ensure_dataset(profile, "test"))
     train = dataset.load(ensure_dataset(profile, "train"))
-    return export_checkpoint(profile, checkpoint, train, test, export_dir(profile.name), cfg)
+    return export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
 
 
 @user_errors
