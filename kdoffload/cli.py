@@ -7,7 +7,11 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import typer
+from kdoffload.quiet import be_verbose, silence_third_party
+
+silence_third_party()  # before torch, torchao and executorch are first imported
+
+import typer  # noqa: E402
 
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload import learning, pipeline
@@ -19,6 +23,13 @@ from model.system import load_profile
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
+
+
+@app.callback()
+def options(verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also show third-party warnings and the runtime's native log lines.")] = False):
+    if verbose:
+        be_verbose()
 
 
 @app.command()
