@@ -58,13 +58,18 @@ struct Program {
   std::vector<jlong> output_sizes;
 };
 
-std::unique_ptr<Program> load_program(const std::string& path) {
+// Once, before anything else touches the runtime: the log sink keeps errors and drops the
+// info chatter the thread pool and cpuinfo print on start.
+void init_runtime() {
   static const bool initialised = [] {
     et::register_pal(et::PalImpl::create(errors_only, __FILE__));
     et::runtime_init();
     return true;
   }();
   (void)initialised;
+}
+
+std::unique_ptr<Program> load_program(const std::string& path) {
   auto p = std::make_unique<Program>();
   auto loader = executorch::extension::FileDataLoader::from(path.c_str());
   if (!loader.ok()) throw std::runtime_error(error_text(path + ": cannot open", loader.error()));
@@ -155,6 +160,7 @@ JNIEXPORT jlong JNICALL Java_org_pytorch_executorch_Module_nativeLoad(JNIEnv* en
     const char* chars = env->GetStringUTFChars(path, nullptr);
     std::string file(chars);
     env->ReleaseStringUTFChars(path, chars);
+    init_runtime();
     // One thread unless asked: at batch 1 it is faster than two (and it is kdo_bench's default).
     auto* pool = executorch::extension::threadpool::get_threadpool();
     if (pool != nullptr) pool->_unsafe_reset_threadpool(static_cast<uint32_t>(threads > 0 ? threads : 1));

@@ -85,6 +85,7 @@ public final class Manifest {
       if (record == null) throw new RefusedException(at + ": not an object");
       list.add(new GoldenRecord(record, profile.n, recipe.width(), at));
     }
+    if (list.isEmpty()) throw new RefusedException(where + ": golden: empty (nothing to check the model against)");
     golden = Collections.unmodifiableList(list);
   }
 

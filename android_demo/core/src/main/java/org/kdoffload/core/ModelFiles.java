@@ -38,6 +38,14 @@ public final class ModelFiles {
     return new ModelFiles(pte, manifest, Files.isRegularFile(states) ? states : null);
   }
 
+  /** A manifest and the .pte beside it of the same stem (a folder with other programs too). */
+  public static ModelFiles ofManifest(Path manifest) {
+    String name = manifest.getFileName().toString();
+    if (!name.endsWith(".manifest.json")) throw new RefusedException(manifest + ": not a *.manifest.json");
+    Path pte = manifest.resolveSibling(name.substring(0, name.length() - ".manifest.json".length()) + ".pte");
+    return new ModelFiles(pte, manifest, null);
+  }
+
   private static String stem(Path pte) {
     String name = pte.getFileName().toString();
     return name.substring(0, name.length() - ".pte".length());
@@ -77,6 +85,7 @@ public final class ModelFiles {
     if (!pte.getFileName().toString().equals(m.pteFile)) {
       throw new RefusedException(m.path + ": pte.file is " + m.pteFile + ", the folder holds " + pte.getFileName());
     }
+    if (!Files.isRegularFile(pte)) throw new RefusedException(pte + ": no such model (named by " + m.path + ")");
     try {
       long size = Files.size(pte);
       if (size != m.pteSizeBytes) {
