@@ -93,3 +93,16 @@ java-test: android-host
 	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
 	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \
 	    | sed 's|^\./||; s|\.class$$||; s|/|.|g' | sort)
+
+# Decision time through Java -> JNI -> ExecuTorch beside kdo_bench's, on the same fixture .pte,
+# both on CPU 0 (docs/latency.md, "Through the app's Java path").
+android-host-bench: android-host native
+	test -f $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.manifest.json \
+	  || $(PY) bench/native/make_fixture.py --out $(ANDROID_BUILD)/fixture --golden 16
+	rm -rf $(ANDROID_BUILD)/bench && mkdir -p $(ANDROID_BUILD)/bench/model
+	cp $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.* $(ANDROID_BUILD)/bench/model/
+	$(NATIVE_BUILD)/kdo_bench --model $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.pte \
+	  --manifest $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.manifest.json --iters 20000 --cpu 0
+	taskset -c 0 $(ANDROID_BUILD)/hostbench --model-dir $(ANDROID_BUILD)/bench/model \
+	  --files-dir $(ANDROID_BUILD)/bench/files --num-iter 20000 --num-warm-up-iter 20000 \
+	  --device-name "$$(hostname)"

@@ -56,7 +56,27 @@ struct Program {
   std::optional<et::Method> method;
   std::vector<int64_t> input_sizes;
   std::vector<jlong> output_sizes;
+  // The input tensor's contiguous layout (Method::execute ignores strides) and its buffer,
+  // built once: a call then allocates nothing but the Java result.
+  std::vector<TensorImpl::SizesType> sizes;
+  std::vector<TensorImpl::DimOrderType> dim_order;
+  std::vector<TensorImpl::StridesType> strides;
+  std::vector<float> input;
 };
+
+void plan_input(Program& p) {
+  const size_t rank = p.input_sizes.size();
+  p.sizes.assign(p.input_sizes.begin(), p.input_sizes.end());
+  p.dim_order.resize(rank);
+  p.strides.resize(rank);
+  size_t numel = 1;
+  for (size_t d = rank; d-- > 0;) {
+    p.dim_order[d] = static_cast<TensorImpl::DimOrderType>(d);
+    p.strides[d] = d + 1 == rank ? 1 : p.strides[d + 1] * p.sizes[d + 1];
+    numel *= static_cast<size_t>(p.sizes[d]);
+  }
+  p.input.resize(numel);
+}
 
 // Once, before anything else touches the runtime: the log sink keeps errors and drops the
 // info chatter the thread pool and cpuinfo print on start.
@@ -90,6 +110,7 @@ std::unique_ptr<Program> load_program(const std::string& path) {
   }
   for (auto d : in->sizes()) p->input_sizes.push_back(d);
   for (auto d : out->sizes()) p->output_sizes.push_back(d);
+  plan_input(*p);
   for (size_t b = 0; b < meta->num_memory_planned_buffers(); ++b) {
     p->planned_buffers.emplace_back(static_cast<size_t>(meta->memory_planned_buffer_size(b).get()));
   }
@@ -125,18 +146,12 @@ jfloatArray forward(JNIEnv* env, Program& p, jfloatArray data, jlongArray shape)
     for (auto d : p.input_sizes) want += (want.empty() ? "" : ", ") + std::to_string(d);
     throw std::invalid_argument("forward takes a float tensor of shape [" + want + "]");
   }
-  std::vector<float> input(env->GetArrayLength(data));
-  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(input.size()), input.data());
-  // Method::execute ignores strides: the tensor describes the contiguous layout.
-  std::vector<TensorImpl::SizesType> sizes(p.input_sizes.begin(), p.input_sizes.end());
-  std::vector<TensorImpl::DimOrderType> dim_order(sizes.size());
-  std::vector<TensorImpl::StridesType> strides(sizes.size());
-  for (size_t d = sizes.size(); d-- > 0;) {
-    dim_order[d] = static_cast<TensorImpl::DimOrderType>(d);
-    strides[d] = d + 1 == sizes.size() ? 1 : strides[d + 1] * sizes[d + 1];
+  if (static_cast<size_t>(env->GetArrayLength(data)) != p.input.size()) {
+    throw std::invalid_argument("forward: the tensor's data do not fill its shape");
   }
-  TensorImpl impl(ScalarType::Float, static_cast<ssize_t>(sizes.size()), sizes.data(), input.data(),
-                  dim_order.data(), strides.data());
+  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(p.input.size()), p.input.data());
+  TensorImpl impl(ScalarType::Float, static_cast<ssize_t>(p.sizes.size()), p.sizes.data(), p.input.data(),
+                  p.dim_order.data(), p.strides.data());
   const et::EValue value{Tensor(&impl)};
   et::Error status = p.method->set_input(value, 0);
   if (status != et::Error::Ok) throw std::runtime_error(error_text("set_input failed", status));

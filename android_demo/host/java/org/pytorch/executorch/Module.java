@@ -22,9 +22,11 @@ public class Module {
   }
 
   private long handle; // the native program; 0 once destroyed
+  private final long[] outputShape; // static shapes: asked once
 
   private Module(long handle) {
     this.handle = handle;
+    this.outputShape = nativeOutputShape(handle);
   }
 
   public static Module load(final String modelPath, int loadMode, int numThreads) {
@@ -58,7 +60,7 @@ public class Module {
     }
     Tensor input = inputs[0].toTensor();
     float[] out = nativeForward(handle, input.rawData(), input.shape());
-    return new EValue[] {EValue.from(Tensor.fromBlob(out, nativeOutputShape(handle)))};
+    return new EValue[] {EValue.from(Tensor.fromBlob(out, outputShape))};
   }
 
   public synchronized void destroy() {

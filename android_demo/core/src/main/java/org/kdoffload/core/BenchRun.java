@@ -87,8 +87,9 @@ public final class BenchRun {
     BenchStats stats = new BenchStats(ms);
     records.add("avg_inference_latency(ms)", stats.mean);
     records.add("trimmean_inference_latency(ms)", stats.trimmedMean);
-    say(String.format(Locale.ROOT, "model call: mean %.1f us, trimmed mean %.1f us (%d iterations)",
-        stats.mean * 1e3, stats.trimmedMean * 1e3, cfg.numIter));
+    records.add("inference_p50(us)", stats.p50 * 1e3);
+    say(String.format(Locale.ROOT, "model call: p50 %.2f us, mean %.2f us, trimmed mean %.2f us (%d iterations)",
+        stats.p50 * 1e3, stats.mean * 1e3, stats.trimmedMean * 1e3, cfg.numIter));
   }
 
   /** Whole decisions (features to placement) with one decoder. */
@@ -108,7 +109,7 @@ public final class BenchRun {
     records.add("decision_p50(us)", stats.p50, "decoder", name);
     records.add("decision_p99(us)", stats.p99, "decoder", name);
     records.add("decision_mean(us)", stats.mean, "decoder", name);
-    say(String.format(Locale.ROOT, "%-7s decision: p50 %.1f us, p99 %.1f us", name, stats.p50, stats.p99));
+    say(String.format(Locale.ROOT, "%-7s decision: p50 %.2f us, p99 %.2f us", name, stats.p50, stats.p99));
     if (decider.decoder == Decider.Decoder.GUARDED) {
       records.add("out_of_support_share", (double) outside / cfg.numIter, "decoder", name);
       records.add("decision_times(us)", stats.mean, "decoder", name).with("values", Json.array(us));
