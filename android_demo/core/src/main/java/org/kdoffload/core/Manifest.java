@@ -48,6 +48,8 @@ public final class Manifest {
     } catch (JSONException | IllegalArgumentException e) {
       throw new RefusedException(where + ": profile: " + e.getMessage());
     }
+    checkDerived(m.optJSONObject("profile"), "entries", profile.entries, where);
+    checkDerived(m.optJSONObject("profile"), "exits", profile.exits, where);
     recipe = FeatureRecipe.fromJson(Json.object(m, "features", where), profile.n, where);
     int[] inputShape = Json.integers(m.optJSONArray("input_shape"), 2, where + ": input_shape");
     if (inputShape[0] != 1 || inputShape[1] != recipe.width()) {
@@ -60,9 +62,7 @@ public final class Manifest {
     JSONObject pte = Json.object(m, "pte", where);
     pteFile = Json.string(pte, "file", where + ": pte");
     pteSha256 = Json.string(pte, "sha256", where + ": pte");
-    Object size = pte.opt("size_bytes");
-    if (!(size instanceof Integer || size instanceof Long)) throw new RefusedException(where + ": pte.size_bytes: missing or not an integer");
-    pteSizeBytes = ((Number) size).longValue();
+    pteSizeBytes = sizeBytes(pte, where);
     JSONObject export = Json.object(m, "export", where);
     model = Json.string(export, "model", where + ": export");
     backend = Json.string(export, "backend", where + ": export");
@@ -70,23 +70,47 @@ public final class Manifest {
     parameters = export.optLong("parameters", -1);
     JSONObject decoder = Json.object(m, "decoder", where);
     defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
-    topK = Json.integer(decoder, "top_k", where + ": decoder");
-    oodTopK = Json.integer(decoder, "ood_top_k", where + ": decoder");
-    if (topK < 1) throw new RefusedException(where + ": decoder.top_k: must be >= 1, got " + topK);
-    if (oodTopK < 1) throw new RefusedException(where + ": decoder.ood_top_k: must be >= 1, got " + oodTopK);
+    topK = atLeastOne(decoder, "top_k", where);
+    oodTopK = atLeastOne(decoder, "ood_top_k", where);
     JSONObject verification = m.optJSONObject("verification");
     logitTolerance = verification != null
         ? verification.optDouble("logit_tolerance", DEFAULT_LOGIT_TOLERANCE) : DEFAULT_LOGIT_TOLERANCE;
+    golden = goldenRecords(m, profile, recipe.width(), where);
+  }
+
+  // entries and exits follow from the edges; a manifest that says otherwise is inconsistent.
+  private static void checkDerived(JSONObject profile, String key, int[] derived, String where) {
+    if (profile.isNull(key)) return;
+    int[] stated = Json.integers(profile.optJSONArray(key), -1, where + ": profile." + key);
+    if (!java.util.Arrays.equals(stated, derived)) {
+      throw new RefusedException(where + ": profile." + key + " is " + java.util.Arrays.toString(stated)
+          + ", the edges give " + java.util.Arrays.toString(derived));
+    }
+  }
+
+  private static long sizeBytes(JSONObject pte, String where) {
+    Object size = pte.opt("size_bytes");
+    if (!(size instanceof Integer || size instanceof Long)) throw new RefusedException(where + ": pte.size_bytes: missing or not an integer");
+    return ((Number) size).longValue();
+  }
+
+  private static int atLeastOne(JSONObject decoder, String key, String where) {
+    int k = Json.integer(decoder, key, where + ": decoder");
+    if (k < 1) throw new RefusedException(where + ": decoder." + key + ": must be >= 1, got " + k);
+    return k;
+  }
+
+  private static List<GoldenRecord> goldenRecords(JSONObject m, Profile profile, int width, String where) {
     JSONArray records = Json.list(m, "golden", where);
     List<GoldenRecord> list = new ArrayList<>();
     for (int k = 0; k < records.length(); k++) {
       JSONObject record = records.optJSONObject(k);
       String at = where + ": golden[" + k + "]";
       if (record == null) throw new RefusedException(at + ": not an object");
-      list.add(new GoldenRecord(record, profile.n, recipe.width(), at));
+      list.add(new GoldenRecord(record, profile.n, width, at));
     }
     if (list.isEmpty()) throw new RefusedException(where + ": golden: empty (nothing to check the model against)");
-    golden = Collections.unmodifiableList(list);
+    return Collections.unmodifiableList(list);
   }
 
   /** Reads and checks a manifest; `expectedProfile` (may be null) must match its profile name. */
