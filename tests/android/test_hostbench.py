@@ -50,9 +50,10 @@ def test_records_have_the_benchmark_app_schema(model_dir, tmp_path):
     records = json.loads((files / "kdoffload_results.json").read_text())
     assert isinstance(records, list) and records
     for r in records:
-        assert BENCHMARK_MODEL <= set(r["benchmarkModel"]) and r["benchmarkModel"]["name"] == STUDENT
+        assert BENCHMARK_MODEL <= set(r["benchmarkModel"]) and r["benchmarkModel"]["name"] == "student"
         assert isinstance(r["metric"], str)
         assert isinstance(r["actualValue"], (int, float)) and isinstance(r["targetValue"], (int, float))
+        assert r["benchmarkModel"]["backend"] == "xnnpack" and r["benchmarkModel"]["quantization"] == "fp32"
         assert set(r["deviceInfo"]) == DEVICE_INFO
         assert "emulated" in r["deviceInfo"]["device"] and "pytest" in r["deviceInfo"]["device"]
         assert r["deviceInfo"]["os"].startswith("host JVM ") and r["deviceInfo"]["totalMem"] > 0

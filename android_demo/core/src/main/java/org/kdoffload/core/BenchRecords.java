@@ -17,8 +17,8 @@ final class BenchRecords {
 
   BenchRecords(Manifest manifest, DeviceInfo device) {
     this.manifest = manifest;
-    String file = manifest.pteFile;
-    this.modelName = file.endsWith(".pte") ? file.substring(0, file.length() - 4) : file;
+    // The benchmark app's name is the <name> of <name>_<backend>_<quantization>.pte.
+    this.modelName = manifest.model;
     this.device = device;
   }
 
