@@ -40,15 +40,20 @@ public final class Decoding {
       for (int s = 0; s < 3; s++) shifted[s] = (double) logits[3 * i + s] - top;
       double logSum = Math.log(Math.exp(shifted[0]) + Math.exp(shifted[1]) + Math.exp(shifted[2]));
       int grown = scores.length * 3;
-      Integer[] order = new Integer[grown];
+      int[] order = new int[grown];
       double[] expanded = new double[grown];
       for (int p = 0; p < scores.length; p++) {
-        for (int s = 0; s < 3; s++) {
-          expanded[3 * p + s] = scores[p] + (shifted[s] - logSum);
-          order[3 * p + s] = 3 * p + s;
-        }
+        for (int s = 0; s < 3; s++) expanded[3 * p + s] = scores[p] + (shifted[s] - logSum);
       }
-      Arrays.sort(order, (a, b) -> Double.compare(expanded[b], expanded[a])); // stable
+      // Insertion sort by descending score: stable, and at most 3K entries.
+      for (int c = 0; c < grown; c++) {
+        int at = c;
+        while (at > 0 && expanded[order[at - 1]] < expanded[c]) {
+          order[at] = order[at - 1];
+          at--;
+        }
+        order[at] = c;
+      }
       int keep = Math.min(width, grown);
       double[] nextScores = new double[keep];
       int[][] nextBeams = new int[keep][];
