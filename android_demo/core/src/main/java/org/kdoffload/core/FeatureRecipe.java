@@ -62,6 +62,9 @@ public final class FeatureRecipe {
     JSONObject support = Json.object(features, "support", where + ": features");
     copy(Json.numbers(support.optJSONArray("min"), width, where + ": features.support.min"), r.supportMin);
     copy(Json.numbers(support.optJSONArray("max"), width, where + ": features.support.max"), r.supportMax);
+    // The quantiles are not used for the decision, but a manifest with broken ones is broken.
+    Json.numbers(support.optJSONArray("q001"), width, where + ": features.support.q001");
+    Json.numbers(support.optJSONArray("q999"), width, where + ": features.support.q999");
     return r;
   }
 

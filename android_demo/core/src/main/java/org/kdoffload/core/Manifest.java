@@ -17,7 +17,6 @@ import org.json.JSONObject;
  */
 public final class Manifest {
   public static final int FORMAT_VERSION = 2;
-  static final double DEFAULT_LOGIT_TOLERANCE = 1e-4; // fp32, when the manifest names none
 
   public final Path path;
   public final Profile profile;
@@ -72,9 +71,10 @@ public final class Manifest {
     defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
     topK = atLeastOne(decoder, "top_k", where);
     oodTopK = atLeastOne(decoder, "ood_top_k", where);
-    JSONObject verification = m.optJSONObject("verification");
-    logitTolerance = verification != null
-        ? verification.optDouble("logit_tolerance", DEFAULT_LOGIT_TOLERANCE) : DEFAULT_LOGIT_TOLERANCE;
+    logitTolerance = Json.object(m, "verification", where).optDouble("logit_tolerance", Double.NaN);
+    if (!(logitTolerance > 0) || Double.isInfinite(logitTolerance)) {
+      throw new RefusedException(where + ": verification.logit_tolerance: must be a positive number");
+    }
     golden = goldenRecords(m, profile, recipe.width(), where);
   }
 

@@ -112,4 +112,13 @@ public class RefusalTest {
     String message = refusal();
     assertTrue(message, message.contains("features.std[0]"));
   }
+
+  @Test
+  public void aMissingKeyAndAZeroK() throws Exception {
+    String text = manifestText();
+    writeManifest(text.replaceFirst("\"ood_top_k\": *\\d+", "\"ood_top_k\": 0"));
+    assertTrue(refusal().contains("decoder.ood_top_k: must be >= 1"));
+    writeManifest(text.replaceFirst("\"verification\"", "\"checked_by\""));
+    assertTrue(refusal().contains("verification: missing"));
+  }
 }
