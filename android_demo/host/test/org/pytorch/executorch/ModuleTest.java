@@ -76,4 +76,33 @@ public class ModuleTest {
     Files.write(truncated, java.util.Arrays.copyOf(real, real.length / 2));
     assertThrows(RuntimeException.class, () -> Module.load(truncated.toString()));
   }
+
+  /**
+   * ExecuTorch does not verify a delegate's payload: some single flipped bits in the XNNPACK
+   * blob segfault the runtime. The load probe must turn each of those into an exception too
+   * (a crash here takes the whole test JVM down, which fails the run).
+   */
+  @Test
+  public void flippedBitsNeverCrashTheJvm() throws Exception {
+    byte[] real = Files.readAllBytes(fixture("student_xnnpack_fp32.pte"));
+    int width = new JSONObject(new String(Files.readAllBytes(fixture("student_xnnpack_fp32.manifest.json")),
+        StandardCharsets.UTF_8)).getJSONArray("input_shape").getInt(1);
+    Path flipped = tmp.newFile("flipped.pte").toPath();
+    java.util.Random random = new java.util.Random(1);
+    int refused = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      byte[] bytes = real.clone();
+      bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
+      Files.write(flipped, bytes);
+      try {
+        Module module = Module.load(flipped.toString());
+        module.forward(EValue.from(Tensor.fromBlob(new float[width], new long[] {1, width})));
+        module.destroy();
+      } catch (RuntimeException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains(flipped.toString()) || e.getMessage().contains("failed"));
+        refused++;
+      }
+    }
+    assertTrue("some flips must be refused", refused > 0);
+  }
 }
