@@ -129,7 +129,10 @@ public final class BenchRun {
         TaskStream.run(m.profile, "greedy", greedy::decide, arrivals, taskStates, true),
         TaskStream.run(m.profile, "all-local", s -> local, arrivals, taskStates, false));
     for (TaskStream.Result r : results) {
-      records.add("stream_mean_delay(ms)", r.meanDelayS() * 1e3, "policy", r.policy).with("tasks", tasks);
+      double[] delaysMs = r.delaysS();
+      for (int k = 0; k < tasks; k++) delaysMs[k] *= 1e3;
+      records.add("stream_mean_delay(ms)", r.meanDelayS() * 1e3, "policy", r.policy).with("tasks", tasks)
+          .with("values", Json.array(delaysMs));
       records.add("stream_tasks_per_s", r.tasksPerS(), "policy", r.policy);
       records.add("stream_decision_share", r.decisionShare(), "policy", r.policy);
       say(String.format(Locale.ROOT, "stream of %d tasks, %-9s: mean delay %.2f ms, %.2f tasks/s, decisions %.4f%% of the delay",

@@ -29,6 +29,13 @@ public final class TaskStream {
       decisionS = new double[tasks];
     }
 
+    /** Per task: completion minus arrival. */
+    public double[] delaysS() {
+      double[] out = new double[doneS.length];
+      for (int k = 0; k < out.length; k++) out[k] = doneS[k] - arrivalS[k];
+      return out;
+    }
+
     public double meanDelayS() {
       double sum = 0.0;
       for (int k = 0; k < doneS.length; k++) sum += doneS[k] - arrivalS[k];
