@@ -4,6 +4,7 @@
 // there can segfault XNNPACK) is first loaded and run once by kdo_pte_probe, a child process
 // beside this library; only a program the probe survived is loaded into the JVM.
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <jni.h>
 #include <signal.h>
 #include <spawn.h>
@@ -40,10 +41,14 @@ std::string probe_path() {
 void probe(const std::string& path) {
   const std::string exe = probe_path();
   std::vector<char*> argv = {const_cast<char*>(exe.c_str()), const_cast<char*>(path.c_str()), nullptr};
+  // The probe's own error lines would repeat what the in-process load below reports.
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  if (posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-    throw std::runtime_error(exe + ": cannot start the load probe");
-  }
+  const int spawned = posix_spawn(&pid, exe.c_str(), &quiet, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&quiet);
+  if (spawned != 0) throw std::runtime_error(exe + ": cannot start the load probe");
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (waitpid(pid, &status, WNOHANG) == 0) {
