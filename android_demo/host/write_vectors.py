@@ -1,8 +1,10 @@
-"""Vectors the Java core must reproduce: the delay model, Greedy and the task executor.
+"""Vectors the Java core must reproduce: the delay model, Greedy, the decoders, the executor.
 
 For each profile: random states and placements with their delays (model/delay.py), the greedy
-placement of each state (model/policies.py), and a stream of tasks on shared resources with
-per-task decision times, executed by scheduler/executor.py on a static network.
+placement of each state (model/policies.py), the three decoders on random logits (half of them
+on a coarse grid, so that ties in logits and in beam scores are common) with random
+out-of-support flags (model/decider.py), and a stream of tasks on shared resources with per-task
+decision times, executed by scheduler/executor.py on a static network.
 
     python android_demo/host/write_vectors.py --out build/android_host/vectors
 """
@@ -19,6 +21,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from model.delay import delays  # noqa: E402
 from model.io import atomic_write_text  # noqa: E402
 from model.policies import Greedy  # noqa: E402
@@ -53,6 +56,19 @@ def stream(profile, states, rng: np.random.Generator, tasks: int) -> dict:
     return out
 
 
+def decoded(profile, states, rng: np.random.Generator) -> dict:
+    count = len(states)
+    logits = rng.normal(0, 2, size=(count, profile.n, 3)).astype(np.float32)
+    coarse = rng.random(count) < 0.5
+    logits[coarse] = (rng.integers(-2, 3, size=(int(coarse.sum()), profile.n, 3)) * 0.5).astype(np.float32)
+    flagged = rng.random(count) < 0.3
+    out = {"logits": logits.tolist(), "out_of_support": flagged.tolist(), "top_k": 8, "ood_top_k": 32}
+    for decoder in Decoder:
+        config = DecoderConfig(decoder, top_k=8, ood_top_k=32)
+        out[decoder.value] = decode(profile, states, logits, config, flagged).tolist()
+    return out
+
+
 def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
     profile = load_profile(name)
     rng = np.random.default_rng(seed)
@@ -65,6 +81,7 @@ def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
         "placements": placements.tolist(),
         "delays_s": delays(profile, states, placements).tolist(),
         "greedy": Greedy(profile).decide(states).tolist(),
+        "decoders": decoded(profile, states, rng),
         "stream": stream(profile, states, rng, tasks),
     }
 

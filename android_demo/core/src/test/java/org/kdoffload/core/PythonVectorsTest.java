@@ -68,6 +68,40 @@ public class PythonVectorsTest {
     }
   }
 
+  /** Decoding only: the recipe is never used, so one feature will do. */
+  private static Decider decider(Profile p, Decider.Decoder decoder, int topK, int oodTopK) throws Exception {
+    JSONObject features = new JSONObject("{\"order\": [{\"field\": \"f_device\", \"index\": null, "
+        + "\"transform\": \"log\"}], \"mean\": [0], \"std\": [1], \"support\": {\"min\": [0], \"max\": [1], "
+        + "\"q001\": [0], \"q999\": [1]}}");
+    Decider.Forward unused = input -> {
+      throw new AssertionError("decode must not call the model");
+    };
+    return new Decider(p, FeatureRecipe.fromJson(features, p.n, "test"), unused, decoder, topK, oodTopK);
+  }
+
+  private void decoders(String name) throws Exception {
+    JSONObject v = vectors(name);
+    Profile p = profile(v);
+    SystemState[] states = Vectors.states(v.getJSONArray("states"), p.n);
+    JSONObject d = v.getJSONObject("decoders");
+    org.json.JSONArray logits = d.getJSONArray("logits");
+    org.json.JSONArray flags = d.getJSONArray("out_of_support");
+    for (Decider.Decoder decoder : Decider.Decoder.values()) {
+      Decider decider = decider(p, decoder, d.getInt("top_k"), d.getInt("ood_top_k"));
+      int[][] expected = Vectors.placements(d.getJSONArray(decoder.label()));
+      for (int k = 0; k < states.length; k++) {
+        float[] flat = new float[3 * p.n];
+        for (int i = 0; i < p.n; i++) {
+          for (int s = 0; s < 3; s++) flat[3 * i + s] = (float) logits.getJSONArray(k).getJSONArray(i).getDouble(s);
+        }
+        int[] got = decider.decode(states[k], flat, flags.getBoolean(k)).placement;
+        assertArrayEquals(name + " " + decoder.label() + " state " + k, expected[k], got);
+      }
+    }
+  }
+
+  @Test public void chain6DecodersEqualPython() throws Exception { decoders("chain6"); }
+  @Test public void dag10DecodersEqualPython() throws Exception { decoders("dag10"); }
   @Test public void chain6DelaysEqualPython() throws Exception { delays("chain6"); }
   @Test public void dag10DelaysEqualPython() throws Exception { delays("dag10"); }
   @Test public void chain6GreedyEqualsPython() throws Exception { greedy("chain6"); }
