@@ -23,7 +23,7 @@ test: $(STAMP) native-check
 bench: $(STAMP)
 	mkdir -p runs/bench
 	$(PY) -m pytest -q bench --benchmark-only --benchmark-json=runs/bench/model.json
-	$(PY) -m bench.render runs/bench/model.json docs/results.md
+	$(PY) -m tools.render_results runs/bench/model.json docs/results.md
 
 clean:
 	rm -rf $(VENV) runs build

@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 
-from kdoffload.common import ProfileOption, console, err_console, progress_bar, user_errors
+from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload import learning, pipeline
-from kdoffload import export_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, simulate_cli
 from model import dataset
 from model.errors import InputError
+from model.runs import Runs
 from model.system import load_profile
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -81,16 +82,6 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
 
 @app.command()
 @user_errors
-def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
-             top_k: Annotated[int, typer.Option("--top-k", help="Candidates of verified top-K decoding.")] = 8):
-    """Every policy on held-out and shifted test states; writes runs/<profile>/report/."""
-    if top_k < 1:
-        raise InputError(f"--top-k: must be at least 1, got {top_k}")
-    learning.evaluate(load_profile(profile), top_k, full)
-
-
-@app.command()
-@user_errors
 def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
              seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
@@ -129,7 +120,7 @@ def demo(
         pipeline.print_baselines(prof, demos)
         if not learning.teacher_path(prof).exists():
             learning.train(prof, full, workers=workers)
-        if not (pipeline.run_dir(prof.name) / "student" / "checkpoint.pt").exists():
+        if not Runs(prof.name).checkpoint("student").exists():
             learning.distill(prof, full, workers=workers)
         learning.evaluate(prof, full=full, workers=workers)
         console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
@@ -141,6 +132,8 @@ def _non_negative(value, option: str):
     return value
 
 
+app.command("evaluate")(evaluate_cli.evaluate)
+app.command("robustness")(evaluate_cli.robustness)
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.add_typer(export_cli.bench_app, name="bench")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +12,6 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
 
 from model.errors import InputError
 
-RUNS = Path("runs")
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
@@ -43,6 +41,3 @@ def progress_bar(unit: str = "states") -> Progress:
         TimeRemainingColumn(), console=err_console, transient=False,
     )
 
-
-def run_dir(profile_name: str) -> Path:
-    return RUNS / profile_name

@@ -6,13 +6,14 @@ import platform
 from dataclasses import replace
 from pathlib import Path
 
-from kdoffload.common import console, progress_bar, run_dir
+from kdoffload.common import console, progress_bar
 from kdoffload.pipeline import budget, ensure_dataset
-from bench import quality, report as quality_report
+from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
 from model.features import Support
 from model.io import atomic_write_json
+from model.runs import Runs
 from model.system import Profile
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
 
@@ -34,7 +35,7 @@ def _epoch_bar(bar, task_name: str, epochs: int):
 
 
 def teacher_path(profile: Profile) -> Path:
-    return run_dir(profile.name) / "teacher" / "checkpoint.pt"
+    return Runs(profile.name).checkpoint("teacher")
 
 
 def train(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
@@ -69,7 +70,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
         dcfg = replace(dcfg, temperatures=tuple(temperatures))
     if alphas:
         dcfg = replace(dcfg, alphas=tuple(alphas))
-    out_dir = run_dir(profile.name) / "student"
+    out_dir = Runs(profile.name).network_dir("student")
     with progress_bar() as bar:
         state = {"task": None}
 
@@ -89,7 +90,7 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
     support = Support.fit(dataset.load(ensure_dataset(profile, "train", workers=workers, full=full)).features)
-    policies, params = quality.all_policies(profile, run_dir(profile.name), k, support)
+    policies, params = quality.all_policies(profile, Runs(profile.name), k, support)
     metrics, ratios = quality.evaluate(profile, test, policies)
     shifted_metrics, _ = quality.evaluate(profile, shifted, policies)
     params = {name: params.get(name) for name in ("teacher", "student")}
@@ -99,7 +100,7 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
               "shifted": {"samples": len(shifted), "seed": shifted.meta["seed"], "policies": shifted_metrics},
               "topk_curve": quality.quality_against_k(profile, test, student) if student else [],
               "machine": {"python": platform.python_version(), "platform": platform.platform()}}
-    out_dir = run_dir(profile.name) / "report"
+    out_dir = Runs(profile.name).report
     quality_report.write_report(out_dir, report, ratios)
     console.print((out_dir / "quality.md").read_text(), markup=False, highlight=False)
     return report
@@ -110,10 +111,10 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     """KD against hard labels over seeds, with the transfer-set control; writes the report."""
     import json
 
-    from bench import kd_ablation
+    from distill import kd_ablation
     from model.io import atomic_write_text
 
-    sweep_file = run_dir(profile.name) / "student" / "sweep.json"
+    sweep_file = Runs(profile.name).sweep_file
     if not sweep_file.exists():
         distill(profile, full, workers=workers)
     selected = json.loads(sweep_file.read_text())["selected"]
@@ -121,7 +122,7 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
-    out_dir = run_dir(profile.name) / "ablation"
+    out_dir = Runs(profile.name).ablation
     with progress_bar() as bar:
         state = {}
 
@@ -131,7 +132,7 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
         result = kd_ablation.run(profile, demos, test, teacher_path(profile), selected["temperature"],
                                  selected["alpha"], seeds, transfer_samples, dcfg, out_dir, on_member,
                                  lambda e, r: state["on_epoch"](e, r))
-    report_dir = run_dir(profile.name) / "report"
+    report_dir = Runs(profile.name).report
     atomic_write_json(report_dir / "kd_ablation.json", result)
     text = kd_ablation.markdown(result)
     atomic_write_text(report_dir / "kd_ablation.md", text)
@@ -141,7 +142,7 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
 
 def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict:
     """Train the teacher again with the other loss and compare both on the test set."""
-    from bench import loss_compare
+    from distill import loss_compare
     from model.io import atomic_write_text
 
     main = teacher_path(profile)
@@ -152,7 +153,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     cfg = TrainConfig(**{**main_cfg, "regret_weight": other_weight})
-    other_dir = run_dir(profile.name) / "loss_compare" / f"regret{other_weight:g}"
+    other_dir = Runs(profile.name).loss_compare(other_weight)
     with progress_bar() as bar:
         _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher, regret weight {other_weight:g}", cfg.epochs)
         other = train_teacher(profile, demos, cfg, other_dir, resume=True, on_epoch=on_epoch)
@@ -160,7 +161,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     for path in sorted((main, other), key=lambda p: load_checkpoint(p, "teacher")["train_config"]["regret_weight"]):
         result = loss_compare.scores(profile, test, path, "teacher")
         rows["cross-entropy" if result["regret_weight"] == 0 else "cross-entropy + flip regret"] = result
-    report_dir = run_dir(profile.name) / "report"
+    report_dir = Runs(profile.name).report
     atomic_write_json(report_dir / "loss_compare.json", {"profile": profile.name, "test_samples": len(test),
                                                          "teachers": rows})
     text = loss_compare.markdown(profile.name, rows, len(test))

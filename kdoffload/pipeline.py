@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
-from kdoffload.common import console, progress_bar, run_dir
+from kdoffload.common import console, progress_bar
 from model import dataset
 from model.errors import InputError
-from model.delay import delays
+from model.runs import Runs
+from model.metrics import delay_ratio
 from model.policies import baselines
 from model.system import Profile, shifted_profile
 
@@ -43,7 +44,7 @@ def budget(profile: Profile, full: bool = False) -> Budget:
 
 
 def dataset_path(profile_name: str, split: str) -> Path:
-    return run_dir(profile_name) / "data" / f"{split}.npz"
+    return Runs(profile_name).data(split)
 
 
 def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: int,
@@ -96,7 +97,7 @@ def baseline_ratios(profile: Profile, demos: dataset.Demonstrations) -> dict[str
         if policy.name == "optimal":
             ratio = np.ones(len(demos))
         else:
-            ratio = delays(profile, demos.states, policy.decide(demos.states)) / demos.optimal_delay
+            ratio = delay_ratio(demos, policy.decide(demos.states))
         out[policy.name] = {"mean_ratio": float(ratio.mean()), "median_ratio": float(np.median(ratio)),
                             "p95_ratio": float(np.quantile(ratio, 0.95))}
     return out

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
+from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
+from model.runs import Runs
 from model.system import Profile, load_profile
 from scheduler import report
 from scheduler.engines import DecisionTime, EngineSet
@@ -49,7 +50,7 @@ def simulate(
     scenario.build(prof)  # bad network or outage options fail here, before any work
     sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), DecisionTime.parse(decision_time),
                     scenario)
-    out = out or run_dir(prof.name) / "sim"
+    out = out or Runs(prof.name).sim
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,
               "trace": str(trace) if trace else None, "edge_outages": scenario.edge_outages,

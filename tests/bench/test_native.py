@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from bench.latency_native import build_runner, toolchain_missing
+from evaluation.latency_native import build_runner, toolchain_missing
 from mobile_export.config import ExportConfig
 from mobile_export.export import export_model
 from model.features import Normalizer, Support

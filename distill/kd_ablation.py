@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.quality import argmax_and_topk
+from model.metrics import argmax_and_topk
 from distill.student import DistillConfig, student_data, train_student
 from model.dataset import Demonstrations
 from model.learned import net_decider

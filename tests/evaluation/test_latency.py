@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from bench.latency_checks import must_show
-from bench.latency_native import toolchain_missing
-from bench.latency_paths import latency_fields, onnx_missing
+from evaluation.latency_checks import must_show
+from evaluation.latency_native import toolchain_missing
+from evaluation.latency_paths import latency_fields, onnx_missing
 from kdoffload.cli import app
 from model.system import load_profile
 from tests.mobile_export.conftest import make_run

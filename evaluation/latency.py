@@ -16,10 +16,10 @@ from pathlib import Path
 
 import torch
 
-from bench import latency_native as native
-from bench import latency_paths as paths
-from bench.latency_checks import must_show
-from bench.latency_report import device_info, figure, markdown
+from evaluation import latency_native as native
+from evaluation import latency_paths as paths
+from evaluation.latency_checks import must_show
+from evaluation.latency_report import device_info, figure, markdown
 from mobile_export.config import floor_path
 from mobile_export.golden import golden_vectors
 from mobile_export.policy import PteModel, load_pte, manifest_decoder

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.kd_ablation import REPORTED
-from bench.quality import argmax_and_topk
+from distill.kd_ablation import REPORTED
+from model.metrics import argmax_and_topk
 from model.dataset import Demonstrations
 from model.learned import load_net_decider
 from model.system import Profile

@@ -1,7 +1,7 @@
 """Regenerate a marked block of a Markdown file from a result file.
 
-    python -m bench.render runs/bench/model.json docs/results.md           # block "model"
-    python -m bench.render runs/chain6/report/quality.md docs/results.md quality-chain6
+    python -m tools.render_results runs/bench/model.json docs/results.md           # block "model"
+    python -m tools.render_results runs/chain6/report/quality.md docs/results.md quality-chain6
 
 A .json source is a pytest-benchmark report and becomes a table; a .md source is a report the
 project wrote, inserted as it is (its own title line dropped).
@@ -75,7 +75,7 @@ def replace_block(text: str, name: str, body: str) -> str:
 
 def main(argv: list[str]) -> None:
     if len(argv) not in (2, 3):
-        raise SystemExit("usage: python -m bench.render REPORT.json RESULTS.md [BLOCK]")
+        raise SystemExit("usage: python -m tools.render_results REPORT.json RESULTS.md [BLOCK]")
     report_path, doc_path = Path(argv[0]), Path(argv[1])
     name = argv[2] if len(argv) == 3 else report_path.stem
     if report_path.suffix == ".md":
