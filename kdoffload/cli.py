@@ -13,6 +13,7 @@ from kdoffload.common import ProfileOption, console, err_console, progress_bar, 
 from kdoffload import engines as _engines  # noqa: F401  (registers the learned engines)
 from kdoffload import learning, pipeline
 from kdoffload import export_cli, simulate_cli
+from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
 from model.system import load_profile
@@ -145,6 +146,7 @@ def _non_negative(value, option: str):
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.add_typer(export_cli.bench_app, name="bench")
+app.add_typer(android_app, name="android")
 
 
 def main() -> None:

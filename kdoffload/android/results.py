@@ -1,0 +1,122 @@
+"""The phone's result file: its schema (ExecuTorch's benchmark-app records), the file the bench
+writes under runs/, and the rows it adds to the latency table."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+
+DECISION_TIMES = "decision_times(us)"
+MODEL_FIELDS = ("name", "backend", "quantization")
+DEVICE_TEXT, DEVICE_NUMBERS = ("device", "arch", "os"), ("totalMem", "availMem")
+
+
+def parse_results(raw: bytes, source: str) -> list[dict]:
+    """The app's records, checked field by field; a one-line error names the first bad one."""
+    try:
+        records = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InputError(f"{source}: not JSON ({err})") from None
+    if not isinstance(records, list) or not records:
+        raise InputError(f"{source}: expected a non-empty JSON list of benchmark records")
+    for k, record in enumerate(records):
+        problem = _record_problem(record)
+        if problem:
+            raise InputError(f"{source}: record {k}: {problem}")
+    return records
+
+
+def _record_problem(record) -> str | None:
+    if not isinstance(record, dict):
+        return "not an object"
+    model = record.get("benchmarkModel")
+    if not isinstance(model, dict) or not all(isinstance(model.get(f), str) for f in MODEL_FIELDS):
+        return "benchmarkModel: needs name, backend and quantization as strings"
+    if not isinstance(record.get("metric"), str):
+        return "metric: expected a string"
+    if not _number(record.get("actualValue")):
+        return "actualValue: expected a finite number"
+    if record.get("targetValue") is not None and not _number(record["targetValue"]):
+        return "targetValue: expected a number or null"
+    device = record.get("deviceInfo")
+    if not isinstance(device, dict) or not all(isinstance(device.get(f), str) for f in DEVICE_TEXT) \
+            or not all(_number(device.get(f)) for f in DEVICE_NUMBERS):
+        return "deviceInfo: needs device, arch, os (strings) and totalMem, availMem (numbers)"
+    values = record.get("values")
+    if values is not None and (not isinstance(values, list) or not all(_number(v) for v in values)):
+        return "values: expected a list of numbers"
+    if record["metric"] == DECISION_TIMES and not values:
+        return f"{DECISION_TIMES}: needs a non-empty values list"
+    return None
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def safe_serial(serial: str) -> str:
+    """A serial as a file name: `127.0.0.1:5555` -> `127.0.0.1_5555`."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", serial).strip(".") or "device"
+
+
+def phone_result_path(run_dir: Path, serial: str) -> Path:
+    return run_dir / "bench" / f"phone-{safe_serial(serial)}.json"
+
+
+def latency_rows(result: dict) -> list[dict]:
+    """One row per model the phone timed, in the shape of `kdoffload bench latency`'s records."""
+    groups: dict[tuple, dict[str, dict]] = {}
+    for record in result["records"]:
+        model = record["benchmarkModel"]
+        groups.setdefault(tuple(model[f] for f in MODEL_FIELDS), {})[record["metric"]] = record
+    device = result.get("deviceInfo", {}).get("device", result.get("serial", "phone"))
+    mark = " (emulated)" if result.get("emulated") else ""
+    rows = []
+    for (name, backend, quant), metrics in groups.items():
+        row = _timings(metrics)
+        if row is None:
+            continue
+        load = metrics.get("model_load_time(ms)")
+        rows.append({"path": f"{name} on {device}{mark}", "runtime": f"{backend} {quant} (phone)",
+                     **row, "model_load_time(ms)": load["actualValue"] if load else None})
+    return rows
+
+
+def _timings(metrics: dict[str, dict]) -> dict | None:
+    def value(metric):
+        return metrics[metric]["actualValue"] if metric in metrics else None
+
+    if DECISION_TIMES in metrics:
+        samples = np.asarray(metrics[DECISION_TIMES]["values"], dtype=float)
+        ordered = np.sort(samples)
+        cut = len(ordered) // 10
+        middle = ordered[cut:len(ordered) - cut] if len(ordered) > 2 * cut else ordered
+        return {"p50_us": float(np.percentile(ordered, 50)), "p99_us": float(np.percentile(ordered, 99)),
+                "avg_inference_latency(ms)": float(ordered.mean() / 1e3),
+                "trimmean_inference_latency(ms)": float(middle.mean() / 1e3), "samples": len(ordered)}
+    if value("decision_p50(us)") is None:
+        return None
+    return {"p50_us": value("decision_p50(us)"), "p99_us": value("decision_p99(us)"),
+            "avg_inference_latency(ms)": value("avg_inference_latency(ms)"),
+            "trimmean_inference_latency(ms)": value("trimmean_inference_latency(ms)"),
+            "samples": None}
+
+
+def load_phone_result(path: Path) -> dict:
+    """A runs/<profile>/bench/phone-<serial>.json, checked."""
+    try:
+        result = json.loads(Path(path).read_text())
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    except ValueError as err:
+        raise InputError(f"{path}: not JSON ({err})") from None
+    records = result.get("records") if isinstance(result, dict) else result
+    result = result if isinstance(result, dict) else {"records": records}
+    result["records"] = parse_results(json.dumps(records).encode(), str(path))
+    return result
