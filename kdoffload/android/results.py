@@ -120,3 +120,25 @@ def load_phone_result(path: Path) -> dict:
     result = result if isinstance(result, dict) else {"records": records}
     result["records"] = parse_results(json.dumps(records).encode(), str(path))
     return result
+
+
+def decision_samples_us(result: dict, source: str) -> list[float]:
+    """The phone's decision times: its measured values, or, when it kept only p50 and p99, 1000
+    quantiles of the log-normal with that median and 99th percentile."""
+    metrics: dict[str, dict] = {}
+    for record in result["records"]:
+        if record["benchmarkModel"]["name"] == result.get("model", record["benchmarkModel"]["name"]):
+            metrics.setdefault(record["metric"], record)
+    if DECISION_TIMES in metrics:
+        return [float(v) for v in metrics[DECISION_TIMES]["values"]]
+    p50, p99 = (metrics.get(m, {}).get("actualValue") for m in ("decision_p50(us)", "decision_p99(us)"))
+    if p50 is None or p99 is None:
+        raise InputError(f"{source}: no {DECISION_TIMES} values and no decision_p50(us) and "
+                         "decision_p99(us) records to charge decisions with")
+    if not 0 < p50 <= p99:
+        raise InputError(f"{source}: decision_p50(us) {p50} and decision_p99(us) {p99}: need 0 < p50 <= p99")
+    from statistics import NormalDist
+
+    sigma = math.log(p99 / p50) / NormalDist().inv_cdf(0.99)
+    probabilities = (np.arange(1000) + 0.5) / 1000
+    return [p50 * math.exp(sigma * NormalDist().inv_cdf(float(q))) for q in probabilities]
