@@ -27,7 +27,7 @@ QuantOption = Annotated[str, typer.Option("--quant", help="fp32 or int8.")]
 
 
 def _say(text: str) -> None:
-    err_console.print(text, markup=False, highlight=False)
+    err_console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _device(serial: str | None):
@@ -44,7 +44,7 @@ def devices():
     if not found:
         console.print("no device attached", markup=False)
     for device in found:
-        console.print(f"{device.serial}\t{device.state}\t{device.model or '-'}", markup=False,
+        console.print(f"{device.serial:<24} {device.state:<13} {device.model or '-'}", markup=False,
                       highlight=False)
 
 
