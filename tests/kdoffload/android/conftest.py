@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
@@ -74,11 +75,17 @@ def phones(adb, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def fixture_export(tmp_path_factory):
-    """A stand-in chain6 student export (random weights, real .pte), made once."""
-    out = tmp_path_factory.mktemp("export")
-    subprocess.run([sys.executable, str(REPO / "bench/native/make_fixture.py"), "--out", str(out),
-                    "--golden", "4"], check=True, capture_output=True, timeout=300)
+def fixture_export():
+    """A stand-in chain6 student export (random weights, real .pte), kept in build/ between runs
+    (importing ExecuTorch to lower it takes most of a minute on a busy machine)."""
+    script = REPO / "bench/native/make_fixture.py"
+    out = REPO / "build/test_fixtures/adb_export"
+    stamp = hashlib.sha256(script.read_bytes()).hexdigest()
+    if not (out / "student_xnnpack_fp32.manifest.json").is_file() or \
+            (out / "stamp").read_text() != stamp:
+        subprocess.run([sys.executable, str(script), "--out", str(out), "--golden", "4"],
+                       check=True, capture_output=True, timeout=600)
+        (out / "stamp").write_text(stamp)
     return out
 
 
