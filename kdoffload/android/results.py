@@ -69,21 +69,31 @@ def phone_result_path(run_dir: Path, serial: str) -> Path:
     return run_dir / "bench" / f"phone-{safe_serial(serial)}.json"
 
 
-def latency_rows(result: dict) -> list[dict]:
-    """One row per model the phone timed, in the shape of `kdoffload bench latency`'s records."""
+def _groups(records: list[dict]) -> dict[tuple, dict[str, dict]]:
+    """Records by what was timed: (model, backend, quantization, decoder); stream records (which
+    name a policy) are left out."""
     groups: dict[tuple, dict[str, dict]] = {}
-    for record in result["records"]:
+    for record in records:
         model = record["benchmarkModel"]
-        groups.setdefault(tuple(model[f] for f in MODEL_FIELDS), {})[record["metric"]] = record
+        if "policy" in model:
+            continue
+        key = (*(model[f] for f in MODEL_FIELDS), model.get("decoder"))
+        groups.setdefault(key, {})[record["metric"]] = record
+    return groups
+
+
+def latency_rows(result: dict) -> list[dict]:
+    """One row per thing the phone timed, in the shape of `kdoffload bench latency`'s records."""
     device = result.get("deviceInfo", {}).get("device", result.get("serial", "phone"))
     mark = " (emulated)" if result.get("emulated") else ""
     rows = []
-    for (name, backend, quant), metrics in groups.items():
+    for (name, backend, quant, decoder), metrics in _groups(result["records"]).items():
         row = _timings(metrics)
         if row is None:
             continue
+        what = f"{name} {decoder}" if decoder else f"{name} model call"
         load = metrics.get("model_load_time(ms)")
-        rows.append({"path": f"{name} on {device}{mark}", "runtime": f"{backend} {quant} (phone)",
+        rows.append({"path": f"{what}, {device}{mark}", "runtime": f"{backend} {quant} (phone)",
                      **row, "model_load_time(ms)": load["actualValue"] if load else None})
     return rows
 
@@ -93,19 +103,23 @@ def _timings(metrics: dict[str, dict]) -> dict | None:
         return metrics[metric]["actualValue"] if metric in metrics else None
 
     if DECISION_TIMES in metrics:
-        samples = np.asarray(metrics[DECISION_TIMES]["values"], dtype=float)
-        ordered = np.sort(samples)
+        ordered = np.sort(np.asarray(metrics[DECISION_TIMES]["values"], dtype=float))
         cut = len(ordered) // 10
         middle = ordered[cut:len(ordered) - cut] if len(ordered) > 2 * cut else ordered
         return {"p50_us": float(np.percentile(ordered, 50)), "p99_us": float(np.percentile(ordered, 99)),
                 "avg_inference_latency(ms)": float(ordered.mean() / 1e3),
                 "trimmean_inference_latency(ms)": float(middle.mean() / 1e3), "samples": len(ordered)}
-    if value("decision_p50(us)") is None:
-        return None
-    return {"p50_us": value("decision_p50(us)"), "p99_us": value("decision_p99(us)"),
-            "avg_inference_latency(ms)": value("avg_inference_latency(ms)"),
-            "trimmean_inference_latency(ms)": value("trimmean_inference_latency(ms)"),
-            "samples": None}
+    if value("decision_p50(us)") is not None:
+        mean = value("decision_mean(us)")
+        return {"p50_us": value("decision_p50(us)"), "p99_us": value("decision_p99(us)"),
+                "avg_inference_latency(ms)": None if mean is None else mean / 1e3,
+                "trimmean_inference_latency(ms)": None, "samples": None}
+    if value("inference_p50(us)") is not None:
+        return {"p50_us": value("inference_p50(us)"), "p99_us": None,
+                "avg_inference_latency(ms)": value("avg_inference_latency(ms)"),
+                "trimmean_inference_latency(ms)": value("trimmean_inference_latency(ms)"),
+                "samples": None}
+    return None
 
 
 def load_phone_result(path: Path) -> dict:
@@ -124,21 +138,24 @@ def load_phone_result(path: Path) -> dict:
 
 def decision_samples_us(result: dict, source: str) -> list[float]:
     """The phone's decision times: its measured values, or, when it kept only p50 and p99, 1000
-    quantiles of the log-normal with that median and 99th percentile."""
-    metrics: dict[str, dict] = {}
-    for record in result["records"]:
-        if record["benchmarkModel"]["name"] == result.get("model", record["benchmarkModel"]["name"]):
-            metrics.setdefault(record["metric"], record)
-    if DECISION_TIMES in metrics:
-        return [float(v) for v in metrics[DECISION_TIMES]["values"]]
-    p50, p99 = (metrics.get(m, {}).get("actualValue") for m in ("decision_p50(us)", "decision_p99(us)"))
-    if p50 is None or p99 is None:
-        raise InputError(f"{source}: no {DECISION_TIMES} values and no decision_p50(us) and "
-                         "decision_p99(us) records to charge decisions with")
-    if not 0 < p50 <= p99:
-        raise InputError(f"{source}: decision_p50(us) {p50} and decision_p99(us) {p99}: need 0 < p50 <= p99")
-    from statistics import NormalDist
+    quantiles of the log-normal with that median and 99th percentile. The guarded decoder (the
+    app's default) is preferred when several were timed."""
+    groups = sorted(_groups(result["records"]).items(), key=lambda g: (g[0][3] != "guarded",
+                                                                        DECISION_TIMES not in g[1]))
+    for _, metrics in groups:
+        if DECISION_TIMES in metrics:
+            return [float(v) for v in metrics[DECISION_TIMES]["values"]]
+    for _, metrics in groups:
+        p50, p99 = (metrics.get(m, {}).get("actualValue") for m in ("decision_p50(us)", "decision_p99(us)"))
+        if p50 is None or p99 is None:
+            continue
+        if not 0 < p50 <= p99:
+            raise InputError(f"{source}: decision_p50(us) {p50} and decision_p99(us) {p99}: "
+                             "need 0 < p50 <= p99")
+        from statistics import NormalDist
 
-    sigma = math.log(p99 / p50) / NormalDist().inv_cdf(0.99)
-    probabilities = (np.arange(1000) + 0.5) / 1000
-    return [p50 * math.exp(sigma * NormalDist().inv_cdf(float(q))) for q in probabilities]
+        sigma = math.log(p99 / p50) / NormalDist().inv_cdf(0.99)
+        probabilities = (np.arange(1000) + 0.5) / 1000
+        return [p50 * math.exp(sigma * NormalDist().inv_cdf(float(q))) for q in probabilities]
+    raise InputError(f"{source}: no {DECISION_TIMES} values and no decision_p50(us) and "
+                     "decision_p99(us) records to charge decisions with")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -98,27 +96,3 @@ def workdir(tmp_path, monkeypatch, fixture_export):
         shutil.copy(fixture_export / name, export / name)
     monkeypatch.chdir(tmp_path / "work")
     return tmp_path / "work"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def bench_states_writer():
-    """mobile_export.bench_states comes with the app's branch; until then, a plain writer."""
-    try:
-        import mobile_export.bench_states  # noqa: F401
-        yield
-        return
-    except ImportError:
-        pass
-    module = types.ModuleType("mobile_export.bench_states")
-
-    def write_bench_states(profile, states, arrivals, path):
-        fields = ("cycles", "out_bits", "in_bits", "f_device", "f_edge", "f_cloud", "edge_wait",
-                  "rate_up", "rate_down", "lat_wireless", "rate_backhaul", "lat_backhaul")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps({"profile": profile.name, "arrivals": list(map(float, arrivals)),
-                                          **{f: getattr(states, f).tolist() for f in fields}}))
-
-    module.write_bench_states = write_bench_states
-    sys.modules["mobile_export.bench_states"] = module
-    yield
-    del sys.modules["mobile_export.bench_states"]

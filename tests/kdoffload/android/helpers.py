@@ -39,7 +39,7 @@ def write_apk(path: Path, package: str = "org.kdoffload.demo") -> Path:
 
 def result_records(device: str, values_us: list[float]) -> list[dict]:
     info = {"device": device, "arch": "x86_64", "os": "Linux", "totalMem": 8e9, "availMem": 4e9}
-    model = {"name": "student", "backend": "xnnpack", "quantization": "fp32"}
+    model = {"name": "student", "backend": "xnnpack", "quantization": "fp32", "decoder": "guarded"}
     ordered = sorted(values_us)
     return [{"benchmarkModel": model, "metric": metric, "actualValue": value, "targetValue": None,
              "deviceInfo": info, **extra}

@@ -9,9 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
+from tests.kdoffload.android.conftest import REPO
 from tests.kdoffload.android.helpers import launcher, write_apk, writing_launcher
 
 runner = CliRunner()
+HOSTBENCH = REPO / "build/android_host/hostbench"
 
 
 def invoke(*args):
@@ -77,26 +79,56 @@ def test_push_refuses_a_manifest_the_app_runtime_cannot_load(phones, workdir):
     one_line_error(invoke("push", "--serial", serial), "executorch_version 0.7.0", "major.minor")
 
 
-def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_path):
-    serial, phone = installed_phone(phones, tmp_path, writing_launcher(tmp_path / "app"))
-    result = invoke("bench", "--serial", serial, "--iters", "50", "--timeout", "30")
+@pytest.fixture
+def app_launcher():
+    """The app's real code path on the host JVM (make android-host builds it)."""
+    if not HOSTBENCH.is_file():
+        pytest.skip(f"{HOSTBENCH} missing: make android-host")
+    return HOSTBENCH
+
+
+def bench_on(phones, tmp_path, launcher_path, *options):
+    serial, phone = installed_phone(phones, tmp_path, launcher_path)
+    result = invoke("bench", "--serial", serial, "--iters", "200", "--warmup", "20",
+                    "--stream-tasks", "30", "--timeout", "120", *options)
     assert result.exit_code == 0, result.stderr
+    return serial, phone, result
+
+
+def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_path, app_launcher):
+    serial, phone, result = bench_on(phones, tmp_path, app_launcher)
     saved = workdir / "runs/chain6/bench" / f"phone-{serial.replace(':', '_')}.json"
     data = json.loads(saved.read_text())
-    assert data["emulated"] is True and data["deviceInfo"]["device"] == "kdoffload-emulated"
-    assert "| student on kdoffload-emulated (emulated) |" in result.stdout
-    assert "--num-iter 50" in "\n".join(phone.storage.logcat({"kdoffload"}))
+    assert data["emulated"] is True and "kdoffload-emulated" in data["deviceInfo"]["device"]
+    times = [r for r in data["records"] if r["metric"] == "decision_times(us)"]
+    assert len(times) == 1 and len(times[0]["values"]) == 200
+    assert "student_xnnpack_fp32 guarded, emulated phone on the host: kdoffload-emulated (emulated) |" \
+        in result.stdout
+    log = "\n".join(phone.storage.logcat({"kdoffload"}))
+    assert "--num-iter 200" in log and "golden check" in log
 
 
-def test_simulate_charges_decisions_at_the_phone_times(phones, workdir, tmp_path):
-    serial, _ = installed_phone(phones, tmp_path, writing_launcher(tmp_path / "app"))
-    assert invoke("bench", "--serial", serial, "--timeout", "30").exit_code == 0
+def test_bench_sets_the_phone_rows_beside_the_host_rows(phones, workdir, tmp_path):
+    host = {"path": "student .pte native", "runtime": "executorch-c++", "p50_us": 2.0, "p99_us": 3.0,
+            "avg_inference_latency(ms)": 0.002, "trimmean_inference_latency(ms)": 0.002,
+            "model_load_time(ms)": 1.0, "samples": 100}
+    (workdir / "runs/chain6/bench").mkdir(parents=True)
+    (workdir / "runs/chain6/bench/latency.json").write_text(json.dumps({"records": [host]}))
+    _, _, result = bench_on(phones, tmp_path, writing_launcher(tmp_path / "app"))
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert rows[1].startswith("| student .pte native | executorch-c++ | 2.00 | 3.00 |")
+    assert rows[2].startswith("| student guarded, kdoffload-emulated (emulated) | xnnpack fp32 (phone) |")
+
+
+def test_simulate_charges_decisions_at_the_phone_times(phones, workdir, tmp_path, app_launcher):
+    serial, _, _ = bench_on(phones, tmp_path, app_launcher)
     saved = workdir / "runs/chain6/bench" / f"phone-{serial.replace(':', '_')}.json"
     result = runner.invoke(app, ["simulate", "--profile", "chain6", "--policies", "greedy",
                                  "--duration", "60", "--decision-time-from", str(saved)])
     assert result.exit_code == 0, result.stderr
     summary = json.loads((workdir / "runs/chain6/sim/run.json").read_text())["summaries"][0]
-    measured = json.loads(saved.read_text())["records"][-1]["values"]
+    measured = next(r["values"] for r in json.loads(saved.read_text())["records"]
+                    if r["metric"] == "decision_times(us)")
     assert min(measured) <= summary["mean_decision_us"] <= max(measured)
 
 
