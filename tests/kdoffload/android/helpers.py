@@ -41,8 +41,8 @@ def result_records(device: str, values_us: list[float]) -> list[dict]:
     info = {"device": device, "arch": "x86_64", "os": "Linux", "totalMem": 8e9, "availMem": 4e9}
     model = {"name": "student", "backend": "xnnpack", "quantization": "fp32", "decoder": "guarded"}
     ordered = sorted(values_us)
-    return [{"benchmarkModel": model, "metric": metric, "actualValue": value, "targetValue": None,
-             "deviceInfo": info, **extra}
+    return [{"benchmarkModel": dict(model), "metric": metric, "actualValue": value,
+             "targetValue": None, "deviceInfo": dict(info), **extra}
             for metric, value, extra in (
                 ("model_load_time(ms)", 1.5, {}),
                 ("avg_inference_latency(ms)", sum(values_us) / len(values_us) / 1e3, {}),
