@@ -36,7 +36,16 @@ def gradle_command(project: Path = PROJECT) -> list[str]:
 def build_debug_apk(project: Path = PROJECT) -> Path:
     if not (project / "settings.gradle.kts").is_file() and not (project / "settings.gradle").is_file():
         raise InputError(f"{project}: no Gradle project here (run from the repository's root)")
-    sdk = android_sdk()
+    try:
+        sdk = android_sdk()
+    except InputError:
+        try:
+            gradle_command(project)
+        except InputError:
+            raise InputError("Android SDK and Gradle not found: install Android Studio (it brings "
+                             "both) and open android_demo/ in it, or set ANDROID_HOME to an SDK and "
+                             "put gradle on PATH") from None
+        raise
     command = gradle_command(project) + ["--no-daemon", "assembleDebug"]
     env = {**os.environ, "ANDROID_HOME": str(sdk)}
     done = subprocess.run(command, cwd=project, env=env)

@@ -85,7 +85,8 @@ def _groups(records: list[dict]) -> dict[tuple, dict[str, dict]]:
 def latency_rows(result: dict) -> list[dict]:
     """One row per thing the phone timed, in the shape of `kdoffload bench latency`'s records."""
     device = result.get("deviceInfo", {}).get("device", result.get("serial", "phone"))
-    mark = " (emulated)" if result.get("emulated") else ""
+    # hostbench already names the device "emulated phone on the host: ..."; say it once.
+    mark = " (emulated)" if result.get("emulated") and "emulated" not in device.lower() else ""
     rows = []
     for (name, backend, quant, decoder), metrics in _groups(result["records"]).items():
         row = _timings(metrics)

@@ -105,7 +105,7 @@ def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_p
     assert data["emulated"] is True and "kdoffload-emulated" in data["deviceInfo"]["device"]
     times = [r for r in data["records"] if r["metric"] == "decision_times(us)"]
     assert len(times) == 1 and len(times[0]["values"]) == 200
-    assert "student_xnnpack_fp32 guarded, emulated phone on the host: kdoffload-emulated (emulated) |" \
+    assert "| student_xnnpack_fp32 guarded, emulated phone on the host: kdoffload-emulated |" \
         in result.stdout
     log = "\n".join(phone.storage.logcat({"kdoffload"}))
     assert "--num-iter 200" in log and "golden check" in log
@@ -120,7 +120,7 @@ def test_bench_sets_the_phone_rows_beside_the_host_rows(phones, workdir, tmp_pat
     _, _, result = bench_on(phones, tmp_path, writing_launcher(tmp_path / "app"))
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     assert rows[1].startswith("| student .pte native | executorch-c++ | 2.00 | 3.00 |")
-    assert rows[2].startswith("| student guarded, kdoffload-emulated (emulated) | xnnpack fp32 (phone) |")
+    assert rows[2].startswith("| student guarded, kdoffload-emulated | xnnpack fp32 (phone) |")
 
 
 def test_simulate_charges_decisions_at_the_phone_times(phones, workdir, tmp_path, app_launcher):
@@ -178,10 +178,13 @@ def test_build_without_sdk_or_gradle_says_what_is_missing(monkeypatch, tmp_path)
     monkeypatch.chdir(tmp_path)
     for variable in ("ANDROID_HOME", "ANDROID_SDK_ROOT"):
         monkeypatch.delenv(variable, raising=False)
-    one_line_error(invoke("build"), "Android SDK not found", "Android Studio")
-    monkeypatch.setenv("ANDROID_HOME", str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
-    one_line_error(invoke("build"), "Gradle not found")
+    one_line_error(invoke("build"), "Android SDK and Gradle not found", "Android Studio")
+    (project / "gradlew").write_text("#!/bin/sh\n")
+    one_line_error(invoke("build"), "Android SDK not found", "ANDROID_HOME")
+    (project / "gradlew").unlink()
+    monkeypatch.setenv("ANDROID_HOME", str(tmp_path))
+    one_line_error(invoke("build"), "Gradle not found", "gradle")
 
 
 @pytest.mark.skipif(shutil.which("adb") is None, reason="needs adb")
