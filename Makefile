@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/kdoffload demo
 
-test: $(STAMP) native-check
+test: $(STAMP) native-check adb android-host
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench --benchmark-disable
 
@@ -106,3 +106,9 @@ android-host-bench: android-host native
 	taskset -c 0 $(ANDROID_BUILD)/hostbench --model-dir $(ANDROID_BUILD)/bench/model \
 	  --files-dir $(ANDROID_BUILD)/bench/files --num-iter 20000 --num-warm-up-iter 20000 \
 	  --device-name "$$(hostname)"
+
+# adb for `kdoffload android` and its tests (Debian's 29.0.6; a user's platform-tools work too).
+.PHONY: adb
+adb:
+	@command -v adb >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq adb)
