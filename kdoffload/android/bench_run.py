@@ -51,12 +51,15 @@ def start_benchmark(adb: Adb, model_dir: str, cfg: BenchConfig) -> None:
 
 
 def wait_for_result(adb: Adb, cfg: BenchConfig, progress) -> bytes:
-    """Poll the app's files folder until the result is there, then read it whole."""
+    """Poll the app's files folder until the result is there, then read it whole. An app that
+    died without writing it ends the wait early."""
     began = last_report = time.monotonic()
     while True:
-        listing = adb.shell("run-as", PACKAGE, "ls", "files", check=False).stdout.split()
-        if RESULT_FILE.split("/")[-1].encode() in listing:
+        if _result_written(adb):
             return adb.exec_out("run-as", PACKAGE, "cat", RESULT_FILE)
+        if _app_died(adb) and not _result_written(adb):
+            raise InputError(f"the app stopped without a result; adb logcat -d -s {LOG_TAG} shows: "
+                             f"{_log_tail(adb)}")
         now = time.monotonic()
         if now - began > cfg.timeout_s:
             raise InputError(f"no result from the phone within {cfg.timeout_s:g} s; "
@@ -65,6 +68,18 @@ def wait_for_result(adb: Adb, cfg: BenchConfig, progress) -> bytes:
             progress(f"waiting for the phone's result: {now - began:.0f} s")
             last_report = now
         time.sleep(cfg.poll_s)
+
+
+def _result_written(adb: Adb) -> bool:
+    listing = adb.shell("run-as", PACKAGE, "ls", "files", check=False).stdout.split()
+    return RESULT_FILE.split("/")[-1].encode() in listing
+
+
+def _app_died(adb: Adb) -> bool:
+    """True only when `pidof` exists and finds no process of the app (an old phone without
+    pidof, or one whose shell hides exit codes and says something, never counts as dead)."""
+    done = adb.shell("pidof", PACKAGE, check=False)
+    return done.returncode == 1 and not done.stdout.strip() and not done.stderr.strip()
 
 
 def _log_tail(adb: Adb) -> str:

@@ -38,9 +38,11 @@ def _device(serial: str | None):
 
 @android_app.command()
 @user_errors
-def devices():
+def devices(serial: SerialOption = None):
     """Attached devices (adb devices -l): serial, state, model."""
-    found = list_devices(Adb(find_adb()))
+    found = [d for d in list_devices(Adb(find_adb())) if serial in (None, d.serial)]
+    if serial is not None and not found:
+        raise InputError(f"--serial {serial}: no such device attached")
     if not found:
         console.print("no device attached", markup=False)
     for device in found:

@@ -36,6 +36,11 @@ class Activities:
             process.kill()
             process.wait()
 
+    def pid(self, package: str) -> int | None:
+        with self._lock:
+            process = self._running.get(package)
+        return process.pid if process is not None and process.poll() is None else None
+
     def start(self, package: str, extras: dict[str, str]) -> subprocess.Popen:
         argv = [str(self.launcher)]
         for key, option in EXTRA_OPTIONS.items():
@@ -99,4 +104,13 @@ def am(call: Call, args: list[str]) -> int:
         took_ms = int((time.perf_counter() - began) * 1000)
         call.print(f"Status: ok\nActivity: {component}\nTotalTime: {took_ms}\nWaitTime: {took_ms}\n"
                    "Complete")
+    return 0
+
+
+def pidof(call: Call, args: list[str]) -> int:
+    """The app's process is its benchmark launcher while that runs."""
+    pids = [call.phone.activities.pid(name) for name in args]
+    if not any(pids):
+        return 1
+    call.print(" ".join(str(p) for p in pids if p))
     return 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kdoffload.android.phone import files, packages, system
-from kdoffload.android.phone.activities import Activities, am
+from kdoffload.android.phone.activities import Activities, am, pidof
 from kdoffload.android.phone.shell import Call, run_line
 from kdoffload.android.phone.storage import Storage
 from kdoffload.android.phone.sync import sync_service
@@ -26,7 +26,7 @@ MODEL = "kdoffload-emulated"
 DEFAULT_LAUNCHER = Path("build/android_host/hostbench")
 STDOUT, STDERR, EXIT = 1, 2, 3  # shell v2 packet ids
 COMMANDS = {**files.FILE_COMMANDS, "toybox": files.toybox, "pm": packages.pm, "cmd": packages.cmd,
-            "am": am, "run-as": system.run_as, "logcat": system.logcat, "getprop": system.getprop}
+            "am": am, "pidof": pidof, "run-as": system.run_as, "logcat": system.logcat, "getprop": system.getprop}
 
 
 @dataclass

@@ -45,6 +45,7 @@ def test_devices_lists_state_and_model(phones):
     rows = [line.split() for line in result.stdout.splitlines()]
     assert [serial, "device", "kdoffload_emulated"] in rows
     assert [locked, "unauthorized", "-"] in rows
+    assert invoke("devices", "--serial", locked).stdout.split() == [locked, "unauthorized", "-"]
 
 
 def test_push_checks_every_file_on_the_phone(phones, workdir, tmp_path):
@@ -148,6 +149,14 @@ def test_bench_timeout_shows_the_app_log(phones, workdir, tmp_path):
                    "within 1.5 s", "loading the model took forever")
 
 
+def test_bench_stops_waiting_when_the_app_dies(phones, workdir, tmp_path):
+    crashing = launcher(tmp_path / "crashing", "print('model refused: bad manifest', flush=True)\n"
+                                               "sys.exit(2)\n")
+    serial, _ = installed_phone(phones, tmp_path, crashing)
+    one_line_error(invoke("bench", "--serial", serial, "--timeout", "600"),
+                   "stopped without a result", "model refused: bad manifest")
+
+
 def test_bench_rejects_a_result_that_does_not_parse(phones, workdir, tmp_path):
     broken = launcher(tmp_path / "broken", "import os\nopen(os.path.join(a.files_dir, "
                                            "'kdoffload_results.json'), 'w').write('{truncated')\n")
@@ -190,3 +199,35 @@ def test_build_without_sdk_or_gradle_says_what_is_missing(monkeypatch, tmp_path)
 @pytest.mark.skipif(shutil.which("adb") is None, reason="needs adb")
 def test_install_of_a_missing_apk_is_a_one_line_error(tmp_path):
     one_line_error(invoke("install", "--apk", str(tmp_path / "none.apk")), "none.apk")
+
+
+@pytest.mark.slow
+def test_the_emulator_command_serves_adb(adb, tmp_path):
+    """`kdoffload android emulator` in the foreground, through the installed entry point."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "kdoffload"
+    server = subprocess.Popen([str(exe), "android", "emulator", "--port", str(port), "--sandbox",
+                               str(tmp_path / "phone")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert f"127.0.0.1:{port}" in server.stdout.readline()
+        serial = f"127.0.0.1:{port}"
+        subprocess.run([adb, "connect", serial], check=True, capture_output=True, timeout=30)
+        for _ in range(100):
+            said = subprocess.run([adb, "-s", serial, "shell", "getprop", "ro.kdoffload.emulated"],
+                                  capture_output=True, text=True, timeout=30)
+            if said.returncode == 0:
+                break
+            time.sleep(0.05)
+        assert said.stdout.strip() == "1"
+        subprocess.run([adb, "disconnect", serial], capture_output=True, timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
