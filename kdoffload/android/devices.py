@@ -37,7 +37,7 @@ def list_devices(adb: Adb) -> list[Device]:
         state_words = []
         while words and ":" not in words[0]:
             state_words.append(words.pop(0))
-        details = dict(w.split(":", 1) for w in words)
+        details = dict(w.split(":", 1) for w in words if ":" in w)
         devices.append(Device(serial.strip(), " ".join(state_words), details))
     return devices
 
@@ -60,6 +60,6 @@ def choose_device(adb: Adb, serial: str | None) -> Device:
     else:
         device = devices[0]
     if device.state != "device":
-        advice = STATE_ADVICE.get(device.state, "wait until adb shows it as 'device'")
+        advice = STATE_ADVICE.get(device.state.split(" (")[0], "wait until adb shows it as 'device'")
         raise InputError(f"device {device.serial} is {device.state}: {advice}")
     return device

@@ -51,3 +51,20 @@ def test_p50_and_p99_alone_give_a_distribution_with_them():
     samples = decision_samples_us({"records": records}, "f")
     assert median(samples) == pytest.approx(30.0, rel=1e-3)
     assert np.percentile(samples, 99) == pytest.approx(90.0, rel=0.02)
+
+
+def test_adb_device_lines_of_every_kind_parse():
+    from types import SimpleNamespace
+
+    from kdoffload.android.devices import list_devices
+
+    text = ("List of devices attached\n"
+            "0123ABCD               device usb:1-1 product:oriole model:Pixel_6 device:oriole transport_id:3\n"
+            "127.0.0.1:5555         offline transport_id:4\n"
+            "FA7X1                  no permissions (missing udev rules? user is in the plugdev group); "
+            "see [http://developer.android.com/tools/device.html] usb:1-2 transport_id:5\n\n")
+    adb = SimpleNamespace(run=lambda args, timeout_s: SimpleNamespace(stdout=text.encode()))
+    found = list_devices(adb)
+    assert [(d.serial, d.state, d.model) for d in found[:2]] == [("0123ABCD", "device", "Pixel_6"),
+                                                                  ("127.0.0.1:5555", "offline", "")]
+    assert found[2].serial == "FA7X1" and found[2].state.startswith("no permissions")
