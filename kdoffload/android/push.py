@@ -23,7 +23,8 @@ from scheduler.stream import counted_workload
 
 PACKAGE = "org.kdoffload.demo"
 REMOTE_ROOT = "/data/local/tmp/kdoffload"
-APP_GRADLE = Path("android_demo/app/build.gradle.kts")
+# The app's source beside this package (an editable install, or a checkout on PYTHONPATH).
+APP_GRADLE = Path(__file__).resolve().parents[2] / "android_demo/app/build.gradle.kts"
 # The runtime the app ships when its Gradle file cannot be read: the AAR of the ExecuTorch
 # release the project exports with.
 APP_EXECUTORCH_VERSION = "1.5.1"

@@ -68,3 +68,13 @@ def test_adb_device_lines_of_every_kind_parse():
     assert [(d.serial, d.state, d.model) for d in found[:2]] == [("0123ABCD", "device", "Pixel_6"),
                                                                   ("127.0.0.1:5555", "offline", "")]
     assert found[2].serial == "FA7X1" and found[2].state.startswith("no permissions")
+
+
+def test_the_app_runtime_version_comes_from_its_gradle_file(tmp_path):
+    from kdoffload.android.push import APP_GRADLE, app_runtime_version
+
+    assert APP_GRADLE.is_file()
+    assert app_runtime_version() in APP_GRADLE.read_text()
+    gradle = tmp_path / "build.gradle.kts"
+    gradle.write_text('dependencies {\n  implementation("org.pytorch:executorch-android:0.7.0")\n}\n')
+    assert app_runtime_version(gradle) == "0.7.0"
