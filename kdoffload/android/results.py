@@ -92,6 +92,8 @@ def latency_rows(result: dict) -> list[dict]:
         row = _timings(metrics)
         if row is None:
             continue
+        if row["samples"] is None:  # the app keeps every value for one decoder; the rest ran as often
+            row["samples"] = result.get("settings", {}).get("iters")
         what = f"{name} {decoder}" if decoder else f"{name} model call"
         load = metrics.get("model_load_time(ms)")
         rows.append({"path": f"{what}, {device}{mark}", "runtime": f"{backend} {quant} (phone)",

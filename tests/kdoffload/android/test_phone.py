@@ -46,6 +46,9 @@ def test_paths_cannot_leave_the_sandbox(adb, phones, tmp_path):
     local.write_text("x")
     assert run(adb, serial, "push", str(local), "/data/../../outside").returncode != 0
     assert not (phone.storage.root.parent / "outside").exists()
+    (phone.storage.root / "data/local/tmp/link").symlink_to(phone.storage.root.parent)
+    through_link = run(adb, serial, "shell", "cat /data/local/tmp/link/secret")
+    assert through_link.returncode != 0 and "host file" not in through_link.stdout
 
 
 @pytest.mark.parametrize("shell_v2", [True, False])  # streamed `cmd package install`; push + pm
