@@ -123,7 +123,9 @@ def _table(profile_name: str, result: dict) -> str:
 
 @android_app.command()
 @user_errors
-def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 5555,
+# adb finds a device on its own on the odd ports 5555-5585 (as emulator-<port - 1>), and an
+# `adb connect` there would list the phone twice: the default port lies outside that range.
+def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
              sandbox: Annotated[Path, typer.Option(help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
              launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
              no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False):
