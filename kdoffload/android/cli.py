@@ -121,10 +121,10 @@ def _table(profile_name: str, result: dict) -> str:
     return rows_table(host_rows + latency_rows(result))
 
 
-@android_app.command()
-@user_errors
 # adb finds a device on its own on the odd ports 5555-5585 (as emulator-<port - 1>), and an
 # `adb connect` there would list the phone twice: the default port lies outside that range.
+@android_app.command()
+@user_errors
 def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
              sandbox: Annotated[Path, typer.Option(help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
              launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
