@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/kdoffload demo
 
-test: $(STAMP) native-check
+test: $(STAMP) native-check adb java-test
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench --benchmark-disable
 
@@ -81,14 +81,13 @@ android-host: $(STAMP) java-deps
 
 # JUnit: the Java core against Python's vectors (delay model, greedy, executor), the native
 # fixture's golden vectors through JNI, refusals; the chain6 export's too when it exists.
-java-test: android-host
+java-test: android-host native-check
 	$(PY) android_demo/host/write_vectors.py --out $(ANDROID_BUILD)/vectors
-	$(PY) bench/native/make_fixture.py --out $(ANDROID_BUILD)/fixture --golden 16
 	rm -rf $(ANDROID_BUILD)/test-classes && mkdir -p $(ANDROID_BUILD)/test-classes
 	javac --release 11 -d $(ANDROID_BUILD)/test-classes -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes \
 	  $$(find android_demo/core/src/test/java android_demo/host/test -name '*.java')
 	java -Dkdoffload.executorch.jni=$(CURDIR)/$(ANDROID_BUILD)/jni/libkdo_executorch_jni.so \
-	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(ANDROID_BUILD)/fixture \
+	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(NATIVE_BUILD)/fixture \
 	  -Dkdoffload.export=runs/chain6/export \
 	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
 	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \
@@ -96,13 +95,17 @@ java-test: android-host
 
 # Decision time through Java -> JNI -> ExecuTorch beside kdo_bench's, on the same fixture .pte,
 # both on CPU 0 (docs/latency.md, "Through the app's Java path").
-android-host-bench: android-host native
-	test -f $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.manifest.json \
-	  || $(PY) bench/native/make_fixture.py --out $(ANDROID_BUILD)/fixture --golden 16
+android-host-bench: android-host native-check
 	rm -rf $(ANDROID_BUILD)/bench && mkdir -p $(ANDROID_BUILD)/bench/model
-	cp $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.* $(ANDROID_BUILD)/bench/model/
-	$(NATIVE_BUILD)/kdo_bench --model $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.pte \
-	  --manifest $(ANDROID_BUILD)/fixture/student_xnnpack_fp32.manifest.json --iters 20000 --cpu 0
+	cp $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.* $(ANDROID_BUILD)/bench/model/
+	$(NATIVE_BUILD)/kdo_bench --model $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.pte \
+	  --manifest $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.manifest.json --iters 20000 --cpu 0
 	taskset -c 0 $(ANDROID_BUILD)/hostbench --model-dir $(ANDROID_BUILD)/bench/model \
 	  --files-dir $(ANDROID_BUILD)/bench/files --num-iter 20000 --num-warm-up-iter 20000 \
 	  --device-name "$$(hostname)"
+
+# adb for `kdoffload android` and its tests (Debian's 29.0.6; a user's platform-tools work too).
+.PHONY: adb
+adb:
+	@command -v adb >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq adb)

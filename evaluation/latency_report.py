@@ -31,13 +31,7 @@ def markdown(result: dict) -> str:
     lines = [f"Profile `{result['profile']}`, {result['states']:,} test states, one decision at a "
              f"time (batch 1, one thread, pinned to CPU {result['cpu']}). Machine: {machine['device']}, "
              f"{machine['cores']} cores, {machine['arch']}, {machine['os']}.", "",
-             "| path | runtime | p50 µs | p99 µs | mean ms | trimmed mean ms | load ms | states |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for r in result["records"]:
-        load = r.get("model_load_time(ms)")
-        lines.append(f"| {r['path']} | {r['runtime']} | {r['p50_us']:,.2f} | {r['p99_us']:,.2f} | "
-                     f"{r['avg_inference_latency(ms)']:.4f} | {r['trimmean_inference_latency(ms)']:.4f} | "
-                     f"{'' if load is None else f'{load:.2f}'} | {r['samples']:,} |")
+             rows_table(result["records"]).rstrip("\n")]
     for skipped in result["skipped"]:
         lines.append(f"\n{skipped['path']}: skipped, {skipped['reason']}.")
     lines += ["", "| check | measured | required | |", "|---|---:|---:|---|"]
@@ -45,6 +39,22 @@ def markdown(result: dict) -> str:
         lines.append(f"| {c['name']} | {_number(c['measured'])} | {c['op']} {_number(c['limit'])} | "
                      f"{'pass' if c['passed'] else 'FAIL'} |")
     return "\n".join(lines) + "\n"
+
+
+def rows_table(records: list[dict]) -> str:
+    """The timing rows alone; the phone's (`kdoffload android bench`) sit in the same table."""
+    lines = ["| path | runtime | p50 µs | p99 µs | mean ms | trimmed mean ms | load ms | states |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in records:
+        lines.append(f"| {r['path']} | {r['runtime']} | {_cell(r['p50_us'], ',.2f')} | "
+                     f"{_cell(r['p99_us'], ',.2f')} | {_cell(r['avg_inference_latency(ms)'], '.4f')} | "
+                     f"{_cell(r['trimmean_inference_latency(ms)'], '.4f')} | "
+                     f"{_cell(r.get('model_load_time(ms)'), '.2f')} | {_cell(r['samples'], ',')} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value, spec: str) -> str:
+    return "" if value is None else format(value, spec)
 
 
 def _number(value: float) -> str:

@@ -16,6 +16,7 @@ import typer  # noqa: E402
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload import learning, pipeline
 from kdoffload import evaluate_cli, export_cli, simulate_cli
+from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
 from model.runs import Runs
@@ -148,6 +149,7 @@ app.command("robustness")(evaluate_cli.robustness)
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.add_typer(export_cli.bench_app, name="bench")
+app.add_typer(android_app, name="android")
 
 
 def main() -> None:

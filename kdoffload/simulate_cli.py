@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kdoffload.android.results import decision_samples_us, load_phone_result
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
 from model.runs import Runs
@@ -29,6 +30,9 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed of arrivals, states, network and outages.")] = 0,
     decision_time: Annotated[str, typer.Option(
         help="What a decision costs: measured (its wall time here), zero, or fixed:US.")] = "measured",
+    decision_time_from: Annotated[Path, typer.Option(
+        help="A phone's result (runs/<profile>/bench/phone-<serial>.json): decisions cost what "
+             "they cost there, sampled from its measured times.")] = None,
     network: Annotated[str, typer.Option(help="static, gauss-markov or good-bad.")] = "static",
     trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down to replay.")] = None,
     arrivals: Annotated[Path, typer.Option(help="CSV of arrival times (column time_s).")] = None,
@@ -48,8 +52,12 @@ def simulate(
     scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
                         random_outages, seed)
     scenario.build(prof)  # bad network or outage options fail here, before any work
-    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), DecisionTime.parse(decision_time),
-                    scenario)
+    decision = DecisionTime.parse(decision_time)
+    if decision_time_from is not None:
+        decision = DecisionTime.sampled(decision_samples_us(load_phone_result(decision_time_from),
+                                                            str(decision_time_from)),
+                                        seed, str(decision_time_from))
+    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), decision, scenario)
     out = out or Runs(prof.name).sim
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,

@@ -44,6 +44,11 @@ class Runs:
         return self.dir / "bench"
 
     @property
+    def phone_states(self) -> Path:
+        """The benchmark states pushed to a phone beside the model."""
+        return self.dir / "android" / "bench_states.json"
+
+    @property
     def sim(self) -> Path:
         return self.dir / "sim"
 

@@ -1,7 +1,7 @@
 """hostbench (the app's code path on the host JVM) writes benchmark-app records Python can read.
 
-Needs `make android-host` (build/android_host/hostbench) and the fixture `make java-test`
-writes (build/android_host/fixture); skipped when either is absent.
+Needs `make android-host` (build/android_host/hostbench) and the fixture
+`make native-check` writes (build/native/fixture); skipped when either is absent.
 """
 
 import json
@@ -17,7 +17,7 @@ from model.system import load_profile, sample_states
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTBENCH = REPO / "build/android_host/hostbench"
-FIXTURE = REPO / "build/android_host/fixture"
+FIXTURE = REPO / "build/native/fixture"
 STUDENT = "student_xnnpack_fp32"
 BENCHMARK_MODEL = {"name", "backend", "quantization"}
 DEVICE_INFO = {"device", "arch", "os", "totalMem", "availMem"}
