@@ -15,7 +15,7 @@ import typer  # noqa: E402
 
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload import learning, pipeline
-from kdoffload import evaluate_cli, export_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, options, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
@@ -27,7 +27,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 
 
 @app.callback()
-def options(verbose: Annotated[bool, typer.Option(
+def global_options(verbose: Annotated[bool, typer.Option(
         "--verbose", help="Also show third-party warnings and the runtime's native log lines.")] = False):
     if verbose:
         be_verbose()
@@ -45,7 +45,10 @@ def data(
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
     prof = load_profile(profile)
-    out = out or pipeline.dataset_path(prof.name, "train")
+    options.states_fit(options.count(samples, "--samples"), prof.n)
+    options.seed(seed)
+    options.count(workers, "--workers", 1, 256)
+    out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
     path = pipeline.make_dataset(prof, samples, seed, out, workers, force)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
@@ -65,6 +68,8 @@ def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: R
           augment_log_scale: Annotated[float, typer.Option(
               help="Rescale training states by the delay model's exact invariances, |log factor| up to this (0: off).")] = 0.0):
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
+    _check_training(epochs, seed)
+    options.number(augment_log_scale, "--augment-log-scale", 0, 5)
     learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
                    augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
 
@@ -80,12 +85,11 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             regret_weight: Annotated[float, typer.Option(
                 help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
+    _check_training(epochs, seed)
     for t in temperature or []:
-        if t <= 0:
-            raise InputError(f"--temperature: must be positive, got {t}")
+        options.number(t, "--temperature", 0, 1e3, open_low=True)
     for a in alpha or []:
-        if not 0 <= a <= 1:
-            raise InputError(f"--alpha: must lie in [0, 1], got {a}")
+        options.number(a, "--alpha", 0, 1)
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
@@ -99,7 +103,8 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
              transfer_samples: Annotated[int, typer.Option(
                  help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
-    seeds = seed or [0, 1, 2]
+    seeds = [options.seed(s) for s in seed or [0, 1, 2]]
+    _check_training(epochs, 0)
     if len(set(seeds)) < 2:
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
     prof = load_profile(profile)
@@ -123,6 +128,7 @@ def demo(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ):
     """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6)."""
+    options.count(workers, "--workers", 1, 256)
     for name in profile or ["chain6"]:
         prof = load_profile(name)
         started = time.perf_counter()
@@ -139,9 +145,16 @@ def demo(
 
 
 def _non_negative(value, option: str):
-    if value < 0:
-        raise InputError(f"{option}: must not be negative, got {value}")
-    return value
+    """A finite number >= 0 (a weight), or a count >= 0."""
+    if isinstance(value, float):
+        return options.number(value, option, 0, 1e6)
+    return options.count(value, option, 0)
+
+
+def _check_training(epochs: int | None, seed: int) -> None:
+    if epochs is not None:
+        options.count(epochs, "--epochs", 1, 100_000)
+    options.seed(seed)
 
 
 app.command("evaluate")(evaluate_cli.evaluate)

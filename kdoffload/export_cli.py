@@ -11,6 +11,7 @@ import typer
 from evaluation.latency import LatencyConfig, Sources, run_latency
 from evaluation.latency_native import build_runner
 from evaluation.latency_report import markdown
+from kdoffload import options
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path
@@ -98,6 +99,7 @@ def latency(profile: ProfileOption = "chain6",
     for value, option in ((states, "--states"), (oracle_states, "--oracle-states")):
         if value < 1:
             raise InputError(f"{option}: must be at least 1, got {value}")
+    options.cpu(cpu)
     prof = load_profile(profile)
     test = dataset.load(ensure_dataset(prof, "test"))
     try:

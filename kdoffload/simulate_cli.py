@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kdoffload.android.results import decision_samples_us, load_phone_result
+from kdoffload import options
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
 from model.runs import Runs
@@ -19,6 +20,7 @@ from scheduler.stream import Scenario, counted_workload, file_workload, poisson_
 
 BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
 RATE_FACTOR, RATE_POINTS = 1.6, 14
+MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
 
 @user_errors
@@ -48,6 +50,12 @@ def simulate(
     out: Annotated[Path, typer.Option(help="Output directory (default runs/<profile>/sim).")] = None,
 ):
     """Run a stream of tasks through each policy: end-to-end delay, decision share, load, faults."""
+    options.seed(seed)
+    options.number(rate, "--rate", 0, 1e6, open_low=True)
+    options.number(duration, "--duration", 0, 1e7, open_low=True)
+    options.count(tasks, "--tasks", 1, 10_000_000)
+    if not (sweep_rate or sweep_scale) and arrivals is None and rate * duration > MAX_TASKS:
+        raise InputError(f"--rate x --duration: {rate * duration:,.0f} tasks expected, at most {MAX_TASKS:,}")
     prof = load_profile(profile)
     scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
                         random_outages, seed)
