@@ -1,0 +1,73 @@
+"""A JobMap whose jobs are Ray tasks: on a local Ray instance, or on a cluster given its address.
+
+Imported only under `--engine ray`. What each worker receives: the code of the packages jobs
+import (`model`, `distill`, `bench`, shipped as Ray `py_modules`, so a node runs the driver's
+code, not whatever copy it has installed), the job's arguments, and `shared` once per map as one
+object-store entry. A worker that dies costs a retry of its task (`max_retries`), not a result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from model.errors import InputError
+from model.parallel import JobMap
+
+INSTALL_HINT = "pip install 'kdoffload[distributed]'"
+
+
+def _import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise InputError(f"--engine ray: Ray is not installed; install it with: {INSTALL_HINT}") from None
+    return ray
+
+
+def _call(fn: Callable[..., Any], shared: Mapping[str, Any], *job) -> Any:
+    return fn(*job, **shared)
+
+
+def _connect(ray, address: str | None, verbose: bool, object_store_memory: int | None) -> None:
+    """Start or join Ray once per process; its own log lines stay away unless `verbose`."""
+    if ray.is_initialized():
+        return
+    # Ray warns on every start about a future change of accelerator env handling; not ours to act on.
+    os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
+    import bench
+    import distill
+    import model
+    options = dict(log_to_driver=verbose, logging_level=logging.INFO if verbose else logging.ERROR,
+                   runtime_env={"py_modules": [model, distill, bench]})
+    if address is None:  # a fresh local instance: its size is ours to choose
+        options.update(include_dashboard=False, object_store_memory=object_store_memory)
+    try:
+        ray.init(address=address, **options)
+    except ConnectionError as err:
+        raise InputError(f"--address: no Ray cluster reachable at {address} ({err})") from None
+
+
+def ray_jobs(address: str | None = None, verbose: bool = False, max_retries: int = 3,
+             object_store_memory: int | None = None) -> JobMap:
+    """A JobMap on Ray; connects at its first use. `address`: None (local), "auto", "ray://h:p"."""
+    ray = _import_ray()
+
+    def run(fn: Callable[..., Any], jobs: Sequence[tuple],
+            shared: Mapping[str, Any] | None = None) -> Iterator[tuple[int, Any]]:
+        _connect(ray, address, verbose, object_store_memory)
+        # Only worker deaths are retried: a job that raises would raise again, the same seed.
+        task = ray.remote(_call).options(name=fn.__name__, num_cpus=1, max_retries=max_retries,
+                                         retry_exceptions=False)
+        shared_ref = ray.put(dict(shared or {}))
+        pending = {task.remote(fn, shared_ref, *job): position for position, job in enumerate(jobs)}
+        try:
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                yield pending.pop(ready[0]), ray.get(ready[0])
+        finally:
+            for ref in pending:  # the caller gave up (an error, or ^C): free the cluster
+                ray.cancel(ref, force=True)
+
+    return run
