@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from kdoffload.common import ProfileOption, console, err_console, progress_bar, user_errors
+from kdoffload.common import (AddressOption, EngineOption, ProfileOption, VerboseOption, console,
+                              err_console, ray_or_none, user_errors)
 from kdoffload import engines as _engines  # noqa: F401  (registers the learned engines)
 from kdoffload import learning, pipeline
 from kdoffload import export_cli, simulate_cli
@@ -30,11 +31,15 @@ def data(
     out: Annotated[Path, typer.Option(help="Output .npz (default runs/<profile>/data/train.npz).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    verbose: VerboseOption = False,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
+    jobs = ray_or_none(engine, address, verbose)
     prof = load_profile(profile)
     out = out or pipeline.dataset_path(prof.name, "train")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force)
+    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 
@@ -66,8 +71,10 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
-                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT):
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT,
+            engine: EngineOption = "local", address: AddressOption = None, verbose: VerboseOption = False):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
+    jobs = ray_or_none(engine, address, verbose)
     for t in temperature or []:
         if t <= 0:
             raise InputError(f"--temperature: must be positive, got {t}")
@@ -77,7 +84,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
-                     regret_weight=_non_negative(regret_weight, "--regret-weight"))
+                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs)
 
 
 @app.command()
@@ -95,15 +102,18 @@ def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
 def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
              seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
-                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None):
+                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None,
+             engine: EngineOption = "local", address: AddressOption = None, verbose: VerboseOption = False):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
+    jobs = ray_or_none(engine, address, verbose)
     seeds = seed or [0, 1, 2]
     if len(set(seeds)) < 2:
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
     prof = load_profile(profile)
     if transfer_samples is None:
         transfer_samples = pipeline.budget(prof, full).transfer_samples
-    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full)
+    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full,
+                      jobs=jobs)
 
 
 @app.command("compare-loss")

@@ -46,3 +46,25 @@ def progress_bar(unit: str = "states") -> Progress:
 
 def run_dir(profile_name: str) -> Path:
     return RUNS / profile_name
+
+
+EngineOption = Annotated[str, typer.Option(
+    help="Where jobs run: local (processes on this machine) or ray (Ray tasks).")]
+AddressOption = Annotated[str, typer.Option(
+    help="With --engine ray: a cluster to join (auto, host:port, ray://host:port); default a local Ray.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", help="Show the engine's own log output.")]
+
+
+def ray_or_none(engine: str, address: str | None, verbose: bool):
+    """The Ray JobMap under --engine ray, else None (the caller's local default).
+
+    Ray is imported here only when asked for, so the local engine needs no Ray installed.
+    """
+    if engine not in ("local", "ray"):
+        raise InputError(f"--engine: must be local or ray, got {engine!r}")
+    if engine == "local":
+        if address is not None:
+            raise InputError("--address: only meaningful with --engine ray")
+        return None
+    from model.ray_jobs import ray_jobs
+    return ray_jobs(address, verbose)

@@ -103,10 +103,10 @@ class _Shard:
     key: str
 
 
-def _plan(profile_dict: dict, samples: int, seed: int, shard_dir: Path) -> list[_Shard]:
+def _plan(profile_dict: dict, samples: int, seed: int, shard_dir: Path, shard_size: int) -> list[_Shard]:
     shards = []
-    for index, start in enumerate(range(0, samples, SHARD_SIZE)):
-        count = min(SHARD_SIZE, samples - start)
+    for index, start in enumerate(range(0, samples, shard_size)):
+        count = min(shard_size, samples - start)
         shards.append(_Shard(index, count, shard_dir / f"shard-{index:05d}.npz",
                              _shard_key(profile_dict, seed, index, count)))
     return shards
@@ -114,11 +114,12 @@ def _plan(profile_dict: dict, samples: int, seed: int, shard_dir: Path) -> list[
 
 def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int = 1,
              force: bool = False, progress: Callable[[int, int], None] | None = None,
-             jobs: JobMap | None = None) -> Path:
+             jobs: JobMap | None = None, shard_size: int = SHARD_SIZE) -> Path:
     """Write `samples` demonstrations to `out`; `progress(done, total)` after every shard.
 
     `jobs` runs the shards (default: a pool of `workers` local processes); whatever runs them,
-    the driver alone writes files, so workers need no shared disk.
+    the driver alone writes files, so workers need no shared disk. `shard_size` is part of the
+    job (a shard's draws follow its index), so a rerun must keep it to resume.
     """
     out = Path(out)
     if samples < 1:
@@ -133,7 +134,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     shard_dir = out.with_name(out.name + ".shards")
     shard_dir.mkdir(exist_ok=True)
     profile_dict = profile.to_dict()
-    shards = _plan(profile_dict, samples, seed, shard_dir)
+    shards = _plan(profile_dict, samples, seed, shard_dir, shard_size)
     todo = [s for s in shards if not _cached(s.path, s.key, s.count)]
     done = samples - sum(s.count for s in todo)
     if progress:
@@ -149,7 +150,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
             raise RuntimeError(f"{s.path}: shard missing or not the planned one after the run")
     parts = [dict(np.load(s.path)) for s in shards]
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "shard_key"}
-    meta = {"profile": profile_dict, "seed": seed, "samples": samples, "shard_size": SHARD_SIZE,
+    meta = {"profile": profile_dict, "seed": seed, "samples": samples, "shard_size": shard_size,
             "format_version": DATASET_VERSION, "versions": _versions()}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     _atomic_savez(out, arrays)
