@@ -15,14 +15,13 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from bench import kd_ablation
+from bench import kd_ablation, ray_cluster
 from distill.student import DistillConfig, sweep
 from kdoffload.cli import app
 from model import dataset
 from model.ray_jobs import ray_jobs
 from model.system import load_profile
 from model.train import TrainConfig, load_checkpoint, train_teacher
-from tests.model import ray_cluster
 
 ray = pytest.importorskip("ray", reason="the distributed extra: pip install 'kdoffload[distributed]'")
 

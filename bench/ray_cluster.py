@@ -1,7 +1,7 @@
-"""A real two-node Ray cluster on this machine for the tests: two `ray start`s on 127.0.0.1.
+"""A real Ray cluster of one or more nodes on this machine: `ray start`s on 127.0.0.1.
 
-Each node gets one CPU and a small object store, so the cluster fits beside other work; a
-custom resource on the second node lets a test see that both nodes ran tasks.
+For the tests and the throughput benchmark. Each node gets `cpus` CPUs and a small object
+store, so the cluster fits beside other work.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 RAY = Path(sys.executable).with_name("ray")
 OBJECT_STORE_BYTES = 80 * 2**20
 
@@ -33,18 +33,18 @@ def cluster_env() -> dict:
     return {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", **RAY_ENV}
 
 
-def start(temp_dir: Path) -> str:
-    """Start the head and a second node; returns the cluster's address."""
+def start(temp_dir: Path, nodes: int = 2, cpus: int = 1) -> str:
+    """Start a head and `nodes - 1` more nodes; returns the cluster's address."""
     port = _free_port()
-    common = ["--num-cpus", "1", "--object-store-memory", str(OBJECT_STORE_BYTES), "--disable-usage-stats"]
-    head = [str(RAY), "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1",
-            "--include-dashboard=false", "--temp-dir", str(temp_dir), *common]
-    second = [str(RAY), "start", "--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1",
-              "--resources", '{"second_node": 1}', *common]
-    for command in (head, second):
+    common = ["--num-cpus", str(cpus), "--object-store-memory", str(OBJECT_STORE_BYTES),
+              "--node-ip-address", "127.0.0.1", "--disable-usage-stats"]
+    head = [str(RAY), "start", "--head", "--port", str(port), "--include-dashboard=false",
+            "--temp-dir", str(temp_dir), *common]
+    others = [[str(RAY), "start", "--address", f"127.0.0.1:{port}", *common]] * (nodes - 1)
+    for command in (head, *others):
         subprocess.run(command, check=True, env=cluster_env(), capture_output=True, timeout=120)
     address = f"127.0.0.1:{port}"
-    _wait_for_nodes(address, 2)
+    _wait_for_nodes(address, nodes)
     return address
 
 
