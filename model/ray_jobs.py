@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from model.errors import InputError
@@ -30,10 +31,22 @@ def _call(fn: Callable[..., Any], shared: Mapping[str, Any], *job) -> Any:
     return fn(*job, **shared)
 
 
+def _reachable(address: str, timeout_s: float = 5.0) -> bool:
+    """A TCP connect to host:port; Ray itself retries an absent cluster for minutes."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def _connect(ray, address: str | None, verbose: bool, object_store_memory: int | None) -> None:
     """Start or join Ray once per process; its own log lines stay away unless `verbose`."""
     if ray.is_initialized():
         return
+    if address not in (None, "auto") and not _reachable(address):
+        raise InputError(f"--address: no Ray cluster answers at {address}")
     # Ray warns on every start about a future change of accelerator env handling; not ours to act on.
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
     import bench
@@ -45,14 +58,19 @@ def _connect(ray, address: str | None, verbose: bool, object_store_memory: int |
         options.update(include_dashboard=False, object_store_memory=object_store_memory)
     try:
         ray.init(address=address, **options)
-    except ConnectionError as err:
+    except (ConnectionError, RuntimeError) as err:
         raise InputError(f"--address: no Ray cluster reachable at {address} ({err})") from None
 
 
 def ray_jobs(address: str | None = None, verbose: bool = False, max_retries: int = 3,
              object_store_memory: int | None = None) -> JobMap:
-    """A JobMap on Ray; connects at its first use. `address`: None (local), "auto", "ray://h:p"."""
+    """A JobMap on Ray, connected now (so a bad address fails before any work is planned).
+
+    `address`: None (start a local Ray), "auto" (the cluster this machine belongs to), "host:port"
+    or "ray://host:port".
+    """
     ray = _import_ray()
+    _connect(ray, address, verbose, object_store_memory)
 
     def run(fn: Callable[..., Any], jobs: Sequence[tuple],
             shared: Mapping[str, Any] | None = None) -> Iterator[tuple[int, Any]]:
