@@ -95,6 +95,15 @@ def _cached(path: Path, key: str, count: int) -> bool:
         return False
 
 
+def _load_checked(shard: _Shard) -> dict[str, np.ndarray]:
+    """A saved shard's arrays, refused unless it is the one planned (its key and state count)."""
+    with np.load(shard.path) as z:
+        arrays = {k: z[k] for k in z.files}
+    if str(arrays["shard_key"]) != shard.key or len(arrays["labels"]) != shard.count:
+        raise RuntimeError(f"{shard.path}: not the planned shard after the run")
+    return arrays
+
+
 @dataclass(frozen=True)
 class _Shard:
     index: int
@@ -145,10 +154,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
         done += todo[position].count
         if progress:
             progress(done, samples)
-    for s in shards:  # nothing reaches `out` until every shard is in and is the one planned
-        if not _cached(s.path, s.key, s.count):
-            raise RuntimeError(f"{s.path}: shard missing or not the planned one after the run")
-    parts = [dict(np.load(s.path)) for s in shards]
+    parts = [_load_checked(s) for s in shards]  # nothing reaches `out` before every shard is checked
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "shard_key"}
     meta = {"profile": profile_dict, "seed": seed, "samples": samples, "shard_size": shard_size,
             "format_version": DATASET_VERSION, "versions": _versions()}
