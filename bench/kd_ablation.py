@@ -41,14 +41,14 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
                                              dcfg.transfer_seed, targets, with_regret)
     recipe = {"hard": ("plain", 1.0, 0.0), "kd": ("plain", temperature, alpha),
               "hard+transfer": ("hard", 1.0, 0.0), "kd+transfer": ("soft", temperature, alpha)}
+    plan = [(variant, seed) for variant in VARIANTS if recipe[variant][0] in datasets for seed in seeds]
     members = [Member(f"{variant} seed {seed}", recipe[variant][0], *recipe[variant][1:],
                       replace(dcfg.train, seed=seed), out_dir / f"{variant}_seed{seed}" / "checkpoint.pt")
-               for variant in VARIANTS if recipe[variant][0] in datasets for seed in seeds]
+               for variant, seed in plan]
     trained = train_members(profile, demos, datasets, members, jobs=jobs, on_member=on_member,
                             on_epoch=on_epoch)
     results: dict[str, list[dict]] = {}
-    for member, (net, _) in zip(members, trained):
-        variant = member.name.rsplit(" seed ", 1)[0]
+    for (variant, _), member, (net, _) in zip(plan, members, trained):
         policy = NetPolicy(profile, net, datasets[member.data_key].normalizer, variant)
         results.setdefault(variant, []).append(
             {"seed": member.train.seed, **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)})

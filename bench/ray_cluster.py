@@ -7,6 +7,7 @@ store, so the cluster fits beside other work.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -61,8 +62,10 @@ def _wait_for_nodes(address: str, count: int, timeout_s: float = 60) -> None:
         time.sleep(1)
 
 
-def stop() -> None:
+def stop(temp_dir: Path) -> None:
+    """Stop every Ray process of this machine (`ray stop` knows no other scope) and drop its files."""
     subprocess.run([str(RAY), "stop", "--force"], env=cluster_env(), capture_output=True, timeout=120)
+    shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def pids_running(task_name: str) -> list[int]:

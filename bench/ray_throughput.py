@@ -47,14 +47,15 @@ def _measure(profile, samples: int, scratch: Path, jobs) -> dict:
 
 def _on_cluster(profile, samples: int, scratch: Path, nodes: int, cpus: int) -> dict:
     os.environ.update(ray_cluster.RAY_ENV)
+    temp_dir = Path(f"/tmp/kdo-ray-bench-{os.getpid()}")  # Ray's socket paths must stay short
     try:
-        address = ray_cluster.start(Path(f"/tmp/kdo-ray-bench-{os.getpid()}"), nodes, cpus)
+        address = ray_cluster.start(temp_dir, nodes, cpus)
         jobs = ray_jobs(address)
         join_s, _ = _timed(profile, 2 * nodes * cpus, scratch / "warm.npz", jobs, shard_size=1)
         return {"join_s": join_s, **_measure(profile, samples, scratch, jobs)}
     finally:
         ray.shutdown()
-        ray_cluster.stop()
+        ray_cluster.stop(temp_dir)
 
 
 def measure(samples: int) -> list[dict]:

@@ -72,7 +72,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     if transfer_samples is None:
         transfer_samples = budget(profile, full).transfer_samples
     dcfg = DistillConfig(transfer_samples=transfer_samples)
@@ -128,8 +128,8 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     if not sweep_file.exists():
         distill(profile, full, workers=workers)
     selected = json.loads(sweep_file.read_text())["selected"]
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
-    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full, jobs=jobs))
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
     out_dir = run_dir(profile.name) / "ablation"

@@ -65,7 +65,7 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
 
 
 def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,
-                   full: bool = False) -> Path:
+                   full: bool = False, jobs: JobMap | None = None) -> Path:
     """The split's dataset ("train", "test" or "shifted"), generated first if it is missing.
 
     An existing file is used as it is (it may come from `kdoffload data`), except that --full
@@ -81,7 +81,7 @@ def ensure_dataset(profile: Profile, split: str, samples: int | None = None, wor
                              f"move runs/{profile.name} aside (or delete the file) and run again")
         return path
     drawn_from = shifted_profile(profile) if split == "shifted" else profile
-    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers)
+    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers, jobs=jobs)
 
 
 def print_summary(summary: dict, path: Path) -> None:

@@ -4,7 +4,9 @@ Same seed, same bytes (or the same tensors) as the local run; a killed worker co
 a killed driver resumes from its shards. One cluster serves the whole module; `ray stop` ends it.
 """
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +40,7 @@ def cluster():
     try:
         yield ray_cluster.start(temp_dir)
     finally:
-        ray_cluster.stop()
+        ray_cluster.stop(temp_dir)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -152,13 +154,22 @@ def _weights(path):
 
 
 @pytest.mark.slow
-def test_the_sweep_as_ray_tasks_trains_the_local_students(student_setup, cluster):
+def test_distill_on_ray_trains_the_local_students(student_setup, cluster, tmp_path, monkeypatch):
     chain6, demos, _, teacher, dcfg, root = student_setup
     local = sweep(chain6, demos, teacher, dcfg, root / "local")
-    on_ray = sweep(chain6, demos, teacher, dcfg, root / "ray", jobs=ray_jobs(cluster))
-    assert on_ray == local
+    monkeypatch.chdir(tmp_path)  # the command's runs/ holds the same dataset and teacher
+    (tmp_path / "runs/chain6/data").mkdir(parents=True)
+    (tmp_path / "runs/chain6/teacher").mkdir(parents=True)
+    shutil.copyfile(root / "train.npz", tmp_path / "runs/chain6/data/train.npz")
+    shutil.copyfile(teacher, tmp_path / "runs/chain6/teacher/checkpoint.pt")
+    result = CliRunner().invoke(app, ["distill", "--epochs", "2", "--temperature", "1", "--temperature", "4",
+                                      "--alpha", "0.5", "--transfer-samples", "200", "--engine", "ray",
+                                      "--address", cluster])
+    assert result.exit_code == 0, result.output
+    on_ray = json.loads((tmp_path / "runs/chain6/student/sweep.json").read_text())
+    assert on_ray == json.loads(json.dumps(local))
     for member in ("checkpoint.pt", "nokd/checkpoint.pt", "sweep/T4_a0.5/checkpoint.pt"):
-        a, b = _weights(root / "local" / member), _weights(root / "ray" / member)
+        a, b = _weights(root / "local" / member), _weights(tmp_path / "runs/chain6/student" / member)
         assert all(torch.equal(a[k], b[k]) for k in a), member
 
 
