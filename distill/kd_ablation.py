@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.metrics import argmax_and_topk
-from distill.student import DistillConfig, student_data, train_student
+from distill.student import DistillConfig, Member, student_data, train_members
 from model.dataset import Demonstrations
 from model.learned import net_decider
+from model.metrics import argmax_and_topk
+from model.parallel import JobMap
 from model.system import Profile
 from model.train import load_checkpoint
 
@@ -29,7 +30,8 @@ REPORTED = ("mean_ratio", "median_ratio", "within_1pct", "beyond_2x", "mean_rati
 
 def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_checkpoint: Path,
         temperature: float, alpha: float, seeds: list[int], transfer_samples: int, dcfg: DistillConfig,
-        out_dir: Path, on_member=None, on_epoch=None) -> dict:
+        out_dir: Path, on_member=None, on_epoch=None, jobs: JobMap | None = None) -> dict:
+    """Every (variant, seed) student, here or as the jobs of `jobs`; scored on `test` here."""
     teacher = load_checkpoint(teacher_checkpoint, "teacher", profile)
     with_regret = dcfg.train.regret_weight > 0
     datasets = {"plain": student_data(profile, demos, teacher, with_regret=with_regret)}
@@ -39,20 +41,17 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
                                              dcfg.transfer_seed, targets, with_regret)
     recipe = {"hard": ("plain", 1.0, 0.0), "kd": ("plain", temperature, alpha),
               "hard+transfer": ("hard", 1.0, 0.0), "kd+transfer": ("soft", temperature, alpha)}
+    plan = [(variant, seed) for variant in VARIANTS if recipe[variant][0] in datasets for seed in seeds]
+    members = [Member(f"{variant} seed {seed}", recipe[variant][0], *recipe[variant][1:],
+                      replace(dcfg.train, seed=seed), out_dir / f"{variant}_seed{seed}" / "checkpoint.pt")
+               for variant, seed in plan]
+    trained = train_members(profile, demos, datasets, members, jobs=jobs, on_member=on_member,
+                            on_epoch=on_epoch)
     results: dict[str, list[dict]] = {}
-    for variant in VARIANTS:
-        data_key, t, a = recipe[variant]
-        if data_key not in datasets:
-            continue
-        for seed in seeds:
-            if on_member:
-                on_member(f"{variant} seed {seed}")
-            cfg = replace(dcfg.train, seed=seed)
-            net, _ = train_student(profile, demos, datasets[data_key], t, a, cfg,
-                                   out_dir / f"{variant}_seed{seed}" / "checkpoint.pt", on_epoch=on_epoch)
-            policy = net_decider(profile, net, datasets[data_key].normalizer, variant)
-            results.setdefault(variant, []).append(
-                {"seed": seed, **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)})
+    for (variant, _), member, (net, _) in zip(plan, members, trained):
+        policy = net_decider(profile, net, datasets[member.data_key].normalizer, variant)
+        results.setdefault(variant, []).append(
+            {"seed": member.train.seed, **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)})
     return {"profile": profile.name, "temperature": temperature, "alpha": alpha, "seeds": seeds,
             "transfer_samples": transfer_samples, "test_samples": len(test), "runs": results,
             "summary": {v: _spread(r) for v, r in results.items()}}

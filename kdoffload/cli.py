@@ -13,7 +13,8 @@ silence_third_party()  # before torch, torchao and executorch are first imported
 
 import typer  # noqa: E402
 
-from kdoffload.common import ProfileOption, console, err_console, user_errors
+from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, err_console,
+                              ray_or_none, user_errors)
 from kdoffload import learning, pipeline
 from kdoffload import evaluate_cli, export_cli, options, simulate_cli
 from kdoffload.android.cli import android_app
@@ -42,14 +43,17 @@ def data(
     out: Annotated[Path, typer.Option(help="Output .npz (default runs/<profile>/data/train.npz).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
+    jobs = ray_or_none(engine, address)
     prof = load_profile(profile)
     options.states_fit(options.count(samples, "--samples"), prof.n)
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force)
+    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 
@@ -83,9 +87,11 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
-                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT):
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT,
+            engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     _check_training(epochs, seed)
+    jobs = ray_or_none(engine, address)
     for t in temperature or []:
         options.number(t, "--temperature", 0, 1e3, open_low=True)
     for a in alpha or []:
@@ -93,7 +99,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
-                     regret_weight=_non_negative(regret_weight, "--regret-weight"))
+                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs)
 
 
 @app.command()
@@ -101,8 +107,10 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
 def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
              seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
-                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None):
+                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None,
+             engine: EngineOption = "local", address: AddressOption = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
+    jobs = ray_or_none(engine, address)
     seeds = [options.seed(s) for s in seed or [0, 1, 2]]
     _check_training(epochs, 0)
     if len(set(seeds)) < 2:
@@ -110,7 +118,8 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
     prof = load_profile(profile)
     if transfer_samples is None:
         transfer_samples = pipeline.budget(prof, full).transfer_samples
-    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full)
+    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full,
+                      jobs=jobs)
 
 
 @app.command("compare-loss")

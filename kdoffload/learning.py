@@ -14,6 +14,7 @@ from model import dataset
 from model.features import Support
 from model.io import atomic_write_json
 from model.runs import Runs
+from model.parallel import JobMap
 from model.system import Profile
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
 
@@ -32,6 +33,19 @@ def _epoch_bar(bar, task_name: str, epochs: int):
             f"val ratio {record['val_mean_ratio']:.4f}"))
 
     return task, on_epoch
+
+
+def _member_progress(bar, profile_name: str, epochs: int, members: int, jobs: JobMap | None):
+    """(on_member, on_epoch): an epoch bar per student here; one bar of finished students on jobs."""
+    if jobs is not None:
+        task = bar.add_task(f"{profile_name} students", total=members, rate="")
+        return (lambda name: bar.update(task, advance=1, rate=name)), None
+    state = {}
+
+    def on_member(name: str) -> None:
+        state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile_name} {name}", epochs)
+
+    return on_member, lambda e, r: state["on_epoch"](e, r)
 
 
 def teacher_path(profile: Profile) -> Path:
@@ -56,11 +70,11 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
 
 def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
             seed: int = 0, transfer_samples: int | None = None, temperatures=None, alphas=None,
-            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT) -> dict:
+            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT, jobs: JobMap | None = None) -> dict:
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     if transfer_samples is None:
         transfer_samples = budget(profile, full).transfer_samples
     dcfg = DistillConfig(transfer_samples=transfer_samples)
@@ -72,13 +86,9 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
         dcfg = replace(dcfg, alphas=tuple(alphas))
     out_dir = Runs(profile.name).network_dir("student")
     with progress_bar() as bar:
-        state = {"task": None}
-
-        def on_member(name: str) -> None:
-            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
-
-        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member,
-                        lambda e, r: state["on_epoch"](e, r))
+        on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs,
+                                               len(dcfg.temperatures) * len(dcfg.alphas) + 1, jobs)
+        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member, on_epoch, jobs)
     atomic_write_json(out_dir / "sweep.json", summary)
     sel = summary["selected"]
     console.print(f"student: T={sel['temperature']:g}, alpha={sel['alpha']:g} selected on validation "
@@ -107,7 +117,7 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
 
 
 def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: int | None = None,
-             full: bool = False, workers: int = 2) -> dict:
+             full: bool = False, workers: int = 2, jobs: JobMap | None = None) -> dict:
     """KD against hard labels over seeds, with the transfer-set control; writes the report."""
     import json
 
@@ -118,20 +128,17 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     if not sweep_file.exists():
         distill(profile, full, workers=workers)
     selected = json.loads(sweep_file.read_text())["selected"]
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
-    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full, jobs=jobs))
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
     out_dir = Runs(profile.name).ablation
     with progress_bar() as bar:
-        state = {}
-
-        def on_member(name: str) -> None:
-            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
-
+        variants = len(kd_ablation.VARIANTS) if transfer_samples else 2
+        on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs, variants * len(seeds), jobs)
         result = kd_ablation.run(profile, demos, test, teacher_path(profile), selected["temperature"],
                                  selected["alpha"], seeds, transfer_samples, dcfg, out_dir, on_member,
-                                 lambda e, r: state["on_epoch"](e, r))
+                                 on_epoch, jobs)
     report_dir = Runs(profile.name).report
     atomic_write_json(report_dir / "kd_ablation.json", result)
     text = kd_ablation.markdown(result)

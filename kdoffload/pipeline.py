@@ -14,6 +14,7 @@ from model import dataset
 from model.errors import InputError
 from model.runs import Runs
 from model.metrics import delay_ratio
+from model.parallel import JobMap
 from model.policies import baselines
 from model.system import Profile, shifted_profile
 
@@ -48,7 +49,7 @@ def dataset_path(profile_name: str, split: str) -> Path:
 
 
 def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: int,
-                 force: bool = False) -> Path:
+                 force: bool = False, jobs: JobMap | None = None) -> Path:
     with progress_bar() as bar:
         task = bar.add_task(f"{profile.name} demonstrations", total=samples, rate="")
         first: list[tuple[float, int]] = []  # (time, states) at the first report: cached shards are not work
@@ -61,11 +62,11 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
             rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
             bar.update(task, completed=done, rate=f"{rate:,.0f} states/s" if rate else "")
 
-        return dataset.generate(profile, samples, seed, out, workers, force, report)
+        return dataset.generate(profile, samples, seed, out, workers, force, report, jobs)
 
 
 def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,
-                   full: bool = False) -> Path:
+                   full: bool = False, jobs: JobMap | None = None) -> Path:
     """The split's dataset ("train", "test" or "shifted"), generated first if it is missing.
 
     An existing file is used as it is (it may come from `kdoffload data`), except that --full
@@ -81,7 +82,7 @@ def ensure_dataset(profile: Profile, split: str, samples: int | None = None, wor
                              f"move runs/{profile.name} aside (or delete the file) and run again")
         return path
     drawn_from = shifted_profile(profile) if split == "shifted" else profile
-    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers)
+    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers, jobs=jobs)
 
 
 def print_summary(summary: dict, path: Path) -> None:
