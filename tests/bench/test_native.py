@@ -93,7 +93,7 @@ def test_a_changed_model_fails_before_running(runner, copy):
 
 def test_another_format_version_is_bad_input(runner, copy):
     pte, manifest, _ = copy
-    edit(manifest, lambda m: m.__setitem__("format_version", 2))
+    edit(manifest, lambda m: m.__setitem__("format_version", 1))
     done = check(runner, pte, manifest)
     assert done.returncode == EXIT_INPUT and "format_version" in done.stderr
 
