@@ -177,11 +177,15 @@ app.add_typer(android_app, name="android")
 def main() -> None:
     """The console script: click's usage errors (a mistyped option or value) end as one line too."""
     try:
-        code = app(standalone_mode=False)
-    except typer.Abort:
+        code = app(standalone_mode=False)  # typer turns Ctrl-C into exit code 130
+    except (typer.Abort, KeyboardInterrupt):
         code = 130
     except typer.TyperException as err:  # usage errors: unknown option, a value of the wrong type
         message = err.format_message() if hasattr(err, "format_message") else str(err)
         err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
         code = getattr(err, "exit_code", 2)
+    if code == 130:
+        err_console.print("interrupted: files already finished are kept, unfinished ones were not "
+                          "written (a rerun resumes from finished shards and checkpoints)",
+                          markup=False, highlight=False, soft_wrap=True)
     sys.exit(code if isinstance(code, int) else 0)

@@ -9,6 +9,7 @@ large read-only inputs every job needs, which an engine may ship once rather tha
 
 from __future__ import annotations
 
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -31,10 +32,23 @@ def process_pool(workers: int) -> JobMap:
     def run(fn: Callable[..., Any], jobs: Sequence[tuple],
             shared: Mapping[str, Any] | None = None) -> Iterator[tuple[int, Any]]:
         # spawn, not fork: a forked copy of a process holding torch's thread pool can deadlock.
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                                   initializer=_ignore_interrupts)
+        try:
             futures = {pool.submit(fn, *job, **(shared or {})): position
                        for position, job in enumerate(jobs)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        except BaseException:  # Ctrl-C or a failed job: stop at once, not after the queue drains
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     return run
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the driver's to handle: a worker that dies of it would print its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
