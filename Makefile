@@ -28,16 +28,18 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) runs build
 
-# The native runner (bench/native): the C++ toolchain from apt if it is missing, then an
-# incremental build against the runtime inside the executorch wheel.
+# The native core (native/: libkdocore.so) and its runner (bench/native: kdo_bench): the C++
+# toolchain, the JSON header and libcrypto from apt if missing, then an incremental build
+# against the runtime inside the executorch wheel.
 .PHONY: native native-check arm-check
 NATIVE_BUILD := build/native
 EXECUTORCH_ROOT = $(shell $(PY) -c 'import executorch; print(list(executorch.__path__)[0])')
 
 native: $(STAMP)
 	@command -v cmake >/dev/null && command -v g++ >/dev/null && test -f /usr/include/nlohmann/json.hpp \
-	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ nlohmann-json3-dev)
-	cmake -S bench/native -B $(NATIVE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
+	  && test -f /usr/include/openssl/evp.h \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ nlohmann-json3-dev libssl-dev)
+	cmake -S native -B $(NATIVE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
 	cmake --build $(NATIVE_BUILD) -j2
 
 # The runner on a stand-in export: it loads, and reproduces every golden vector (whose top-K

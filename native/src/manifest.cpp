@@ -4,7 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "sha256.hpp"
+#include "digest.hpp"
 
 namespace kdo {
 namespace {
