@@ -30,11 +30,14 @@ def data(
     out: Annotated[Path, typer.Option(help="Output .npz (default runs/<profile>/data/train.npz).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
+    solver: Annotated[str, typer.Option(
+        help="Exact solver: numpy (model/oracle.py) or native (the C++ core; same bytes). "
+             "Default: native when built, else numpy.")] = None,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
     prof = load_profile(profile)
     out = out or pipeline.dataset_path(prof.name, "train")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force)
+    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, solver)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 

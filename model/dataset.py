@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from model import oracle
+from model import native, oracle
 from model.errors import InputError
 from model.io import atomic_write
 from model.features import build_features
@@ -30,6 +30,21 @@ from model.delay import delays
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1
+# Both give the same labels and the same delay bits, so the solver is not part of the data.
+SOLVERS = {"numpy": oracle.solve, "native": native.solve}
+
+
+def default_solver() -> str:
+    """The native core when it is built, else the numpy oracle."""
+    return "native" if native.available() else "numpy"
+
+
+def check_solver(solver: str) -> str:
+    if solver not in SOLVERS:
+        raise InputError(f"--solver: {solver!r} is not one of {', '.join(SOLVERS)}")
+    if solver == "native" and not native.available():
+        raise InputError(f"--solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
+    return solver
 
 
 @dataclass
@@ -57,12 +72,13 @@ def _versions() -> dict:
     return out
 
 
-def _shard_job(profile_dict: dict, seed: int, index: int, count: int, path: str) -> int:
+def _shard_job(profile_dict: dict, seed: int, index: int, count: int, path: str,
+               solver: str = "numpy") -> int:
     """Make one shard (in a worker process) and write it atomically; returns its state count."""
     profile = profile_from_dict(profile_dict)
     rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
     states = sample_states(profile, count, rng)
-    labels, optimal = oracle.solve(profile, states)
+    labels, optimal = SOLVERS[solver](profile, states)
     arrays = {"features": build_features(profile, states), "labels": labels.astype(np.int8),
               "optimal_delay": optimal, **states.to_dict(),
               "shard_key": np.array(_shard_key(profile_dict, seed, index, count))}
@@ -88,9 +104,14 @@ def _cached(path: Path, key: str) -> bool:
 
 
 def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int = 1,
-             force: bool = False, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Write `samples` demonstrations to `out`; `progress(done, total)` after every shard."""
+             force: bool = False, progress: Callable[[int, int], None] | None = None,
+             solver: str = "numpy") -> Path:
+    """Write `samples` demonstrations to `out`; `progress(done, total)` after every shard.
+
+    `solver` is "numpy" (model/oracle.py) or "native" (the C++ core): the same bytes either way.
+    """
     out = Path(out)
+    check_solver(solver)
     if samples < 1:
         raise InputError(f"--samples: must be at least 1, got {samples}")
     if workers < 1:
@@ -115,12 +136,12 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     if todo:
         if workers == 1:
             for index, count, path, _ in todo:
-                done += _shard_job(profile_dict, seed, index, count, str(path))
+                done += _shard_job(profile_dict, seed, index, count, str(path), solver)
                 if progress:
                     progress(done, samples)
         else:
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(_shard_job, profile_dict, seed, index, count, str(path))
+                futures = [pool.submit(_shard_job, profile_dict, seed, index, count, str(path), solver)
                            for index, count, path, _ in todo]
                 for future in futures:
                     done += future.result()
