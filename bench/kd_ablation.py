@@ -19,7 +19,7 @@ import numpy as np
 from bench.quality import argmax_and_topk
 from distill.student import DistillConfig, student_data, train_student
 from model.dataset import Demonstrations
-from model.learned import NetPolicy
+from model.learned import net_decider
 from model.system import Profile
 from model.train import load_checkpoint
 
@@ -50,7 +50,7 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
             cfg = replace(dcfg.train, seed=seed)
             net, _ = train_student(profile, demos, datasets[data_key], t, a, cfg,
                                    out_dir / f"{variant}_seed{seed}" / "checkpoint.pt", on_epoch=on_epoch)
-            policy = NetPolicy(profile, net, datasets[data_key].normalizer, variant)
+            policy = net_decider(profile, net, datasets[data_key].normalizer, variant)
             results.setdefault(variant, []).append(
                 {"seed": seed, **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)})
     return {"profile": profile.name, "temperature": temperature, "alpha": alpha, "seeds": seeds,

@@ -22,9 +22,9 @@ from bench.latency_checks import must_show
 from bench.latency_report import device_info, figure, markdown
 from mobile_export.config import floor_path
 from mobile_export.golden import golden_vectors
-from mobile_export.policy import PtePolicy, load_pte_policy
+from mobile_export.policy import PteModel, load_pte, manifest_decoder
 from model.dataset import Demonstrations
-from model.features import Normalizer, build_features
+from model.features import Normalizer, Support, build_features
 from model.io import atomic_write_json, atomic_write_text
 from model.train import load_checkpoint, net_from_checkpoint
 
@@ -62,7 +62,7 @@ def record(path: str, runtime: str, model: str, fields: dict, load_ms: float | N
             "deviceInfo": device, "threads": 1, "cpu_pinning": [cpu]}
 
 
-def python_records(test: Demonstrations, src: Sources, pte: dict[str, PtePolicy], cfg: LatencyConfig,
+def python_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel], cfg: LatencyConfig,
                    device: dict) -> list[dict]:
     profile = test.profile
     singles = [test.states[k] for k in range(min(cfg.states, len(test)))]
@@ -77,7 +77,7 @@ def python_records(test: Demonstrations, src: Sources, pte: dict[str, PtePolicy]
         fields = paths.latency_fields(paths.time_each(paths.eager_decision(profile, net, norm),
                                                       singles, cfg.warmup))
         out.append(record(f"{model} eager", "pytorch", model, fields, load_ms, device, cfg.cpu))
-        fields = paths.latency_fields(paths.time_each(pte[model].decide, singles, cfg.warmup))
+        fields = paths.latency_fields(paths.time_each(pte[model].decider.decide, singles, cfg.warmup))
         out.append(record(f"{model} .pte (Python runtime)", "executorch-python", model, fields,
                           pte[model].program.load_time_ms, device, cfg.cpu))
         if model == "student":
@@ -94,23 +94,25 @@ def onnx_record(profile, net, norm, singles, cfg: LatencyConfig, device: dict) -
                   device, cfg.cpu)
 
 
-def native_records(test: Demonstrations, src: Sources, pte: dict[str, PtePolicy], runner: Path,
+def native_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel], runner: Path,
                    out_dir: Path, cfg: LatencyConfig) -> list[dict]:
     """Both exports through kdo_bench on the benchmark states; the student also with floor and loop."""
     profile = test.profile
     states = test.states[: min(cfg.states, len(test))]
     out = []
     for model in MODELS:
-        policy = pte[model]
-        features = policy.normalizer(build_features(profile, states))
-        golden = golden_vectors(profile, states, features, policy.program.logits(features), policy.k)
-        manifest_file = native.bench_manifest(
-            policy.manifest, golden, out_dir / f"{model}.bench.manifest.json")
+        exported = pte[model]
+        decider, manifest = exported.decider, exported.manifest
+        features = decider.normalizer(build_features(profile, states))
+        config = manifest_decoder(manifest)
+        golden = golden_vectors(profile, states, features, exported.program.logits(features), config,
+                                Support.from_dict(manifest["features"]["support"]))
+        manifest_file = native.bench_manifest(manifest, golden, out_dir / f"{model}.bench.manifest.json")
         student = model == "student"
         floor = floor_path(src.export_dir, src.backend) if student else None
         raw = native.run_runner(runner, src.pte(model), manifest_file, out_dir / f"{model}.native.json",
                                 cfg.native_iters, cfg.native_warmup, floor, student, cfg.cpu)
-        out += runner_records(model, raw, cfg, policy.k)
+        out += runner_records(model, raw, cfg, config.top_k)
     return out
 
 
@@ -142,7 +144,7 @@ def run_latency(test: Demonstrations, src: Sources, runner: Path | None, out_dir
     """Time every path, write latency.json / latency.md / latency.png to out_dir; returns the result."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pte = {m: load_pte_policy(test.profile, src.pte(m)) for m in MODELS}
+    pte = {m: load_pte(test.profile, src.pte(m), decoder="argmax") for m in MODELS}
     device = device_info()
     skipped = []
     affinity, threads = os.sched_getaffinity(0), torch.get_num_threads()

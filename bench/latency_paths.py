@@ -17,8 +17,9 @@ import numpy as np
 import torch
 
 from model import oracle
-from model.decoding import argmax_placements
-from model.features import Normalizer, build_features
+from model.decider import Decider
+from model.features import Normalizer
+from model.learned import ARGMAX, net_decider
 from model.nets import OffloadMLP
 from model.system import Profile, States
 
@@ -53,12 +54,7 @@ def oracle_decision(profile: Profile) -> Callable[[States], np.ndarray]:
 
 
 def eager_decision(profile: Profile, net: OffloadMLP, normalizer: Normalizer):
-    def decide(state: States) -> np.ndarray:
-        features = torch.from_numpy(normalizer(build_features(profile, state)))
-        with torch.inference_mode():
-            return argmax_placements(net(features).numpy())
-
-    return decide
+    return net_decider(profile, net, normalizer, "eager").decide
 
 
 @dataclass
@@ -86,12 +82,8 @@ class OnnxStudent:
 
     def decision(self, profile: Profile, normalizer: Normalizer):
         run = self.session.run
-
-        def decide(state: States) -> np.ndarray:
-            features = normalizer(build_features(profile, state))
-            return argmax_placements(run(None, {"features": features})[0])
-
-        return decide
+        return Decider(profile, normalizer, lambda features: run(None, {"features": features})[0],
+                       ARGMAX, name="onnxruntime").decide
 
 
 def onnx_missing() -> str | None:

@@ -11,15 +11,15 @@ from pathlib import Path
 from bench.kd_ablation import REPORTED
 from bench.quality import argmax_and_topk
 from model.dataset import Demonstrations
-from model.learned import load_net_policy
+from model.learned import load_net_decider
 from model.system import Profile
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:
-    policy, payload = load_net_policy(checkpoint, kind, profile, kind)
+    decider, _, payload = load_net_decider(checkpoint, kind, profile, kind)
     return {"regret_weight": payload["train_config"]["regret_weight"],
             "val_mean_ratio": payload["best_score"], "epochs_run": payload["epoch"] + 1,
-            **argmax_and_topk(profile, test, policy.logits(test.states), REPORTED)}
+            **argmax_and_topk(profile, test, decider.logits(test.states), REPORTED)}
 
 
 def markdown(profile: str, rows: dict, test_samples: int) -> str:

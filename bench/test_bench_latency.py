@@ -13,9 +13,11 @@ import torch
 
 from bench.latency_paths import OnnxStudent, eager_decision, onnx_missing
 from mobile_export.lower import export_bytes
-from mobile_export.policy import PtePolicy
+from mobile_export.policy import pte_forward
 from mobile_export.runtime import PteProgram
+from model.decider import Decider
 from model.features import Normalizer, build_features
+from model.learned import ARGMAX
 from model.nets import OffloadMLP, student_config, teacher_config
 
 
@@ -59,7 +61,7 @@ def test_eager_decision(benchmark, profiles, bench_states, chain6_models, model)
 @pytest.mark.parametrize("model", ["student", "teacher"])
 def test_pte_decision(benchmark, profiles, bench_states, chain6_models, model):
     _, normalizer, program = chain6_models[model]
-    policy = PtePolicy(profiles["chain6"], program, normalizer, f"{model}-pte")
+    policy = Decider(profiles["chain6"], normalizer, pte_forward(program), ARGMAX, name=f"{model}-pte")
     states = one_state_at_a_time(bench_states["chain6"])
     benchmark.extra_info.update(unit="per decision", runtime="executorch python", threads=1)
     placement = benchmark(lambda: policy.decide(next(states)))

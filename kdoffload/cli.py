@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from kdoffload.common import ProfileOption, console, err_console, progress_bar, user_errors
-from kdoffload import engines as _engines  # noqa: F401  (registers the learned engines)
 from kdoffload import learning, pipeline
 from kdoffload import export_cli, simulate_cli
 from model import dataset

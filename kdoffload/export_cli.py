@@ -15,12 +15,12 @@ from kdoffload.common import ProfileOption, console, err_console, run_dir, user_
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path
 from mobile_export.export import export_checkpoint
-from mobile_export.policy import exported_policy
+from mobile_export.policy import exported_decider
+from model.decider import Decoder
 from mobile_export.verify import ExportRefused
 from model import dataset
 from model.errors import InputError
 from model.system import Profile, load_profile
-from scheduler import engines
 
 ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
 BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
@@ -37,8 +37,8 @@ def run_export(profile: Profile, cfg: ExportConfig):
     if not checkpoint.is_file():  # before any dataset is generated for nothing
         raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
     test = dataset.load(ensure_dataset(profile, "test"))
-    train = dataset.load(ensure_dataset(profile, "train")) if cfg.quantization == "int8" else None
-    return export_checkpoint(profile, checkpoint, test, export_dir(profile.name), cfg, train)
+    train = dataset.load(ensure_dataset(profile, "train"))
+    return export_checkpoint(profile, checkpoint, train, test, export_dir(profile.name), cfg)
 
 
 @user_errors
@@ -60,19 +60,14 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
     console.print(f"{result.manifest}\n{result.floor}", markup=False, highlight=False)
 
 
-def student_pte(profile: Profile):
-    """The exported student (xnnpack, fp32) of runs/<profile>/export/, as a decision engine."""
-    return exported_policy(profile, export_dir(profile.name))
+def pte_engines() -> dict:
+    """Engine name -> factory(profile): the exported student (xnnpack, fp32) with each decoder."""
 
+    def build(decoder: Decoder):
+        return lambda profile: exported_decider(profile, export_dir(profile.name), decoder=decoder)
 
-def student_pte_topk(profile: Profile):
-    """The exported student with verified top-K decoding (K from its manifest)."""
-    return exported_policy(profile, export_dir(profile.name), decoder="topk")
-
-
-# The simulator asks for learned engines by name; the exported student is one of them.
-engines.LEARNED.setdefault("student-pte", student_pte)
-engines.LEARNED.setdefault("student-pte+top8", student_pte_topk)
+    return {"student-pte": build(Decoder.ARGMAX), "student-pte+top8": build(Decoder.TOPK),
+            "student-pte+guarded": build(Decoder.GUARDED)}
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
 

@@ -11,6 +11,7 @@ from kdoffload.pipeline import budget, ensure_dataset
 from bench import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
+from model.features import Support
 from model.io import atomic_write_json
 from model.system import Profile
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
@@ -87,13 +88,11 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
 def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2) -> dict:
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
-    policies = quality.all_policies(profile, run_dir(profile.name), k)
+    support = Support.fit(dataset.load(ensure_dataset(profile, "train", workers=workers, full=full)).features)
+    policies, params = quality.all_policies(profile, run_dir(profile.name), k, support)
     metrics, ratios = quality.evaluate(profile, test, policies)
     shifted_metrics, _ = quality.evaluate(profile, shifted, policies)
-    params = {}
-    for name in ("teacher", "student"):
-        policy = next((p for p in policies if p.name == name), None)
-        params[name] = policy.net.parameter_count() if policy else None
+    params = {name: params.get(name) for name in ("teacher", "student")}
     student = next((p for p in policies if p.name == "student"), None)
     report = {"profile": profile.name, "test": {"samples": len(test), "seed": test.meta["seed"]},
               "policies": metrics, "params": params,

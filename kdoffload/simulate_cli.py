@@ -11,8 +11,8 @@ from kdoffload.common import ProfileOption, console, err_console, run_dir, user_
 from model.errors import InputError
 from model.system import Profile, load_profile
 from scheduler import report
-from scheduler.engines import DecisionTime, parse_policies
-from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, run_policies
+from scheduler.engines import DecisionTime, EngineSet
+from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
 from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
 
 BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
@@ -44,30 +44,39 @@ def simulate(
 ):
     """Run a stream of tasks through each policy: end-to-end delay, decision share, load, faults."""
     prof = load_profile(profile)
-    names = parse_policies(policies)
-    decision = DecisionTime.parse(decision_time)
     scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
                         random_outages, seed)
     scenario.build(prof)  # bad network or outage options fail here, before any work
+    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), DecisionTime.parse(decision_time),
+                    scenario)
     out = out or run_dir(prof.name) / "sim"
-    config = {"profile": prof.name, "policies": names, "seed": seed, "decision_time": str(decision),
-              "network": network, "trace": str(trace) if trace else None,
-              "edge_outages": scenario.edge_outages, "link_outages": scenario.link_outages,
-              "random_outages": random_outages}
+    config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
+              "decision_time": str(sim.decision_time), "network": network,
+              "trace": str(trace) if trace else None, "edge_outages": scenario.edge_outages,
+              "link_outages": scenario.link_outages, "random_outages": random_outages}
     if not (sweep_rate or sweep_scale):
-        _single(prof, names, rate, duration, arrivals, decision, scenario, out, config)
+        _single(sim, rate, duration, arrivals, out, config)
     if sweep_rate:
-        _rate_sweep(prof, names, rate, tasks, decision, scenario, out, config)
+        _rate_sweep(sim, rate, tasks, out, config)
     if sweep_scale:
-        _scale_sweep(prof, names, rate, tasks, _scales(scales), decision, scenario, out, config)
+        _scale_sweep(sim, rate, tasks, _scales(scales), out, config)
 
 
-def _single(prof: Profile, names, rate, duration, arrivals, decision, scenario, out, config):
+def learned_engines() -> dict:
+    """Every learned engine the simulator can build: from checkpoints and from the export."""
+    from kdoffload.engines import checkpoint_engines
+    from kdoffload.export_cli import pte_engines
+
+    return {**checkpoint_engines(), **pte_engines()}
+
+
+def _single(sim: SimConfig, rate, duration, arrivals, out, config):
+    prof, scenario = sim.profile, sim.scenario
     if arrivals is not None:
         workload = file_workload(prof, arrivals, scenario.seed)
     else:
         workload = poisson_workload(prof, rate, duration, scenario.seed)
-    summaries = run_policies(prof, names, workload, decision, scenario, scenario.seed, _done)
+    summaries = run_policies(sim, workload, _done)
     table = report.run_table(summaries)
     config = {**config, "rate": None if arrivals else rate, "duration": workload.duration,
               "arrivals": str(arrivals) if arrivals else None, "tasks": len(workload.arrivals)}
@@ -81,11 +90,12 @@ def _single(prof: Profile, names, rate, duration, arrivals, decision, scenario, 
     console.print(f"wrote {out / 'run.json'} and {out / 'run.md'}", markup=False)
 
 
-def _rate_sweep(prof: Profile, names, rate, tasks, decision, scenario, out, config):
-    unit = counted_workload(prof, tasks, scenario.seed)
+def _rate_sweep(sim: SimConfig, rate, tasks, out, config):
+    prof = sim.profile
+    unit = counted_workload(prof, tasks, sim.seed)
     _check_rate(rate)
-    sweep = RateSweep.run(prof, names, unit, rate, RATE_FACTOR, RATE_POINTS, decision, scenario,
-                          scenario.seed, lambda r: err_console.print(f"rate {r:.3g}/s done"))
+    sweep = RateSweep.run(sim, unit, rate, RATE_FACTOR, RATE_POINTS,
+                          lambda r: err_console.print(f"rate {r:.3g}/s done"))
     config = {**config, "tasks": tasks, "start_rate": rate, "factor": RATE_FACTOR}
     record = {"config": config, "machine": report.machine(), "rates": sweep.rates,
               "breakdown_rate": sweep.breakdown(),
@@ -101,11 +111,11 @@ def _rate_sweep(prof: Profile, names, rate, tasks, decision, scenario, out, conf
     console.print(f"wrote {out / 'sweep_rate.json'}, {out / 'sweep_rate.md'} and {figure}", markup=False)
 
 
-def _scale_sweep(prof: Profile, names, rate, tasks, scales, decision, scenario, out, config):
-    unit = counted_workload(prof, tasks, scenario.seed)
+def _scale_sweep(sim: SimConfig, rate, tasks, scales, out, config):
+    prof = sim.profile
+    unit = counted_workload(prof, tasks, sim.seed)
     _check_rate(rate)
-    sweep = ScaleSweep.run(prof, names, unit, rate, scales, decision, scenario, scenario.seed,
-                           lambda s: err_console.print(f"scale {s:g} done"))
+    sweep = ScaleSweep.run(sim, unit, rate, scales, lambda s: err_console.print(f"scale {s:g} done"))
     config = {**config, "tasks": tasks, "base_rate": rate}
     record = {"config": config, "machine": report.machine(), "scales": sweep.scales,
               "charged": [[s.to_dict() for s in point] for point in sweep.charged],

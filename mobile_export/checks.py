@@ -1,19 +1,27 @@
-"""The checks every Python client runs before trusting a .pte (kdo_bench does the same in C++).
+"""The checks every Python client runs before trusting a .pte (the C++ and Java ports do the same).
 
-Each failure is an InputError of one line naming the file and the difference.
+Schema (types, shapes, finite statistics), profile, the .pte's size and sha256, and last the
+golden vectors replayed through the client's own decision path. Each failure is an InputError of
+one line naming the file and the field or the difference.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
+
+import numpy as np
 
 from mobile_export.config import FORMAT_VERSION, manifest_for
 from mobile_export.runtime import PteProgram
+from model.decider import Decider, Decoder, DecoderConfig, decode
+from model.decoding import argmax_placements, verified_topk
+from model.delay import delays
 from model.errors import InputError
 from model.features import feature_recipe
-from model.system import Profile
+from model.system import STATE_FIELDS, SUBTASK_FIELDS, Profile, States
 
 
 def read_manifest(path: Path) -> dict:
@@ -29,10 +37,59 @@ def read_manifest(path: Path) -> dict:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise InputError(f"{path}: format_version is {version}, this reader reads {FORMAT_VERSION}")
-    for key in ("profile", "features", "input_shape", "pte", "golden"):
-        if key not in manifest:
-            raise InputError(f"{path}: {key}: missing")
+    check_schema(manifest, path)
     return manifest
+
+
+def _fail(path: Path, key: str, problem: str) -> InputError:
+    return InputError(f"{path}: {key}: {problem}")
+
+
+def _numbers(value, length: int | None, path: Path, key: str, positive: bool = False) -> None:
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise _fail(path, key, f"must be a list of {length if length is not None else 'some'} numbers")
+    for x in value:
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+            raise _fail(path, key, f"holds {x!r}, not a finite number")
+        if positive and x <= 0:
+            raise _fail(path, key, f"holds {x!r}, must be positive")
+
+
+def _of_type(manifest: dict, key: str, kind: type, path: Path):
+    value = manifest.get(key)
+    if value is None:
+        raise _fail(path, key, "missing")
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise _fail(path, key, f"must be a {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def check_schema(manifest: dict, path: Path) -> None:
+    """Every key a client relies on: present, of its type, finite, consistent in length."""
+    for key, kind in (("profile", dict), ("features", dict), ("input_shape", list),
+                      ("output_shape", list), ("pte", dict), ("export", dict), ("decoder", dict),
+                      ("golden", list), ("verification", dict)):
+        _of_type(manifest, key, kind, path)
+    features = manifest["features"]
+    order = _of_type(features, "order", list, path)
+    width = len(order)
+    _numbers(features.get("mean"), width, path, "features.mean")
+    _numbers(features.get("std"), width, path, "features.std", positive=True)
+    support = _of_type(features, "support", dict, path)
+    for key in ("min", "max", "q001", "q999"):
+        _numbers(support.get(key), width, path, f"features.support.{key}")
+    decoder = manifest["decoder"]
+    try:
+        DecoderConfig(decoder.get("default"), decoder.get("top_k"), decoder.get("ood_top_k"))
+    except InputError as err:
+        raise _fail(path, "decoder", str(err)) from None
+    for key, kind in (("file", str), ("sha256", str), ("size_bytes", int)):
+        _of_type(manifest["pte"], key, kind, path)
+    tolerance = manifest["verification"].get("logit_tolerance")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
+        raise _fail(path, "verification.logit_tolerance", f"must be a positive number, got {tolerance!r}")
+    if not manifest["golden"]:
+        raise _fail(path, "golden", "no golden vectors: nothing to check the model against")
 
 
 def check_profile(manifest: dict, path: Path, profile: Profile) -> None:
@@ -89,3 +146,60 @@ def open_checked(pte: Path, profile: Profile | None = None,
         raise InputError(f"{pte}: not a loadable ExecuTorch program ({type(err).__name__})") from None
     check_program(manifest, path, program)
     return program, manifest
+
+
+GOLDEN_KEYS = ("state", "features", "logits", "out_of_support", "argmax_placement", "topk_placement",
+               "topk_delay_s", "guarded_placement", "guarded_delay_s")
+
+
+def golden_states(manifest: dict, path: Path, profile: Profile) -> States:
+    """The golden records' raw states, checked for shape and finiteness."""
+    golden = manifest["golden"]
+    for k, record in enumerate(golden):
+        missing = [key for key in GOLDEN_KEYS if key not in record] if isinstance(record, dict) else ["state"]
+        if missing:
+            raise _fail(path, f"golden[{k}].{missing[0]}", "missing")
+        for field in STATE_FIELDS:
+            value = record["state"].get(field) if isinstance(record["state"], dict) else None
+            if field in SUBTASK_FIELDS:
+                _numbers(value, profile.n, path, f"golden[{k}].state.{field}")
+            else:
+                _numbers([value], 1, path, f"golden[{k}].state.{field}")
+    return States.from_dict({f: np.asarray([r["state"][f] for r in golden], dtype=np.float64)
+                             for f in STATE_FIELDS})
+
+
+def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
+    """Replay every golden vector through `decider`'s own path: features, logits, each decoder."""
+    profile = decider.profile
+    settings = manifest["decoder"]  # the golden vectors were made with the manifest's own K
+    config = DecoderConfig(Decoder.GUARDED, settings["top_k"], settings["ood_top_k"])
+    states = golden_states(manifest, path, profile)
+    golden = manifest["golden"]
+    features = decider.normalizer(decider.features(states))
+    expected = np.asarray([g["features"] for g in golden], dtype=np.float64)
+    if expected.shape != features.shape or not np.allclose(features, expected, rtol=1e-5, atol=1e-5):
+        raise InputError(f"{path}: golden features differ from this client's feature recipe")
+    logits = decider.forward(features)
+    tolerance = manifest["verification"]["logit_tolerance"]
+    error = np.abs(logits - np.asarray([g["logits"] for g in golden])).max()
+    if not error <= tolerance:
+        raise InputError(f"{path}: the model's logits differ from the golden ones by {error:.3g} "
+                         f"(allowed {tolerance:g}): not the program this manifest describes")
+    flagged = decider.out_of_support(states)
+    checks = {"out_of_support": flagged,
+              "argmax_placement": argmax_placements(logits),
+              "topk_placement": verified_topk(profile, states, logits, config.top_k),
+              "guarded_placement": decode(profile, states, logits, config, flagged)}
+    for key, got in checks.items():
+        want = np.asarray([g[key] for g in golden])
+        if not np.array_equal(np.asarray(got, dtype=want.dtype), want):
+            k = int(np.flatnonzero((np.asarray(got).reshape(len(golden), -1)
+                                    != want.reshape(len(golden), -1)).any(axis=1))[0])
+            raise InputError(f"{path}: golden[{k}].{key} is {golden[k][key]}, this client decides "
+                             f"{np.asarray(got)[k].tolist()}")
+    for key, placements in (("topk_delay_s", checks["topk_placement"]),
+                            ("guarded_delay_s", checks["guarded_placement"])):
+        want = np.asarray([g[key] for g in golden], dtype=np.float64)
+        if not np.allclose(delays(profile, states, placements), want, rtol=1e-9, atol=0):
+            raise InputError(f"{path}: golden {key} differs from this client's delay model")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from model.errors import InputError
 
-FORMAT_VERSION = 1  # the manifest schema kdo_bench and every other client read
+FORMAT_VERSION = 2  # the manifest schema of docs/formats.md, read by every client
 MODELS = ("student", "teacher")
 BACKENDS = ("xnnpack", "portable")
 QUANTIZATIONS = ("fp32", "int8")
@@ -19,6 +19,7 @@ class ExportConfig:
     backend: str = "xnnpack"
     quantization: str = "fp32"
     top_k: int = 8                    # the decoder's K, carried in the manifest
+    ood_top_k: int = 32               # guarded decoder's K for states out of the training support
     golden: int = 32                  # golden vectors in the manifest (at least 16)
     calibration_states: int = 2048    # int8: demonstration states the observers see
     logit_tolerance: float = 1e-4     # fp32: |pte - eager| on every logit of the test set
@@ -35,6 +36,8 @@ class ExportConfig:
             raise InputError("--quant int8: needs --backend xnnpack (the quantized kernels live there)")
         if self.top_k < 1:
             raise InputError(f"--top-k: must be at least 1, got {self.top_k}")
+        if self.ood_top_k < self.top_k:
+            raise InputError(f"--ood-top-k: must be at least --top-k ({self.top_k}), got {self.ood_top_k}")
         if self.golden < 16:
             raise InputError(f"golden: at least 16 vectors, got {self.golden}")
 

@@ -15,16 +15,20 @@ from pathlib import Path
 import numpy as np
 
 from mobile_export.config import ExportConfig, floor_path, manifest_path, pte_path
-from mobile_export.golden import select_golden
+from mobile_export.golden import golden_vectors, select_golden
 from mobile_export.lower import export_bytes, floor_bytes
 from mobile_export.manifest import build_manifest, file_record
 from mobile_export.runtime import PteProgram
 from mobile_export.verify import ExportRefused, Verification, verify
+from model import oracle
 from model.dataset import Demonstrations
-from model.features import Normalizer
+from model.decider import DecoderConfig
+from model.features import Normalizer, Support, build_features
 from model.io import atomic_write, atomic_write_text
 from model.nets import OffloadMLP
-from model.system import Profile
+from model.system import Profile, sample_states, shifted_profile
+
+OUT_OF_SUPPORT_GOLDEN = 8  # golden states drawn beyond the training ranges
 from model.train import load_checkpoint, net_from_checkpoint
 
 
@@ -46,11 +50,22 @@ def calibration_features(train: Demonstrations, normalizer: Normalizer, count: i
     return normalizer(train.features[idx])
 
 
-def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, test: Demonstrations,
-                 export_dir: Path, cfg: ExportConfig = ExportConfig(),
+def out_of_support_golden(profile: Profile, program: PteProgram, normalizer: Normalizer,
+                          config: DecoderConfig, support: Support, count: int) -> list[dict]:
+    """Golden records of states drawn from ranges widened 4x, as the program decides them."""
+    states = sample_states(shifted_profile(profile, 4.0), count * 4, np.random.default_rng([count, 4]))
+    states = states[np.flatnonzero(support.outside(build_features(profile, states)))[:count]]
+    features = normalizer(build_features(profile, states))
+    return golden_vectors(profile, states, features, program.logits(features), config, support,
+                          oracle.solve(profile, states)[0])
+
+
+def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, support: Support,
+                 test: Demonstrations, export_dir: Path, cfg: ExportConfig = ExportConfig(),
                  calibration: np.ndarray | None = None, source: dict | None = None) -> ExportResult:
     """Lower, verify on `test`, then write. Raises ExportRefused (nothing written) on failure.
 
+    `support` is the training set's feature support, carried in the manifest for clients.
     `source` (the checkpoint's file record) goes into the manifest, so a stale export is visible.
     """
     started = time.perf_counter()
@@ -61,10 +76,13 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, test
     floor_file = floor_path(export_dir, cfg.backend)
     data = export_bytes(net, cfg.backend, cfg.quantization, calibration)
     features = normalizer(test.features)
-    report, logits = verify(PteProgram(data, label=pte_file.name), net, features, test, cfg)
-    golden = select_golden(profile, test.states, features, logits, test.labels, cfg.top_k, cfg.golden)
+    program = PteProgram(data, label=pte_file.name)
+    report, logits = verify(program, net, features, test, cfg)
+    decoder = DecoderConfig("guarded", cfg.top_k, cfg.ood_top_k)
+    golden = select_golden(profile, test.states, features, logits, test.labels, decoder, support, cfg.golden)
+    golden += out_of_support_golden(profile, program, normalizer, decoder, support, OUT_OF_SUPPORT_GOLDEN)
     floor = floor_bytes(net.config.in_features, profile.n, cfg.backend)
-    manifest = build_manifest(profile, cfg, net, normalizer, file_record(pte_file.name, data),
+    manifest = build_manifest(profile, cfg, net, normalizer, support, file_record(pte_file.name, data),
                               file_record(floor_file.name, floor), golden, report.to_dict())
     manifest["export"]["checkpoint"] = source
     manifest["export"]["seconds"] = round(time.perf_counter() - started, 2)
@@ -76,16 +94,17 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, test
                         time.perf_counter() - started)
 
 
-def export_checkpoint(profile: Profile, checkpoint: Path, test: Demonstrations, export_dir: Path,
-                      cfg: ExportConfig = ExportConfig(),
-                      train: Demonstrations | None = None) -> ExportResult:
-    """Export the best weights of a teacher/student checkpoint; int8 calibrates on `train`."""
+def export_checkpoint(profile: Profile, checkpoint: Path, train: Demonstrations, test: Demonstrations,
+                      export_dir: Path, cfg: ExportConfig = ExportConfig()) -> ExportResult:
+    """Export the best weights of a teacher/student checkpoint.
+
+    `train` gives the feature support the manifest carries, and int8's calibration states.
+    """
     payload = load_checkpoint(checkpoint, cfg.model, profile)
     net, normalizer = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
     calibration = None
     if cfg.quantization == "int8":
-        if train is None:
-            raise ExportRefused("int8 export needs demonstration states to calibrate on")
         calibration = calibration_features(train, normalizer, cfg.calibration_states)
     source = file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
-    return export_model(profile, net, normalizer, test, export_dir, cfg, calibration, source)
+    return export_model(profile, net, normalizer, Support.fit(train.features), test, export_dir, cfg,
+                        calibration, source)

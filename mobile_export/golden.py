@@ -2,15 +2,19 @@
 
 Chosen from the verification run so that, across the set, every label appears in the expected
 argmax placements, in the verified top-K placements and in the optimal placements, and some
-states are ones where top-K overrules argmax (the decoder's interesting case).
+states are ones where top-K overrules argmax (the decoder's interesting case). A few more are
+drawn outside the training ranges, so the guarded decoder's wide-K path is checked too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.decider import DecoderConfig, decode
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
+from model.features import Support, build_features
+from model.policies import Greedy
 from model.system import STATE_FIELDS, Profile, States
 
 
@@ -36,16 +40,25 @@ def state_record(states: States, k: int) -> dict:
 
 
 def golden_vectors(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
-                   top_k: int, optimal: np.ndarray | None = None) -> list[dict]:
-    """One record per state: features [F] as the model takes them, logits [N][3] as it gave them."""
+                   config: DecoderConfig, support: Support,
+                   optimal: np.ndarray | None = None) -> list[dict]:
+    """One record per state: features [F] as the model takes them, logits [N][3] as it gave them.
+
+    `features` are normalised; the support check runs on the raw features of `states`.
+    """
+    flagged = support.outside(build_features(profile, states))
     argmax = argmax_placements(logits)
-    topk = verified_topk(profile, states, logits, top_k)
-    topk_delay = delays(profile, states, topk)
+    topk = verified_topk(profile, states, logits, config.top_k)
+    guarded = decode(profile, states, logits, config, flagged)
+    greedy = Greedy(profile).decide(states)
+    topk_delay, guarded_delay = delays(profile, states, topk), delays(profile, states, guarded)
     vectors = []
     for k in range(len(states)):
         record = {"state": state_record(states, k), "features": features[k].tolist(),
-                  "logits": logits[k].tolist(), "argmax_placement": argmax[k].tolist(),
-                  "topk_placement": topk[k].tolist(), "topk_delay_s": float(topk_delay[k])}
+                  "logits": logits[k].tolist(), "out_of_support": bool(flagged[k]),
+                  "argmax_placement": argmax[k].tolist(), "topk_placement": topk[k].tolist(),
+                  "topk_delay_s": float(topk_delay[k]), "guarded_placement": guarded[k].tolist(),
+                  "guarded_delay_s": float(guarded_delay[k]), "greedy_placement": greedy[k].tolist()}
         if optimal is not None:
             record["optimal_placement"] = optimal[k].tolist()
         vectors.append(record)
@@ -53,8 +66,8 @@ def golden_vectors(profile: Profile, states: States, features: np.ndarray, logit
 
 
 def select_golden(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
-                  optimal: np.ndarray, top_k: int, count: int) -> list[dict]:
+                  optimal: np.ndarray, config: DecoderConfig, support: Support, count: int) -> list[dict]:
     argmax = argmax_placements(logits)
-    topk = verified_topk(profile, states, logits, top_k)
+    topk = verified_topk(profile, states, logits, config.top_k)
     idx = pick_states(argmax, topk, optimal, count)
-    return golden_vectors(profile, states[idx], features[idx], logits[idx], top_k, optimal[idx])
+    return golden_vectors(profile, states[idx], features[idx], logits[idx], config, support, optimal[idx])

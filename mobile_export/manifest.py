@@ -12,7 +12,7 @@ import hashlib
 from importlib import metadata
 
 from mobile_export.config import FORMAT_VERSION, ExportConfig
-from model.features import Normalizer, feature_recipe
+from model.features import Normalizer, Support, feature_recipe
 from model.nets import OffloadMLP
 from model.system import LABELS, Profile
 
@@ -38,7 +38,8 @@ def versions() -> dict:
 
 
 def build_manifest(profile: Profile, cfg: ExportConfig, net: OffloadMLP, normalizer: Normalizer,
-                   pte: dict, floor: dict, golden: list[dict], verification: dict) -> dict:
+                   support: Support, pte: dict, floor: dict, golden: list[dict],
+                   verification: dict) -> dict:
     """`pte` and `floor` are `file_record`s; `verification` is the run that made the golden vectors."""
     width = net.config.in_features
     return {
@@ -46,7 +47,8 @@ def build_manifest(profile: Profile, cfg: ExportConfig, net: OffloadMLP, normali
         "profile": profile_record(profile),
         # The exported program is the bare MLP: the client standardises its input.
         "features": {"order": feature_recipe(profile), **normalizer.to_dict(),
-                     "normalisation": "client: (x - mean) / std, after each transform"},
+                     "normalisation": "client: (x - mean) / std, after each transform",
+                     "support": support.to_dict()},
         "input_shape": [1, width],
         "output_shape": [1, profile.n, 3],
         "labels": list(LABELS),
@@ -55,8 +57,8 @@ def build_manifest(profile: Profile, cfg: ExportConfig, net: OffloadMLP, normali
         "export": {"model": cfg.model, "backend": cfg.backend, "quantization": cfg.quantization,
                    "net_config": net.config.to_dict(), "parameters": net.parameter_count(),
                    **versions()},
-        "decoder": {"top_k": cfg.top_k},
-        "verification": verification,
+        "decoder": {"default": "guarded", "top_k": cfg.top_k, "ood_top_k": cfg.ood_top_k},
+        "verification": {**verification, "logit_tolerance": cfg.logit_tolerance},
         "golden": golden,
         # The int8 program is not this MLP any more: its logits would fail the golden check.
         "reference_weights": net.linear_layers() if cfg.quantization == "fp32" else None,

@@ -1,61 +1,72 @@
-"""A `Policy` backed by a .pte through the ExecuTorch Python runtime, one state per call.
+"""A `Decider` backed by a .pte through the ExecuTorch Python runtime, one state per call.
 
-The phone's loop, in Python: features from the raw state, the manifest's normalisation, one
-`forward` on a [1, F] input, then argmax or verified top-K decoding.
+The phone's loop, in Python: the same decision path as every other client, with a forward
+function that calls the program on a [1, F] input. The model is trusted only after every check
+of `checks.open_checked`, golden vectors included.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from mobile_export.checks import open_checked
-from mobile_export.config import ExportConfig, pte_path
+from mobile_export.checks import check_golden, open_checked
+from mobile_export.config import ExportConfig, manifest_for, pte_path
 from mobile_export.runtime import PteProgram
-from model.decoding import argmax_placements, verified_topk
-from model.features import Normalizer, build_features
-from model.system import Profile, States
+from model.decider import Decider, DecoderConfig, Decoder, Forward
+from model.features import Normalizer, Support
+from model.system import Profile
+
+
+def pte_forward(program: PteProgram) -> Forward:
+    """Each state is its own call, as on the phone."""
+
+    def forward(features: np.ndarray) -> np.ndarray:
+        rows = torch.from_numpy(np.ascontiguousarray(features, dtype=np.float32))
+        return np.stack([program.run(rows[s : s + 1]).numpy()[0] for s in range(len(rows))])
+
+    return forward
+
+
+def manifest_decoder(manifest: dict, decoder: Decoder | str | None = None,
+                     top_k: int | None = None) -> DecoderConfig:
+    """The manifest's decoder settings, with the caller's choices taking precedence."""
+    settings = manifest["decoder"]
+    return DecoderConfig(decoder or settings["default"], top_k or settings["top_k"],
+                         settings["ood_top_k"])
 
 
 @dataclass
-class PtePolicy:
-    """decoder "argmax" or "topk" (verified top-K, K = `k`)."""
+class PteModel:
+    """A checked export: the loaded program, its manifest, and the decider over both."""
 
-    profile: Profile
     program: PteProgram
-    normalizer: Normalizer
-    name: str
-    decoder: str = "argmax"
-    k: int = 8
-    manifest: dict = field(default_factory=dict, repr=False)  # the checked manifest it came with
-
-    def logits(self, states: States) -> np.ndarray:
-        """[S, N, 3]; each state is its own call, as on the phone."""
-        features = torch.from_numpy(self.normalizer(build_features(self.profile, states)))
-        return np.stack([self.program.run(features[s : s + 1]).numpy()[0] for s in range(len(states))])
-
-    def decide(self, states: States) -> np.ndarray:
-        logits = self.logits(states)
-        if self.decoder == "topk":
-            return verified_topk(self.profile, states, logits, self.k)
-        return argmax_placements(logits)
+    manifest: dict
+    decider: Decider
 
 
-def load_pte_policy(profile: Profile, pte: Path, decoder: str = "argmax",
-                    k: int | None = None, name: str | None = None) -> PtePolicy:
-    """Every loading check runs first (see checks.open_checked); K defaults to the manifest's."""
+def load_pte(profile: Profile, pte: Path, decoder: Decoder | str | None = None,
+             top_k: int | None = None, name: str | None = None) -> PteModel:
+    """Open, check and replay the golden vectors; the decoder defaults to the manifest's."""
     program, manifest = open_checked(pte, profile)
-    normalizer = Normalizer.from_dict(manifest["features"])
-    model = manifest.get("export", {}).get("model", "model")
-    k = k or int(manifest.get("decoder", {}).get("top_k", 8))
-    default_name = f"{model}-pte" if decoder == "argmax" else f"{model}-pte+top{k}"
-    return PtePolicy(profile, program, normalizer, name or default_name, decoder, k, manifest)
+    features = manifest["features"]
+    config = manifest_decoder(manifest, decoder, top_k)
+    model = manifest["export"].get("model", "model")
+    decider = Decider(profile, Normalizer.from_dict(features), pte_forward(program), config,
+                      Support.from_dict(features["support"]), name or config.label(f"{model}-pte"))
+    check_golden(manifest, manifest_for(Path(pte)), decider)
+    return PteModel(program, manifest, decider)
 
 
-def exported_policy(profile: Profile, export_dir: Path, cfg: ExportConfig = ExportConfig(),
-                    decoder: str = "argmax") -> PtePolicy:
-    """The policy of `<export_dir>/<model>_<backend>_<quant>.pte` (what `kdoffload export` wrote)."""
-    return load_pte_policy(profile, pte_path(export_dir, cfg), decoder)
+def load_pte_decider(profile: Profile, pte: Path, decoder: Decoder | str | None = None,
+                     top_k: int | None = None, name: str | None = None) -> Decider:
+    return load_pte(profile, pte, decoder, top_k, name).decider
+
+
+def exported_decider(profile: Profile, export_dir: Path, cfg: ExportConfig = ExportConfig(),
+                     decoder: Decoder | str | None = None) -> Decider:
+    """The decider of `<export_dir>/<model>_<backend>_<quant>.pte` (what `kdoffload export` wrote)."""
+    return load_pte_decider(profile, pte_path(export_dir, cfg), decoder)

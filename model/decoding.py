@@ -1,10 +1,15 @@
-"""From per-subtask logits to a placement: argmax, and verified top-K.
+"""From per-subtask logits to a placement: argmax, verified top-K and guarded (docs/formats.md).
 
 Verified top-K (beyond the paper): the K most probable placements under the product of the
 per-subtask softmax distributions, plus all-local, are each scored with the delay model and the
 fastest is kept (ties to the lexicographically smallest). Since all-local is always a candidate,
 a decision is never worse than running everything on the phone, and never worse than argmax,
 which is the most probable placement and so always the first candidate.
+
+Guarded (beyond the paper): the K most probable placements plus the greedy placement and the
+three single-site placements, scored the same way. Its candidate set contains every placement
+greedy or a single-site policy would choose, so on any state it is never worse than any of them:
+a phone that leaves the training ranges falls back to the simple rules, not below them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from model.delay import delays
-from model.system import Profile, States
+from model.policies import Greedy
+from model.system import CLOUD, DEVICE, EDGE, Profile, States
+
+SINGLE_SITES = (DEVICE, EDGE, CLOUD)
 
 
 def argmax_placements(logits: np.ndarray) -> np.ndarray:
@@ -47,16 +55,51 @@ def topk_placements(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]
     return choices, scores
 
 
-def verified_topk(profile: Profile, states: States, logits: np.ndarray, k: int) -> np.ndarray:
-    """The fastest of the k most probable placements and all-local: [B, N] int8."""
-    candidates, _ = topk_placements(logits, k)
+def fastest(profile: Profile, states: States, candidates: np.ndarray) -> np.ndarray:
+    """The fastest candidate of each state, ties to the lexicographically smallest.
+
+    candidates [B, C, N] int8 -> [B, N] int8, scored by the delay model.
+    """
     batch, width, n = candidates.shape
-    local = np.zeros((batch, 1, n), dtype=np.int8)
-    candidates = np.concatenate([candidates, local], axis=1)
-    width += 1
     lanes = states[np.repeat(np.arange(batch), width)]
     cost = delays(profile, lanes, candidates.reshape(-1, n)).reshape(batch, width)
     code = (candidates.astype(np.int64) * 3 ** np.arange(n - 1, -1, -1)).sum(axis=2)
     tied_best = cost == cost.min(axis=1, keepdims=True)
     pick = np.argmin(np.where(tied_best, code, np.iinfo(np.int64).max), axis=1)
     return candidates[np.arange(batch), pick]
+
+
+def single_site_candidates(batch: int, n: int, sites=SINGLE_SITES) -> np.ndarray:
+    """[B, len(sites), N] int8: every subtask on one site, for each site."""
+    return np.broadcast_to(np.asarray(sites, dtype=np.int8)[None, :, None], (batch, len(sites), n))
+
+
+def verified_topk(profile: Profile, states: States, logits: np.ndarray, k: int) -> np.ndarray:
+    """The fastest of the k most probable placements and all-local: [B, N] int8."""
+    candidates, _ = topk_placements(logits, k)
+    local = single_site_candidates(len(candidates), profile.n, (DEVICE,))
+    return fastest(profile, states, np.concatenate([candidates, local], axis=1))
+
+
+def guarded(profile: Profile, states: States, logits: np.ndarray, k: int,
+            greedy: np.ndarray | None = None) -> np.ndarray:
+    """The fastest of the k most probable, the greedy and the three single-site placements.
+
+    `greedy` [B, N] may be passed when already known; it is computed otherwise.
+    """
+    candidates, _ = topk_placements(logits, k)
+    if greedy is None:
+        greedy = Greedy(profile).decide(states)
+    singles = single_site_candidates(len(candidates), profile.n)
+    return fastest(profile, states,
+                   np.concatenate([candidates, greedy[:, None, :].astype(np.int8), singles], axis=1))
+
+
+def guarded_with_support(profile: Profile, states: States, logits: np.ndarray, k: int, wide_k: int,
+                         out_of_support: np.ndarray) -> np.ndarray:
+    """Guarded decoding with K for states in support and `wide_k` for those out of it."""
+    placements = np.empty((len(states), profile.n), dtype=np.int8)
+    for mask, width in ((~out_of_support, k), (out_of_support, wide_k)):
+        if mask.any():
+            placements[mask] = guarded(profile, states[mask], logits[mask], width)
+    return placements

@@ -62,6 +62,40 @@ class Normalizer:
         return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["std"], dtype=np.float64))
 
 
+@dataclass(frozen=True)
+class Support:
+    """Where the training set's raw features lie: per-feature min, max and 0.1% / 99.9% quantiles.
+
+    A state with any feature outside [min, max] is one the model never saw anything like; the
+    decision path then widens its candidate set (docs/formats.md).
+    """
+
+    min: np.ndarray
+    max: np.ndarray
+    q001: np.ndarray
+    q999: np.ndarray
+
+    @classmethod
+    def fit(cls, features: np.ndarray) -> Support:
+        features = np.asarray(features, dtype=np.float32)
+        q001, q999 = np.quantile(features, [0.001, 0.999], axis=0)
+        return cls(features.min(axis=0), features.max(axis=0), q001.astype(np.float32),
+                   q999.astype(np.float32))
+
+    def outside(self, features: np.ndarray) -> np.ndarray:
+        """Raw features [S, F] -> [S] bool: some feature lies outside the training [min, max]."""
+        features = np.asarray(features, dtype=np.float32)
+        return ((features < self.min) | (features > self.max)).any(axis=1)
+
+    def to_dict(self) -> dict:
+        return {k: np.asarray(getattr(self, k), dtype=np.float32).tolist()
+                for k in ("min", "max", "q001", "q999")}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Support:
+        return cls(*(np.asarray(d[k], dtype=np.float32) for k in ("min", "max", "q001", "q999")))
+
+
 def scale_invariance_masks(profile: Profile) -> dict[str, np.ndarray]:
     """Which features move under the delay model's two exact scalings (see `scale_augment`)."""
     recipe = feature_recipe(profile)

@@ -1,46 +1,41 @@
-"""A trained network as a `Policy`: features, normalisation, inference, decoding."""
+"""A trained network as a `Decider`: the eager forward function and loading from a checkpoint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from model.decoding import argmax_placements, verified_topk
-from model.features import Normalizer, build_features
+from model.decider import Decider, DecoderConfig, Decoder, Forward
+from model.features import Normalizer, Support
 from model.nets import OffloadMLP
-from model.system import Profile, States
+from model.system import Profile
 from model.train import load_checkpoint, net_from_checkpoint
 
+ARGMAX = DecoderConfig(Decoder.ARGMAX)
 
-@dataclass
-class NetPolicy:
-    """decoder "argmax" (the paper's) or "topk" (verified top-K, K = `k`)."""
 
-    profile: Profile
-    net: OffloadMLP
-    normalizer: Normalizer
-    name: str
-    decoder: str = "argmax"
-    k: int = 8
+def eager_forward(net: OffloadMLP) -> Forward:
+    """The network in torch, the whole batch in one call."""
 
-    def logits(self, states: States) -> np.ndarray:
-        features = self.normalizer(build_features(self.profile, states))
+    def forward(features: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            return self.net(torch.from_numpy(features)).numpy()
+            return net(torch.from_numpy(features)).numpy()
 
-    def decide(self, states: States) -> np.ndarray:
-        logits = self.logits(states)
-        if self.decoder == "topk":
-            return verified_topk(self.profile, states, logits, self.k)
-        return argmax_placements(logits)
+    return forward
 
 
-def load_net_policy(path, kind: str, profile: Profile, name: str, decoder: str = "argmax",
-                    k: int = 8) -> tuple[NetPolicy, dict]:
-    """The checkpoint at `path` (checked against `profile`) as a policy, and its payload."""
+def net_decider(profile: Profile, net: OffloadMLP, normalizer: Normalizer, name: str,
+                config: DecoderConfig = ARGMAX, support: Support | None = None) -> Decider:
+    return Decider(profile, normalizer, eager_forward(net), config, support, name)
+
+
+def load_net_decider(path: Path, kind: str, profile: Profile, name: str,
+                     config: DecoderConfig = ARGMAX,
+                     support: Support | None = None) -> tuple[Decider, OffloadMLP, dict]:
+    """The checkpoint at `path` (checked against `profile`): its decider, network and payload."""
     payload = load_checkpoint(path, kind, profile)
-    policy = NetPolicy(profile, net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"]),
-                       name, decoder, k)
-    return policy, payload
+    net = net_from_checkpoint(payload)
+    decider = net_decider(profile, net, Normalizer.from_dict(payload["normalizer"]), name, config, support)
+    return decider, net, payload

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,15 +93,31 @@ class Profile:
         return dataclasses.replace(self, ranges=dataclasses.replace(self.ranges, **changes))
 
 
+# A profile's name becomes a folder under runs/: an identifier, never a path.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def check_name(name, what: str) -> str:
+    """`name` if it is a safe identifier (letters, digits, `_`, `-`, `.`; no `..`), else InputError."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or ".." in name:
+        raise InputError(f"{what}: {name!r} is not a name (letters, digits, '_', '-', '.'; "
+                         "at most 64, not starting with '.' or '-')")
+    return name
+
+
 def load_profile(name_or_path: str | Path) -> Profile:
-    """A shipped profile by name (`chain6`), or a TOML file of the same form by path."""
+    """A shipped profile by name (`chain6`), or a TOML file of the same form by path.
+
+    A shipped name wins over a file or folder of that name in the working directory.
+    """
+    shipped_path = CONFIG_DIR / f"{name_or_path}.toml"
     path = Path(name_or_path)
-    if path.suffix != ".toml" and not path.exists():
-        path = CONFIG_DIR / f"{name_or_path}.toml"
-        if not path.exists():
-            shipped = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.toml")))
-            raise InputError(f"profile {name_or_path!r}: no such profile (shipped: {shipped}) "
-                             "and no such file")
+    if NAME_PATTERN.fullmatch(str(name_or_path)) and shipped_path.is_file():
+        path = shipped_path
+    elif path.suffix != ".toml" and not path.exists():
+        shipped = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.toml")))
+        raise InputError(f"profile {name_or_path!r}: no such profile (shipped: {shipped}) "
+                         "and no such file")
     if not path.is_file():
         raise InputError(f"{path}: no such profile file")
     try:
@@ -120,6 +137,7 @@ def profile_from_dict(raw: dict, source: str = "profile") -> Profile:
             raise fail(key, "missing")
     if not isinstance(raw["name"], str) or not raw["name"]:
         raise fail("name", "must be a non-empty string")
+    check_name(raw["name"], f"{source}: name")
     edge_cores = raw.get("edge_cores", 2)
     if not _is_int(edge_cores) or edge_cores < 1:
         raise fail("edge_cores", f"must be an integer >= 1, got {edge_cores!r}")

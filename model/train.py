@@ -56,7 +56,8 @@ def load_checkpoint(path: Path, kind: str, profile: Profile | None = None) -> di
     if not path.is_file():
         raise InputError(f"{path}: no such checkpoint")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=False)
+        # weights_only: a checkpoint is data; unpickling arbitrary objects would run its code.
+        payload = torch.load(path, map_location="cpu", weights_only=True)
         version, got_kind = payload["version"], payload["kind"]
     except Exception as err:  # torn, truncated or foreign file
         raise InputError(f"{path}: not a readable kdoffload checkpoint ({type(err).__name__})") from None

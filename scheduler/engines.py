@@ -1,16 +1,16 @@
 """Decision engines: any `model.policies.Policy` under a name, timed for real on every call.
 
-`make_engine(name, profile)` knows the baselines. Learned policies plug in through `LEARNED`:
-a module that can build one registers a factory, `LEARNED["student"] = build_student`, where
-`build_student(profile) -> Policy`; from then on "student" is an engine name like any other.
+`make_engine(name, profile)` knows the baselines. Learned policies are passed in by the caller as
+a mapping of factories, `{"student": build_student}` with `build_student(profile) -> Policy`; the
+scheduler imports no trained model and keeps no registry.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -28,12 +28,11 @@ BASELINES: dict[str, Callable[[Profile, int], Policy]] = {
     "random": lambda profile, seed: RandomPolicy(profile, seed),
 }
 
-# Learned policies by name; filled by the modules that can load them.
-LEARNED: dict[str, Callable[[Profile], Policy]] = {}
+Factories = Mapping[str, Callable[[Profile], Policy]]
 
 
-def known_engines() -> list[str]:
-    return list(BASELINES) + sorted(LEARNED)
+def known_engines(learned: Factories = {}) -> list[str]:
+    return list(BASELINES) + sorted(learned)
 
 
 @dataclass(frozen=True)
@@ -80,22 +79,33 @@ class Engine:
         return np.asarray(placement)[0].tolist(), took
 
 
-def make_engine(name: str, profile: Profile, seed: int = 0) -> Engine:
+def make_engine(name: str, profile: Profile, seed: int = 0, learned: Factories = {}) -> Engine:
     if name in BASELINES:
         return Engine(name, BASELINES[name](profile, seed))
-    if name in LEARNED:
-        return Engine(name, LEARNED[name](profile))
-    raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines())})")
+    if name in learned:
+        return Engine(name, learned[name](profile))
+    raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines(learned))})")
 
 
-def parse_policies(text: str) -> list[str]:
-    """A comma-separated list of engine names, each checked, none twice."""
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    if not names:
-        raise InputError("--policies: name at least one policy")
-    for name in names:
-        if name not in BASELINES and name not in LEARNED:
-            raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines())})")
-    if len(set(names)) != len(names):
-        raise InputError("--policies: a policy is named twice")
-    return names
+@dataclass(frozen=True)
+class EngineSet:
+    """The engines one comparison runs, by name, with the learned factories that can build them."""
+
+    names: tuple[str, ...]
+    learned: Factories = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str, learned: Factories = {}) -> EngineSet:
+        """A comma-separated list of engine names, each checked, none twice."""
+        names = [n.strip() for n in text.split(",") if n.strip()]
+        if not names:
+            raise InputError("--policies: name at least one policy")
+        for name in names:
+            if name not in BASELINES and name not in learned:
+                raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines(learned))})")
+        if len(set(names)) != len(names):
+            raise InputError("--policies: a policy is named twice")
+        return cls(tuple(names), learned)
+
+    def make(self, name: str, profile: Profile, seed: int) -> Engine:
+        return make_engine(name, profile, seed, self.learned)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from model.system import Profile
 from scheduler.checks import check_run
-from scheduler.engines import DecisionTime, make_engine
+from scheduler.engines import DecisionTime, EngineSet
 from scheduler.metrics import Summary, summarise
 from scheduler.stream import Scenario, Workload, simulate, sub_seeds
 
@@ -19,19 +19,38 @@ ZERO = DecisionTime("zero")
 DEFAULT_SCALES = (1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)
 
 
-def run_policy(profile: Profile, name: str, workload: Workload, decision_time: DecisionTime,
-               scenario: Scenario, seed: int) -> Summary:
-    engine = make_engine(name, profile, sub_seeds(seed)["policy"])
-    result = simulate(profile, engine, workload, decision_time, scenario)
-    check_run(profile, result, workload)
-    return summarise(result, profile.edge_cores)
+@dataclass(frozen=True)
+class SimConfig:
+    """Everything a comparison holds fixed: the app, the engines, what a decision costs, the world.
+
+    The scenario's seed is the run's seed: arrivals, states, network, outages and the random
+    policy all derive from it.
+    """
+
+    profile: Profile
+    engines: EngineSet
+    decision_time: DecisionTime
+    scenario: Scenario
+
+    @property
+    def seed(self) -> int:
+        return self.scenario.seed
+
+    def charged(self, decision_time: DecisionTime) -> SimConfig:
+        return SimConfig(self.profile, self.engines, decision_time, self.scenario)
 
 
-def run_policies(profile: Profile, names: list[str], workload: Workload,
-                 decision_time: DecisionTime, scenario: Scenario, seed: int, progress=None) -> list[Summary]:
+def run_policy(cfg: SimConfig, name: str, workload: Workload) -> Summary:
+    engine = cfg.engines.make(name, cfg.profile, sub_seeds(cfg.seed)["policy"])
+    result = simulate(cfg.profile, engine, workload, cfg.decision_time, cfg.scenario)
+    check_run(cfg.profile, result, workload)
+    return summarise(result, cfg.profile.edge_cores)
+
+
+def run_policies(cfg: SimConfig, workload: Workload, progress=None) -> list[Summary]:
     out = []
-    for name in names:
-        out.append(run_policy(profile, name, workload, decision_time, scenario, seed))
+    for name in cfg.engines.names:
+        out.append(run_policy(cfg, name, workload))
         if progress:
             progress(name)
     return out
@@ -51,14 +70,13 @@ class RateSweep:
     points: list[list[Summary]]  # per rate, per policy
 
     @classmethod
-    def run(cls, profile: Profile, names: list[str], unit: Workload, start_rate: float,
-            factor: float, max_points: int, decision_time: DecisionTime, scenario: Scenario,
-            seed: int, progress=None) -> RateSweep:
+    def run(cls, cfg: SimConfig, unit: Workload, start_rate: float, factor: float, max_points: int,
+            progress=None) -> RateSweep:
         """`unit` holds the tasks at one arrival per second; rates grow by `factor` from `start_rate`."""
         sweep = cls([], [])
         rate = start_rate
         while len(sweep.rates) < max_points:
-            summaries = run_policies(profile, names, unit.at_rate(rate), decision_time, scenario, seed)
+            summaries = run_policies(cfg, unit.at_rate(rate))
             sweep.rates.append(rate)
             sweep.points.append(summaries)
             if progress:
@@ -95,8 +113,7 @@ class ScaleSweep:
     zero: list[list[Summary]]
 
     @classmethod
-    def run(cls, profile: Profile, names: list[str], unit: Workload, base_rate: float, scales,
-            decision_time: DecisionTime, scenario: Scenario, seed: int, progress=None) -> ScaleSweep:
+    def run(cls, cfg: SimConfig, unit: Workload, base_rate: float, scales, progress=None) -> ScaleSweep:
         """`unit` holds the tasks at one arrival per second."""
         sweep = cls(base_rate, [], [], [])
         workload = unit.at_rate(base_rate)
@@ -105,8 +122,8 @@ class ScaleSweep:
                 raise ValueError(f"scale {s} is not in (0, 1]")
             light = workload.compressed(s)
             sweep.scales.append(s)
-            sweep.charged.append(run_policies(profile, names, light, decision_time, scenario, seed))
-            sweep.zero.append(run_policies(profile, names, light, ZERO, scenario, seed))
+            sweep.charged.append(run_policies(cfg, light))
+            sweep.zero.append(run_policies(cfg.charged(ZERO), light))
             if progress:
                 progress(s)
         return sweep

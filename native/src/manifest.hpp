@@ -12,7 +12,7 @@
 
 namespace kdo {
 
-constexpr int kManifestFormatVersion = 1;
+constexpr int kManifestFormatVersion = 2;
 
 // Input the user got wrong (a bad flag, a manifest that does not match its file): the runner
 // prints the message as one line and exits 2.

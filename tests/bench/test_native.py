@@ -15,7 +15,7 @@ import torch
 from bench.latency_native import build_runner, toolchain_missing
 from mobile_export.config import ExportConfig
 from mobile_export.export import export_model
-from model.features import Normalizer
+from model.features import Normalizer, Support
 from model.nets import OffloadMLP, student_config
 from model.system import load_profile
 from tests.mobile_export.conftest import solved
@@ -38,7 +38,8 @@ def export(tmp_path_factory):
     torch.manual_seed(8)
     net = OffloadMLP(student_config(test.features.shape[1], profile.n)).eval()
     out = tmp_path_factory.mktemp("native")
-    return export_model(profile, net, Normalizer.fit(test.features), test, out, ExportConfig())
+    return export_model(profile, net, Normalizer.fit(test.features), Support.fit(test.features), test, out,
+                        ExportConfig())
 
 
 @pytest.fixture

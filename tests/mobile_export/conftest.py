@@ -11,7 +11,7 @@ from mobile_export.config import ExportConfig
 from mobile_export.export import export_model
 from model import oracle
 from model.dataset import Demonstrations
-from model.features import Normalizer, build_features
+from model.features import Normalizer, Support, build_features
 from model.nets import OffloadMLP, student_config
 from model.system import load_profile, sample_states
 from model.train import CHECKPOINT_VERSION, save_checkpoint
@@ -35,18 +35,28 @@ def test_demos(chain6_profile):
 
 
 @pytest.fixture(scope="session")
-def student(chain6_profile, test_demos):
-    torch.manual_seed(3)
-    net = OffloadMLP(student_config(test_demos.features.shape[1], chain6_profile.n)).eval()
-    return net, Normalizer.fit(solved(chain6_profile, 2000, 12).features)
+def train_demos(chain6_profile):
+    return solved(chain6_profile, 2000, 12)
 
 
 @pytest.fixture(scope="session")
-def exported(chain6_profile, test_demos, student, tmp_path_factory):
+def support(train_demos):
+    return Support.fit(train_demos.features)
+
+
+@pytest.fixture(scope="session")
+def student(chain6_profile, test_demos, train_demos):
+    torch.manual_seed(3)
+    net = OffloadMLP(student_config(test_demos.features.shape[1], chain6_profile.n)).eval()
+    return net, Normalizer.fit(train_demos.features)
+
+
+@pytest.fixture(scope="session")
+def exported(chain6_profile, test_demos, student, support, tmp_path_factory):
     """The student exported once (xnnpack, fp32) into a session directory."""
     net, normalizer = student
     out = tmp_path_factory.mktemp("export")
-    return export_model(chain6_profile, net, normalizer, test_demos, out, ExportConfig())
+    return export_model(chain6_profile, net, normalizer, support, test_demos, out, ExportConfig())
 
 
 def write_checkpoint(path, profile, net: OffloadMLP, normalizer: Normalizer, kind: str = "student"):

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from mobile_export.checks import open_checked
+from mobile_export.policy import load_pte_decider
 from mobile_export.config import manifest_for
 from model.errors import InputError
 from model.system import load_profile
@@ -35,9 +36,9 @@ def test_an_intact_copy_loads(copy, chain6_profile):
 
 def test_wrong_format_version(copy, chain6_profile):
     pte, path, manifest = copy
-    path.write_text(json.dumps({**manifest, "format_version": 2}))
+    path.write_text(json.dumps({**manifest, "format_version": 1}))
     message = rejected(pte, chain6_profile)
-    assert str(path) in message and "format_version is 2" in message
+    assert str(path) in message and "format_version is 1" in message
 
 
 def test_sha256_differs(copy, chain6_profile):
@@ -95,3 +96,35 @@ def test_a_manifest_naming_a_missing_model(copy, chain6_profile):
     pte, path, _ = copy
     pte.unlink()
     assert "no such model" in rejected(pte, chain6_profile, path)
+
+
+def refused_decider(pte, profile) -> str:
+    """Tampering that leaves the .pte intact must still stop every client before it decides."""
+    with pytest.raises(InputError) as caught:
+        load_pte_decider(profile, pte)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("tamper, needle", [
+    (lambda m: m["features"].update(mean=[x + 0.5 for x in m["features"]["mean"]]), "golden features"),
+    (lambda m: m["features"]["std"].__setitem__(3, 0.0), "features.std"),
+    (lambda m: m["features"]["std"].__setitem__(0, float("nan")), "features.std"),
+    (lambda m: m["decoder"].update(top_k=0), "decoder"),
+    (lambda m: m["decoder"].update(ood_top_k="many"), "decoder"),
+    (lambda m: m["decoder"].update(default="oracle"), "decoder"),
+    (lambda m: m["features"]["support"].pop("max"), "features.support.max"),
+    (lambda m: m.update(golden=[]), "golden"),
+    (lambda m: m["golden"][0].pop("guarded_placement"), "guarded_placement"),
+    (lambda m: m["golden"][1].update(guarded_placement=[2, 2, 2, 2, 2, 1]), "golden[1]"),
+    (lambda m: m["golden"][0]["logits"][0].__setitem__(0, 9.0), "logits differ"),
+    (lambda m: m["golden"][0]["state"].update(cycles="lots"), "golden[0].state.cycles"),
+    (lambda m: m.update(verification={}), "verification.logit_tolerance"),
+])
+def test_a_tampered_manifest_is_refused_by_the_decider(copy, chain6_profile, tamper, needle):
+    pte, path, manifest = copy
+    tamper(manifest)
+    path.write_text(json.dumps(manifest))
+    message = refused_decider(pte, chain6_profile)
+    assert str(path) in message and needle in message

@@ -35,13 +35,14 @@ def test_export_writes_pte_manifest_and_floor(run, monkeypatch):
 
 
 def test_the_exported_student_is_a_simulator_engine(run, monkeypatch):
-    from scheduler.engines import known_engines, make_engine
+    from kdoffload.simulate_cli import learned_engines
+    from scheduler.engines import EngineSet
 
     root, _ = run
     assert invoke(root, monkeypatch, "export", "--profile", "chain6").exit_code == 0
-    assert "student-pte" in known_engines()
-    engine = make_engine("student-pte", load_profile("chain6"))
-    assert engine.policy.name == "student-pte"
+    chosen = EngineSet.parse("student-pte,student-pte+guarded", learned_engines())
+    assert chosen.make("student-pte", load_profile("chain6"), 0).policy.name == "student-pte"
+    assert chosen.make("student-pte+guarded", load_profile("chain6"), 0).policy.name == "student-pte+guarded"
 
 
 def test_bad_input_is_one_line_exit_2(run, monkeypatch):

@@ -10,28 +10,28 @@ from mobile_export.verify import ExportRefused
 from model.errors import InputError
 
 
-def test_a_program_that_is_not_the_network_is_refused(chain6_profile, student, test_demos, tmp_path,
+def test_a_program_that_is_not_the_network_is_refused(chain6_profile, student, support, test_demos, tmp_path,
                                                       monkeypatch):
     net, normalizer = student
     other = type(net)(net.config).eval()  # same shape, other weights
     monkeypatch.setattr(export_module, "export_bytes", lambda *a, **k: export_bytes(other, "xnnpack", "fp32"))
     with pytest.raises(ExportRefused, match="a logit differs from eager"):
-        export_model(chain6_profile, net, normalizer, test_demos, tmp_path / "out", ExportConfig())
+        export_model(chain6_profile, net, normalizer, support, test_demos, tmp_path / "out", ExportConfig())
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 @pytest.mark.slow
-def test_int8_reports_agreement_and_ratio(chain6_profile, student, test_demos, tmp_path):
+def test_int8_reports_agreement_and_ratio(chain6_profile, student, support, test_demos, tmp_path):
     net, normalizer = student
     calibration = normalizer(test_demos.features)
-    result = export_model(chain6_profile, net, normalizer, test_demos, tmp_path,
+    result = export_model(chain6_profile, net, normalizer, support, test_demos, tmp_path,
                           ExportConfig(quantization="int8", max_ratio_worsening=1.0), calibration)
     v = result.verification
     assert 0.5 < v.argmax_agreement <= 1.0
     assert v.max_abs_logit_error > 0  # int8 is not bit-exact, only judged on decisions
     assert result.pte.name == "student_xnnpack_int8.pte"
     with pytest.raises(ExportRefused, match="mean delay ratio"):
-        export_model(chain6_profile, net, normalizer, test_demos, tmp_path / "strict",
+        export_model(chain6_profile, net, normalizer, support, test_demos, tmp_path / "strict",
                      ExportConfig(quantization="int8", max_ratio_worsening=-1.0), calibration)
     assert not (tmp_path / "strict").exists()
 

@@ -70,3 +70,15 @@ def test_the_pte_is_its_weights_and_little_else(exported, student):
     # student. Here: fp32 weights plus a few KB of program, nothing duplicated.
     weights_bytes = 4 * student[0].parameter_count()
     assert weights_bytes < exported.size_bytes <= weights_bytes + 6 * 1024
+
+
+def test_golden_vectors_cover_the_guarded_decoder_in_and_out_of_support(exported):
+    manifest = json.loads(exported.manifest.read_text())
+    golden = manifest["golden"]
+    assert manifest["decoder"] == {"default": "guarded", "top_k": 8, "ood_top_k": 32}
+    flags = [g["out_of_support"] for g in golden]
+    assert any(flags) and not all(flags)
+    for g in golden:  # guarded never loses to greedy or top-K: both are among its candidates
+        assert g["guarded_delay_s"] <= g["topk_delay_s"]
+    support = manifest["features"]["support"]
+    assert all(lo <= hi for lo, hi in zip(support["min"], support["max"]))

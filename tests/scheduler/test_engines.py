@@ -4,7 +4,7 @@ import pytest
 from model.errors import InputError
 from model.system import sample_states
 from scheduler import engines
-from scheduler.engines import DecisionTime, make_engine, parse_policies
+from scheduler.engines import DecisionTime, EngineSet, make_engine
 
 
 def test_every_baseline_decides_one_state(dag10):
@@ -21,10 +21,10 @@ def test_an_unknown_policy_names_itself_and_the_known_ones(dag10):
         make_engine("telepathy", dag10)
     assert "'telepathy'" in str(err.value) and "oracle" in str(err.value) and "greedy" in str(err.value)
     with pytest.raises(InputError, match="named twice"):
-        parse_policies("greedy,greedy")
+        EngineSet.parse("greedy,greedy")
 
 
-def test_a_learned_policy_registers_by_name(dag10, monkeypatch):
+def test_a_learned_policy_is_passed_by_name(dag10):
     class Constant:
         name = "student"
 
@@ -34,9 +34,9 @@ def test_a_learned_policy_registers_by_name(dag10, monkeypatch):
         def decide(self, states):
             return np.ones((len(states), self.n), dtype=np.int8)
 
-    monkeypatch.setitem(engines.LEARNED, "student", Constant)
-    assert parse_policies("student,oracle") == ["student", "oracle"]
-    placement, _ = make_engine("student", dag10).decide(sample_states(dag10, 1, np.random.default_rng(0)))
+    chosen = EngineSet.parse("student,oracle", {"student": Constant})
+    assert chosen.names == ("student", "oracle")
+    placement, _ = chosen.make("student", dag10, 0).decide(sample_states(dag10, 1, np.random.default_rng(0)))
     assert placement == [1] * dag10.n
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from scheduler.checks import ConsistencyError, check_run
-from scheduler.engines import DecisionTime
-from scheduler.harness import run_policies
+from scheduler.engines import DecisionTime, EngineSet
+from scheduler.harness import SimConfig, run_policies
 from scheduler.metrics import summarise
 from scheduler.stream import Scenario, counted_workload, poisson_workload
 
@@ -71,13 +71,13 @@ def test_a_broken_record_is_caught(dag10, run_stream):
 def test_the_same_seed_gives_the_same_run(dag10, decision):
     world = Scenario(network="gauss-markov", random_outages="20:3", seed=9)
     workload = poisson_workload(dag10, 1.0, 60, seed=9)
-    runs = [run_policies(dag10, ["random", "greedy"], workload, DecisionTime.parse(decision), world, 9)
-            for _ in range(2)]
+    sim = SimConfig(dag10, EngineSet(("random", "greedy")), DecisionTime.parse(decision), world)
+    runs = [run_policies(sim, workload) for _ in range(2)]
     virtual = [[{k: v for k, v in s.to_dict().items() if k != "mean_decision_wall_us"} for s in run]
                for run in runs]  # the one wall-clock figure
     assert virtual[0] == virtual[1]
-    other = run_policies(dag10, ["random"], poisson_workload(dag10, 1.0, 60, seed=10),
-                         DecisionTime.parse(decision), Scenario(seed=10), 10)
+    other = run_policies(SimConfig(dag10, EngineSet(("random",)), DecisionTime.parse(decision),
+                                   Scenario(seed=10)), poisson_workload(dag10, 1.0, 60, seed=10))
     assert other[0].mean_e2e != runs[0][0].mean_e2e
 
 
@@ -87,7 +87,8 @@ def test_with_free_decisions_the_oracle_is_best_when_tasks_rarely_overlap(dag10)
     # Under contention it need not be: the optimum for one task ignores the next.
     workload = counted_workload(dag10, 120, seed=1).at_rate(0.02)
     names = ["oracle", "greedy", "all-local", "all-edge", "all-cloud", "random"]
-    summaries = run_policies(dag10, names, workload, DecisionTime("zero"), Scenario(seed=1), 1)
+    summaries = run_policies(SimConfig(dag10, EngineSet(tuple(names)), DecisionTime("zero"),
+                                       Scenario(seed=1)), workload)
     means = {s.policy: s.mean_e2e for s in summaries}
     assert min(means, key=means.get) == "oracle"
     assert all(means["oracle"] < means[n] for n in names[1:])

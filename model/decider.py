@@ -1,0 +1,110 @@
+"""The decision path, once: raw state -> features -> support check -> normalise -> forward -> decode.
+
+Every Python client decides through a `Decider`: evaluation, the simulator's engines, the latency
+benchmark and export verification. Only the forward function differs (eager torch, the ExecuTorch
+Python runtime); the C++ core (`kdo::Decider`) and the Android core
+(`org.kdoffload.core.Decider`) are ports of this object, kept equal by the manifest's golden
+vectors. docs/formats.md states the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
+
+import numpy as np
+
+from model.decoding import argmax_placements, guarded_with_support, verified_topk
+from model.errors import InputError
+from model.features import Normalizer, Support, build_features
+from model.system import Profile, States
+
+# Normalised features [S, F] float32 -> logits [S, N, 3].
+Forward = Callable[[np.ndarray], np.ndarray]
+
+
+class Decoder(str, Enum):
+    ARGMAX = "argmax"
+    TOPK = "topk"
+    GUARDED = "guarded"
+
+    @classmethod
+    def parse(cls, value: str | Decoder, what: str = "--decoder") -> Decoder:
+        try:
+            return cls(value)
+        except ValueError:
+            raise InputError(f"{what}: {value!r} is not one of "
+                             f"{', '.join(d.value for d in cls)}") from None
+
+
+@dataclass(frozen=True)
+class DecoderConfig:
+    """Which decoder, with K for states in support and the wider K for states out of it."""
+
+    decoder: Decoder = Decoder.GUARDED
+    top_k: int = 8
+    ood_top_k: int = 32
+
+    def __post_init__(self):
+        object.__setattr__(self, "decoder", Decoder.parse(self.decoder))
+        for value, what in ((self.top_k, "top_k"), (self.ood_top_k, "ood_top_k")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise InputError(f"{what}: must be an integer of at least 1, got {value!r}")
+
+    def label(self, model: str) -> str:
+        """The policy name a report shows: `student`, `student+top8`, `student+guarded`."""
+        if self.decoder is Decoder.ARGMAX:
+            return model
+        return f"{model}+top{self.top_k}" if self.decoder is Decoder.TOPK else f"{model}+guarded"
+
+
+@dataclass
+class Decider:
+    """A learned offloading policy: the `Policy` interface of `model.policies` (name, decide)."""
+
+    profile: Profile
+    normalizer: Normalizer
+    forward: Forward
+    config: DecoderConfig = DecoderConfig()
+    support: Support | None = None  # without it no state counts as out of support
+    name: str = "learned"
+
+    def features(self, states: States) -> np.ndarray:
+        """Raw features [S, F] float32, before normalisation."""
+        return build_features(self.profile, states)
+
+    def out_of_support(self, states: States) -> np.ndarray:
+        if self.support is None:
+            return np.zeros(len(states), dtype=bool)
+        return self.support.outside(self.features(states))
+
+    def logits(self, states: States) -> np.ndarray:
+        return self.forward(self.normalizer(self.features(states)))
+
+    def decide_flagged(self, states: States) -> tuple[np.ndarray, np.ndarray]:
+        """Placements [S, N] int8 and which states were out of the training support [S] bool."""
+        raw = self.features(states)
+        flagged = (self.support.outside(raw) if self.support is not None
+                   else np.zeros(len(states), dtype=bool))
+        logits = self.forward(self.normalizer(raw))
+        return decode(self.profile, states, logits, self.config, flagged), flagged
+
+    def decide(self, states: States) -> np.ndarray:
+        return self.decide_flagged(states)[0]
+
+    def with_decoder(self, config: DecoderConfig, name: str | None = None) -> Decider:
+        return Decider(self.profile, self.normalizer, self.forward, config, self.support,
+                       name or self.name)
+
+
+def decode(profile: Profile, states: States, logits: np.ndarray, config: DecoderConfig,
+           out_of_support: np.ndarray | None = None) -> np.ndarray:
+    """logits [S, N, 3] -> placements [S, N] int8 with the configured decoder."""
+    if config.decoder is Decoder.ARGMAX:
+        return argmax_placements(logits)
+    if config.decoder is Decoder.TOPK:
+        return verified_topk(profile, states, logits, config.top_k)
+    if out_of_support is None:
+        out_of_support = np.zeros(len(states), dtype=bool)
+    return guarded_with_support(profile, states, logits, config.top_k, config.ood_top_k, out_of_support)
