@@ -21,7 +21,9 @@ struct GoldenReport {
   bool passed() const { return failures.empty(); }
 };
 
-// Tolerances: features rel/abs 1e-5, logits abs 1e-4, delay rel 1e-9; placements exact.
+// Checks features, logits, out_of_support, and the argmax, top-K, greedy and guarded
+// placements and delays. Tolerances: features rel/abs 1e-5, logits abs 1e-4, delay rel 1e-9;
+// placements and the support flag exactly.
 GoldenReport check_golden(const Manifest& manifest, const std::string& scorer_name,
                           const Scorer& score);
 
