@@ -31,7 +31,7 @@ clean:
 # The native core (native/: libkdocore.so) and its runner (bench/native: kdo_bench): the C++
 # toolchain, the JSON header and libcrypto from apt if missing, then an incremental build
 # against the runtime inside the executorch wheel.
-.PHONY: native native-check arm-check
+.PHONY: native native-check arm-check native-instructions
 NATIVE_BUILD := build/native
 EXECUTORCH_ROOT = $(shell $(PY) -c 'import executorch; print(list(executorch.__path__)[0])')
 
@@ -48,6 +48,12 @@ native-check: native
 	$(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture --golden 16
 	cd $(NATIVE_BUILD)/fixture && ../kdo_bench --model student_xnnpack_fp32.pte \
 	  --manifest student_xnnpack_fp32.manifest.json --check-only --reference
+
+# Instructions per decision of every kdo_bench path (valgrind's callgrind, only the timed loop),
+# on stand-in students of chain6 and dag10: runs/native/instructions.json (docs/latency.md).
+native-instructions: native
+	@command -v valgrind >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind)
+	$(PY) bench/native/count_instructions.py --out runs/native/instructions.json
 
 # ARM64: the chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
 ARM_MODEL := runs/chain6/export/student_xnnpack_fp32
