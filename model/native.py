@@ -26,11 +26,9 @@ LIBRARY = Path(__file__).resolve().parent.parent / "build" / "native" / "libkdoc
 BUILD_HINT = "build it with `make native`"
 METHODS = {"auto": 0, "chain_dp": 1, "branch_bound": 2, "exhaustive": 3}
 
-_double_p = ctypes.POINTER(ctypes.c_double)
-
-
 class _States(ctypes.Structure):
-    _fields_ = [("count", ctypes.c_int64)] + [(name, _double_p) for name in SUBTASK_FIELDS + SCALAR_FIELDS]
+    # Addresses as plain integers: building the struct then costs a few attribute reads a field.
+    _fields_ = [("count", ctypes.c_int64)] + [(name, ctypes.c_void_p) for name in SUBTASK_FIELDS + SCALAR_FIELDS]
 
 
 def library_path() -> Path:
@@ -99,7 +97,7 @@ def _states(profile: Profile, states: States) -> tuple[_States, list]:
         arrays[name] = np.ascontiguousarray(getattr(states, name), dtype=np.float64)
         if arrays[name].shape != (len(states),):
             raise InputError(f"states.{name}: shape {arrays[name].shape} is not ({len(states)},)")
-    struct = _States(len(states), *(a.ctypes.data_as(_double_p) for a in arrays.values()))
+    struct = _States(len(states), *(a.ctypes.data for a in arrays.values()))
     return struct, list(arrays.values())
 
 

@@ -50,8 +50,10 @@ class Chain {
     return t + run_[i][dst];
   }
 
-  // min T over completions of subtask i finishing at t on `site`.
-  double best_from(int i, int site, double t) const {
+  // min T over completions of subtask i finishing at t on `site`; infinity as soon as every
+  // partial finish is past `cutoff` (T is never earlier than a finish on its path, in floating
+  // point too: every step adds a non-negative amount or takes a max).
+  double best_from(int i, int site, double t, double cutoff = kInf) const {
     double finish[kSites] = {kInf, kInf, kInf};
     finish[site] = t;
     for (int j = i + 1; j < n_; ++j) {
@@ -63,6 +65,7 @@ class Chain {
         }
         next[dst] = best;
       }
+      if (std::min({next[0], next[1], next[2]}) > cutoff) return kInf;
       std::copy(next, next + kSites, finish);
     }
     double best = kInf;
@@ -101,7 +104,7 @@ double chain_dp(const Profile& profile, const SystemState& state, int* placement
   for (int i = 0; i < n; ++i) {
     for (int v = 0; v < kSites; ++v) {
       const double t_v = chain.step(i, site, v, t);
-      if (v == kCloud || chain.best_from(i, v, t_v) == optimal) {
+      if (v == kCloud || chain.best_from(i, v, t_v, optimal) == optimal) {
         placement[i] = v;
         t = t_v;
         site = v;
