@@ -25,7 +25,7 @@ from model.errors import InputError
 from model.io import atomic_write
 from model.features import build_features
 from model.policies import BestTrivial
-from model.system import STATE_FIELDS, Profile, States, profile_from_dict, sample_states
+from model.system import NUMPY_EXHAUSTIVE_MAX, STATE_FIELDS, Profile, States, profile_from_dict, sample_states
 from model.delay import delays
 
 SHARD_SIZE = 4096
@@ -39,9 +39,13 @@ def default_solver() -> str:
     return "native" if native.available() else "numpy"
 
 
-def check_solver(solver: str) -> str:
+def check_solver(solver: str, profile: Profile | None = None) -> str:
     if solver not in SOLVERS:
         raise InputError(f"--solver: {solver!r} is not one of {', '.join(SOLVERS)}")
+    if (solver == "numpy" and profile is not None and not profile.is_chain
+            and profile.n > NUMPY_EXHAUSTIVE_MAX):
+        raise InputError(f"--solver numpy: {profile.name} has {profile.n} subtasks, more than the "
+                         f"{NUMPY_EXHAUSTIVE_MAX} numpy's exhaustive search handles (use --solver native)")
     if solver == "native" and not native.available():
         raise InputError(f"--solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
     return solver
@@ -111,7 +115,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     `solver` is "numpy" (model/oracle.py) or "native" (the C++ core): the same bytes either way.
     """
     out = Path(out)
-    check_solver(solver)
+    check_solver(solver, profile)
     if samples < 1:
         raise InputError(f"--samples: must be at least 1, got {samples}")
     if workers < 1:
