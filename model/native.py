@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import os
 import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_delays.argtypes = [p, st, i8, f64]
     lib.kdo_delays_of_placements.argtypes = [p, st, ctypes.c_int64, ctypes.c_int64, i8, f64]
     lib.kdo_solve.argtypes = [p, st, ctypes.c_int, i8, f64, u64]
+    lib.kdo_solve_timed.argtypes = [p, st, ctypes.c_int, i8, f64, f64]
     lib.kdo_greedy.argtypes = [p, st, i8, f64]
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
     return lib
@@ -143,6 +145,38 @@ def solve(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
     """As model.oracle.solve: the chain DP on chains, else branch and bound (exact, same ties)."""
     labels, optimal, _ = solve_with_nodes(profile, states)
     return labels, optimal
+
+
+def solve_timed(profile: Profile, states: States, method: str = "auto"):
+    """(labels [S, N] int8, optimal delays [S], seconds each solve took, timed in C++ [S])."""
+    struct, keep = _states(profile, states)
+    labels = np.empty((len(states), profile.n), dtype=np.int8)
+    optimal, ns = np.empty(len(states)), np.empty(len(states))
+    _check(_lib().kdo_solve_timed(_profile(profile).handle, ctypes.byref(struct), METHODS[method],
+                                  labels, optimal, ns))
+    return labels, optimal, ns * 1e-9
+
+
+@dataclass
+class NativeOptimal:
+    """The exact expert as a policy (model.policies.Policy), solved by the native core.
+
+    `decide_timed` reports the solver's own time measured in C++, so a simulator can charge
+    what the solve costs on a phone-class core rather than the ctypes and numpy around it.
+    """
+
+    profile: Profile
+    name: str = "oracle-native"
+
+    def __post_init__(self):
+        _profile(self.profile)  # a missing library is an InputError now, not mid-run
+
+    def decide(self, states: States) -> np.ndarray:
+        return solve(self.profile, states)[0]
+
+    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+        labels, _, seconds = solve_timed(self.profile, states)
+        return labels, float(seconds.sum())
 
 
 def greedy(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:

@@ -179,6 +179,25 @@ int kdo_solve(const kdo_profile* profile, const kdo_states* states, int method, 
   });
 }
 
+int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int method,
+                    int8_t* labels, double* delays, double* ns) {
+  return guarded([&] {
+    check_batch(profile, states);
+    using Clock = std::chrono::steady_clock;
+    const int n = profile->profile.n;
+    const auto solve = make_solver(profile->profile, method);
+    kdo::SystemState state;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      const auto start = Clock::now();
+      delays[k] = solve(state, x.data(), nullptr);
+      ns[k] = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+      std::copy(x.begin(), x.end(), labels + k * n);
+    }
+  });
+}
+
 int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
                double* delays) {
   return guarded([&] {

@@ -54,6 +54,10 @@ int kdo_delays_of_placements(const kdo_profile* profile, const kdo_states* state
 int kdo_solve(const kdo_profile* profile, const kdo_states* states, int method, int8_t* labels,
               double* delays, uint64_t* nodes);
 
+/* kdo_solve, with each state's solve timed in C++ (steady_clock): ns [count]. */
+int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int method,
+                    int8_t* labels, double* delays, double* ns);
+
 /* The greedy placement and its T for every state. */
 int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
                double* delays);
