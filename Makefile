@@ -31,7 +31,7 @@ clean:
 # The native core (native/: libkdocore.so) and its runner (bench/native: kdo_bench): the C++
 # toolchain, the JSON header and libcrypto from apt if missing, then an incremental build
 # against the runtime inside the executorch wheel.
-.PHONY: native native-check arm-check native-instructions
+.PHONY: native native-check arm-check native-instructions native-scaling
 NATIVE_BUILD := build/native
 EXECUTORCH_ROOT = $(shell $(PY) -c 'import executorch; print(list(executorch.__path__)[0])')
 
@@ -54,6 +54,13 @@ native-check: native
 native-instructions: native
 	@command -v valgrind >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind)
 	$(PY) bench/native/count_instructions.py --out runs/native/instructions.json
+
+# Exact solver time against N (dag10..dag16: exhaustive and branch and bound) beside the native
+# stand-in student's decision time: runs/scaling/scaling.{json,md,png} (docs/latency.md).
+native-scaling: native
+	for p in dag10 dag12; do test -f $(NATIVE_BUILD)/fixture-$$p/student_xnnpack_fp32.manifest.json \
+	  || $(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture-$$p --profile $$p; done
+	$(PY) -m bench.solver_scaling --out runs/scaling
 
 # ARM64: the chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
 ARM_MODEL := runs/chain6/export/student_xnnpack_fp32
