@@ -3,7 +3,6 @@ import pytest
 from model import native
 
 # `make test` builds the core first (native-check), so these run there; elsewhere they say why not.
-collect_ignore_glob = []
 
 
 def pytest_collection_modifyitems(items):
