@@ -38,6 +38,7 @@ class GoldenChecker {
 
   void check(const GoldenVector& golden, const std::string& where, const Scorer& score) {
     where_ = where;
+    check_decider(golden, score);
     check_features(golden);
     // Score the stored features, not ours, so a feature bug is not reported twice.
     const float* logits = score(golden.features.data());
@@ -54,6 +55,12 @@ class GoldenChecker {
   }
 
  private:
+  // The whole path from the raw state, as a client runs it: kdo::Decider with guarded decoding.
+  void check_decider(const GoldenVector& golden, const Scorer& score) {
+    Decider::from_manifest(m_, score, DecoderKind::guarded).decide(golden.state, placement_.data());
+    check_placement("decider (guarded) placement", golden.guarded_placement);
+  }
+
   void check_guarded(const GoldenVector& golden, const float* logits) {
     const bool out = m_.recipe.out_of_support(golden.state);
     if (out != golden.out_of_support) {

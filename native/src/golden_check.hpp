@@ -6,12 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "decider.hpp"
 #include "manifest.hpp"
 
 namespace kdo {
 
-// Feature vector [F] -> logits [N * 3]; the pointer stays valid until the next call.
-using Scorer = std::function<const float*(const float*)>;
 
 struct GoldenReport {
   int vectors = 0;

@@ -1,7 +1,7 @@
 // The decision paths kdo_bench times and counts, each as one callable: decide(i) makes one
 // decision on golden state i % G and returns something derived from it (so it cannot be
-// optimised away). Scored paths: features from the raw state + scorer + decoder; solver paths:
-// the exact solver or greedy on the raw state.
+// optimised away). Scored paths: a kdo::Decider (features, support check, scorer, decoder);
+// solver paths: the exact solver or greedy on the raw state.
 #pragma once
 
 #include <functional>
@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "decoders.hpp"
-#include "golden_check.hpp"
+#include "decider.hpp"
 #include "manifest.hpp"
 #include "solvers.hpp"
 
@@ -33,10 +32,8 @@ class DecisionPaths {
 
   const Manifest& m_;
   size_t states_;
-  std::vector<float> features_;
   std::vector<int> placement_;
-  TopKDecoder topk_;
-  GuardedDecoder guarded_;
+  std::vector<std::unique_ptr<Decider>> deciders_;  // one per scored path, alive with the paths
   ExactSolver exact_;
   Greedy greedy_;
 };
