@@ -9,13 +9,13 @@ STAMP := $(VENV)/.installed
 # One pip command pins torch and executorch together (an unpinned torch is a multi-GB CUDA build).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' torch==2.13.0 executorch==1.5.1 --config-settings editable_mode=compat
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,distributed]' torch==2.13.0 executorch==1.5.1 --config-settings editable_mode=compat
 	touch $@
 
 demo: $(STAMP)
 	$(VENV)/bin/kdoffload demo
 
-test: $(STAMP) native-check
+test: $(STAMP) native-check adb java-test
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench --benchmark-disable
 
@@ -23,7 +23,7 @@ test: $(STAMP) native-check
 bench: $(STAMP)
 	mkdir -p runs/bench
 	$(PY) -m pytest -q bench --benchmark-only --benchmark-json=runs/bench/model.json
-	$(PY) -m bench.render runs/bench/model.json docs/results.md
+	$(PY) -m tools.render_results runs/bench/model.json docs/results.md
 
 clean:
 	rm -rf $(VENV) runs build
@@ -67,3 +67,60 @@ ARM_MODEL := runs/chain6/export/student_xnnpack_fp32
 arm-check: $(STAMP)
 	test -f $(ARM_MODEL).manifest.json || $(VENV)/bin/kdoffload export --profile chain6
 	bench/native/arm_check.sh $(ARM_MODEL).pte $(ARM_MODEL).manifest.json
+
+# The Android app's Java core on the host (android_demo): a JDK, JUnit and AOSP's org.json from
+# apt if missing; the JNI build of ExecuTorch's Java Module against the wheel's runtime; the
+# core and host classes; build/android_host/hostbench, the app's code path for the emulated phone.
+.PHONY: java-deps android-host java-test android-host-bench
+ANDROID_BUILD := build/android_host
+JSON_JAR := /usr/share/java/com.android.json.jar
+JUNIT_CP := /usr/share/java/junit4.jar:/usr/share/java/hamcrest-core.jar
+
+java-deps:
+	@command -v javac >/dev/null && test -f $(JSON_JAR) && test -f /usr/share/java/junit4.jar \
+	  && test -f /usr/share/java/hamcrest-core.jar \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      openjdk-17-jdk-headless junit4 libhamcrest-java libandroid-json-java)
+	@command -v cmake >/dev/null && command -v g++ >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++)
+
+android-host: $(STAMP) java-deps
+	cmake -S android_demo/host/jni -B $(ANDROID_BUILD)/jni -DCMAKE_BUILD_TYPE=Release \
+	  -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) \
+	  -DKDO_JAVA_HOME=$$(dirname $$(dirname $$(readlink -f $$(command -v javac)))) >/dev/null
+	cmake --build $(ANDROID_BUILD)/jni -j2
+	rm -rf $(ANDROID_BUILD)/classes && mkdir -p $(ANDROID_BUILD)/classes
+	javac --release 11 -d $(ANDROID_BUILD)/classes -cp $(JSON_JAR) \
+	  $$(find android_demo/core/src/main/java android_demo/host/java -name '*.java')
+	install -m 755 android_demo/host/hostbench.sh $(ANDROID_BUILD)/hostbench
+
+# JUnit: the Java core against Python's vectors (delay model, greedy, executor), the native
+# fixture's golden vectors through JNI, refusals; the chain6 export's too when it exists.
+java-test: android-host native-check
+	$(PY) android_demo/host/write_vectors.py --out $(ANDROID_BUILD)/vectors
+	rm -rf $(ANDROID_BUILD)/test-classes && mkdir -p $(ANDROID_BUILD)/test-classes
+	javac --release 11 -d $(ANDROID_BUILD)/test-classes -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes \
+	  $$(find android_demo/core/src/test/java android_demo/host/test -name '*.java')
+	java -Dkdoffload.executorch.jni=$(CURDIR)/$(ANDROID_BUILD)/jni/libkdo_executorch_jni.so \
+	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(NATIVE_BUILD)/fixture \
+	  -Dkdoffload.export=runs/chain6/export \
+	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
+	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \
+	    | sed 's|^\./||; s|\.class$$||; s|/|.|g' | sort)
+
+# Decision time through Java -> JNI -> ExecuTorch beside kdo_bench's, on the same fixture .pte,
+# both on CPU 0 (docs/latency.md, "Through the app's Java path").
+android-host-bench: android-host native-check
+	rm -rf $(ANDROID_BUILD)/bench && mkdir -p $(ANDROID_BUILD)/bench/model
+	cp $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.* $(ANDROID_BUILD)/bench/model/
+	$(NATIVE_BUILD)/kdo_bench --model $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.pte \
+	  --manifest $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.manifest.json --iters 20000 --cpu 0
+	taskset -c 0 $(ANDROID_BUILD)/hostbench --model-dir $(ANDROID_BUILD)/bench/model \
+	  --files-dir $(ANDROID_BUILD)/bench/files --num-iter 20000 --num-warm-up-iter 20000 \
+	  --device-name "$$(hostname)"
+
+# adb for `kdoffload android` and its tests (Debian's 29.0.6; a user's platform-tools work too).
+.PHONY: adb
+adb:
+	@command -v adb >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq adb)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from bench.latency_paths import OnnxStudent, eager_decision, onnx_missing
+from evaluation.latency_paths import OnnxStudent, eager_decision, onnx_missing
 from mobile_export.lower import export_bytes
 from mobile_export.policy import pte_forward
 from mobile_export.runtime import PteProgram

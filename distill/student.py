@@ -8,7 +8,9 @@ that no oracle labelled: with soft targets they carry only the teacher's distrib
 
 from __future__ import annotations
 
+import io
 import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import torch
 from distill.loss import UNLABELLED, KDLoss
 from model.dataset import Demonstrations
 from model.features import Normalizer, build_features
+from model.io import atomic_write
 from model.nets import OffloadMLP, student_config
+from model.parallel import JobMap
 from model.system import Profile, sample_states
 from model.train import (TrainConfig, fit, flip_regret, load_checkpoint, make_validator,
                          net_from_checkpoint)
@@ -110,31 +114,85 @@ def train_student(profile: Profile, demos: Demonstrations, data: StudentData, te
     return fit(net, loss_fn, len(data.train_rows), validate, cfg, checkpoint, header, resume, on_epoch)
 
 
+@dataclass(frozen=True)
+class Member:
+    """One student to train: its rows (`data_key` into the datasets), loss, settings, checkpoint."""
+
+    name: str
+    data_key: str
+    temperature: float
+    alpha: float
+    train: TrainConfig
+    checkpoint: Path
+
+
+def student_job(member: Member, resume_from: bytes | None, *, profile: Profile, demos: Demonstrations,
+                datasets: dict[str, StudentData], extra_header: dict) -> tuple[bytes, list[dict]]:
+    """One student trained in a scratch directory (on any worker): its checkpoint bytes, history."""
+    torch.set_num_threads(member.train.threads)  # a worker process starts with its own count
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "checkpoint.pt"
+        if resume_from is not None:
+            path.write_bytes(resume_from)
+        _, history = train_student(profile, demos, datasets[member.data_key], member.temperature,
+                                   member.alpha, member.train, path, resume_from is not None,
+                                   extra_header=extra_header)
+        return path.read_bytes(), history
+
+
+def train_members(profile: Profile, demos: Demonstrations, datasets: dict[str, StudentData],
+                  members: list[Member], resume: bool = False, extra_header: dict | None = None,
+                  jobs: JobMap | None = None, on_member=None,
+                  on_epoch=None) -> list[tuple[OffloadMLP, list[dict]]]:
+    """Train `members`: here, one after another, or as the jobs of `jobs`; (net, history) each.
+
+    `on_member(name)` is called before a member trains here, or when it comes back from `jobs`
+    (whose workers report no epochs). Either way each checkpoint ends at `member.checkpoint`.
+    """
+    extra_header = extra_header or {}
+    if jobs is None:
+        out = []
+        for m in members:
+            if on_member:
+                on_member(m.name)
+            out.append(train_student(profile, demos, datasets[m.data_key], m.temperature, m.alpha,
+                                     m.train, m.checkpoint, resume, on_epoch, extra_header))
+        return out
+    args = [(m, m.checkpoint.read_bytes() if resume and m.checkpoint.exists() else None) for m in members]
+    shared = {"profile": profile, "demos": demos, "datasets": datasets, "extra_header": extra_header}
+    results: list = [None] * len(members)
+    for position, (checkpoint, history) in jobs(student_job, args, shared):
+        member = members[position]
+        atomic_write(member.checkpoint, lambda f: f.write(checkpoint))
+        results[position] = (net_from_checkpoint(torch.load(io.BytesIO(checkpoint), weights_only=False)), history)
+        if on_member:
+            on_member(member.name)
+    return results
+
+
 def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcfg: DistillConfig,
-          out_dir: Path, resume: bool = False, on_member=None, on_epoch=None) -> dict:
+          out_dir: Path, resume: bool = False, on_member=None, on_epoch=None,
+          jobs: JobMap | None = None) -> dict:
     """Train one student per (T, alpha) and the hard-label ablation; keep the best on validation.
 
     Writes `<out_dir>/checkpoint.pt` (the selected student), `<out_dir>/nokd/checkpoint.pt`,
     and one checkpoint per sweep member under `<out_dir>/sweep/`. Returns the sweep's scores.
+    Members run in this process, or as the jobs of `jobs` (same seeds, same students).
     """
     teacher_payload = load_checkpoint(teacher_checkpoint, "teacher", profile)
     data = student_data(profile, demos, teacher_payload, dcfg.transfer_samples, dcfg.transfer_seed,
                         with_regret=dcfg.train.regret_weight > 0)
-    transfer = {"transfer_samples": dcfg.transfer_samples}
-    members = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
-    scores = {}
-    for t, a in members:
-        path = out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt"
-        if on_member:
-            on_member(f"student T={t:g} alpha={a:g}")
-        _, history = train_student(profile, demos, data, t, a, dcfg.train, path, resume, on_epoch, transfer)
-        scores[(t, a)] = (min(h["val_score"] for h in history), path)
+    grid = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
+    members = [Member(f"student T={t:g} alpha={a:g}", "plain", t, a, dcfg.train,
+                      out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt") for t, a in grid]
+    members.append(Member("student without KD (hard labels only)", "plain", 1.0, 0.0, dcfg.train,
+                          out_dir / "nokd" / "checkpoint.pt"))
+    trained = train_members(profile, demos, {"plain": data}, members, resume,
+                            {"transfer_samples": dcfg.transfer_samples}, jobs, on_member, on_epoch)
+    scores = {key: (min(h["val_score"] for h in history), m.checkpoint)
+              for key, m, (_, history) in zip(grid, members, trained)}
     best = min(scores, key=lambda key: (scores[key][0], key))
     shutil.copyfile(scores[best][1], out_dir / "checkpoint.pt")
-    if on_member:
-        on_member("student without KD (hard labels only)")
-    _, history = train_student(profile, demos, data, 1.0, 0.0, dcfg.train, out_dir / "nokd" / "checkpoint.pt",
-                               resume, on_epoch, transfer)
     return {"selected": {"temperature": best[0], "alpha": best[1], "val_mean_ratio": scores[best][0]},
             "sweep": [{"temperature": t, "alpha": a, "val_mean_ratio": s} for (t, a), (s, _) in scores.items()],
-            "nokd_val_mean_ratio": min(h["val_score"] for h in history)}
+            "nokd_val_mean_ratio": min(h["val_score"] for h in trained[-1][1])}

@@ -7,17 +7,31 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import typer
+from kdoffload.quiet import be_verbose, silence_third_party
 
-from kdoffload.common import ProfileOption, console, err_console, progress_bar, user_errors
+silence_third_party()  # before torch, torchao and executorch are first imported
+
+import typer  # noqa: E402
+
+from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, err_console,
+                              ray_or_none, user_errors)
 from kdoffload import learning, pipeline
-from kdoffload import export_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, options, simulate_cli
+from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
+from model.runs import Runs
 from model.system import load_profile
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
+
+
+@app.callback()
+def global_options(verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also show third-party warnings and the runtime's native log lines.")] = False):
+    if verbose:
+        be_verbose()
 
 
 @app.command()
@@ -29,14 +43,20 @@ def data(
     out: Annotated[Path, typer.Option(help="Output .npz (default runs/<profile>/data/train.npz).")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
     solver: Annotated[str, typer.Option(
         help="Exact solver: numpy (model/oracle.py) or native (the C++ core; same bytes). "
              "Default: native when built, else numpy.")] = None,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
+    jobs = ray_or_none(engine, address)
     prof = load_profile(profile)
-    out = out or pipeline.dataset_path(prof.name, "train")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, solver)
+    options.states_fit(options.count(samples, "--samples"), prof.n)
+    options.seed(seed)
+    options.count(workers, "--workers", 1, 256)
+    out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
+    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs, solver)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 
@@ -55,6 +75,8 @@ def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: R
           augment_log_scale: Annotated[float, typer.Option(
               help="Rescale training states by the delay model's exact invariances, |log factor| up to this (0: off).")] = 0.0):
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
+    _check_training(epochs, seed)
+    options.number(augment_log_scale, "--augment-log-scale", 0, 5)
     learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
                    augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
 
@@ -68,28 +90,19 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
-                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT):
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT,
+            engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
+    _check_training(epochs, seed)
+    jobs = ray_or_none(engine, address)
     for t in temperature or []:
-        if t <= 0:
-            raise InputError(f"--temperature: must be positive, got {t}")
+        options.number(t, "--temperature", 0, 1e3, open_low=True)
     for a in alpha or []:
-        if not 0 <= a <= 1:
-            raise InputError(f"--alpha: must lie in [0, 1], got {a}")
+        options.number(a, "--alpha", 0, 1)
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
-                     regret_weight=_non_negative(regret_weight, "--regret-weight"))
-
-
-@app.command()
-@user_errors
-def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
-             top_k: Annotated[int, typer.Option("--top-k", help="Candidates of verified top-K decoding.")] = 8):
-    """Every policy on held-out and shifted test states; writes runs/<profile>/report/."""
-    if top_k < 1:
-        raise InputError(f"--top-k: must be at least 1, got {top_k}")
-    learning.evaluate(load_profile(profile), top_k, full)
+                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs)
 
 
 @app.command()
@@ -97,15 +110,19 @@ def evaluate(profile: ProfileOption = "chain6", full: FullOption = False,
 def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs: EpochsOption = None,
              seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
-                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None):
+                 help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None,
+             engine: EngineOption = "local", address: AddressOption = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
-    seeds = seed or [0, 1, 2]
+    jobs = ray_or_none(engine, address)
+    seeds = [options.seed(s) for s in seed or [0, 1, 2]]
+    _check_training(epochs, 0)
     if len(set(seeds)) < 2:
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
     prof = load_profile(profile)
     if transfer_samples is None:
         transfer_samples = pipeline.budget(prof, full).transfer_samples
-    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full)
+    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full,
+                      jobs=jobs)
 
 
 @app.command("compare-loss")
@@ -123,6 +140,7 @@ def demo(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ):
     """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6)."""
+    options.count(workers, "--workers", 1, 256)
     for name in profile or ["chain6"]:
         prof = load_profile(name)
         started = time.perf_counter()
@@ -132,21 +150,31 @@ def demo(
         pipeline.print_baselines(prof, demos)
         if not learning.teacher_path(prof).exists():
             learning.train(prof, full, workers=workers)
-        if not (pipeline.run_dir(prof.name) / "student" / "checkpoint.pt").exists():
+        if not Runs(prof.name).checkpoint("student").exists():
             learning.distill(prof, full, workers=workers)
         learning.evaluate(prof, full=full, workers=workers)
         console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
 
 
 def _non_negative(value, option: str):
-    if value < 0:
-        raise InputError(f"{option}: must not be negative, got {value}")
-    return value
+    """A finite number >= 0 (a weight), or a count >= 0."""
+    if isinstance(value, float):
+        return options.number(value, option, 0, 1e6)
+    return options.count(value, option, 0)
 
 
+def _check_training(epochs: int | None, seed: int) -> None:
+    if epochs is not None:
+        options.count(epochs, "--epochs", 1, 100_000)
+    options.seed(seed)
+
+
+app.command("evaluate")(evaluate_cli.evaluate)
+app.command("robustness")(evaluate_cli.robustness)
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.add_typer(export_cli.bench_app, name="bench")
+app.add_typer(android_app, name="android")
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 from typing import Annotated
 
 import typer
@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
+from kdoffload.quiet import VERBOSE_ENV
 from model.errors import InputError
 
-RUNS = Path("runs")
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
@@ -44,5 +44,22 @@ def progress_bar(unit: str = "states") -> Progress:
     )
 
 
-def run_dir(profile_name: str) -> Path:
-    return RUNS / profile_name
+EngineOption = Annotated[str, typer.Option(
+    help="Where jobs run: local (processes on this machine) or ray (Ray tasks).")]
+AddressOption = Annotated[str, typer.Option(
+    help="With --engine ray: a cluster to join (auto, host:port, ray://host:port); default a local Ray.")]
+
+
+def ray_or_none(engine: str, address: str | None):
+    """The Ray JobMap under --engine ray, else None (the caller's local default).
+
+    Ray is imported here only when asked for, so the local engine needs no Ray installed.
+    """
+    if engine not in ("local", "ray"):
+        raise InputError(f"--engine: must be local or ray, got {engine!r}")
+    if engine == "local":
+        if address is not None:
+            raise InputError("--address: only meaningful with --engine ray")
+        return None
+    from kdoffload.ray_jobs import ray_jobs
+    return ray_jobs(address, verbose=bool(os.environ.get(VERBOSE_ENV)))

@@ -7,25 +7,25 @@ from model.errors import InputError
 from model.learned import load_net_decider
 from model.system import Profile
 
-from kdoffload.common import run_dir
+from model.runs import Runs
 
 TOP_K = 8
-# engine name -> (checkpoint under runs/<profile>/, kind, decoder, the command that makes it)
+# engine name -> (network, kind, decoder, the command that makes it)
 _CHECKPOINTS = {
-    "teacher": ("teacher/checkpoint.pt", "teacher", Decoder.ARGMAX, "train"),
-    f"teacher+top{TOP_K}": ("teacher/checkpoint.pt", "teacher", Decoder.TOPK, "train"),
-    "student": ("student/checkpoint.pt", "student", Decoder.ARGMAX, "distill"),
-    f"student+top{TOP_K}": ("student/checkpoint.pt", "student", Decoder.TOPK, "distill"),
-    "student+guarded": ("student/checkpoint.pt", "student", Decoder.GUARDED, "distill"),
-    "student-nokd": ("student/nokd/checkpoint.pt", "student", Decoder.ARGMAX, "distill"),
+    "teacher": ("teacher", "teacher", Decoder.ARGMAX, "train"),
+    f"teacher+top{TOP_K}": ("teacher", "teacher", Decoder.TOPK, "train"),
+    "student": ("student", "student", Decoder.ARGMAX, "distill"),
+    f"student+top{TOP_K}": ("student", "student", Decoder.TOPK, "distill"),
+    "student+guarded": ("student", "student", Decoder.GUARDED, "distill"),
+    "student-nokd": ("student-nokd", "student", Decoder.ARGMAX, "distill"),
 }
 
 
 def _factory(name: str):
-    relative, kind, decoder, command = _CHECKPOINTS[name]
+    network, kind, decoder, command = _CHECKPOINTS[name]
 
     def build(profile: Profile) -> Decider:
-        path = run_dir(profile.name) / relative
+        path = Runs(profile.name).checkpoint(network)
         if not path.exists():
             raise InputError(f"policy {name!r}: no trained {kind} at {path} "
                              f"(run: kdoffload {command} --profile {profile.name})")

@@ -8,18 +8,20 @@ from typing import Annotated
 
 import typer
 
-from bench.latency import LatencyConfig, Sources, run_latency
-from bench.latency_native import build_runner
-from bench.latency_report import markdown
-from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
+from evaluation.latency import LatencyConfig, Sources, run_latency
+from evaluation.latency_native import build_runner
+from evaluation.latency_report import markdown
+from kdoffload import options
+from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path
-from mobile_export.export import export_checkpoint
+from mobile_export.export import export_checkpoint, read_checkpoint
 from mobile_export.policy import exported_decider
 from model.decider import Decoder
 from mobile_export.verify import ExportRefused
 from model import dataset
 from model.errors import InputError
+from model.runs import Runs
 from model.system import Profile, load_profile
 
 ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
@@ -28,17 +30,18 @@ QuantOption = Annotated[str, typer.Option("--quant", help="fp32, or int8 (pt2e, 
 
 
 def export_dir(profile_name: str):
-    return run_dir(profile_name) / "export"
+    return Runs(profile_name).export
 
 
 def run_export(profile: Profile, cfg: ExportConfig):
     """The checkpoint of runs/<profile>/<model>/ through export and verification."""
-    checkpoint = run_dir(profile.name) / cfg.model / "checkpoint.pt"
+    checkpoint = Runs(profile.name).checkpoint(cfg.model)
     if not checkpoint.is_file():  # before any dataset is generated for nothing
         raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
+    read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
     test = dataset.load(ensure_dataset(profile, "test"))
     train = dataset.load(ensure_dataset(profile, "train"))
-    return export_checkpoint(profile, checkpoint, train, test, export_dir(profile.name), cfg)
+    return export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
 
 
 @user_errors
@@ -75,7 +78,7 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine."
 def current_export(profile: Profile, model: str) -> None:
     """Export `model` (xnnpack, fp32) unless an export of its present checkpoint already exists."""
     cfg = ExportConfig(model=model)
-    checkpoint = run_dir(profile.name) / model / "checkpoint.pt"
+    checkpoint = Runs(profile.name).checkpoint(model)
     manifest = manifest_path(export_dir(profile.name), cfg)
     if manifest.exists() and checkpoint.exists():
         made_from = json.loads(manifest.read_text()).get("export", {}).get("checkpoint") or {}
@@ -96,6 +99,7 @@ def latency(profile: ProfileOption = "chain6",
     for value, option in ((states, "--states"), (oracle_states, "--oracle-states")):
         if value < 1:
             raise InputError(f"{option}: must be at least 1, got {value}")
+    options.cpu(cpu)
     prof = load_profile(profile)
     test = dataset.load(ensure_dataset(prof, "test"))
     try:
@@ -104,10 +108,10 @@ def latency(profile: ProfileOption = "chain6",
     except ExportRefused as err:
         err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    checkpoints = {m: run_dir(prof.name) / m / "checkpoint.pt" for m in ("student", "teacher")}
+    checkpoints = {m: Runs(prof.name).checkpoint(m) for m in ("student", "teacher")}
     runner = build_runner() if native else None
     cfg = LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)
-    out_dir = run_dir(prof.name) / "bench"
+    out_dir = Runs(prof.name).bench
     result = run_latency(test, Sources(checkpoints, export_dir(prof.name)), runner, out_dir, cfg)
     console.print(markdown(result), markup=False, highlight=False)
     console.print(f"{out_dir / 'latency.json'}\n{out_dir / 'latency.md'}\n{out_dir / 'latency.png'}",

@@ -6,13 +6,15 @@ import platform
 from dataclasses import replace
 from pathlib import Path
 
-from kdoffload.common import console, progress_bar, run_dir
+from kdoffload.common import console, progress_bar
 from kdoffload.pipeline import budget, ensure_dataset
-from bench import quality, report as quality_report
+from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
 from model.features import Support
 from model.io import atomic_write_json
+from model.runs import Runs
+from model.parallel import JobMap
 from model.system import Profile
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
 
@@ -33,8 +35,21 @@ def _epoch_bar(bar, task_name: str, epochs: int):
     return task, on_epoch
 
 
+def _member_progress(bar, profile_name: str, epochs: int, members: int, jobs: JobMap | None):
+    """(on_member, on_epoch): an epoch bar per student here; one bar of finished students on jobs."""
+    if jobs is not None:
+        task = bar.add_task(f"{profile_name} students", total=members, rate="")
+        return (lambda name: bar.update(task, advance=1, rate=name)), None
+    state = {}
+
+    def on_member(name: str) -> None:
+        state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile_name} {name}", epochs)
+
+    return on_member, lambda e, r: state["on_epoch"](e, r)
+
+
 def teacher_path(profile: Profile) -> Path:
-    return run_dir(profile.name) / "teacher" / "checkpoint.pt"
+    return Runs(profile.name).checkpoint("teacher")
 
 
 def train(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
@@ -55,11 +70,11 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
 
 def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
             seed: int = 0, transfer_samples: int | None = None, temperatures=None, alphas=None,
-            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT) -> dict:
+            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT, jobs: JobMap | None = None) -> dict:
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     if transfer_samples is None:
         transfer_samples = budget(profile, full).transfer_samples
     dcfg = DistillConfig(transfer_samples=transfer_samples)
@@ -69,15 +84,11 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
         dcfg = replace(dcfg, temperatures=tuple(temperatures))
     if alphas:
         dcfg = replace(dcfg, alphas=tuple(alphas))
-    out_dir = run_dir(profile.name) / "student"
+    out_dir = Runs(profile.name).network_dir("student")
     with progress_bar() as bar:
-        state = {"task": None}
-
-        def on_member(name: str) -> None:
-            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
-
-        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member,
-                        lambda e, r: state["on_epoch"](e, r))
+        on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs,
+                                               len(dcfg.temperatures) * len(dcfg.alphas) + 1, jobs)
+        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member, on_epoch, jobs)
     atomic_write_json(out_dir / "sweep.json", summary)
     sel = summary["selected"]
     console.print(f"student: T={sel['temperature']:g}, alpha={sel['alpha']:g} selected on validation "
@@ -89,7 +100,7 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
     support = Support.fit(dataset.load(ensure_dataset(profile, "train", workers=workers, full=full)).features)
-    policies, params = quality.all_policies(profile, run_dir(profile.name), k, support)
+    policies, params = quality.all_policies(profile, Runs(profile.name), k, support)
     metrics, ratios = quality.evaluate(profile, test, policies)
     shifted_metrics, _ = quality.evaluate(profile, shifted, policies)
     params = {name: params.get(name) for name in ("teacher", "student")}
@@ -99,39 +110,36 @@ def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2)
               "shifted": {"samples": len(shifted), "seed": shifted.meta["seed"], "policies": shifted_metrics},
               "topk_curve": quality.quality_against_k(profile, test, student) if student else [],
               "machine": {"python": platform.python_version(), "platform": platform.platform()}}
-    out_dir = run_dir(profile.name) / "report"
+    out_dir = Runs(profile.name).report
     quality_report.write_report(out_dir, report, ratios)
     console.print((out_dir / "quality.md").read_text(), markup=False, highlight=False)
     return report
 
 
 def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: int | None = None,
-             full: bool = False, workers: int = 2) -> dict:
+             full: bool = False, workers: int = 2, jobs: JobMap | None = None) -> dict:
     """KD against hard labels over seeds, with the transfer-set control; writes the report."""
     import json
 
-    from bench import kd_ablation
+    from distill import kd_ablation
     from model.io import atomic_write_text
 
-    sweep_file = run_dir(profile.name) / "student" / "sweep.json"
+    sweep_file = Runs(profile.name).sweep_file
     if not sweep_file.exists():
         distill(profile, full, workers=workers)
     selected = json.loads(sweep_file.read_text())["selected"]
-    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
-    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
+    demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
+    test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full, jobs=jobs))
     dcfg = DistillConfig(transfer_samples=transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
-    out_dir = run_dir(profile.name) / "ablation"
+    out_dir = Runs(profile.name).ablation
     with progress_bar() as bar:
-        state = {}
-
-        def on_member(name: str) -> None:
-            state["task"], state["on_epoch"] = _epoch_bar(bar, f"{profile.name} {name}", dcfg.train.epochs)
-
+        variants = len(kd_ablation.VARIANTS) if transfer_samples else 2
+        on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs, variants * len(seeds), jobs)
         result = kd_ablation.run(profile, demos, test, teacher_path(profile), selected["temperature"],
                                  selected["alpha"], seeds, transfer_samples, dcfg, out_dir, on_member,
-                                 lambda e, r: state["on_epoch"](e, r))
-    report_dir = run_dir(profile.name) / "report"
+                                 on_epoch, jobs)
+    report_dir = Runs(profile.name).report
     atomic_write_json(report_dir / "kd_ablation.json", result)
     text = kd_ablation.markdown(result)
     atomic_write_text(report_dir / "kd_ablation.md", text)
@@ -141,7 +149,7 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
 
 def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict:
     """Train the teacher again with the other loss and compare both on the test set."""
-    from bench import loss_compare
+    from distill import loss_compare
     from model.io import atomic_write_text
 
     main = teacher_path(profile)
@@ -152,7 +160,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     cfg = TrainConfig(**{**main_cfg, "regret_weight": other_weight})
-    other_dir = run_dir(profile.name) / "loss_compare" / f"regret{other_weight:g}"
+    other_dir = Runs(profile.name).loss_compare(other_weight)
     with progress_bar() as bar:
         _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher, regret weight {other_weight:g}", cfg.epochs)
         other = train_teacher(profile, demos, cfg, other_dir, resume=True, on_epoch=on_epoch)
@@ -160,7 +168,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     for path in sorted((main, other), key=lambda p: load_checkpoint(p, "teacher")["train_config"]["regret_weight"]):
         result = loss_compare.scores(profile, test, path, "teacher")
         rows["cross-entropy" if result["regret_weight"] == 0 else "cross-entropy + flip regret"] = result
-    report_dir = run_dir(profile.name) / "report"
+    report_dir = Runs(profile.name).report
     atomic_write_json(report_dir / "loss_compare.json", {"profile": profile.name, "test_samples": len(test),
                                                          "teachers": rows})
     text = loss_compare.markdown(profile.name, rows, len(test))

@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 from rich.table import Table
 
-from kdoffload.common import console, progress_bar, run_dir
+from kdoffload.common import console, progress_bar
 from model import dataset
 from model.errors import InputError
-from model.delay import delays
+from model.runs import Runs
+from model.metrics import delay_ratio
+from model.parallel import JobMap
 from model.policies import baselines
 from model.system import Profile, shifted_profile
 
@@ -43,11 +45,11 @@ def budget(profile: Profile, full: bool = False) -> Budget:
 
 
 def dataset_path(profile_name: str, split: str) -> Path:
-    return run_dir(profile_name) / "data" / f"{split}.npz"
+    return Runs(profile_name).data(split)
 
 
 def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: int,
-                 force: bool = False, solver: str | None = None) -> Path:
+                 force: bool = False, jobs: JobMap | None = None, solver: str | None = None) -> Path:
     with progress_bar() as bar:
         task = bar.add_task(f"{profile.name} demonstrations", total=samples, rate="")
         first: list[tuple[float, int]] = []  # (time, states) at the first report: cached shards are not work
@@ -60,12 +62,12 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
             rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
             bar.update(task, completed=done, rate=f"{rate:,.0f} states/s" if rate else "")
 
-        return dataset.generate(profile, samples, seed, out, workers, force, report,
-                                solver or dataset.default_solver())
+        return dataset.generate(profile, samples, seed, out, workers, force, report, jobs,
+                                solver=solver or dataset.default_solver())
 
 
 def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,
-                   full: bool = False) -> Path:
+                   full: bool = False, jobs: JobMap | None = None) -> Path:
     """The split's dataset ("train", "test" or "shifted"), generated first if it is missing.
 
     An existing file is used as it is (it may come from `kdoffload data`), except that --full
@@ -81,7 +83,7 @@ def ensure_dataset(profile: Profile, split: str, samples: int | None = None, wor
                              f"move runs/{profile.name} aside (or delete the file) and run again")
         return path
     drawn_from = shifted_profile(profile) if split == "shifted" else profile
-    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers)
+    return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers, jobs=jobs)
 
 
 def print_summary(summary: dict, path: Path) -> None:
@@ -97,7 +99,7 @@ def baseline_ratios(profile: Profile, demos: dataset.Demonstrations) -> dict[str
         if policy.name == "optimal":
             ratio = np.ones(len(demos))
         else:
-            ratio = delays(profile, demos.states, policy.decide(demos.states)) / demos.optimal_delay
+            ratio = delay_ratio(demos, policy.decide(demos.states))
         out[policy.name] = {"mean_ratio": float(ratio.mean()), "median_ratio": float(np.median(ratio)),
                             "p95_ratio": float(np.quantile(ratio, 0.95))}
     return out

@@ -7,8 +7,11 @@ from typing import Annotated
 
 import typer
 
-from kdoffload.common import ProfileOption, console, err_console, run_dir, user_errors
+from kdoffload.android.results import decision_samples_us, load_phone_result
+from kdoffload import options
+from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
+from model.runs import Runs
 from model.system import Profile, load_profile
 from scheduler import report
 from scheduler.engines import DecisionTime, EngineSet
@@ -17,6 +20,7 @@ from scheduler.stream import Scenario, counted_workload, file_workload, poisson_
 
 BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
 RATE_FACTOR, RATE_POINTS = 1.6, 14
+MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
 
 @user_errors
@@ -28,6 +32,9 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed of arrivals, states, network and outages.")] = 0,
     decision_time: Annotated[str, typer.Option(
         help="What a decision costs: measured (its wall time here), zero, or fixed:US.")] = "measured",
+    decision_time_from: Annotated[Path, typer.Option(
+        help="A phone's result (runs/<profile>/bench/phone-<serial>.json): decisions cost what "
+             "they cost there, sampled from its measured times.")] = None,
     network: Annotated[str, typer.Option(help="static, gauss-markov or good-bad.")] = "static",
     trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down to replay.")] = None,
     arrivals: Annotated[Path, typer.Option(help="CSV of arrival times (column time_s).")] = None,
@@ -43,13 +50,23 @@ def simulate(
     out: Annotated[Path, typer.Option(help="Output directory (default runs/<profile>/sim).")] = None,
 ):
     """Run a stream of tasks through each policy: end-to-end delay, decision share, load, faults."""
+    options.seed(seed)
+    options.number(rate, "--rate", 0, 1e6, open_low=True)
+    options.number(duration, "--duration", 0, 1e7, open_low=True)
+    options.count(tasks, "--tasks", 1, 10_000_000)
+    if not (sweep_rate or sweep_scale) and arrivals is None and rate * duration > MAX_TASKS:
+        raise InputError(f"--rate x --duration: {rate * duration:,.0f} tasks expected, at most {MAX_TASKS:,}")
     prof = load_profile(profile)
     scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
                         random_outages, seed)
     scenario.build(prof)  # bad network or outage options fail here, before any work
-    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), DecisionTime.parse(decision_time),
-                    scenario)
-    out = out or run_dir(prof.name) / "sim"
+    decision = DecisionTime.parse(decision_time)
+    if decision_time_from is not None:
+        decision = DecisionTime.sampled(decision_samples_us(load_phone_result(decision_time_from),
+                                                            str(decision_time_from)),
+                                        seed, str(decision_time_from))
+    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), decision, scenario)
+    out = out or Runs(prof.name).sim
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,
               "trace": str(trace) if trace else None, "edge_outages": scenario.edge_outages,

@@ -94,17 +94,23 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
                         time.perf_counter() - started)
 
 
-def export_checkpoint(profile: Profile, checkpoint: Path, train: Demonstrations, test: Demonstrations,
-                      export_dir: Path, cfg: ExportConfig = ExportConfig()) -> ExportResult:
-    """Export the best weights of a teacher/student checkpoint.
+def read_checkpoint(profile: Profile, checkpoint: Path, model: str) -> tuple[dict, dict]:
+    """The checked payload of a teacher/student checkpoint and its file record (sha256, size)."""
+    payload = load_checkpoint(checkpoint, model, profile)
+    return payload, file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
+
+
+def export_checkpoint(profile: Profile, checkpoint: tuple[dict, dict], train: Demonstrations,
+                      test: Demonstrations, export_dir: Path,
+                      cfg: ExportConfig = ExportConfig()) -> ExportResult:
+    """Export the best weights of a checkpoint read by `read_checkpoint`.
 
     `train` gives the feature support the manifest carries, and int8's calibration states.
     """
-    payload = load_checkpoint(checkpoint, cfg.model, profile)
+    payload, source = checkpoint
     net, normalizer = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
     calibration = None
     if cfg.quantization == "int8":
         calibration = calibration_features(train, normalizer, cfg.calibration_states)
-    source = file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
     return export_model(profile, net, normalizer, Support.fit(train.features), test, export_dir, cfg,
                         calibration, source)

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+
+
+@contextlib.contextmanager
+def native_log_quiet():
+    """Native log lines (stderr, fd 2) go to /dev/null meanwhile, unless KDOFFLOAD_VERBOSE is set.
+
+    The runtime's log goes straight to the file descriptor, past Python's sys.stderr.
+    """
+    if os.environ.get("KDOFFLOAD_VERBOSE"):
+        yield
+        return
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class PteProgram:
@@ -18,8 +39,9 @@ class PteProgram:
         self.label = label or (str(source) if isinstance(source, (str, Path)) else "<buffer>")
         started = time.perf_counter()
         data = str(source) if isinstance(source, Path) else source
-        program = Runtime.get().load_program(data)
-        self._method = program.load_method("forward")
+        with native_log_quiet():
+            program = Runtime.get().load_program(data)
+            self._method = program.load_method("forward")
         self.load_time_ms = (time.perf_counter() - started) * 1e3
         self._program = program  # the method points into it
         meta = program.metadata("forward")

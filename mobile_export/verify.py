@@ -18,7 +18,7 @@ from mobile_export.config import ExportConfig
 from mobile_export.runtime import PteProgram
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements
-from model.delay import delays
+from model.metrics import delay_ratio
 from model.nets import OffloadMLP
 
 
@@ -69,7 +69,7 @@ def verify(program: PteProgram, net: OffloadMLP, features: np.ndarray, test: Dem
 
 
 def _mean_ratio(test: Demonstrations, placements: np.ndarray) -> float:
-    return float((delays(test.profile, test.states, placements) / test.optimal_delay).mean())
+    return float(delay_ratio(test, placements).mean())
 
 
 def _judge(report: Verification, cfg: ExportConfig) -> None:

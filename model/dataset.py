@@ -1,7 +1,8 @@
 """Offline demonstrations: sample states, solve each exactly, store state -> x*, T(x*) as .npz.
 
 States are drawn in shards whose seeds derive from (seed, shard index) alone, so the file is the
-same whatever the worker count. Finished shards are cached beside the output (`<out>.shards/`)
+same whatever the worker count or the engine that runs them (`model.parallel`). The driver
+saves each finished shard the moment it arrives, cached beside the output (`<out>.shards/`)
 and reused by a rerun of the same job, so a killed run resumes; the final file is written to a
 temporary name and renamed, so a crash leaves the old file or the new one, never half of one.
 """
@@ -11,10 +12,9 @@ from __future__ import annotations
 import json
 import platform
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+import zipfile
 from dataclasses import dataclass
 from importlib import metadata
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +23,7 @@ import numpy as np
 from model import native, oracle
 from model.errors import InputError
 from model.io import atomic_write
+from model.parallel import JobMap, process_pool
 from model.features import build_features
 from model.policies import BestTrivial
 from model.system import NUMPY_EXHAUSTIVE_MAX, STATE_FIELDS, Profile, States, profile_from_dict, sample_states
@@ -30,6 +31,7 @@ from model.delay import delays
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
 # Both give the same labels and the same delay bits, so the solver is not part of the data.
 SOLVERS = {"numpy": oracle.solve, "native": native.solve}
 
@@ -76,18 +78,16 @@ def _versions() -> dict:
     return out
 
 
-def _shard_job(profile_dict: dict, seed: int, index: int, count: int, path: str,
-               solver: str = "numpy") -> int:
-    """Make one shard (in a worker process) and write it atomically; returns its state count."""
+def make_shard(profile_dict: dict, seed: int, index: int, count: int,
+               solver: str = "numpy") -> dict[str, np.ndarray]:
+    """One shard's arrays (in a worker); its draws depend on (seed, index) alone."""
     profile = profile_from_dict(profile_dict)
     rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
     states = sample_states(profile, count, rng)
     labels, optimal = SOLVERS[solver](profile, states)
-    arrays = {"features": build_features(profile, states), "labels": labels.astype(np.int8),
-              "optimal_delay": optimal, **states.to_dict(),
-              "shard_key": np.array(_shard_key(profile_dict, seed, index, count))}
-    _atomic_savez(Path(path), arrays)
-    return count
+    return {"features": build_features(profile, states), "labels": labels.astype(np.int8),
+            "optimal_delay": optimal, **states.to_dict(),
+            "shard_key": np.array(_shard_key(profile_dict, seed, index, count))}
 
 
 def _shard_key(profile_dict: dict, seed: int, index: int, count: int) -> str:
@@ -96,23 +96,62 @@ def _shard_key(profile_dict: dict, seed: int, index: int, count: int) -> str:
 
 
 def _atomic_savez(path: Path, arrays: dict) -> None:
-    atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: _savez(f, arrays))
 
 
-def _cached(path: Path, key: str) -> bool:
+def _savez(file, arrays: dict) -> None:
+    """np.savez with every member dated 1980-01-01, so the same arrays give the same bytes."""
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, value in arrays.items():
+            with archive.open(zipfile.ZipInfo(f"{name}.npy", _ZIP_EPOCH), "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+
+
+def _cached(path: Path, key: str, count: int) -> bool:
     try:
         with np.load(path) as z:
-            return str(z["shard_key"]) == key
+            return str(z["shard_key"]) == key and len(z["labels"]) == count
     except Exception:  # a torn or foreign file is simply made again
         return False
 
 
+def _load_checked(shard: _Shard) -> dict[str, np.ndarray]:
+    """A saved shard's arrays, refused unless it is the one planned (its key and state count)."""
+    with np.load(shard.path) as z:
+        arrays = {k: z[k] for k in z.files}
+    if str(arrays["shard_key"]) != shard.key or len(arrays["labels"]) != shard.count:
+        raise RuntimeError(f"{shard.path}: not the planned shard after the run")
+    return arrays
+
+
+@dataclass(frozen=True)
+class _Shard:
+    index: int
+    count: int
+    path: Path
+    key: str
+
+
+def _plan(profile_dict: dict, samples: int, seed: int, shard_dir: Path, shard_size: int) -> list[_Shard]:
+    shards = []
+    for index, start in enumerate(range(0, samples, shard_size)):
+        count = min(shard_size, samples - start)
+        shards.append(_Shard(index, count, shard_dir / f"shard-{index:05d}.npz",
+                             _shard_key(profile_dict, seed, index, count)))
+    return shards
+
+
 def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int = 1,
              force: bool = False, progress: Callable[[int, int], None] | None = None,
-             solver: str = "numpy") -> Path:
+             jobs: JobMap | None = None, shard_size: int = SHARD_SIZE, solver: str = "numpy") -> Path:
     """Write `samples` demonstrations to `out`; `progress(done, total)` after every shard.
 
-    `solver` is "numpy" (model/oracle.py) or "native" (the C++ core): the same bytes either way.
+    `solver` is "numpy" (model/oracle.py) or "native" (the C++ core, which every worker must
+    have built): the same bytes either way.
+
+    `jobs` runs the shards (default: a pool of `workers` local processes); whatever runs them,
+    the driver alone writes files, so workers need no shared disk. `shard_size` is part of the
+    job (a shard's draws follow its index), so a rerun must keep it to resume.
     """
     out = Path(out)
     check_solver(solver, profile)
@@ -128,32 +167,20 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     shard_dir = out.with_name(out.name + ".shards")
     shard_dir.mkdir(exist_ok=True)
     profile_dict = profile.to_dict()
-    jobs = []
-    for index, start in enumerate(range(0, samples, SHARD_SIZE)):
-        count = min(SHARD_SIZE, samples - start)
-        path = shard_dir / f"shard-{index:05d}.npz"
-        jobs.append((index, count, path, _shard_key(profile_dict, seed, index, count)))
-    done = sum(count for _, count, path, key in jobs if _cached(path, key))
-    todo = [job for job in jobs if not _cached(job[2], job[3])]
+    shards = _plan(profile_dict, samples, seed, shard_dir, shard_size)
+    todo = [s for s in shards if not _cached(s.path, s.key, s.count)]
+    done = samples - sum(s.count for s in todo)
     if progress:
         progress(done, samples)
-    if todo:
-        if workers == 1:
-            for index, count, path, _ in todo:
-                done += _shard_job(profile_dict, seed, index, count, str(path), solver)
-                if progress:
-                    progress(done, samples)
-        else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(_shard_job, profile_dict, seed, index, count, str(path), solver)
-                           for index, count, path, _ in todo]
-                for future in futures:
-                    done += future.result()
-                    if progress:
-                        progress(done, samples)
-    parts = [dict(np.load(path)) for _, _, path, _ in jobs]
+    run = jobs or process_pool(workers)
+    for position, arrays in run(make_shard, [(profile_dict, seed, s.index, s.count, solver) for s in todo], {}):
+        _atomic_savez(todo[position].path, arrays)  # saved as it arrives: a killed driver resumes here
+        done += todo[position].count
+        if progress:
+            progress(done, samples)
+    parts = [_load_checked(s) for s in shards]  # nothing reaches `out` before every shard is checked
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "shard_key"}
-    meta = {"profile": profile_dict, "seed": seed, "samples": samples, "shard_size": SHARD_SIZE,
+    meta = {"profile": profile_dict, "seed": seed, "samples": samples, "shard_size": shard_size,
             "format_version": DATASET_VERSION, "versions": _versions()}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     _atomic_savez(out, arrays)

@@ -57,6 +57,12 @@ class Ranges:
 _POSITIVE = {"f_device", "f_edge", "f_cloud", "cycles", "out_bits", "in_bits", "bandwidth",
              "distance", "tx_power", "down_up_ratio", "rate_backhaul"}
 _SIGNED = {"noise_dbm_per_hz", "noise_figure_db"}
+# Physical bounds, far beyond any real system: past them the model's arithmetic overflows
+# (10^(dB/10) of a huge noise level) or means nothing.
+_BOUNDS = {"noise_dbm_per_hz": (-250.0, 0.0), "noise_figure_db": (0.0, 60.0), "tx_power": (0.0, 1e3),
+           "distance": (0.0, 1e6), "bandwidth": (0.0, 1e11), "down_up_ratio": (0.0, 1e6)}
+_MAX_VALUE = 1e30  # any other range: sizes, clocks, rates and times far below float overflow
+MAX_EDGE_CORES = 4096
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,8 @@ def profile_from_dict(raw: dict, source: str = "profile") -> Profile:
         raise fail("name", "must be a non-empty string")
     check_name(raw["name"], f"{source}: name")
     edge_cores = raw.get("edge_cores", 2)
-    if not _is_int(edge_cores) or edge_cores < 1:
-        raise fail("edge_cores", f"must be an integer >= 1, got {edge_cores!r}")
+    if not _is_int(edge_cores) or not 1 <= edge_cores <= MAX_EDGE_CORES:
+        raise fail("edge_cores", f"must be an integer from 1 to {MAX_EDGE_CORES}, got {edge_cores!r}")
     graph = raw["graph"]
     if not isinstance(graph, dict):
         raise fail("graph", "must be a table with n and edges")
@@ -243,8 +249,17 @@ def _check_ranges(raw: dict, fail) -> Ranges:
             raise fail(key_name, f"must be positive, got {raw[key]!r}")
         if key not in _SIGNED and key not in _POSITIVE and low < 0:
             raise fail(key_name, f"must not be negative, got {raw[key]!r}")
+        lowest, highest = _BOUNDS.get(key, (-_MAX_VALUE, _MAX_VALUE))
+        if not all(lowest <= v <= highest for v in (value if isinstance(value, tuple) else (value,))):
+            raise fail(key_name, f"must lie within [{lowest:g}, {highest:g}], got {raw[key]!r}")
         values[key] = value
-    return dataclasses.replace(defaults, **values)
+    ranges = dataclasses.replace(defaults, **values)
+    worst = shannon_rate(ranges.bandwidth[0], ranges.distance[1], ranges.tx_power,
+                         ranges.noise_dbm_per_hz, ranges.noise_figure_db)
+    if not worst > 0:
+        raise fail("ranges", "bandwidth, distance, tx_power and noise make the uplink rate zero "
+                   "at the far end of the ranges")
+    return ranges
 
 
 @dataclass

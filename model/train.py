@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements
+from model.metrics import delay_ratio
 from model.delay import delays
 from model.errors import InputError
 from model.io import atomic_write
@@ -194,7 +195,7 @@ def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Ten
 
 def placement_metrics(profile: Profile, demos: Demonstrations, idx: np.ndarray,
                       placements: np.ndarray) -> dict:
-    ratio = delays(profile, demos.states[idx], placements) / demos.optimal_delay[idx]
+    ratio = delay_ratio(demos, placements, idx)
     labels = demos.labels[idx]
     return {"mean_ratio": float(ratio.mean()), "label_accuracy": float((placements == labels).mean()),
             "exact_match": float((placements == labels).all(axis=1).mean())}

@@ -42,8 +42,20 @@ def known_engines(learned: Factories = {}) -> list[str]:
 class DecisionTime:
     """What a decision costs in the timeline: its measured wall time, nothing, or a fixed time."""
 
-    mode: str  # "measured" | "zero" | "fixed"
+    mode: str  # "measured" | "zero" | "fixed" | "sampled"
     fixed_s: float = 0.0
+    # sampled: a measured distribution (a phone's decision times); task k draws from it with a
+    # generator seeded by (seed, k), so every policy of a comparison pays the same for task k.
+    samples_s: tuple[float, ...] = ()
+    seed: int = 0
+    source: str = ""
+
+    @classmethod
+    def sampled(cls, samples_us, seed: int, source: str) -> DecisionTime:
+        samples = tuple(float(v) * 1e-6 for v in samples_us)
+        if not samples or not all(math.isfinite(v) and v >= 0 for v in samples):
+            raise InputError(f"{source}: decision times must be a non-empty list of numbers >= 0")
+        return cls("sampled", samples_s=samples, seed=seed, source=source)
 
     @classmethod
     def parse(cls, text: str) -> DecisionTime:
@@ -60,10 +72,20 @@ class DecisionTime:
         raise InputError(f"--decision-time {text!r}: expected measured, zero or fixed:US "
                          "(microseconds >= 0)")
 
-    def charge(self, wall_s: float) -> float:
+    @property
+    def uses_core(self) -> bool:
+        """Whether a decision occupies the device core for a time (zero never does)."""
+        return self.mode in ("measured", "sampled") or self.fixed_s > 0
+
+    def charge(self, wall_s: float, task: int = 0) -> float:
+        if self.mode == "sampled":
+            pick = np.random.default_rng((self.seed, task)).integers(len(self.samples_s))
+            return self.samples_s[pick]
         return wall_s if self.mode == "measured" else (0.0 if self.mode == "zero" else self.fixed_s)
 
     def __str__(self) -> str:
+        if self.mode == "sampled":
+            return f"sampled from {self.source}"
         return f"fixed:{self.fixed_s * 1e6:g}" if self.mode == "fixed" else self.mode
 
 

@@ -150,7 +150,7 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
     executor = Executor(profile, network, faults)
     states = workload.states
     tasks = tasks_from_states(states.scaled(workload.scale) if workload.scale != 1.0 else states)
-    uses_core = decision_time.mode == "measured" or decision_time.fixed_s > 0
+    uses_core = decision_time.uses_core
     # A warm-up call, untimed: the first call pays for lazy imports and caches, no later one does.
     engine.decide(states[0])
     horizon = max(workload.duration, float(workload.arrivals[-1]))
@@ -162,7 +162,7 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
             up, down = network.rates_at(begin)
             view.rate_up, view.rate_down = np.array([up]), np.array([down])
         placement, wall = engine.decide(view)
-        charged = decision_time.charge(wall)
+        charged = decision_time.charge(wall, k)
         begin, start = executor.reserve_decision(k, arrival, begin, charged)
         result.records.append(executor.run(k, arrival, begin, start, tasks[k], placement))
         result.decision_wall_s.append(wall)

@@ -23,7 +23,8 @@ def test_train_distill_evaluate_through_the_cli(tmp_path, monkeypatch):
         assert result.exit_code == 0, (args, result.output)
     report_dir = tmp_path / "runs/chain6/report"
     report = json.loads((report_dir / "quality.json").read_text())
-    expected = {"optimal", "teacher", "teacher+top4", "student", "student+top4", "student-nokd", "greedy",
+    expected = {"optimal", "teacher", "teacher+top4", "teacher+guarded", "student", "student+top4",
+                "student+guarded", "student-nokd", "greedy",
                 "all-local", "all-edge", "all-cloud", "random", "best-trivial"}
     assert set(report["policies"]) == expected
     assert set(report["shifted"]["policies"]) == expected
@@ -33,6 +34,9 @@ def test_train_distill_evaluate_through_the_cli(tmp_path, monkeypatch):
     assert report["params"]["student"] * 20 <= report["params"]["teacher"]
     # Verified top-K never loses to argmax, on any state, so not on the mean either.
     assert report["policies"]["student+top4"]["mean_ratio"] <= report["policies"]["student"]["mean_ratio"]
+    # Guarded never loses to greedy or a single-site policy on any state.
+    guarded = report["policies"]["student+guarded"]["mean_ratio"]
+    assert guarded <= min(report["policies"][p]["mean_ratio"] for p in ("greedy", "all-local", "all-edge", "all-cloud"))
     assert [row["k"] for row in report["topk_curve"]] == [0, 1, 2, 4, 8, 16, 32]
     for name in ("quality.md", "mean_ratio.png", "ratio_cdf.png"):
         assert (report_dir / name).stat().st_size > 0

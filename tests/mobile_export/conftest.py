@@ -68,7 +68,7 @@ def write_checkpoint(path, profile, net: OffloadMLP, normalizer: Normalizer, kin
 
 
 def make_run(root, profile, test_states: int = 300):
-    """A runs/<profile>/ tree under `root`: random student and teacher checkpoints, a test split.
+    """A runs/<profile>/ tree under `root`: random student and teacher checkpoints, test and train splits.
 
     Returns the profile's run directory.
     """
@@ -77,6 +77,7 @@ def make_run(root, profile, test_states: int = 300):
 
     run = root / "runs" / profile.name
     test_path = dataset.generate(profile, test_states, 1, run / "data" / "test.npz", workers=1)
+    dataset.generate(profile, 2 * test_states, 0, run / "data" / "train.npz", workers=1)
     features = dataset.load(test_path).features
     normalizer = Normalizer.fit(features)
     torch.manual_seed(5)

@@ -38,8 +38,8 @@ def test_a_killed_run_resumes_from_its_shards(tmp_path, chain6):
     shard_dir.mkdir()
     # What a run killed after its first shard leaves behind.
     key = dataset._shard_key(chain6.to_dict(), 5, 0, dataset.SHARD_SIZE)
-    dataset._shard_job(chain6.to_dict(), 5, 0, dataset.SHARD_SIZE, str(shard_dir / "shard-00000.npz"))
-    assert dataset._cached(shard_dir / "shard-00000.npz", key)
+    dataset._atomic_savez(shard_dir / "shard-00000.npz", dataset.make_shard(chain6.to_dict(), 5, 0, dataset.SHARD_SIZE))
+    assert dataset._cached(shard_dir / "shard-00000.npz", key, dataset.SHARD_SIZE)
     seen = []
     dataset.generate(chain6, 6000, 5, out, progress=lambda done, total: seen.append(done))
     assert seen[0] == dataset.SHARD_SIZE  # the cached shard counted before any work

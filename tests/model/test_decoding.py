@@ -1,8 +1,7 @@
 import itertools
 
 import numpy as np
-import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from model.decoding import argmax_placements, log_softmax, topk_placements, verified_topk
 from model.delay import delays
@@ -48,3 +47,35 @@ def test_k_beyond_the_number_of_placements_is_capped():
     logits = np.zeros((1, 2, 3))
     got, _ = topk_placements(logits, 100)
     assert got.shape == (1, 9, 2)
+
+
+def _any_ranges(profile, scale: dict):
+    """The profile with each range moved by its factor: states the validation accepts, any scale."""
+    r = profile.ranges
+    moved = {key: tuple(v * scale[key] for v in getattr(r, key)) for key in scale}
+    return profile.with_ranges(**moved)
+
+
+RANGE_KEYS = ("f_device", "f_edge", "f_cloud", "edge_wait", "cycles", "out_bits", "in_bits",
+              "bandwidth", "distance", "rate_backhaul", "lat_backhaul", "lat_wireless")
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(["chain6", "dag10"]), seed=st.integers(0, 2**31),
+       k=st.integers(1, 12), exponents=st.lists(st.floats(-3, 3), min_size=12, max_size=12),
+       logit_scale=st.floats(0.01, 20))
+def test_guarded_is_never_worse_than_greedy_or_any_single_site(name, seed, k, exponents, logit_scale):
+    from model.decoding import guarded
+    from model.policies import Greedy
+    from model.system import load_profile, sample_states
+
+    base = load_profile(name)
+    profile = _any_ranges(base, {key: 10.0 ** e for key, e in zip(RANGE_KEYS, exponents)})
+    rng = np.random.default_rng(seed)
+    states = sample_states(profile, 40, rng)
+    logits = rng.normal(size=(40, base.n, 3)) * logit_scale
+    chosen = delays(base, states, guarded(base, states, logits, k))
+    rivals = [Greedy(base).decide(states), verified_topk(base, states, logits, k)]
+    rivals += [np.full((40, base.n), site, dtype=np.int8) for site in range(3)]
+    for placements in rivals:
+        assert np.all(chosen <= delays(base, states, placements))

@@ -1,0 +1,26 @@
+package org.kdoffload.core;
+
+import java.nio.file.Path;
+
+/** One benchmark run's knobs: the intent extras of BenchActivity, the flags of hostbench. */
+public final class BenchConfig {
+  public final Path modelDir; // what `kdoffload android push` filled
+  public final Path filesDir; // where the model is copied to and the results are written
+  public final int numIter;
+  public final int numWarmUpIter;
+  public final int topK; // 0: the manifest's
+  public final int streamTasks; // 0: no stream
+
+  public BenchConfig(Path modelDir, Path filesDir, int numIter, int numWarmUpIter, int topK, int streamTasks) {
+    if (numIter < 1) throw new RefusedException("num_iter: must be >= 1, got " + numIter);
+    if (numWarmUpIter < 0) throw new RefusedException("num_warm_up_iter: must be >= 0, got " + numWarmUpIter);
+    if (topK < 0) throw new RefusedException("top_k: must be >= 0 (0: the manifest's), got " + topK);
+    if (streamTasks < 0) throw new RefusedException("stream_tasks: must be >= 0, got " + streamTasks);
+    this.modelDir = modelDir;
+    this.filesDir = filesDir;
+    this.numIter = numIter;
+    this.numWarmUpIter = numWarmUpIter;
+    this.topK = topK;
+    this.streamTasks = streamTasks;
+  }
+}

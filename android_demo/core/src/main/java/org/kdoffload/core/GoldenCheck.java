@@ -1,0 +1,100 @@
+package org.kdoffload.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Replays every golden vector of a manifest through this client's own decision path before
+ * the model is trusted: features, logits, out-of-support, every decoder's placement and delay,
+ * greedy. Tolerances are docs/formats.md's: features 1e-5 (relative or absolute), logits the
+ * manifest's, placements exact, delays 1e-9 relative.
+ */
+public final class GoldenCheck {
+  static final double FEATURE_TOLERANCE = 1e-5;
+  static final double DELAY_REL_TOLERANCE = 1e-9;
+
+  /** What the replay found. */
+  public static final class Report {
+    public int vectors;
+    public double maxFeatureError;
+    public double maxLogitError;
+    public double maxDelayRelError;
+    public final List<String> failures = new ArrayList<>();
+
+    public boolean passed() {
+      return failures.isEmpty();
+    }
+
+    /** Throws with the first failure (and how many there were) unless every check passed. */
+    public void requirePassed(Manifest m) {
+      if (!passed()) {
+        throw new RefusedException(m.path + ": golden check failed: " + failures.get(0)
+            + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : ""));
+      }
+    }
+  }
+
+  private GoldenCheck() {}
+
+  public static Report run(Manifest m, Decider.Forward forward) {
+    Report report = new Report();
+    int n = m.profile.n;
+    Decider[] deciders = new Decider[Decider.Decoder.values().length];
+    for (Decider.Decoder d : Decider.Decoder.values()) deciders[d.ordinal()] = Decider.of(m, forward, d, 0);
+    Greedy greedy = new Greedy(m.profile);
+    Schedule schedule = new Schedule(m.profile);
+    for (int k = 0; k < m.golden.size(); k++) {
+      GoldenRecord g = m.golden.get(k);
+      String where = "golden[" + k + "] ";
+      float[] features = deciders[0].features(g.state);
+      for (int f = 0; f < features.length; f++) {
+        double error = Math.abs((double) features[f] - g.features[f]);
+        report.maxFeatureError = Math.max(report.maxFeatureError, error);
+        if (error > FEATURE_TOLERANCE + FEATURE_TOLERANCE * Math.abs(g.features[f])) {
+          report.failures.add(where + "feature " + f + " is " + features[f] + ", expected " + g.features[f]);
+        }
+      }
+      boolean outOfSupport = deciders[0].outOfSupport(g.state);
+      if (outOfSupport != g.outOfSupport) report.failures.add(where + "out_of_support is " + outOfSupport + ", expected " + g.outOfSupport);
+      // The stored features, not ours: a feature bug is not reported twice.
+      float[] logits = forward.logits(g.features.clone());
+      if (logits.length != 3 * n) {
+        report.failures.add(where + "the model gave " + logits.length + " logits, expected " + 3 * n);
+        continue;
+      }
+      for (int c = 0; c < logits.length; c++) {
+        double error = Math.abs((double) logits[c] - g.logits[c]);
+        report.maxLogitError = Math.max(report.maxLogitError, error);
+        if (!(error <= m.logitTolerance)) {
+          report.failures.add(where + "logit [" + c / 3 + "][" + c % 3 + "] is " + logits[c] + ", expected " + g.logits[c]);
+        }
+      }
+      placement(report, where + "argmax", deciders[0].decode(g.state, logits, outOfSupport).placement, g.argmaxPlacement);
+      decoded(report, where + "top-K", deciders[1].decode(g.state, logits, outOfSupport), g.topkPlacement, g.topkDelayS);
+      decoded(report, where + "guarded", deciders[2].decode(g.state, logits, outOfSupport), g.guardedPlacement, g.guardedDelayS);
+      // The delay model alone on the stored placement isolates it from the decoders.
+      delay(report, where + "delay model on the stored guarded placement", schedule.delay(g.state, g.guardedPlacement), g.guardedDelayS);
+      placement(report, where + "greedy", greedy.decide(g.state), g.greedyPlacement);
+      report.vectors++;
+    }
+    return report;
+  }
+
+  private static void decoded(Report report, String what, Decider.Decision got, int[] placement, double delayS) {
+    placement(report, what, got.placement, placement);
+    delay(report, what + " delay", got.delayS, delayS);
+  }
+
+  private static void placement(Report report, String what, int[] got, int[] expected) {
+    if (!Arrays.equals(got, expected)) {
+      report.failures.add(what + " placement " + Arrays.toString(got) + ", expected " + Arrays.toString(expected));
+    }
+  }
+
+  private static void delay(Report report, String what, double got, double expected) {
+    double rel = Math.abs(got - expected) / Math.abs(expected);
+    report.maxDelayRelError = Math.max(report.maxDelayRelError, rel);
+    if (!(rel <= DELAY_REL_TOLERANCE)) report.failures.add(what + " " + got + " s, expected " + expected + " s");
+  }
+}

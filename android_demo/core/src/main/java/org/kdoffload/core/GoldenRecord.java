@@ -1,0 +1,59 @@
+package org.kdoffload.core;
+
+import org.json.JSONArray;
+import org.json.JSONObject;
+
+/** One golden vector of the manifest: a raw state and what every client must make of it. */
+public final class GoldenRecord {
+  public final SystemState state;
+  public final float[] features; // normalised, as the model takes them
+  public final float[] logits; // [N][3], flat
+  public final boolean outOfSupport;
+  public final int[] argmaxPlacement;
+  public final int[] topkPlacement;
+  public final double topkDelayS;
+  public final int[] guardedPlacement;
+  public final double guardedDelayS;
+  public final int[] greedyPlacement;
+
+  GoldenRecord(JSONObject o, int n, int width, String where) {
+    JSONObject rawState = o.optJSONObject("state");
+    if (rawState == null) throw new RefusedException(where + ".state: missing or not an object");
+    state = SystemState.fromJson(rawState, n, where + ".state");
+    features = floats(Json.numbers(o.optJSONArray("features"), width, where + ".features"));
+    JSONArray rows = o.optJSONArray("logits");
+    if (rows == null || rows.length() != n) throw new RefusedException(where + ".logits: expected " + n + " rows of 3");
+    logits = new float[3 * n];
+    for (int i = 0; i < n; i++) {
+      double[] row = Json.numbers(rows.optJSONArray(i), 3, where + ".logits[" + i + "]");
+      for (int s = 0; s < 3; s++) logits[3 * i + s] = (float) row[s];
+    }
+    Object flag = o.opt("out_of_support");
+    if (!(flag instanceof Boolean)) throw new RefusedException(where + ".out_of_support: missing or not a bool");
+    outOfSupport = (Boolean) flag;
+    argmaxPlacement = placement(o, "argmax_placement", n, where);
+    topkPlacement = placement(o, "topk_placement", n, where);
+    topkDelayS = delay(o, "topk_delay_s", where);
+    guardedPlacement = placement(o, "guarded_placement", n, where);
+    guardedDelayS = delay(o, "guarded_delay_s", where);
+    greedyPlacement = placement(o, "greedy_placement", n, where);
+  }
+
+  private static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int k = 0; k < out.length; k++) out[k] = (float) values[k];
+    return out;
+  }
+
+  private static int[] placement(JSONObject o, String key, int n, String where) {
+    int[] p = Json.integers(o.optJSONArray(key), n, where + "." + key);
+    for (int s : p) if (s < 0 || s > 2) throw new RefusedException(where + "." + key + ": sites are 0, 1, 2");
+    return p;
+  }
+
+  private static double delay(JSONObject o, String key, String where) {
+    double v = o.optDouble(key, Double.NaN);
+    if (!(v > 0) || Double.isInfinite(v)) throw new RefusedException(where + "." + key + ": missing or not a delay > 0");
+    return v;
+  }
+}

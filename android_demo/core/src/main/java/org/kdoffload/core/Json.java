@@ -1,0 +1,98 @@
+package org.kdoffload.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/** Small org.json helpers: arrays of numbers, typed reads that refuse with the field's name. */
+final class Json {
+  private Json() {}
+
+  /** Finite values only (org.json refuses NaN and infinities). */
+  static JSONArray array(double[] values) {
+    JSONArray a = new JSONArray();
+    try {
+      for (double v : values) a.put(v);
+    } catch (JSONException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    return a;
+  }
+
+  static JSONArray array(int[] values) {
+    JSONArray a = new JSONArray();
+    for (int v : values) a.put(v);
+    return a;
+  }
+
+  static JSONObject object(JSONObject o, String key, String where) {
+    JSONObject v = o.optJSONObject(key);
+    if (v == null) throw new RefusedException(where + ": " + key + ": missing or not an object");
+    return v;
+  }
+
+  static JSONArray list(JSONObject o, String key, String where) {
+    JSONArray v = o.optJSONArray(key);
+    if (v == null) throw new RefusedException(where + ": " + key + ": missing or not a list");
+    return v;
+  }
+
+  static int integer(JSONObject o, String key, String where) {
+    Object v = o.opt(key);
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw new RefusedException(where + ": " + key + ": missing or not an integer");
+    }
+    return ((Number) v).intValue();
+  }
+
+  static String string(JSONObject o, String key, String where) {
+    Object v = o.opt(key);
+    if (!(v instanceof String)) throw new RefusedException(where + ": " + key + ": missing or not a string");
+    return (String) v;
+  }
+
+  /** A list of `length` finite numbers (length < 0: any length). */
+  static double[] numbers(JSONArray a, int length, String where) {
+    if (a == null || (length >= 0 && a.length() != length)) {
+      throw new RefusedException(where + ": expected a list of " + (length >= 0 ? length + " " : "") + "numbers");
+    }
+    double[] out = new double[a.length()];
+    for (int k = 0; k < out.length; k++) {
+      Object v = a.opt(k);
+      if (!(v instanceof Number) || !Double.isFinite(((Number) v).doubleValue())) {
+        throw new RefusedException(where + "[" + k + "]: not a finite number");
+      }
+      out[k] = ((Number) v).doubleValue();
+    }
+    return out;
+  }
+
+  static int[] integers(JSONArray a, int length, String where) {
+    if (a == null || (length >= 0 && a.length() != length)) {
+      throw new RefusedException(where + ": expected a list of " + (length >= 0 ? length + " " : "") + "integers");
+    }
+    int[] out = new int[a.length()];
+    for (int k = 0; k < out.length; k++) {
+      Object v = a.opt(k);
+      if (!(v instanceof Integer || v instanceof Long)) throw new RefusedException(where + "[" + k + "]: not an integer");
+      out[k] = ((Number) v).intValue();
+    }
+    return out;
+  }
+
+  static String read(Path path) throws IOException {
+    return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+  }
+
+  /** Temporary file beside the target, then a rename: a crash leaves the old file or the new. */
+  static void writeAtomically(Path path, String text) throws IOException {
+    Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
+    Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+    Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

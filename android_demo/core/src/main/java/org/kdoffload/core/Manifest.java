@@ -1,0 +1,133 @@
+package org.kdoffload.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.json.JSONArray;
+import org.json.JSONException;
+import org.json.JSONObject;
+
+/**
+ * The manifest beside a .pte, format version 2 (docs/formats.md). Reading it checks every key
+ * the decision path relies on and refuses, with one line naming the file and the field, what
+ * it cannot trust. The .pte itself is checked by `ModelFiles`.
+ */
+public final class Manifest {
+  public static final int FORMAT_VERSION = 2;
+
+  public final Path path;
+  public final Profile profile;
+  public final FeatureRecipe recipe;
+  public final int[] outputShape;
+  public final String pteFile;
+  public final String pteSha256;
+  public final long pteSizeBytes;
+  public final String model;
+  public final String backend;
+  public final String quantization;
+  public final long parameters; // -1: not stated
+  public final Decider.Decoder defaultDecoder;
+  public final int topK;
+  public final int oodTopK;
+  public final double logitTolerance;
+  public final List<GoldenRecord> golden;
+
+  private Manifest(Path path, JSONObject m) {
+    this.path = path;
+    String where = path.toString();
+    Object version = m.opt("format_version");
+    if (!(version instanceof Integer) || (Integer) version != FORMAT_VERSION) {
+      throw new RefusedException(where + ": format_version is " + version + ", this reader reads " + FORMAT_VERSION);
+    }
+    try {
+      profile = Profile.fromJson(Json.object(m, "profile", where));
+    } catch (JSONException | IllegalArgumentException e) {
+      throw new RefusedException(where + ": profile: " + e.getMessage());
+    }
+    checkDerived(m.optJSONObject("profile"), "entries", profile.entries, where);
+    checkDerived(m.optJSONObject("profile"), "exits", profile.exits, where);
+    recipe = FeatureRecipe.fromJson(Json.object(m, "features", where), profile.n, where);
+    int[] inputShape = Json.integers(m.optJSONArray("input_shape"), 2, where + ": input_shape");
+    if (inputShape[0] != 1 || inputShape[1] != recipe.width()) {
+      throw new RefusedException(where + ": input_shape: expected [1, " + recipe.width() + "] (the recipe's width)");
+    }
+    outputShape = Json.integers(m.optJSONArray("output_shape"), 3, where + ": output_shape");
+    if (outputShape[0] != 1 || outputShape[1] != profile.n || outputShape[2] != 3) {
+      throw new RefusedException(where + ": output_shape: expected [1, " + profile.n + ", 3]");
+    }
+    JSONObject pte = Json.object(m, "pte", where);
+    pteFile = Json.string(pte, "file", where + ": pte");
+    pteSha256 = Json.string(pte, "sha256", where + ": pte");
+    pteSizeBytes = sizeBytes(pte, where);
+    JSONObject export = Json.object(m, "export", where);
+    model = Json.string(export, "model", where + ": export");
+    backend = Json.string(export, "backend", where + ": export");
+    quantization = Json.string(export, "quantization", where + ": export");
+    parameters = export.optLong("parameters", -1);
+    JSONObject decoder = Json.object(m, "decoder", where);
+    defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
+    topK = atLeastOne(decoder, "top_k", where);
+    oodTopK = atLeastOne(decoder, "ood_top_k", where);
+    logitTolerance = Json.object(m, "verification", where).optDouble("logit_tolerance", Double.NaN);
+    if (!(logitTolerance > 0) || Double.isInfinite(logitTolerance)) {
+      throw new RefusedException(where + ": verification.logit_tolerance: must be a positive number");
+    }
+    golden = goldenRecords(m, profile, recipe.width(), where);
+  }
+
+  // entries and exits follow from the edges; a manifest that says otherwise is inconsistent.
+  private static void checkDerived(JSONObject profile, String key, int[] derived, String where) {
+    if (profile.isNull(key)) return;
+    int[] stated = Json.integers(profile.optJSONArray(key), -1, where + ": profile." + key);
+    if (!java.util.Arrays.equals(stated, derived)) {
+      throw new RefusedException(where + ": profile." + key + " is " + java.util.Arrays.toString(stated)
+          + ", the edges give " + java.util.Arrays.toString(derived));
+    }
+  }
+
+  private static long sizeBytes(JSONObject pte, String where) {
+    Object size = pte.opt("size_bytes");
+    if (!(size instanceof Integer || size instanceof Long)) throw new RefusedException(where + ": pte.size_bytes: missing or not an integer");
+    return ((Number) size).longValue();
+  }
+
+  private static int atLeastOne(JSONObject decoder, String key, String where) {
+    int k = Json.integer(decoder, key, where + ": decoder");
+    if (k < 1) throw new RefusedException(where + ": decoder." + key + ": must be >= 1, got " + k);
+    return k;
+  }
+
+  private static List<GoldenRecord> goldenRecords(JSONObject m, Profile profile, int width, String where) {
+    JSONArray records = Json.list(m, "golden", where);
+    List<GoldenRecord> list = new ArrayList<>();
+    for (int k = 0; k < records.length(); k++) {
+      JSONObject record = records.optJSONObject(k);
+      String at = where + ": golden[" + k + "]";
+      if (record == null) throw new RefusedException(at + ": not an object");
+      list.add(new GoldenRecord(record, profile.n, width, at));
+    }
+    if (list.isEmpty()) throw new RefusedException(where + ": golden: empty (nothing to check the model against)");
+    return Collections.unmodifiableList(list);
+  }
+
+  /** Reads and checks a manifest; `expectedProfile` (may be null) must match its profile name. */
+  public static Manifest read(Path path, String expectedProfile) {
+    if (!Files.isRegularFile(path)) throw new RefusedException(path + ": no such manifest");
+    JSONObject json;
+    try {
+      json = new JSONObject(Json.read(path));
+    } catch (IOException e) {
+      throw new RefusedException(path + ": cannot read (" + e.getMessage() + ")");
+    } catch (JSONException e) {
+      throw new RefusedException(path + ": not a JSON object (" + e.getMessage() + ")");
+    }
+    Manifest manifest = new Manifest(path, json);
+    if (expectedProfile != null && !expectedProfile.equals(manifest.profile.name)) {
+      throw new RefusedException(path + ": profile.name is " + manifest.profile.name + ", expected " + expectedProfile);
+    }
+    return manifest;
+  }
+}

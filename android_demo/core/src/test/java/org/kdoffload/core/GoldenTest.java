@@ -1,0 +1,63 @@
+package org.kdoffload.core;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Test;
+
+/**
+ * The Java decision path reproduces every golden vector of a manifest through the real .pte:
+ * features, logits, out-of-support, argmax, top-K and guarded placements and delays, greedy.
+ */
+public class GoldenTest {
+  static final String STUDENT = "student_xnnpack_fp32";
+
+  private static void replay(Path folder) {
+    Path manifestPath = folder.resolve(STUDENT + ".manifest.json");
+    org.junit.Assume.assumeTrue(manifestPath + " absent", Files.isRegularFile(manifestPath));
+    ModelFiles files = ModelFiles.ofManifest(manifestPath);
+    Manifest m = Manifest.read(files.manifest, null);
+    assertEquals(64, files.checkPte(m).length());
+    EtModel model = EtModel.load(files.pte.toString(), m.recipe.width());
+    try {
+      GoldenCheck.Report report = GoldenCheck.run(m, model);
+      assertTrue(report.failures.isEmpty() ? "" : report.failures.get(0), report.passed());
+      assertEquals(m.golden.size(), report.vectors);
+      assertTrue(report.maxLogitError <= m.logitTolerance);
+      boolean anyOutOfSupport = false;
+      for (GoldenRecord g : m.golden) anyOutOfSupport |= g.outOfSupport;
+      assertTrue("some golden state is out of support (the wide-K path)", anyOutOfSupport);
+    } finally {
+      model.close();
+    }
+  }
+
+  @Test
+  public void nativeFixtureReplays() {
+    replay(Vectors.folder("kdoffload.fixture"));
+  }
+
+  @Test
+  public void chain6ExportReplays() {
+    replay(Vectors.folder("kdoffload.export"));
+  }
+
+  @Test
+  public void guardedIsNeverWorseThanGreedyOrASingleSite() {
+    Path folder = Vectors.folder("kdoffload.fixture");
+    Manifest m = Manifest.read(folder.resolve(STUDENT + ".manifest.json"), null);
+    Schedule schedule = new Schedule(m.profile);
+    Greedy greedy = new Greedy(m.profile);
+    // Any logits at all: uniform ones make the top-K arbitrary, the guarantee must still hold.
+    Decider d = Decider.of(m, input -> new float[3 * m.profile.n], Decider.Decoder.GUARDED, 1);
+    for (GoldenRecord g : m.golden) {
+      double got = d.decide(g.state).delayS;
+      assertTrue(got <= schedule.delay(g.state, greedy.decide(g.state)));
+      for (int site = 0; site < 3; site++) {
+        assertTrue(got <= schedule.delay(g.state, Decoding.everywhere(m.profile.n, site)));
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// The JNI behind the host build of org.pytorch.executorch.Module (a test fixture, never in the
+// app). Every failure becomes a Java exception: a C++ exception is caught, and a program that
+// would crash the runtime (ExecuTorch does not verify a delegate's payload, so one flipped bit
+// there can segfault XNNPACK) is first loaded and run once by kdo_pte_probe, a child process
+// beside this library; only a program the probe survived is loaded into the JVM.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <jni.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../../../bench/native/src/threadpool_decl.hpp"
+#include "program.hpp"
+
+extern char** environ;
+
+namespace {
+
+using kdo_jni::Program;
+
+// kdo_pte_probe sits beside this library.
+std::string probe_path() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&probe_path), &info) == 0 || info.dli_fname == nullptr) {
+    throw std::runtime_error("cannot locate libkdo_executorch_jni.so");
+  }
+  std::string self(info.dli_fname);
+  return self.substr(0, self.find_last_of('/') + 1) + "kdo_pte_probe";
+}
+
+// Loads and runs `path` once in a child process; throws if the child crashed or hung.
+void probe(const std::string& path) {
+  const std::string exe = probe_path();
+  std::vector<char*> argv = {const_cast<char*>(exe.c_str()), const_cast<char*>(path.c_str()), nullptr};
+  // The probe's own error lines would repeat what the in-process load below reports.
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, exe.c_str(), &quiet, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&quiet);
+  if (spawned != 0) throw std::runtime_error(exe + ": cannot start the load probe");
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      throw std::runtime_error(path + ": not a loadable program (loading it did not finish in 60 s)");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (WIFSIGNALED(status)) {
+    throw std::runtime_error(path + ": not a loadable program (the runtime crashed on it: signal " +
+                             std::to_string(WTERMSIG(status)) + ")");
+  }
+  // A clean failure (exit 3) is reported by the load below, with the runtime's own message.
+}
+
+void throw_java(JNIEnv* env, const char* cls, const std::string& message) {
+  if (env->ExceptionCheck()) return;  // one already pending says it first
+  jclass c = env->FindClass(cls);
+  if (c != nullptr) env->ThrowNew(c, message.c_str());
+}
+
+Program* program_of(JNIEnv* env, jlong handle) {
+  if (handle == 0) {
+    throw_java(env, "java/lang/IllegalStateException", "Module has been destroyed");
+    return nullptr;
+  }
+  return reinterpret_cast<Program*>(handle);
+}
+
+jfloatArray forward(JNIEnv* env, Program& p, jfloatArray data, jlongArray shape) {
+  const jsize rank = env->GetArrayLength(shape);
+  std::vector<jlong> dims(rank);
+  env->GetLongArrayRegion(shape, 0, rank, dims.data());
+  if (dims.size() != p.input_sizes.size() || !std::equal(dims.begin(), dims.end(), p.input_sizes.begin())) {
+    std::string want;
+    for (auto d : p.input_sizes) want += (want.empty() ? "" : ", ") + std::to_string(d);
+    throw std::invalid_argument("forward takes a float tensor of shape [" + want + "]");
+  }
+  if (static_cast<size_t>(env->GetArrayLength(data)) != p.input.size()) {
+    throw std::invalid_argument("forward: the tensor's data do not fill its shape");
+  }
+  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(p.input.size()), p.input.data());
+  const auto out = kdo_jni::run(p);
+  jfloatArray result = env->NewFloatArray(static_cast<jsize>(out.numel()));
+  if (result != nullptr) {
+    env->SetFloatArrayRegion(result, 0, static_cast<jsize>(out.numel()), out.const_data_ptr<float>());
+  }
+  return result;
+}
+
+}  // namespace
+
+extern "C" {
+
+JNIEXPORT jlong JNICALL Java_org_pytorch_executorch_Module_nativeLoad(JNIEnv* env, jclass, jstring path,
+                                                                     jint threads) {
+  try {
+    const char* chars = env->GetStringUTFChars(path, nullptr);
+    std::string file(chars);
+    env->ReleaseStringUTFChars(path, chars);
+    kdo_jni::init_runtime();
+    probe(file);
+    // One thread unless asked: at batch 1 it is faster than two (and it is kdo_bench's default).
+    auto* pool = executorch::extension::threadpool::get_threadpool();
+    if (pool != nullptr) pool->_unsafe_reset_threadpool(static_cast<uint32_t>(threads > 0 ? threads : 1));
+    return reinterpret_cast<jlong>(kdo_jni::load_program(file).release());
+  } catch (const std::exception& e) {
+    throw_java(env, "java/lang/RuntimeException", e.what());
+  } catch (...) {
+    throw_java(env, "java/lang/RuntimeException", "unknown native error while loading");
+  }
+  return 0;
+}
+
+JNIEXPORT jfloatArray JNICALL Java_org_pytorch_executorch_Module_nativeForward(JNIEnv* env, jclass, jlong handle,
+                                                                              jfloatArray data, jlongArray shape) {
+  Program* p = program_of(env, handle);
+  if (p == nullptr) return nullptr;
+  try {
+    return forward(env, *p, data, shape);
+  } catch (const std::invalid_argument& e) {
+    throw_java(env, "java/lang/IllegalArgumentException", e.what());
+  } catch (const std::exception& e) {
+    throw_java(env, "java/lang/RuntimeException", e.what());
+  } catch (...) {
+    throw_java(env, "java/lang/RuntimeException", "unknown native error in forward");
+  }
+  return nullptr;
+}
+
+JNIEXPORT jlongArray JNICALL Java_org_pytorch_executorch_Module_nativeOutputShape(JNIEnv* env, jclass, jlong handle) {
+  Program* p = program_of(env, handle);
+  if (p == nullptr) return nullptr;
+  const std::vector<jlong> sizes(p->output_sizes.begin(), p->output_sizes.end());
+  jlongArray out = env->NewLongArray(static_cast<jsize>(sizes.size()));
+  if (out != nullptr) env->SetLongArrayRegion(out, 0, static_cast<jsize>(sizes.size()), sizes.data());
+  return out;
+}
+
+JNIEXPORT void JNICALL Java_org_pytorch_executorch_Module_nativeDestroy(JNIEnv*, jclass, jlong handle) {
+  delete reinterpret_cast<Program*>(handle);
+}
+
+}  // extern "C"

@@ -1,0 +1,103 @@
+"""Vectors the Java core must reproduce: the delay model, Greedy, the decoders, the executor.
+
+For each profile: random states and placements with their delays (model/delay.py), the greedy
+placement of each state (model/policies.py), the three decoders on random logits (half of them
+on a coarse grid, so that ties in logits and in beam scores are common) with random
+out-of-support flags (model/decider.py), and a stream of tasks on shared resources with per-task
+decision times, executed by scheduler/executor.py on a static network.
+
+    python android_demo/host/write_vectors.py --out build/android_host/vectors
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from model.decider import Decoder, DecoderConfig, decode  # noqa: E402
+from model.delay import delays  # noqa: E402
+from model.io import atomic_write_text  # noqa: E402
+from model.policies import Greedy  # noqa: E402
+from model.system import STATE_FIELDS, load_profile, sample_states  # noqa: E402
+from scheduler.executor import Executor, tasks_from_states  # noqa: E402
+from scheduler.network import Static  # noqa: E402
+
+
+def state_records(states) -> list[dict]:
+    return [{f: getattr(states, f)[k].tolist() for f in STATE_FIELDS} for k in range(len(states))]
+
+
+def stream(profile, states, rng: np.random.Generator, tasks: int) -> dict:
+    """Arrivals dense enough that tasks queue for the device core, the edge and the links."""
+    placements = rng.integers(0, 3, size=(tasks, profile.n))
+    mean_delay = float(delays(profile, states[:tasks], placements).mean())
+    arrivals = np.cumsum(rng.exponential(0.6 * mean_delay, size=tasks))
+    # Some decisions cost nothing (no core), the rest up to 5% of a task's delay.
+    decision_s = np.where(rng.random(tasks) < 0.2, 0.0, rng.uniform(0, 0.05 * mean_delay, size=tasks))
+    executor = Executor(profile, Static())
+    runs = tasks_from_states(states[:tasks])
+    out = {"arrivals_s": arrivals.tolist(), "placements": placements.tolist(),
+           "decision_s": decision_s.tolist(), "decision_start_s": [], "start_s": [], "done_s": []}
+    for k, arrival in enumerate(arrivals.tolist()):
+        # As scheduler/stream.py's simulate() does it with every decision on the device core.
+        begin = executor.device.first_idle(arrival)
+        begin, start = executor.reserve_decision(k, arrival, begin, float(decision_s[k]))
+        record = executor.run(k, arrival, begin, start, runs[k], placements[k])
+        out["decision_start_s"].append(begin)
+        out["start_s"].append(start)
+        out["done_s"].append(record.done)
+    return out
+
+
+def decoded(profile, states, rng: np.random.Generator) -> dict:
+    count = len(states)
+    logits = rng.normal(0, 2, size=(count, profile.n, 3)).astype(np.float32)
+    coarse = rng.random(count) < 0.5
+    logits[coarse] = (rng.integers(-2, 3, size=(int(coarse.sum()), profile.n, 3)) * 0.5).astype(np.float32)
+    flagged = rng.random(count) < 0.3
+    out = {"logits": logits.tolist(), "out_of_support": flagged.tolist(), "top_k": 8, "ood_top_k": 32}
+    for decoder in Decoder:
+        config = DecoderConfig(decoder, top_k=8, ood_top_k=32)
+        out[decoder.value] = decode(profile, states, logits, config, flagged).tolist()
+    return out
+
+
+def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
+    profile = load_profile(name)
+    rng = np.random.default_rng(seed)
+    states = sample_states(profile, count, rng)
+    placements = rng.integers(0, 3, size=(count, profile.n))
+    return {
+        "profile": {"name": profile.name, "n": profile.n, "edges": [list(e) for e in profile.edges],
+                    "edge_cores": profile.edge_cores},
+        "states": state_records(states),
+        "placements": placements.tolist(),
+        "delays_s": delays(profile, states, placements).tolist(),
+        "greedy": Greedy(profile).decide(states).tolist(),
+        "decoders": decoded(profile, states, rng),
+        "stream": stream(profile, states, rng, tasks),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--states", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    for name in ("chain6", "dag10"):
+        path = args.out / f"{name}.json"
+        atomic_write_text(path, json.dumps(vectors(name, args.states, args.tasks, args.seed)))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Decision quality, robustness and latency: the metrics, reports and figures of a run."""

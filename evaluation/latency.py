@@ -1,0 +1,172 @@
+"""The latency comparison: every way to make one offloading decision, same states, one run.
+
+Paths: the exact oracle; teacher and student in eager PyTorch; both exported .pte through the
+ExecuTorch Python runtime; both through the native runner (argmax and verified top-K), with the
+runtime's floor and the plain C++ loop beside them; optionally the student in onnxruntime.
+Python paths run pinned to one core with one torch thread, the runner pins itself to the same
+core. Ratios are taken within this one run (the machine is shared and noisy).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from evaluation import latency_native as native
+from evaluation import latency_paths as paths
+from evaluation.latency_checks import must_show
+from evaluation.latency_report import device_info, figure, markdown
+from mobile_export.config import floor_path
+from mobile_export.golden import golden_vectors
+from mobile_export.policy import PteModel, load_pte, manifest_decoder
+from model.dataset import Demonstrations
+from model.features import Normalizer, Support, build_features
+from model.io import atomic_write_json, atomic_write_text
+from model.train import load_checkpoint, net_from_checkpoint
+
+MODELS = ("teacher", "student")
+
+
+@dataclass
+class LatencyConfig:
+    states: int = 2000          # test states every path decides, in the same order
+    oracle_states: int = 300    # the exact solver takes ~0.1 s a state on dag10: the first ones
+    warmup: int = 200           # untimed Python calls before each path
+    native_iters: int = 20000   # the runner cycles through the states this many times in all
+    native_warmup: int = 1000
+    cpu: int = 0
+
+
+@dataclass
+class Sources:
+    """Where the models are: checkpoints (eager) and the export directory (.pte, manifests)."""
+
+    checkpoints: dict[str, Path]
+    export_dir: Path
+    backend: str = "xnnpack"
+
+    def pte(self, model: str) -> Path:
+        return self.export_dir / f"{model}_{self.backend}_fp32.pte"
+
+
+def record(path: str, runtime: str, model: str, fields: dict, load_ms: float | None,
+           device: dict, cpu: int, decoder: str = "argmax", load_status: int = 0) -> dict:
+    return {"path": path, "runtime": runtime,
+            "benchmarkModel": {"name": model, "backend": runtime, "quantization": "fp32",
+                               "decoder": decoder},
+            **fields, "model_load_time(ms)": load_ms, "load_status": load_status,
+            "deviceInfo": device, "threads": 1, "cpu_pinning": [cpu]}
+
+
+def python_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel], cfg: LatencyConfig,
+                   device: dict) -> list[dict]:
+    profile = test.profile
+    singles = [test.states[k] for k in range(min(cfg.states, len(test)))]
+    out = [record("oracle (exact)", "python", "oracle", paths.latency_fields(paths.time_each(
+        paths.oracle_decision(profile), singles[: cfg.oracle_states], min(cfg.warmup, 20))),
+        None, device, cfg.cpu, decoder="exact")]
+    for model in MODELS:
+        began = time.perf_counter()
+        payload = load_checkpoint(src.checkpoints[model], model, profile)
+        net, norm = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
+        load_ms = (time.perf_counter() - began) * 1e3
+        fields = paths.latency_fields(paths.time_each(paths.eager_decision(profile, net, norm),
+                                                      singles, cfg.warmup))
+        out.append(record(f"{model} eager", "pytorch", model, fields, load_ms, device, cfg.cpu))
+        fields = paths.latency_fields(paths.time_each(pte[model].decider.decide, singles, cfg.warmup))
+        out.append(record(f"{model} .pte (Python runtime)", "executorch-python", model, fields,
+                          pte[model].program.load_time_ms, device, cfg.cpu))
+        if model == "student":
+            out.append(onnx_record(profile, net, norm, singles, cfg, device))
+    return [r for r in out if r is not None]
+
+
+def onnx_record(profile, net, norm, singles, cfg: LatencyConfig, device: dict) -> dict | None:
+    if paths.onnx_missing():
+        return None
+    onnx = paths.OnnxStudent.of(net)
+    fields = paths.latency_fields(paths.time_each(onnx.decision(profile, norm), singles, cfg.warmup))
+    return record("student onnxruntime", "onnxruntime", "student", fields, onnx.load_time_ms,
+                  device, cfg.cpu)
+
+
+def native_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel], runner: Path,
+                   out_dir: Path, cfg: LatencyConfig) -> list[dict]:
+    """Both exports through kdo_bench on the benchmark states; the student also with floor and loop."""
+    profile = test.profile
+    states = test.states[: min(cfg.states, len(test))]
+    out = []
+    for model in MODELS:
+        exported = pte[model]
+        decider, manifest = exported.decider, exported.manifest
+        features = decider.normalizer(build_features(profile, states))
+        config = manifest_decoder(manifest)
+        golden = golden_vectors(profile, states, features, exported.program.logits(features), config,
+                                Support.from_dict(manifest["features"]["support"]))
+        manifest_file = native.bench_manifest(manifest, golden, out_dir / f"{model}.bench.manifest.json")
+        student = model == "student"
+        floor = floor_path(src.export_dir, src.backend) if student else None
+        raw = native.run_runner(runner, src.pte(model), manifest_file, out_dir / f"{model}.native.json",
+                                cfg.native_iters, cfg.native_warmup, floor, student, cfg.cpu)
+        out += runner_records(model, raw, cfg, config.top_k)
+    return out
+
+
+def runner_records(model: str, raw: dict, cfg: LatencyConfig, k: int) -> list[dict]:
+    device, load_ms, status = raw["deviceInfo"], raw["model_load_time(ms)"], raw["load_status"]
+    decisions = raw["decisions"]
+    named = [(f"{model} .pte native", "pte", "argmax"), (f"{model} .pte native top-{k}", "pte", "topk"),
+             ("floor native", "floor", "argmax"), ("C++ loop (no runtime)", "reference", "argmax"),
+             (f"C++ loop top-{k}", "reference", "topk")]
+    out = []
+    for path, source, decoder in named:
+        timing = decisions.get(source, {}).get(decoder)
+        if timing is None:
+            continue
+        fields = {key: timing[key] for key in ("avg_inference_latency(ms)",
+                                               "trimmean_inference_latency(ms)", "p50_us",
+                                               "p90_us", "p99_us", "min_us", "max_us")}
+        fields["samples"] = timing["iters"]
+        runtime = {"pte": "executorch-c++", "floor": "executorch-c++", "reference": "c++"}[source]
+        load = decisions["floor"].get("model_load_time(ms)") if source == "floor" else (
+            load_ms if source == "pte" else None)
+        out.append(record(path, runtime, "floor" if source == "floor" else model, fields, load,
+                          device, cfg.cpu, decoder if decoder == "argmax" else f"top-{k}", status))
+    return out
+
+
+def run_latency(test: Demonstrations, src: Sources, runner: Path | None, out_dir: Path,
+                cfg: LatencyConfig = LatencyConfig()) -> dict:
+    """Time every path, write latency.json / latency.md / latency.png to out_dir; returns the result."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pte = {m: load_pte(test.profile, src.pte(m), decoder="argmax") for m in MODELS}
+    device = device_info()
+    skipped = []
+    affinity, threads = os.sched_getaffinity(0), torch.get_num_threads()
+    os.sched_setaffinity(0, {cfg.cpu})
+    torch.set_num_threads(1)
+    try:
+        records = python_records(test, src, pte, cfg, device)
+    finally:
+        os.sched_setaffinity(0, affinity)
+        torch.set_num_threads(threads)
+    if paths.onnx_missing():
+        skipped.append({"path": "student onnxruntime", "reason": paths.onnx_missing()})
+    if runner is None:
+        skipped.append({"path": "native runner", "reason": "kdo_bench not built"})
+    else:
+        records += native_records(test, src, pte, runner, out_dir, cfg)
+    result = {"profile": test.profile.name, "states": min(cfg.states, len(test)), "cpu": cfg.cpu,
+              "deviceInfo": device, "settings": vars(cfg), "records": records, "skipped": skipped,
+              "student_pte_bytes": pte["student"].manifest["pte"]["size_bytes"],
+              "exact_solver": "chain DP" if test.profile.is_chain else "exhaustive"}
+    result["checks"] = must_show(result)
+    atomic_write_json(out_dir / "latency.json", result)
+    atomic_write_text(out_dir / "latency.md", markdown(result))
+    figure(result, out_dir / "latency.png")
+    return result

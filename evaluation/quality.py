@@ -1,0 +1,89 @@
+"""Decision quality on held-out states: every policy's delay against the optimum (model.metrics)."""
+
+from __future__ import annotations
+
+import time
+
+
+from model.dataset import Demonstrations
+from model.decider import Decider, Decoder, DecoderConfig
+from model.decoding import argmax_placements, guarded_with_support, verified_topk
+from model.features import Support
+from model.learned import load_net_decider
+from model.metrics import delay_ratio, policy_metrics, ratio_metrics
+from model.policies import Policy, baselines
+from model.runs import Runs
+from model.system import Profile
+
+OOD_TOP_K = 32
+
+
+def learned_policies(profile: Profile, runs: Runs, k: int,
+                     support: Support | None) -> tuple[list[Decider], dict]:
+    """Teacher and students found in `runs`, each with argmax, verified top-K and guarded
+    decoding; and each network's parameter count."""
+    found, params = [], {}
+    for name, kind in (("teacher", "teacher"), ("student", "student"), ("student-nokd", "student")):
+        path = runs.checkpoint(name)
+        if not path.exists():
+            continue
+        decider, net, _ = load_net_decider(path, kind, profile, name, support=support)
+        params[name] = net.parameter_count()
+        found.append(decider)
+        if name != "student-nokd":
+            for decoder in (Decoder.TOPK, Decoder.GUARDED):
+                config = DecoderConfig(decoder, k, max(k, OOD_TOP_K))
+                found.append(decider.with_decoder(config, config.label(name)))
+    return found, params
+
+
+def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) -> tuple[dict, dict]:
+    """Metrics per policy name, and each policy's per-state ratio (for the CDF figure).
+
+    A learned policy also reports the share of states it flagged as out of its training support.
+    """
+    metrics, ratios = {}, {}
+    for policy in policies:
+        flagged = None
+        if policy.name == "optimal":
+            placements = demos.labels  # the test set's labels are the exact optimum
+        elif isinstance(policy, Decider):
+            placements, flagged = policy.decide_flagged(demos.states)
+        else:
+            placements = policy.decide(demos.states)
+        metrics[policy.name], ratios[policy.name] = policy_metrics(profile, demos, placements)
+        metrics[policy.name]["out_of_support"] = None if flagged is None else float(flagged.mean())
+    return metrics, ratios
+
+
+def all_policies(profile: Profile, runs: Runs, k: int = 8,
+                 support: Support | None = None) -> tuple[list[Policy], dict]:
+    learned, params = learned_policies(profile, runs, k, support)
+    return learned + baselines(profile), params
+
+
+def quality_against_k(profile: Profile, demos: Demonstrations, decider: Decider,
+                      ks=(1, 2, 4, 8, 16, 32)) -> list[dict]:
+    """Verified top-K and guarded: mean ratio and Python decode cost per state as K grows.
+
+    K=1 top-K is argmax plus all-local; guarded uses K in support and max(K, 32) out of it.
+    """
+    logits = decider.logits(demos.states)
+    flagged = decider.out_of_support(demos.states)
+    rows = []
+    for k in ks:
+        started = time.perf_counter()
+        placements = verified_topk(profile, demos.states, logits, k)
+        per_state_us = (time.perf_counter() - started) / len(demos) * 1e6
+        _, ratio = policy_metrics(profile, demos, placements)
+        started = time.perf_counter()
+        guarded = guarded_with_support(profile, demos.states, logits, k, max(k, OOD_TOP_K), flagged)
+        guarded_us = (time.perf_counter() - started) / len(demos) * 1e6
+        _, guarded_ratio = policy_metrics(profile, demos, guarded)
+        rows.append({"k": k, "candidates": k + 1, **ratio_metrics(ratio),
+                     "batched_decode_us_per_state": per_state_us,
+                     "guarded": {**ratio_metrics(guarded_ratio), "batched_decode_us_per_state": guarded_us}})
+    argmax_ratio = delay_ratio(demos, argmax_placements(logits))
+    rows.insert(0, {"k": 0, "candidates": 1, **ratio_metrics(argmax_ratio),
+                    "batched_decode_us_per_state": 0.0})
+    return rows

@@ -1,0 +1,1 @@
+"""`kdoffload android`: a phone (or the emulated one) driven through adb."""

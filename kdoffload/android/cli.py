@@ -1,0 +1,147 @@
+"""`kdoffload android ...`: a phone, or the emulated one, driven through adb."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kdoffload.android import build as apk_build
+from kdoffload.android.adb import Adb, find_adb
+from kdoffload.android.bench_run import BenchConfig, run_bench
+from kdoffload.android.devices import choose_device, list_devices
+from kdoffload.android.push import PushConfig, push_profile
+from kdoffload.android.results import latency_rows
+from kdoffload.common import ProfileOption, console, err_console, user_errors
+from model.runs import Runs
+from model.errors import InputError
+from model.system import load_profile
+
+android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark on an Android phone.")
+
+SerialOption = Annotated[str, typer.Option("--serial", "-s", help="The device (adb devices); needed "
+                                           "when several are attached.")]
+ModelOption = Annotated[str, typer.Option(help="Which export: student or teacher.")]
+QuantOption = Annotated[str, typer.Option("--quant", help="fp32 or int8.")]
+
+
+def _say(text: str) -> None:
+    err_console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _device(serial: str | None):
+    adb = Adb(find_adb())
+    device = choose_device(adb, serial)
+    return adb.on(device.serial), device
+
+
+@android_app.command()
+@user_errors
+def devices(serial: SerialOption = None):
+    """Attached devices (adb devices -l): serial, state, model."""
+    found = [d for d in list_devices(Adb(find_adb())) if serial in (None, d.serial)]
+    if serial is not None and not found:
+        raise InputError(f"--serial {serial}: no such device attached")
+    if not found:
+        console.print("no device attached", markup=False)
+    for device in found:
+        console.print(f"{device.serial:<24} {device.state:<13} {device.model or '-'}", markup=False,
+                      highlight=False)
+
+
+@android_app.command()
+@user_errors
+def build():
+    """Assemble the debug APK of android_demo/ (needs Gradle and an Android SDK)."""
+    console.print(str(apk_build.build_debug_apk()), markup=False)
+
+
+@android_app.command()
+@user_errors
+def install(apk: Annotated[Path, typer.Option(help="The APK (default: the debug build).")] = None,
+            serial: SerialOption = None):
+    """adb install -r the app."""
+    apk = apk or apk_build.DEBUG_APK
+    if not apk.is_file():
+        raise InputError(f"{apk}: no such APK (kdoffload android build makes it, or give --apk)")
+    adb, device = _device(serial)
+    adb.install(apk)
+    console.print(f"installed {apk} on {device.serial}", markup=False, highlight=False)
+
+
+def _positive(value: float, option: str) -> None:
+    if not value > 0:
+        raise InputError(f"{option}: must be positive, got {value}")
+
+
+@android_app.command()
+@user_errors
+def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = "fp32",
+         serial: SerialOption = None):
+    """Push the export, its manifest and benchmark states to the phone, checked by sha256."""
+    prof = load_profile(profile)
+    cfg = PushConfig(model=model, quant=quant)
+    adb, device = _device(serial)
+    remote = push_profile(adb, prof, cfg, _say)
+    console.print(f"{device.serial}:{remote} holds the {model} ({quant}) export and its benchmark "
+                  "states, sha256 checked", markup=False, highlight=False)
+
+
+@android_app.command()
+@user_errors
+def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = "fp32",
+          iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
+          warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
+          top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = 8,
+          stream_tasks: Annotated[int, typer.Option(help="Tasks of the scheduled stream.")] = 1000,
+          timeout: Annotated[float, typer.Option(help="Seconds to wait for the result.")] = 600.0,
+          serial: SerialOption = None):
+    """Run the app's benchmark on the phone; writes runs/<profile>/bench/phone-<serial>.json."""
+    for value, option in ((iters, "--iters"), (top_k, "--top-k"), (stream_tasks, "--stream-tasks"),
+                          (timeout, "--timeout")):
+        _positive(value, option)
+    if warmup < 0:
+        raise InputError(f"--warmup: must not be negative, got {warmup}")
+    prof = load_profile(profile)
+    adb, device = _device(serial)
+    cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
+                      timeout_s=timeout)
+    path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
+    console.print(_table(prof.name, result), markup=False, highlight=False)
+    console.print(str(path), markup=False, highlight=False)
+
+
+def _table(profile_name: str, result: dict) -> str:
+    """The phone's rows under the host's `kdoffload bench latency` rows, when those exist."""
+    from evaluation.latency_report import rows_table
+
+    host = Runs(profile_name).bench / "latency.json"
+    host_rows = json.loads(host.read_text())["records"] if host.is_file() else []
+    return rows_table(host_rows + latency_rows(result))
+
+
+# adb finds a device on its own on the odd ports 5555-5585 (as emulator-<port - 1>), and an
+# `adb connect` there would list the phone twice: the default port lies outside that range.
+@android_app.command()
+@user_errors
+def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
+             sandbox: Annotated[Path, typer.Option(help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
+             launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
+             no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False):
+    """An emulated phone in the foreground: the real adb drives it like one (Ctrl-C stops it)."""
+    from kdoffload.android.phone.server import DEFAULT_LAUNCHER, Phone, PhoneConfig, listen, serve
+
+    phone = Phone(PhoneConfig(sandbox=sandbox, launcher=launcher or DEFAULT_LAUNCHER,
+                              shell_v2=not no_shell_v2))
+    try:
+        server = listen(phone, port)
+    except OSError as err:
+        raise InputError(f"--port {port}: cannot listen on 127.0.0.1 ({err.strerror})") from None
+    console.print(f"emulated phone on 127.0.0.1:{port}, storage {sandbox}; now: adb connect "
+                  f"127.0.0.1:{port}", markup=False, highlight=False)
+    try:
+        serve(phone, server)
+    except KeyboardInterrupt:
+        server.close()

@@ -1,0 +1,165 @@
+"""The phone's result file: its schema (ExecuTorch's benchmark-app records), the file the bench
+writes under runs/, and the rows it adds to the latency table."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+from model.runs import Runs
+
+DECISION_TIMES = "decision_times(us)"
+MODEL_FIELDS = ("name", "backend", "quantization")
+DEVICE_TEXT, DEVICE_NUMBERS = ("device", "arch", "os"), ("totalMem", "availMem")
+
+
+def parse_results(raw: bytes, source: str) -> list[dict]:
+    """The app's records, checked field by field; a one-line error names the first bad one."""
+    try:
+        records = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InputError(f"{source}: not JSON ({err})") from None
+    if not isinstance(records, list) or not records:
+        raise InputError(f"{source}: expected a non-empty JSON list of benchmark records")
+    for k, record in enumerate(records):
+        problem = _record_problem(record)
+        if problem:
+            raise InputError(f"{source}: record {k}: {problem}")
+    return records
+
+
+def _record_problem(record) -> str | None:
+    if not isinstance(record, dict):
+        return "not an object"
+    model = record.get("benchmarkModel")
+    if not isinstance(model, dict) or not all(isinstance(model.get(f), str) for f in MODEL_FIELDS):
+        return "benchmarkModel: needs name, backend and quantization as strings"
+    if not isinstance(record.get("metric"), str):
+        return "metric: expected a string"
+    if not _number(record.get("actualValue")):
+        return "actualValue: expected a finite number"
+    if record.get("targetValue") is not None and not _number(record["targetValue"]):
+        return "targetValue: expected a number or null"
+    device = record.get("deviceInfo")
+    if not isinstance(device, dict) or not all(isinstance(device.get(f), str) for f in DEVICE_TEXT) \
+            or not all(_number(device.get(f)) for f in DEVICE_NUMBERS):
+        return "deviceInfo: needs device, arch, os (strings) and totalMem, availMem (numbers)"
+    values = record.get("values")
+    if values is not None and (not isinstance(values, list) or not all(_number(v) for v in values)):
+        return "values: expected a list of numbers"
+    if record["metric"] == DECISION_TIMES and not values:
+        return f"{DECISION_TIMES}: needs a non-empty values list"
+    return None
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def safe_serial(serial: str) -> str:
+    """A serial as a file name: `127.0.0.1:5555` -> `127.0.0.1_5555`."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", serial).strip(".") or "device"
+
+
+def phone_result_path(runs: Runs, serial: str) -> Path:
+    return runs.bench / f"phone-{safe_serial(serial)}.json"
+
+
+def _groups(records: list[dict]) -> dict[tuple, dict[str, dict]]:
+    """Records by what was timed: (model, backend, quantization, decoder); stream records (which
+    name a policy) are left out."""
+    groups: dict[tuple, dict[str, dict]] = {}
+    for record in records:
+        model = record["benchmarkModel"]
+        if "policy" in model:
+            continue
+        key = (*(model[f] for f in MODEL_FIELDS), model.get("decoder"))
+        groups.setdefault(key, {})[record["metric"]] = record
+    return groups
+
+
+def latency_rows(result: dict) -> list[dict]:
+    """One row per thing the phone timed, in the shape of `kdoffload bench latency`'s records."""
+    device = result.get("deviceInfo", {}).get("device", result.get("serial", "phone"))
+    # hostbench already names the device "emulated phone on the host: ..."; say it once.
+    mark = " (emulated)" if result.get("emulated") and "emulated" not in device.lower() else ""
+    rows = []
+    for (name, backend, quant, decoder), metrics in _groups(result["records"]).items():
+        row = _timings(metrics)
+        if row is None:
+            continue
+        if row["samples"] is None:  # the app keeps every value for one decoder; the rest ran as often
+            row["samples"] = result.get("settings", {}).get("iters")
+        what = f"{name} {decoder}" if decoder else f"{name} model call"
+        load = metrics.get("model_load_time(ms)")
+        rows.append({"path": f"{what}, {device}{mark}", "runtime": f"{backend} {quant} (phone)",
+                     **row, "model_load_time(ms)": load["actualValue"] if load else None})
+    return rows
+
+
+def _timings(metrics: dict[str, dict]) -> dict | None:
+    def value(metric):
+        return metrics[metric]["actualValue"] if metric in metrics else None
+
+    if DECISION_TIMES in metrics:
+        ordered = np.sort(np.asarray(metrics[DECISION_TIMES]["values"], dtype=float))
+        cut = len(ordered) // 10
+        middle = ordered[cut:len(ordered) - cut] if len(ordered) > 2 * cut else ordered
+        return {"p50_us": float(np.percentile(ordered, 50)), "p99_us": float(np.percentile(ordered, 99)),
+                "avg_inference_latency(ms)": float(ordered.mean() / 1e3),
+                "trimmean_inference_latency(ms)": float(middle.mean() / 1e3), "samples": len(ordered)}
+    if value("decision_p50(us)") is not None:
+        mean = value("decision_mean(us)")
+        return {"p50_us": value("decision_p50(us)"), "p99_us": value("decision_p99(us)"),
+                "avg_inference_latency(ms)": None if mean is None else mean / 1e3,
+                "trimmean_inference_latency(ms)": None, "samples": None}
+    if value("inference_p50(us)") is not None:
+        return {"p50_us": value("inference_p50(us)"), "p99_us": None,
+                "avg_inference_latency(ms)": value("avg_inference_latency(ms)"),
+                "trimmean_inference_latency(ms)": value("trimmean_inference_latency(ms)"),
+                "samples": None}
+    return None
+
+
+def load_phone_result(path: Path) -> dict:
+    """A runs/<profile>/bench/phone-<serial>.json, checked."""
+    try:
+        result = json.loads(Path(path).read_text())
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    except ValueError as err:
+        raise InputError(f"{path}: not JSON ({err})") from None
+    records = result.get("records") if isinstance(result, dict) else result
+    result = result if isinstance(result, dict) else {"records": records}
+    result["records"] = parse_results(json.dumps(records).encode(), str(path))
+    return result
+
+
+def decision_samples_us(result: dict, source: str) -> list[float]:
+    """The phone's decision times: its measured values, or, when it kept only p50 and p99, 1000
+    quantiles of the log-normal with that median and 99th percentile. The guarded decoder (the
+    app's default) is preferred when several were timed."""
+    groups = sorted(_groups(result["records"]).items(), key=lambda g: (g[0][3] != "guarded",
+                                                                        DECISION_TIMES not in g[1]))
+    for _, metrics in groups:
+        if DECISION_TIMES in metrics:
+            return [float(v) for v in metrics[DECISION_TIMES]["values"]]
+    for _, metrics in groups:
+        p50, p99 = (metrics.get(m, {}).get("actualValue") for m in ("decision_p50(us)", "decision_p99(us)"))
+        if p50 is None or p99 is None:
+            continue
+        if not 0 < p50 <= p99:
+            raise InputError(f"{source}: decision_p50(us) {p50} and decision_p99(us) {p99}: "
+                             "need 0 < p50 <= p99")
+        from statistics import NormalDist
+
+        sigma = math.log(p99 / p50) / NormalDist().inv_cdf(0.99)
+        probabilities = (np.arange(1000) + 0.5) / 1000
+        return [p50 * math.exp(sigma * NormalDist().inv_cdf(float(q))) for q in probabilities]
+    raise InputError(f"{source}: no {DECISION_TIMES} values and no decision_p50(us) and "
+                     "decision_p99(us) records to charge decisions with")

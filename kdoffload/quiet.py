@@ -1,0 +1,33 @@
+"""A command prints only what kdoffload says, unless `--verbose` asks for the rest.
+
+Silenced at their source: the Python loggers of torch and torchao that speak on import (a
+torchao extension built for another CUDA, a pytree deprecation notice), and the ExecuTorch
+runtime's native log lines (cpuinfo probing /sys on first load), which the Python bindings give
+no way to filter: `mobile_export.runtime` sends them to /dev/null unless KDOFFLOAD_VERBOSE is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+
+NOISY_LOGGERS = ("torchao", "torch.utils._pytree", "torch._export", "executorch")
+VERBOSE_ENV = "KDOFFLOAD_VERBOSE"
+
+
+def silence_third_party() -> None:
+    if os.environ.get(VERBOSE_ENV):
+        return
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", module="executorch")
+    warnings.filterwarnings("ignore", module="torch")
+
+
+def be_verbose() -> None:
+    os.environ[VERBOSE_ENV] = "1"
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    warnings.resetwarnings()

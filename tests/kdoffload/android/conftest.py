@@ -1,0 +1,98 @@
+"""A private adb server for the module, emulated phones it connects to, a tiny real export."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kdoffload.android.phone.server import PhoneConfig, start_in_thread
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def adb(tmp_path_factory):
+    """adb with its own server on a private port and its own HOME (keys), killed at the end."""
+    binary = shutil.which("adb")
+    assert binary, "adb is not installed (make adb installs it)"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ANDROID_ADB_SERVER_PORT", str(_free_port()))
+    patch.setenv("HOME", str(tmp_path_factory.mktemp("adb_home")))
+    subprocess.run([binary, "start-server"], check=True, capture_output=True, timeout=30)
+    yield binary
+    subprocess.run([binary, "kill-server"], capture_output=True, timeout=30)
+    patch.undo()
+
+
+def devices_text(adb: str) -> str:
+    return subprocess.run([adb, "devices"], capture_output=True, text=True, timeout=30).stdout
+
+
+@pytest.fixture
+def phones(adb, tmp_path):
+    """start(name, **PhoneConfig fields) -> (serial, phone): an emulated phone adb is connected to."""
+    started = []
+
+    def start(name: str = "phone", **config):
+        phone, server, port = start_in_thread(PhoneConfig(sandbox=tmp_path / name, **config))
+        serial = f"127.0.0.1:{port}"
+        # adb connect waits 10 s for a phone that never answers: leave it waiting, in the background.
+        connect = subprocess.Popen([adb, "connect", serial], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        started.append((serial, phone, server, connect))
+        if config.get("handshake", "accept") != "silent":
+            connect.wait(timeout=30)
+        wanted = {"accept": "device", "auth": "unauthorized", "silent": "offline"}[config.get("handshake", "accept")]
+        for _ in range(100):
+            if f"{serial}\t{wanted}" in devices_text(adb):
+                return serial, phone
+            time.sleep(0.05)
+        raise AssertionError(f"{serial} never became {wanted}: {devices_text(adb)}")
+
+    yield start
+    for serial, phone, server, connect in started:
+        phone.activities.force_stop("org.kdoffload.demo")
+        subprocess.run([adb, "disconnect", serial], capture_output=True, timeout=30)
+        server.close()
+        if connect.poll() is None:
+            connect.kill()
+            connect.wait()
+
+
+@pytest.fixture(scope="session")
+def fixture_export():
+    """A stand-in chain6 student export (random weights, real .pte), kept in build/ between runs
+    (importing ExecuTorch to lower it takes most of a minute on a busy machine)."""
+    script = REPO / "bench/native/make_fixture.py"
+    out = REPO / "build/test_fixtures/adb_export"
+    stamp = hashlib.sha256(script.read_bytes()).hexdigest()
+    if not (out / "student_xnnpack_fp32.manifest.json").is_file() or \
+            (out / "stamp").read_text() != stamp:
+        subprocess.run([sys.executable, str(script), "--out", str(out), "--golden", "16"],
+                       check=True, capture_output=True, timeout=600)
+        (out / "stamp").write_text(stamp)
+    return out
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, fixture_export):
+    """A working directory whose runs/chain6/export/ holds the stand-in export."""
+    export = tmp_path / "work/runs/chain6/export"
+    export.mkdir(parents=True)
+    for name in ("student_xnnpack_fp32.pte", "student_xnnpack_fp32.manifest.json"):
+        shutil.copy(fixture_export / name, export / name)
+    monkeypatch.chdir(tmp_path / "work")
+    return tmp_path / "work"

@@ -1,0 +1,74 @@
+"""What the adb tests build: an APK file, stand-in app launchers, a phone result."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+
+def binary_manifest(package: str) -> bytes:
+    """AndroidManifest.xml in Android's binary XML: a UTF-16 string pool and one <manifest>."""
+    strings = ["manifest", "package", package]
+    data, offsets = b"", []
+    for text in strings:
+        offsets.append(len(data))
+        data += struct.pack("<H", len(text)) + text.encode("utf-16-le") + b"\0\0"
+    data += b"\0" * (-len(data) % 4)
+    start = 28 + 4 * len(strings)
+    pool = struct.pack("<HHIIIIII", 0x0001, 28, start + len(data), len(strings), 0, 0, start, 0)
+    pool += struct.pack(f"<{len(strings)}I", *offsets) + data
+    attribute = struct.pack("<IIIHBBI", 0xFFFFFFFF, 1, 2, 8, 0, 3, 2)
+    body = struct.pack("<IIHHHHHH", 0xFFFFFFFF, 0, 20, 20, 1, 0, 0, 0) + attribute
+    element = struct.pack("<HHIII", 0x0102, 16, 16 + len(body), 1, 0xFFFFFFFF) + body
+    document = pool + element
+    return struct.pack("<HHI", 0x0003, 8, 8 + len(document)) + document
+
+
+def write_apk(path: Path, package: str = "org.kdoffload.demo") -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("AndroidManifest.xml", binary_manifest(package))
+        archive.writestr("classes.dex", b"dex\n035\0")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def result_records(device: str, values_us: list[float]) -> list[dict]:
+    info = {"device": device, "arch": "x86_64", "os": "Linux", "totalMem": 8e9, "availMem": 4e9}
+    model = {"name": "student", "backend": "xnnpack", "quantization": "fp32", "decoder": "guarded"}
+    ordered = sorted(values_us)
+    return [{"benchmarkModel": dict(model), "metric": metric, "actualValue": value,
+             "targetValue": None, "deviceInfo": dict(info), **extra}
+            for metric, value, extra in (
+                ("model_load_time(ms)", 1.5, {}),
+                ("avg_inference_latency(ms)", sum(values_us) / len(values_us) / 1e3, {}),
+                ("decision_p50(us)", ordered[len(ordered) // 2], {}),
+                ("decision_times(us)", ordered[-1], {"values": values_us}))]
+
+
+def launcher(path: Path, body: str) -> Path:
+    """An executable Python script standing in for the app: argv as the real launcher's."""
+    path.write_text(f"#!{sys.executable}\nimport argparse, json, sys, time\n"
+                    "p = argparse.ArgumentParser()\n"
+                    "for o in ('--model-dir', '--files-dir', '--device-name', '--num-iter', "
+                    "'--num-warm-up-iter', '--top-k', '--stream-tasks'): p.add_argument(o)\n"
+                    "a = p.parse_args()\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def writing_launcher(path: Path) -> Path:
+    """Checks the pushed files are where the extras say, then writes a schema-valid result."""
+    records = json.dumps(result_records("DEVICE", [40.0 + k % 7 for k in range(50)]))
+    return launcher(path, "import os\n"
+                    "names = sorted(os.listdir(a.model_dir))\n"
+                    "print('model dir holds', names, flush=True)\n"
+                    "assert 'bench_states.json' in names and 'student_xnnpack_fp32.pte' in names\n"
+                    f"text = {records!r}.replace('DEVICE', a.device_name)\n"
+                    "tmp = os.path.join(a.files_dir, '.partial')\n"
+                    "open(tmp, 'w').write(text)\n"
+                    "os.replace(tmp, os.path.join(a.files_dir, 'kdoffload_results.json'))\n")
