@@ -88,19 +88,27 @@ def _profile(profile: Profile) -> _Profile:
     return _Profile(profile)
 
 
-def _states(profile: Profile, states: States) -> tuple[_States, list]:
-    """The batch as the C struct, and the arrays it points into (kept alive by the caller)."""
-    arrays = {}
-    for name in SUBTASK_FIELDS:
-        arrays[name] = np.ascontiguousarray(getattr(states, name), dtype=np.float64)
-        if arrays[name].shape != (len(states), profile.n):
-            raise InputError(f"states.{name}: shape {arrays[name].shape} is not ({len(states)}, {profile.n})")
-    for name in SCALAR_FIELDS:
-        arrays[name] = np.ascontiguousarray(getattr(states, name), dtype=np.float64)
-        if arrays[name].shape != (len(states),):
-            raise InputError(f"states.{name}: shape {arrays[name].shape} is not ({len(states)},)")
-    struct = _States(len(states), *(a.ctypes.data for a in arrays.values()))
-    return struct, list(arrays.values())
+def _states(profile: Profile, states: States) -> tuple[_States, np.ndarray]:
+    """The batch as the C struct, and the one buffer it points into (kept alive by the caller).
+
+    The fields are copied into one float64 buffer, per-subtask fields [S, N] then the others
+    [S], so the struct's pointers are the buffer's address plus offsets: one copy and integer
+    arithmetic instead of a numpy ctypes object per field.
+    """
+    count, n = len(states), profile.n
+    buffer = np.empty(count * (len(SUBTASK_FIELDS) * n + len(SCALAR_FIELDS)))
+    offset = 0
+    for name, shape in [(f, (count, n)) for f in SUBTASK_FIELDS] + [(f, (count,)) for f in SCALAR_FIELDS]:
+        value = getattr(states, name)
+        if np.shape(value) != shape:
+            raise InputError(f"states.{name}: shape {np.shape(value)} is not {shape}")
+        size = count * (n if len(shape) == 2 else 1)
+        buffer[offset:offset + size] = np.ravel(value)
+        offset += size
+    base, step = buffer.__array_interface__["data"][0], buffer.itemsize
+    sizes = [count * n] * len(SUBTASK_FIELDS) + [count] * len(SCALAR_FIELDS)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return _States(count, *(base + int(start) * step for start in starts)), buffer
 
 
 def _placements(placements, rows: int, n: int) -> np.ndarray:
