@@ -12,6 +12,7 @@ does the same floating-point operations in the same order).
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import weakref
 from dataclasses import dataclass
@@ -60,6 +61,10 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_solve_timed.argtypes = [p, st, ctypes.c_int, i8, f64, f64]
     lib.kdo_greedy.argtypes = [p, st, i8, f64]
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
+    lib.kdo_decider_new.restype = p
+    lib.kdo_decider_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    lib.kdo_decider_free.argtypes = [p]
+    lib.kdo_decide.argtypes = [p, st, i8, f64]
     return lib
 
 
@@ -202,3 +207,36 @@ def time_solve_ns(profile: Profile, states: States, method: str = "auto", rounds
     out = np.empty(rounds * len(states))
     _check(_lib().kdo_time_solve(_profile(profile).handle, ctypes.byref(struct), METHODS[method], rounds, out))
     return out
+
+
+class NativeDecider:
+    """An exported student's whole decision path in C++ (`kdo::Decider`: features, support
+    check, forward, decoder), its forward being the manifest's `reference_weights` as a plain
+    loop, so no ExecuTorch runtime enters this process. The core replays the manifest's golden
+    vectors before it is used. `decide_timed` reports the decision's time measured in C++.
+    """
+
+    def __init__(self, profile: Profile, manifest: Path, decoder: str | None = None,
+                 name: str = "student-native"):
+        manifest = Path(manifest)
+        if not manifest.is_file():
+            raise InputError(f"{manifest}: no such manifest (run: kdoffload export --profile {profile.name})")
+        declared = json.loads(manifest.read_text()).get("profile", {}).get("name")
+        if declared != profile.name:
+            raise InputError(f"{manifest}: profile.name is {declared!r}, not {profile.name!r}")
+        lib = _lib()
+        self.handle = lib.kdo_decider_new(str(manifest).encode(), decoder.encode() if decoder else None)
+        if not self.handle:
+            raise InputError(f"{manifest}: {lib.kdo_last_error().decode()}")
+        weakref.finalize(self, lib.kdo_decider_free, self.handle)
+        self.profile, self.name = profile, name
+
+    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+        struct, keep = _states(self.profile, states)
+        labels = np.empty((len(states), self.profile.n), dtype=np.int8)
+        ns = np.empty(len(states))
+        _check(_lib().kdo_decide(self.handle, ctypes.byref(struct), labels, ns))
+        return labels, float(ns.sum()) * 1e-9
+
+    def decide(self, states: States) -> np.ndarray:
+        return self.decide_timed(states)[0]

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "c_api_internal.hpp"
 #include "delay_model.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
@@ -19,9 +20,12 @@ struct kdo_profile {
   kdo::Profile profile;
 };
 
+namespace kdo::capi {
 namespace {
-
 thread_local std::string last_error;
+}
+
+const char* last_error_text() { return last_error.c_str(); }
 
 int guarded(const std::function<void()>& body) {
   try {
@@ -39,7 +43,6 @@ void require(bool ok, const std::string& problem) {
   if (!ok) throw std::invalid_argument(problem);
 }
 
-// State k of the batch, copied into a reusable SystemState.
 void read_state(const kdo_states& s, int n, int64_t k, kdo::SystemState& out) {
   const auto row = [&](const double* field) { return field + k * n; };
   out.cycles.assign(row(s.cycles), row(s.cycles) + n);
@@ -55,6 +58,14 @@ void read_state(const kdo_states& s, int n, int64_t k, kdo::SystemState& out) {
   out.rate_backhaul = s.rate_backhaul[k];
   out.lat_backhaul = s.lat_backhaul[k];
 }
+
+}  // namespace kdo::capi
+
+namespace {
+
+using kdo::capi::guarded;
+using kdo::capi::read_state;
+using kdo::capi::require;
 
 void check_batch(const kdo_profile* profile, const kdo_states* states) {
   require(profile != nullptr, "profile: null");
@@ -97,7 +108,7 @@ std::function<double(const kdo::SystemState&, int*, uint64_t*)> make_solver(
 
 extern "C" {
 
-const char* kdo_last_error(void) { return last_error.c_str(); }
+const char* kdo_last_error(void) { return kdo::capi::last_error_text(); }
 
 kdo_profile* kdo_profile_new(const char* name, int n, const int32_t* edges, int edge_count,
                              int edge_cores) {

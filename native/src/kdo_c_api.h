@@ -67,6 +67,16 @@ int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* lab
 int kdo_time_solve(const kdo_profile* profile, const kdo_states* states, int method, int rounds,
                    double* ns_per_solve);
 
+/* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
+ * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
+ * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.
+ * NULL on failure (a bad manifest, no reference_weights, a golden mismatch). */
+typedef struct kdo_decider kdo_decider;
+kdo_decider* kdo_decider_new(const char* manifest_path, const char* decoder);
+void kdo_decider_free(kdo_decider* decider);
+/* One decision per state (labels [count][n]), each timed in C++: ns [count]. */
+int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, double* ns);
+
 #ifdef __cplusplus
 }
 #endif
