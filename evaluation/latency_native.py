@@ -1,4 +1,4 @@
-"""The native runner (bench/native, kdo_bench): building it and timing an export through it.
+"""The native runner (kdo_bench, built with the core in native/): building it and timing an export through it.
 
 The runner times decisions over its manifest's golden states, so the benchmark hands it a copy
 of the export's manifest whose golden vectors are the benchmark's own states (computed by the
@@ -17,7 +17,7 @@ from model.errors import InputError
 from model.io import atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE_DIR = REPO / "bench" / "native"
+SOURCE_DIR = REPO / "native"
 BUILD_DIR = REPO / "build" / "native"
 
 
@@ -25,9 +25,11 @@ def toolchain_missing() -> str | None:
     """Why the runner cannot be built here, or None."""
     for tool in ("cmake", "c++"):
         if shutil.which(tool) is None:
-            return f"{tool} not found (apt-get install -y cmake g++ nlohmann-json3-dev)"
+            return f"{tool} not found (apt-get install -y cmake g++ nlohmann-json3-dev libssl-dev)"
     if not Path("/usr/include/nlohmann/json.hpp").is_file():
         return "nlohmann/json.hpp not found (apt-get install -y nlohmann-json3-dev)"
+    if not Path("/usr/include/openssl/evp.h").is_file():
+        return "openssl/evp.h not found (apt-get install -y libssl-dev)"
     return None
 
 

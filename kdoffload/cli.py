@@ -45,6 +45,9 @@ def data(
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
+    solver: Annotated[str, typer.Option(
+        help="Exact solver: numpy (model/oracle.py) or native (the C++ core; same bytes). "
+             "Default: native when built, else numpy.")] = None,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
     jobs = ray_or_none(engine, address)
@@ -53,7 +56,7 @@ def data(
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs)
+    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs, solver)
     pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 

@@ -19,7 +19,7 @@ from mobile_export.export import export_checkpoint, read_checkpoint
 from mobile_export.policy import exported_decider
 from model.decider import Decoder
 from mobile_export.verify import ExportRefused
-from model import dataset
+from model import dataset, native
 from model.errors import InputError
 from model.runs import Runs
 from model.system import Profile, load_profile
@@ -69,8 +69,17 @@ def pte_engines() -> dict:
     def build(decoder: Decoder):
         return lambda profile: exported_decider(profile, export_dir(profile.name), decoder=decoder)
 
+    def build_native(decoder: Decoder, name: str):
+        # The same student's decision path in C++ (the manifest's weights as a plain loop),
+        # charged at its C++ time.
+        return lambda profile: native.NativeDecider(
+            profile, manifest_path(export_dir(profile.name), ExportConfig()), decoder.value, name)
+
     return {"student-pte": build(Decoder.ARGMAX), "student-pte+top8": build(Decoder.TOPK),
-            "student-pte+guarded": build(Decoder.GUARDED)}
+            "student-pte+guarded": build(Decoder.GUARDED),
+            "student-native": build_native(Decoder.ARGMAX, "student-native"),
+            "student-native+top8": build_native(Decoder.TOPK, "student-native+top8"),
+            "student-native+guarded": build_native(Decoder.GUARDED, "student-native+guarded")}
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
 

@@ -49,7 +49,7 @@ def dataset_path(profile_name: str, split: str) -> Path:
 
 
 def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: int,
-                 force: bool = False, jobs: JobMap | None = None) -> Path:
+                 force: bool = False, jobs: JobMap | None = None, solver: str | None = None) -> Path:
     with progress_bar() as bar:
         task = bar.add_task(f"{profile.name} demonstrations", total=samples, rate="")
         first: list[tuple[float, int]] = []  # (time, states) at the first report: cached shards are not work
@@ -62,7 +62,8 @@ def make_dataset(profile: Profile, samples: int, seed: int, out: Path, workers: 
             rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
             bar.update(task, completed=done, rate=f"{rate:,.0f} states/s" if rate else "")
 
-        return dataset.generate(profile, samples, seed, out, workers, force, report, jobs)
+        return dataset.generate(profile, samples, seed, out, workers, force, report, jobs,
+                                solver=solver or dataset.default_solver())
 
 
 def ensure_dataset(profile: Profile, split: str, samples: int | None = None, workers: int = 2,

@@ -20,18 +20,37 @@ from typing import Callable
 
 import numpy as np
 
-from model import oracle
+from model import native, oracle
 from model.errors import InputError
 from model.io import atomic_write
 from model.parallel import JobMap, process_pool
 from model.features import build_features
 from model.policies import BestTrivial
-from model.system import STATE_FIELDS, Profile, States, profile_from_dict, sample_states
+from model.system import NUMPY_EXHAUSTIVE_MAX, STATE_FIELDS, Profile, States, profile_from_dict, sample_states
 from model.delay import delays
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
+# Both give the same labels and the same delay bits, so the solver is not part of the data.
+SOLVERS = {"numpy": oracle.solve, "native": native.solve}
+
+
+def default_solver() -> str:
+    """The native core when it is built, else the numpy oracle."""
+    return "native" if native.available() else "numpy"
+
+
+def check_solver(solver: str, profile: Profile | None = None) -> str:
+    if solver not in SOLVERS:
+        raise InputError(f"--solver: {solver!r} is not one of {', '.join(SOLVERS)}")
+    if (solver == "numpy" and profile is not None and not profile.is_chain
+            and profile.n > NUMPY_EXHAUSTIVE_MAX):
+        raise InputError(f"--solver numpy: {profile.name} has {profile.n} subtasks, more than the "
+                         f"{NUMPY_EXHAUSTIVE_MAX} numpy's exhaustive search handles (use --solver native)")
+    if solver == "native" and not native.available():
+        raise InputError(f"--solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
+    return solver
 
 
 @dataclass
@@ -59,12 +78,13 @@ def _versions() -> dict:
     return out
 
 
-def make_shard(profile_dict: dict, seed: int, index: int, count: int) -> dict[str, np.ndarray]:
+def make_shard(profile_dict: dict, seed: int, index: int, count: int,
+               solver: str = "numpy") -> dict[str, np.ndarray]:
     """One shard's arrays (in a worker); its draws depend on (seed, index) alone."""
     profile = profile_from_dict(profile_dict)
     rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
     states = sample_states(profile, count, rng)
-    labels, optimal = oracle.solve(profile, states)
+    labels, optimal = SOLVERS[solver](profile, states)
     return {"features": build_features(profile, states), "labels": labels.astype(np.int8),
             "optimal_delay": optimal, **states.to_dict(),
             "shard_key": np.array(_shard_key(profile_dict, seed, index, count))}
@@ -123,14 +143,18 @@ def _plan(profile_dict: dict, samples: int, seed: int, shard_dir: Path, shard_si
 
 def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int = 1,
              force: bool = False, progress: Callable[[int, int], None] | None = None,
-             jobs: JobMap | None = None, shard_size: int = SHARD_SIZE) -> Path:
+             jobs: JobMap | None = None, shard_size: int = SHARD_SIZE, solver: str = "numpy") -> Path:
     """Write `samples` demonstrations to `out`; `progress(done, total)` after every shard.
+
+    `solver` is "numpy" (model/oracle.py) or "native" (the C++ core, which every worker must
+    have built): the same bytes either way.
 
     `jobs` runs the shards (default: a pool of `workers` local processes); whatever runs them,
     the driver alone writes files, so workers need no shared disk. `shard_size` is part of the
     job (a shard's draws follow its index), so a rerun must keep it to resume.
     """
     out = Path(out)
+    check_solver(solver, profile)
     if samples < 1:
         raise InputError(f"--samples: must be at least 1, got {samples}")
     if workers < 1:
@@ -149,7 +173,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     if progress:
         progress(done, samples)
     run = jobs or process_pool(workers)
-    for position, arrays in run(make_shard, [(profile_dict, seed, s.index, s.count) for s in todo], {}):
+    for position, arrays in run(make_shard, [(profile_dict, seed, s.index, s.count, solver) for s in todo], {}):
         _atomic_savez(todo[position].path, arrays)  # saved as it arrives: a killed driver resumes here
         done += todo[position].count
         if progress:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Proves the ARM kernels give the same answers: cross-compiles kdo_bench for aarch64 against
-# the aarch64 executorch wheel from PyPI, then runs its golden-vector check under qemu-user.
+# Proves the ARM kernels give the same answers: cross-compiles the native core and kdo_bench for
+# aarch64 against the aarch64 executorch wheel from PyPI and Debian's arm64 libcrypto, then runs
+# the golden-vector check under qemu-user.
 # Timings under emulation mean nothing, so only --check-only runs.
 #
 #   bench/native/arm_check.sh MODEL.pte MODEL.manifest.json [WORK_DIR]
@@ -32,6 +33,19 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   echo "arm_check: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# libcrypto for aarch64: Debian's arm64 packages, unpacked into the work directory (dpkg -x), so
+# nothing of a foreign architecture gets installed on the host; apt only has to know arm64.
+ssl_root=$work/openssl-arm64
+if [[ ! -f $ssl_root/usr/lib/aarch64-linux-gnu/libcrypto.so ]]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    dpkg --add-architecture arm64
+  fi
+  apt-get update -qq
+  mkdir -p "$work/debs" "$ssl_root"
+  (cd "$work/debs" && apt-get download -qq libssl-dev:arm64 libssl3:arm64)
+  for deb in "$work"/debs/libssl*_arm64.deb; do dpkg -x "$deb" "$ssl_root"; done
 fi
 
 mkdir -p "$work/wheel"
@@ -69,12 +83,16 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 EOF
 
-cmake -S "$here" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$repo/native" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$work/aarch64-toolchain.cmake" \
-  -DEXECUTORCH_ROOT="$et_root/executorch" -DKDO_JSON_INCLUDE_DIR="$work/json_include" >/dev/null
+  -DEXECUTORCH_ROOT="$et_root/executorch" -DKDO_JSON_INCLUDE_DIR="$work/json_include" \
+  -DOPENSSL_INCLUDE_DIR="$ssl_root/usr/include" \
+  -DOPENSSL_CRYPTO_LIBRARY="$ssl_root/usr/lib/aarch64-linux-gnu/libcrypto.so" \
+  -DCMAKE_CXX_FLAGS="-isystem $ssl_root/usr/include/aarch64-linux-gnu" >/dev/null
 cmake --build "$work/build" -j"$(nproc)" >/dev/null
 
 echo "arm_check: built $(aarch64-linux-gnu-readelf -h "$work/build/kdo_bench" | grep -o "AArch64")"
-qemu-aarch64 -L "$sysroot" "$work/build/kdo_bench" --model "$model" --manifest "$manifest" \
+qemu-aarch64 -L "$sysroot" -E LD_LIBRARY_PATH="$ssl_root/usr/lib/aarch64-linux-gnu" \
+  "$work/build/kdo_bench" --model "$model" --manifest "$manifest" \
   --check-only --reference
 echo "arm_check: aarch64 runner agrees with the manifest's golden vectors"

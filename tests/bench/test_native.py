@@ -64,7 +64,8 @@ def test_golden_vectors_pass_on_the_pte_and_the_plain_loop(runner, copy):
     pte, manifest, _ = copy
     done = check(runner, pte, manifest, "--reference")
     assert done.returncode == 0, done.stderr
-    assert "golden check (pte): 40 vectors passed" in done.stdout  # 32 chosen + 8 out of support
+    vectors = len(json.loads(manifest.read_text())["golden"])  # chosen + out of support
+    assert f"golden check (pte): {vectors} vectors passed" in done.stdout
     assert "golden check (reference)" in done.stdout
 
 
@@ -73,6 +74,10 @@ def test_golden_vectors_pass_on_the_pte_and_the_plain_loop(runner, copy):
     ("argmax_placement", lambda g: g["argmax_placement"].__setitem__(0, (g["argmax_placement"][0] + 1) % 3)),
     ("topk_delay_s", lambda g: g.__setitem__("topk_delay_s", g["topk_delay_s"] * 1.001)),
     ("features", lambda g: g["features"].__setitem__(2, g["features"][2] + 0.01)),
+    ("guarded_placement", lambda g: g["guarded_placement"].__setitem__(0, (g["guarded_placement"][0] + 1) % 3)),
+    ("guarded_delay_s", lambda g: g.__setitem__("guarded_delay_s", g["guarded_delay_s"] * 1.001)),
+    ("greedy_placement", lambda g: g["greedy_placement"].__setitem__(0, (g["greedy_placement"][0] + 1) % 3)),
+    ("out_of_support", lambda g: g.__setitem__("out_of_support", not g["out_of_support"])),
 ])
 def test_a_tampered_golden_vector_fails(runner, copy, field, tamper):
     pte, manifest, _ = copy
@@ -109,5 +114,19 @@ def test_timed_run_writes_benchmark_app_fields(runner, copy, tmp_path):
     for key in ("benchmarkModel", "avg_inference_latency(ms)", "trimmean_inference_latency(ms)",
                 "model_load_time(ms)", "load_status", "deviceInfo"):
         assert key in record
-    assert set(record["decisions"]) == {"pte", "floor", "reference"}
-    assert np.isfinite(record["decisions"]["pte"]["topk"]["p50_us"])
+    assert set(record["decisions"]) == {"pte", "floor", "reference", "solver"}
+    for path in ("topk", "guarded"):
+        assert np.isfinite(record["decisions"]["pte"][path]["p50_us"])
+    assert set(record["decisions"]["solver"]) == {"exact", "greedy"}
+
+
+@pytest.mark.parametrize("key, change", [
+    ("decoder.ood_top_k", lambda m: m["decoder"].__setitem__("ood_top_k", 0)),
+    ("decoder.default", lambda m: m["decoder"].__setitem__("default", "beam")),
+    ("features.support", lambda m: m["features"].pop("support")),
+])
+def test_a_bad_format_2_field_is_bad_input(runner, copy, key, change):
+    pte, manifest, _ = copy
+    edit(manifest, change)
+    done = check(runner, pte, manifest)
+    assert done.returncode == EXIT_INPUT and key in done.stderr, done.stderr

@@ -23,7 +23,9 @@ int parse_int(const std::string& flag, const std::string& text, int minimum) {
 const char* usage() {
   return "usage: kdo_bench --model X.pte --manifest X.manifest.json [--iters 20000]\n"
          "                 [--warmup 1000] [--threads 1] [--cpu 0] [--json out.json]\n"
-         "                 [--floor FLOOR.pte] [--reference] [--check-only]\n";
+         "                 [--floor FLOOR.pte] [--reference] [--check-only]\n"
+         "                 [--count pte/argmax|pte/topk|pte/guarded|floor/argmax|\n"
+         "                          reference/argmax|...|solver/exact|solver/greedy]\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -42,6 +44,7 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--cpu") options.cpu = parse_int(flag, value, 0);
     else if (flag == "--json") options.json_path = value;
     else if (flag == "--floor") options.floor_path = value;
+    else if (flag == "--count") options.count_path = value;
     else throw InputError(flag + ": unknown flag");
   }
   if (options.model_path.empty()) throw InputError("--model: required");

@@ -7,7 +7,7 @@ namespace kdo {
 
 struct Options {
   std::string model_path;     // --model: the .pte to check and time
-  std::string manifest_path;  // --manifest: its manifest (format version 1)
+  std::string manifest_path;  // --manifest: its manifest (format version 2)
   int iters = 20000;          // timed decisions per measurement
   int warmup = 1000;          // untimed decisions first: caches, branch predictors, lazy init
   int threads = 1;            // runtime thread pool; one beats two at batch 1
@@ -16,6 +16,7 @@ struct Options {
   std::string floor_path;     // --floor: a trivial program of the same input width
   bool reference = false;     // --reference: also time the manifest's weights as a plain loop
   bool check_only = false;    // --check-only: stop after the golden-vector check
+  std::string count_path;     // --count PATH: run only PATH's decisions, for callgrind
 };
 
 // Throws InputError (exit 2) naming the flag on anything it cannot use.

@@ -1,18 +1,16 @@
 #include "runner.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <nlohmann/json.hpp>
 
-#include "decoders.hpp"
+#include "decisions.hpp"
 #include "et_model.hpp"
 #include "golden_check.hpp"
 #include "manifest.hpp"
-#include "reference_mlp.hpp"
 #include "report.hpp"
+#include "scorers.hpp"
 #include "timing.hpp"
 
 namespace kdo {
@@ -20,41 +18,6 @@ namespace {
 
 constexpr int kExitInput = 2;
 constexpr int kExitGolden = 3;
-
-struct LoadedModel {
-  std::unique_ptr<EtModel> model;
-  double cold_load_ms = 0;  // first load in this process: includes the delegate's one-time init
-  double warm_load_ms = 0;  // a second load of the same file
-};
-
-double elapsed_ms(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-LoadedModel load_timed(const std::string& path) {
-  LoadedModel loaded;
-  auto start = std::chrono::steady_clock::now();
-  loaded.model = EtModel::load(path);
-  loaded.cold_load_ms = elapsed_ms(start);
-  start = std::chrono::steady_clock::now();
-  EtModel::load(path);
-  loaded.warm_load_ms = elapsed_ms(start);
-  return loaded;
-}
-
-void require_shapes(const EtModel& model, const Manifest& m, const std::string& path) {
-  if (model.input_width() != m.recipe.width()) {
-    throw InputError(path + ": takes " + std::to_string(model.input_width()) +
-                     " inputs, manifest " + m.path + " builds " +
-                     std::to_string(m.recipe.width()) + " features");
-  }
-  if (model.output_numel() != 3 * m.profile.n) {
-    throw InputError(path + ": gives " + std::to_string(model.output_numel()) +
-                     " outputs, manifest " + m.path + " needs n * 3 = " +
-                     std::to_string(3 * m.profile.n));
-  }
-}
 
 bool report_golden(const GoldenReport& report, const std::string& what) {
   if (report.passed()) {
@@ -72,96 +35,61 @@ bool report_golden(const GoldenReport& report, const std::string& what) {
   return false;
 }
 
-// One decision = features from the raw state + scoring + decoding, on golden state i % G.
-template <typename ScoreFn, typename DecodeFn>
-LatencyStats time_decision(const Manifest& m, const Options& o, ScoreFn score, DecodeFn decode) {
-  std::vector<float> features(m.recipe.width());
-  std::vector<int> placement(m.profile.n);
-  const size_t states = m.golden.size();
-  auto decide = [&](int i) -> uint64_t {
-    const SystemState& state = m.golden[static_cast<size_t>(i) % states].state;
-    m.recipe.build(state, features.data());
-    decode(score(features.data()), state, placement.data());
-    return static_cast<uint64_t>(placement[0] + placement[m.profile.n - 1]);
-  };
-  return summarize(time_decisions(decide, o.warmup, o.iters));
-}
-
-nlohmann::ordered_json time_both_decoders(const Manifest& m, const Options& o,
-                                          const Scorer& score, bool with_topk) {
-  TopKDecoder topk(m.profile, m.top_k);
-  const int n = m.profile.n;
-  nlohmann::ordered_json out;
-  out["argmax"] = latency_record(time_decision(
-      m, o, score, [n](const float* l, const SystemState&, int* p) { argmax_placement(l, n, p); }));
-  if (with_topk) {
-    out["topk"] = latency_record(time_decision(
-        m, o, score, [&](const float* l, const SystemState& s, int* p) { topk.decode(l, s, p); }));
-    out["topk"]["k"] = m.top_k;
-  }
-  return out;
-}
-
-void print_line(const char* what, const nlohmann::ordered_json& record) {
-  std::printf("%-22s p50 %8.3f us  p90 %8.3f us  p99 %8.3f us  max %9.3f us\n", what,
-              record["p50_us"].get<double>(), record["p90_us"].get<double>(),
-              record["p99_us"].get<double>(), record["max_us"].get<double>());
-}
-
-// The student's scorers: the .pte always, the manifest's weights as a plain loop if asked.
-struct Scorers {
-  LoadedModel pte;
-  std::unique_ptr<ReferenceMlp> mlp;
-  Scorer pte_score, reference_score;
-};
-
-Scorers load_scorers(const Manifest& m, const Options& o) {
-  Scorers s;
-  s.pte = load_timed(o.model_path);
-  require_shapes(*s.pte.model, m, o.model_path);
-  EtModel* pte = s.pte.model.get();
-  s.pte_score = [pte](const float* x) { return pte->run(x); };
-  if (o.reference) {
-    if (m.reference_weights.empty()) throw InputError(m.path + ": reference_weights: missing");
-    s.mlp = std::make_unique<ReferenceMlp>(m.reference_weights);
-    if (s.mlp->input_width() != m.recipe.width() || s.mlp->output_width() != 3 * m.profile.n) {
-      throw InputError(m.path + ": reference_weights: shape does not match [F] -> [n * 3]");
-    }
-    ReferenceMlp* mlp = s.mlp.get();
-    s.reference_score = [mlp](const float* x) { return mlp->forward(x); };
-  }
-  return s;
-}
-
 bool golden_passes(const Manifest& m, const Scorers& s) {
   bool ok = report_golden(check_golden(m, "pte", s.pte_score), "pte");
   if (s.mlp) ok = report_golden(check_golden(m, "reference", s.reference_score), "reference") && ok;
   return ok;
 }
 
-nlohmann::ordered_json time_floor(const Manifest& m, const Options& o) {
-  LoadedModel floor = load_timed(o.floor_path);
-  require_shapes(*floor.model, m, o.floor_path);
-  EtModel* floor_pte = floor.model.get();
-  const Scorer floor_score = [floor_pte](const float* x) { return floor_pte->run(x); };
-  auto record = time_both_decoders(m, o, floor_score, false);
-  record["model_load_time(ms)"] = floor.cold_load_ms;
-  print_line("floor argmax", record["argmax"]);
-  return record;
+// The decision paths by the names --count takes and the record uses ("pte/argmax", ...).
+std::vector<std::pair<std::string, Decide>> decision_paths(DecisionPaths& paths, const Scorers& s) {
+  std::vector<std::pair<std::string, Decide>> out;
+  for (const char* decoder : {"argmax", "topk", "guarded"}) {
+    out.emplace_back(std::string("pte/") + decoder, paths.scored(s.pte_score, decoder));
+  }
+  if (s.floor.model) out.emplace_back("floor/argmax", paths.scored(s.floor_score, "argmax"));
+  if (s.mlp) {
+    for (const char* decoder : {"argmax", "topk", "guarded"}) {
+      out.emplace_back(std::string("reference/") + decoder,
+                       paths.scored(s.reference_score, decoder));
+    }
+  }
+  out.emplace_back("solver/exact", paths.exact());
+  out.emplace_back("solver/greedy", paths.greedy());
+  return out;
 }
 
 nlohmann::ordered_json time_all(const Manifest& m, const Options& o, const Scorers& s) {
+  DecisionPaths paths(m);
   nlohmann::ordered_json decisions;
-  decisions["pte"] = time_both_decoders(m, o, s.pte_score, true);
-  print_line("pte argmax", decisions["pte"]["argmax"]);
-  print_line("pte top-k", decisions["pte"]["topk"]);
-  if (!o.floor_path.empty()) decisions["floor"] = time_floor(m, o);
-  if (s.mlp) {
-    decisions["reference"] = time_both_decoders(m, o, s.reference_score, true);
-    print_line("reference argmax", decisions["reference"]["argmax"]);
-    print_line("reference top-k", decisions["reference"]["topk"]);
+  for (const auto& [name, decide] : decision_paths(paths, s)) {
+    auto record = latency_record(summarize(time_decisions(decide, o.warmup, o.iters)));
+    std::printf("%-22s p50 %8.3f us  p90 %8.3f us  p99 %8.3f us  max %9.3f us\n", name.c_str(),
+                record["p50_us"].get<double>(), record["p90_us"].get<double>(),
+                record["p99_us"].get<double>(), record["max_us"].get<double>());
+    const auto slash = name.find('/');
+    decisions[name.substr(0, slash)][name.substr(slash + 1)] = std::move(record);
   }
+  decisions["pte"]["topk"]["k"] = m.top_k;
+  decisions["pte"]["guarded"]["k"] = m.top_k;
+  decisions["pte"]["guarded"]["ood_k"] = m.ood_top_k;
+  if (s.floor.model) decisions["floor"]["model_load_time(ms)"] = s.floor.cold_load_ms;
   return decisions;
+}
+
+// --count PATH: warm up, then only kdo_counted_loop, which callgrind is told to count.
+int count_path(const Manifest& m, const Options& o, const Scorers& s) {
+  DecisionPaths paths(m);
+  for (const auto& [name, decide] : decision_paths(paths, s)) {
+    if (name != o.count_path) continue;
+    for (int i = 0; i < o.warmup; ++i) decision_sink = decision_sink + decide(i);
+    decision_sink = decision_sink + kdo_counted_loop(decide, o.iters);
+    std::printf("counted %d decisions of %s\n", o.iters, name.c_str());
+    return 0;
+  }
+  throw InputError("--count: '" + o.count_path + "' is not a decision path here " +
+                   "(pte/argmax|topk|guarded, floor/argmax with --floor, reference/... with " +
+                   "--reference, solver/exact, solver/greedy)");
 }
 
 // Benchmark-app fields at the top level describe the headline decision: the .pte with argmax.
@@ -212,6 +140,7 @@ int run_bench(const Options& o) {
   const Scorers scorers = load_scorers(m, o);
   if (!golden_passes(m, scorers)) return kExitGolden;
   if (o.check_only) return 0;
+  if (!o.count_path.empty()) return count_path(m, o, scorers);
 
   auto record = make_record(m, o, scorers, time_all(m, o, scorers), threads, pinned);
   if (!o.json_path.empty()) write_json_atomically(record, o.json_path);

@@ -6,12 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "decider.hpp"
 #include "manifest.hpp"
 
 namespace kdo {
 
-// Feature vector [F] -> logits [N * 3]; the pointer stays valid until the next call.
-using Scorer = std::function<const float*(const float*)>;
 
 struct GoldenReport {
   int vectors = 0;
@@ -21,7 +20,9 @@ struct GoldenReport {
   bool passed() const { return failures.empty(); }
 };
 
-// Tolerances: features rel/abs 1e-5, logits abs 1e-4, delay rel 1e-9; placements exact.
+// Checks features, logits, out_of_support, and the argmax, top-K, greedy and guarded
+// placements and delays. Tolerances: features rel/abs 1e-5, logits abs 1e-4, delay rel 1e-9;
+// placements and the support flag exactly.
 GoldenReport check_golden(const Manifest& manifest, const std::string& scorer_name,
                           const Scorer& score);
 

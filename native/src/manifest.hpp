@@ -1,4 +1,4 @@
-// The model manifest (format version 1, see DESIGN.md "Formats") as typed data.
+// The model manifest (format version 2, docs/formats.md) as typed data.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,10 @@ struct GoldenVector {
   Placement argmax_placement;
   Placement topk_placement;
   double topk_delay_s = 0.0;
+  bool out_of_support = false;
+  Placement guarded_placement;
+  double guarded_delay_s = 0.0;
+  Placement greedy_placement;
 };
 
 struct ExportInfo {
@@ -43,7 +47,9 @@ struct Manifest {
   std::string pte_file, pte_sha256;
   uint64_t pte_size_bytes = 0;
   ExportInfo export_info;
-  int top_k = 8;
+  std::string default_decoder = "guarded";  // decoder.default
+  int top_k = 8;                            // decoder.top_k
+  int ood_top_k = 8;                        // decoder.ood_top_k: K out of support
   std::vector<GoldenVector> golden;
   std::vector<DenseLayer> reference_weights;  // empty when the manifest carries none
 };

@@ -13,4 +13,13 @@ void FeatureRecipe::build(const SystemState& state, float* out) const {
   }
 }
 
+bool FeatureRecipe::out_of_support(const SystemState& state) const {
+  for (const FeatureSpec& spec : specs) {
+    const double raw = state.value(spec.field, spec.index);
+    const double x = static_cast<float>(spec.log ? std::log(raw) : raw);
+    if (x < spec.support_min || x > spec.support_max) return true;
+  }
+  return false;
+}
+
 }  // namespace kdo

@@ -79,4 +79,39 @@ double TopKDecoder::decode(const float* logits, const SystemState& state, int* p
   return best_delay;
 }
 
+GuardedDecoder::GuardedDecoder(const Profile& profile, int top_k, int ood_top_k)
+    : n_(profile.n), in_support_(profile, top_k), out_of_support_(profile, ood_top_k),
+      greedy_(profile), delay_model_(profile), scratch_placement_(profile.n) {
+  candidates_.reserve(std::max(top_k, ood_top_k) + 4);
+}
+
+double GuardedDecoder::decode(const float* logits, const SystemState& state, bool out_of_support,
+                              int* placement) {
+  candidates_ = (out_of_support ? out_of_support_ : in_support_).most_probable(logits);
+  greedy_.decide(state, scratch_placement_.data());
+  uint32_t all_edge = 0;
+  for (int i = 0; i < n_; ++i) all_edge = all_edge * 3 + 1;
+  const uint32_t extra[4] = {static_cast<uint32_t>(placement_code(scratch_placement_.data(), n_)),
+                             0u, all_edge, 2 * all_edge};
+  for (uint32_t code : extra) {
+    if (std::find(candidates_.begin(), candidates_.end(), code) == candidates_.end()) {
+      candidates_.push_back(code);
+    }
+  }
+  double best_delay = 0.0;
+  uint32_t best_code = 0;
+  bool first = true;
+  for (uint32_t code : candidates_) {
+    TopKDecoder::code_to_placement(code, n_, scratch_placement_.data());
+    const double delay = delay_model_.delay(state, scratch_placement_.data());
+    if (first || delay < best_delay || (delay == best_delay && code < best_code)) {
+      best_delay = delay;
+      best_code = code;
+      first = false;
+    }
+  }
+  TopKDecoder::code_to_placement(best_code, n_, placement);
+  return best_delay;
+}
+
 }  // namespace kdo

@@ -32,11 +32,13 @@ std::string seconds_text(double seconds) {
 class GoldenChecker {
  public:
   GoldenChecker(const Manifest& m, GoldenReport& report)
-      : m_(m), n_(m.profile.n), topk_(m.profile, m.top_k), delay_model_(m.profile),
+      : m_(m), n_(m.profile.n), topk_(m.profile, m.top_k),
+        guarded_(m.profile, m.top_k, m.ood_top_k), greedy_(m.profile), delay_model_(m.profile),
         features_(m.recipe.width()), placement_(m.profile.n), report_(report) {}
 
   void check(const GoldenVector& golden, const std::string& where, const Scorer& score) {
     where_ = where;
+    check_decider(golden, score);
     check_features(golden);
     // Score the stored features, not ours, so a feature bug is not reported twice.
     const float* logits = score(golden.features.data());
@@ -45,13 +47,33 @@ class GoldenChecker {
     check_placement("argmax placement", golden.argmax_placement);
     // The delay model alone, on the stored placement, isolates it from the scorer.
     check_delay("delay model on the stored top-K placement",
-                delay_model_.delay(golden.state, golden.topk_placement.data()), golden);
+                delay_model_.delay(golden.state, golden.topk_placement.data()), golden.topk_delay_s);
     const double delay = topk_.decode(logits, golden.state, placement_.data());
     check_placement("top-" + std::to_string(m_.top_k) + " placement", golden.topk_placement);
-    check_delay("top-" + std::to_string(m_.top_k) + " delay", delay, golden);
+    check_delay("top-" + std::to_string(m_.top_k) + " delay", delay, golden.topk_delay_s);
+    check_guarded(golden, logits);
   }
 
  private:
+  // The whole path from the raw state, as a client runs it: kdo::Decider with guarded decoding.
+  void check_decider(const GoldenVector& golden, const Scorer& score) {
+    Decider::from_manifest(m_, score, DecoderKind::guarded).decide(golden.state, placement_.data());
+    check_placement("decider (guarded) placement", golden.guarded_placement);
+  }
+
+  void check_guarded(const GoldenVector& golden, const float* logits) {
+    const bool out = m_.recipe.out_of_support(golden.state);
+    if (out != golden.out_of_support) {
+      fail(std::string("out_of_support is ") + (out ? "true" : "false") + ", expected " +
+           (golden.out_of_support ? "true" : "false"));
+    }
+    greedy_.decide(golden.state, placement_.data());
+    check_placement("greedy placement", golden.greedy_placement);
+    const double delay = guarded_.decode(logits, golden.state, out, placement_.data());
+    check_placement("guarded placement", golden.guarded_placement);
+    check_delay("guarded delay", delay, golden.guarded_delay_s);
+  }
+
   void check_features(const GoldenVector& golden) {
     m_.recipe.build(golden.state, features_.data());
     for (int k = 0; k < m_.recipe.width(); ++k) {
@@ -83,11 +105,11 @@ class GoldenChecker {
     }
   }
 
-  void check_delay(const std::string& what, double delay, const GoldenVector& golden) {
-    const double rel = std::fabs(delay - golden.topk_delay_s) / std::fabs(golden.topk_delay_s);
+  void check_delay(const std::string& what, double delay, double expected) {
+    const double rel = std::fabs(delay - expected) / std::fabs(expected);
     report_.max_delay_rel_error = std::max(report_.max_delay_rel_error, rel);
     if (!(rel <= kDelayRelTol)) {
-      fail(what + " " + seconds_text(delay) + ", expected " + seconds_text(golden.topk_delay_s));
+      fail(what + " " + seconds_text(delay) + ", expected " + seconds_text(expected));
     }
   }
 
@@ -96,6 +118,8 @@ class GoldenChecker {
   const Manifest& m_;
   const int n_;
   TopKDecoder topk_;
+  GuardedDecoder guarded_;
+  Greedy greedy_;
   DelayModel delay_model_;
   std::vector<float> features_;
   std::vector<int> placement_;

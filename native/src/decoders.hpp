@@ -1,12 +1,14 @@
-// Logits [N, 3] -> placement. Argmax per subtask, or the verified top-K: the K most probable
-// placements under the product of per-subtask softmaxes, plus all-local, each scored with the
-// delay model, the fastest kept.
+// Logits [N, 3] -> placement, the three decoders of docs/formats.md. Argmax per subtask; the
+// verified top-K: the K most probable placements under the product of per-subtask softmaxes,
+// plus all-local, each scored with the delay model, the fastest kept; guarded: top-K plus the
+// greedy placement and the three single-site placements, K widened out of support.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "delay_model.hpp"
+#include "solvers.hpp"
 #include "system.hpp"
 
 namespace kdo {
@@ -30,6 +32,8 @@ class TopKDecoder {
 
   static void code_to_placement(uint32_t code, int n, int* placement);
 
+  int k() const { return k_; }
+
  private:
   struct Partial {
     double log_prob;
@@ -41,6 +45,24 @@ class TopKDecoder {
   DelayModel delay_model_;
   std::vector<Partial> beam_, grown_;
   std::vector<uint32_t> codes_;
+  std::vector<int> scratch_placement_;
+};
+
+// Never worse than greedy or any single-site placement, by construction: those are candidates.
+class GuardedDecoder {
+ public:
+  GuardedDecoder(const Profile& profile, int top_k, int ood_top_k);
+
+  // Writes the chosen placement and returns its delay; ties to the smallest placement.
+  double decode(const float* logits, const SystemState& state, bool out_of_support,
+                int* placement);
+
+ private:
+  int n_;
+  TopKDecoder in_support_, out_of_support_;  // only their beams are used
+  Greedy greedy_;
+  DelayModel delay_model_;
+  std::vector<uint32_t> candidates_;
   std::vector<int> scratch_placement_;
 };
 

@@ -1,10 +1,11 @@
 #include "manifest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "sha256.hpp"
+#include "digest.hpp"
 
 namespace kdo {
 namespace {
@@ -74,8 +75,12 @@ FeatureRecipe read_recipe(const Reader& r, const json& raw, int n) {
   const auto means = r.get<std::vector<double>>(raw, "mean", "features.");
   const auto stds = r.get<std::vector<double>>(raw, "std", "features.");
   const json& order = r.at(raw, "order", "features.");
-  if (!order.is_array() || means.size() != order.size() || stds.size() != order.size()) {
-    r.fail("features", "order, mean and std must be lists of one length");
+  const json& support = r.at(raw, "support", "features.");
+  const auto support_min = r.get<std::vector<double>>(support, "min", "features.support.");
+  const auto support_max = r.get<std::vector<double>>(support, "max", "features.support.");
+  if (!order.is_array() || means.size() != order.size() || stds.size() != order.size() ||
+      support_min.size() != order.size() || support_max.size() != order.size()) {
+    r.fail("features", "order, mean, std and support min/max must be lists of one length");
   }
   FeatureRecipe recipe;
   for (size_t k = 0; k < order.size(); ++k) {
@@ -102,7 +107,11 @@ FeatureRecipe read_recipe(const Reader& r, const json& raw, int n) {
     spec.log = transform == "log";
     spec.mean = means[k];
     spec.std = stds[k];
-    if (!(spec.std > 0.0)) r.fail("features.std[" + std::to_string(k) + "]", "must be > 0");
+    if (!(spec.std > 0.0 && spec.std < HUGE_VAL)) {
+      r.fail("features.std[" + std::to_string(k) + "]", "must be positive and finite");
+    }
+    spec.support_min = support_min[k];
+    spec.support_max = support_max[k];
     recipe.specs.push_back(spec);
   }
   return recipe;
@@ -144,12 +153,19 @@ GoldenVector read_golden(const Reader& r, const json& raw, const Manifest& m, si
     g.logits.insert(g.logits.end(), row.begin(), row.end());
   }
   if (static_cast<int>(g.logits.size()) != 3 * n) r.fail(where + "logits", "needs n rows");
-  g.argmax_placement = r.get<Placement>(raw, "argmax_placement", where);
-  g.topk_placement = r.get<Placement>(raw, "topk_placement", where);
-  for (const Placement* p : {&g.argmax_placement, &g.topk_placement}) {
-    if (static_cast<int>(p->size()) != n) r.fail(where + "placement", "needs n sites");
+  g.out_of_support = r.get<bool>(raw, "out_of_support", where);
+  const std::pair<const char*, Placement*> placements[] = {
+      {"argmax_placement", &g.argmax_placement}, {"topk_placement", &g.topk_placement},
+      {"guarded_placement", &g.guarded_placement}, {"greedy_placement", &g.greedy_placement}};
+  for (const auto& [key, placement] : placements) {
+    *placement = r.get<Placement>(raw, key, where);
+    if (static_cast<int>(placement->size()) != n) r.fail(where + key, "needs n sites");
+    for (int site : *placement) {
+      if (site < 0 || site > 2) r.fail(where + key, "sites must be 0, 1 or 2");
+    }
   }
   g.topk_delay_s = r.get<double>(raw, "topk_delay_s", where);
+  g.guarded_delay_s = r.get<double>(raw, "guarded_delay_s", where);
   return g;
 }
 
@@ -217,8 +233,16 @@ Manifest load_manifest(const std::string& path) {
   m.export_info = {exp.value("model", ""), exp.value("backend", ""),
                    exp.value("quantization", ""), exp.value("executorch_version", ""),
                    exp.value("torch_version", "")};
-  if (raw.contains("decoder")) m.top_k = raw["decoder"].value("top_k", m.top_k);
+  const json& decoder = r.at(raw, "decoder", "");
+  m.default_decoder = r.get<std::string>(decoder, "default", "decoder.");
+  if (m.default_decoder != "argmax" && m.default_decoder != "topk" &&
+      m.default_decoder != "guarded") {
+    r.fail("decoder.default", "'" + m.default_decoder + "' is not argmax, topk or guarded");
+  }
+  m.top_k = r.get<int>(decoder, "top_k", "decoder.");
+  m.ood_top_k = r.get<int>(decoder, "ood_top_k", "decoder.");
   if (m.top_k < 1) r.fail("decoder.top_k", "must be >= 1");
+  if (m.ood_top_k < 1) r.fail("decoder.ood_top_k", "must be >= 1");
   const json& golden = r.at(raw, "golden", "");
   if (!golden.is_array() || golden.empty()) r.fail("golden", "needs at least one vector");
   for (size_t k = 0; k < golden.size(); ++k) m.golden.push_back(read_golden(r, golden[k], m, k));

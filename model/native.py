@@ -1,0 +1,242 @@
+"""The native core (native/, libkdocore.so) in process, through its C ABI and ctypes.
+
+ctypes rather than a compiled extension: the library already exists for kdo_bench and the Java
+host, its C ABI is a handful of functions over flat arrays, and ctypes needs no build step
+tied to the Python version. Each call hands over whole batches, so its ~1 us of call overhead
+is paid once per batch, not per state.
+
+Answers equal model/oracle.py, model/delay.py and model/policies.Greedy bit for bit (the core
+does the same floating-point operations in the same order).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import InputError
+from model.system import SCALAR_FIELDS, SUBTASK_FIELDS, Profile, States
+
+LIBRARY = Path(__file__).resolve().parent.parent / "build" / "native" / "libkdocore.so"
+BUILD_HINT = "build it with `make native`"
+METHODS = {"auto": 0, "chain_dp": 1, "branch_bound": 2, "exhaustive": 3}
+
+class _States(ctypes.Structure):
+    # Addresses as plain integers: building the struct then costs a few attribute reads a field.
+    _fields_ = [("count", ctypes.c_int64)] + [(name, ctypes.c_void_p) for name in SUBTASK_FIELDS + SCALAR_FIELDS]
+
+
+def library_path() -> Path:
+    """Where the core is looked for: $KDO_CORE_LIB, else build/native/libkdocore.so."""
+    return Path(os.environ.get("KDO_CORE_LIB", LIBRARY))
+
+
+def available() -> bool:
+    return library_path().is_file()
+
+
+@lru_cache(maxsize=1)
+def _lib() -> ctypes.CDLL:
+    path = library_path()
+    if not path.is_file():
+        raise InputError(f"{path}: the native core is not built ({BUILD_HINT})")
+    lib = ctypes.CDLL(str(path))
+    p, st = ctypes.c_void_p, ctypes.POINTER(_States)
+    i8, f64, u64 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.int8, np.float64, np.uint64))
+    lib.kdo_last_error.restype = ctypes.c_char_p
+    lib.kdo_profile_new.restype = p
+    lib.kdo_profile_new.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int32),
+                                    ctypes.c_int, ctypes.c_int]
+    lib.kdo_profile_free.argtypes = [p]
+    lib.kdo_delays.argtypes = [p, st, i8, f64]
+    lib.kdo_delays_of_placements.argtypes = [p, st, ctypes.c_int64, ctypes.c_int64, i8, f64]
+    lib.kdo_solve.argtypes = [p, st, ctypes.c_int, i8, f64, u64]
+    lib.kdo_solve_timed.argtypes = [p, st, ctypes.c_int, i8, f64, f64]
+    lib.kdo_greedy.argtypes = [p, st, i8, f64]
+    lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
+    lib.kdo_decider_new.restype = p
+    lib.kdo_decider_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    lib.kdo_decider_free.argtypes = [p]
+    lib.kdo_decide.argtypes = [p, st, i8, f64]
+    return lib
+
+
+def _check(rc: int) -> None:
+    if rc != 0:
+        raise InputError(f"native core: {_lib().kdo_last_error().decode()}")
+
+
+class _Profile:
+    """The core's handle of one profile; freed with the object."""
+
+    def __init__(self, profile: Profile):
+        lib = _lib()
+        edges = np.array(profile.edges, dtype=np.int32).reshape(-1, 2)
+        self.handle = lib.kdo_profile_new(profile.name.encode(), profile.n,
+                                          edges.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+                                          len(edges), profile.edge_cores)
+        if not self.handle:
+            raise InputError(f"profile {profile.name}: {lib.kdo_last_error().decode()}")
+        self.n = profile.n
+        weakref.finalize(self, lib.kdo_profile_free, self.handle)
+
+
+@lru_cache(maxsize=32)
+def _profile(profile: Profile) -> _Profile:
+    return _Profile(profile)
+
+
+def _states(profile: Profile, states: States) -> tuple[_States, np.ndarray]:
+    """The batch as the C struct, and the one buffer it points into (kept alive by the caller).
+
+    The fields are copied into one float64 buffer, per-subtask fields [S, N] then the others
+    [S], so the struct's pointers are the buffer's address plus offsets: one copy and integer
+    arithmetic instead of a numpy ctypes object per field.
+    """
+    count, n = len(states), profile.n
+    buffer = np.empty(count * (len(SUBTASK_FIELDS) * n + len(SCALAR_FIELDS)))
+    offset = 0
+    for name, shape in [(f, (count, n)) for f in SUBTASK_FIELDS] + [(f, (count,)) for f in SCALAR_FIELDS]:
+        value = getattr(states, name)
+        if np.shape(value) != shape:
+            raise InputError(f"states.{name}: shape {np.shape(value)} is not {shape}")
+        size = count * (n if len(shape) == 2 else 1)
+        buffer[offset:offset + size] = np.ravel(value)
+        offset += size
+    base, step = buffer.__array_interface__["data"][0], buffer.itemsize
+    sizes = [count * n] * len(SUBTASK_FIELDS) + [count] * len(SCALAR_FIELDS)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return _States(count, *(base + int(start) * step for start in starts)), buffer
+
+
+def _placements(placements, rows: int, n: int) -> np.ndarray:
+    out = np.ascontiguousarray(placements, dtype=np.int8)
+    if out.shape != (rows, n):
+        raise InputError(f"placements: shape {out.shape} is not ({rows}, {n})")
+    return out
+
+
+def delays(profile: Profile, states: States, placements: np.ndarray) -> np.ndarray:
+    """T(x_s; s) for one placement per state: [S, N] -> [S] seconds (as model.delay.delays)."""
+    struct, keep = _states(profile, states)
+    x = _placements(placements, len(states), profile.n)
+    out = np.empty(len(states))
+    _check(_lib().kdo_delays(_profile(profile).handle, ctypes.byref(struct), x, out))
+    return out
+
+
+def delays_of_placements(profile: Profile, states: States, placements: np.ndarray, k: int = 0) -> np.ndarray:
+    """T(x; s_k) for many placements of state k: [P, N] -> [P] seconds."""
+    struct, keep = _states(profile, states)
+    x = _placements(placements, len(np.asarray(placements)), profile.n)
+    out = np.empty(len(x))
+    _check(_lib().kdo_delays_of_placements(_profile(profile).handle, ctypes.byref(struct), k, len(x), x, out))
+    return out
+
+
+def solve_with_nodes(profile: Profile, states: States, method: str = "auto"):
+    """(labels [S, N] int8, optimal delays [S], search nodes per state [S] uint64)."""
+    if method not in METHODS:
+        raise InputError(f"method: {method!r} is not one of {', '.join(METHODS)}")
+    struct, keep = _states(profile, states)
+    labels = np.empty((len(states), profile.n), dtype=np.int8)
+    optimal = np.empty(len(states))
+    nodes = np.empty(len(states), dtype=np.uint64)
+    _check(_lib().kdo_solve(_profile(profile).handle, ctypes.byref(struct), METHODS[method],
+                            labels, optimal, nodes))
+    return labels, optimal, nodes
+
+
+def solve(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
+    """As model.oracle.solve: the chain DP on chains, else branch and bound (exact, same ties)."""
+    labels, optimal, _ = solve_with_nodes(profile, states)
+    return labels, optimal
+
+
+def solve_timed(profile: Profile, states: States, method: str = "auto"):
+    """(labels [S, N] int8, optimal delays [S], seconds each solve took, timed in C++ [S])."""
+    struct, keep = _states(profile, states)
+    labels = np.empty((len(states), profile.n), dtype=np.int8)
+    optimal, ns = np.empty(len(states)), np.empty(len(states))
+    _check(_lib().kdo_solve_timed(_profile(profile).handle, ctypes.byref(struct), METHODS[method],
+                                  labels, optimal, ns))
+    return labels, optimal, ns * 1e-9
+
+
+@dataclass
+class NativeOptimal:
+    """The exact expert as a policy (model.policies.Policy), solved by the native core.
+
+    `decide_timed` reports the solver's own time measured in C++, so a simulator can charge
+    what the solve costs on a phone-class core rather than the ctypes and numpy around it.
+    """
+
+    profile: Profile
+    name: str = "oracle-native"
+
+    def __post_init__(self):
+        _profile(self.profile)  # a missing library is an InputError now, not mid-run
+
+    def decide(self, states: States) -> np.ndarray:
+        return solve(self.profile, states)[0]
+
+    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+        labels, _, seconds = solve_timed(self.profile, states)
+        return labels, float(seconds.sum())
+
+
+def greedy(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
+    """The greedy placements [S, N] int8 (as model.policies.Greedy) and their delays [S]."""
+    struct, keep = _states(profile, states)
+    labels = np.empty((len(states), profile.n), dtype=np.int8)
+    out = np.empty(len(states))
+    _check(_lib().kdo_greedy(_profile(profile).handle, ctypes.byref(struct), labels, out))
+    return labels, out
+
+
+def time_solve_ns(profile: Profile, states: States, method: str = "auto", rounds: int = 1) -> np.ndarray:
+    """Per-solve wall times in ns, measured in C++ around each call: [rounds * S]."""
+    struct, keep = _states(profile, states)
+    out = np.empty(rounds * len(states))
+    _check(_lib().kdo_time_solve(_profile(profile).handle, ctypes.byref(struct), METHODS[method], rounds, out))
+    return out
+
+
+class NativeDecider:
+    """An exported student's whole decision path in C++ (`kdo::Decider`: features, support
+    check, forward, decoder), its forward being the manifest's `reference_weights` as a plain
+    loop, so no ExecuTorch runtime enters this process. The core replays the manifest's golden
+    vectors before it is used. `decide_timed` reports the decision's time measured in C++.
+    """
+
+    def __init__(self, profile: Profile, manifest: Path, decoder: str | None = None,
+                 name: str = "student-native"):
+        manifest = Path(manifest)
+        if not manifest.is_file():
+            raise InputError(f"{manifest}: no such manifest (run: kdoffload export --profile {profile.name})")
+        declared = json.loads(manifest.read_text()).get("profile", {}).get("name")
+        if declared != profile.name:
+            raise InputError(f"{manifest}: profile.name is {declared!r}, not {profile.name!r}")
+        lib = _lib()
+        self.handle = lib.kdo_decider_new(str(manifest).encode(), decoder.encode() if decoder else None)
+        if not self.handle:
+            raise InputError(f"{manifest}: {lib.kdo_last_error().decode()}")
+        weakref.finalize(self, lib.kdo_decider_free, self.handle)
+        self.profile, self.name = profile, name
+
+    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+        struct, keep = _states(self.profile, states)
+        labels = np.empty((len(states), self.profile.n), dtype=np.int8)
+        ns = np.empty(len(states))
+        _check(_lib().kdo_decide(self.handle, ctypes.byref(struct), labels, ns))
+        return labels, float(ns.sum()) * 1e-9
+
+    def decide(self, states: States) -> np.ndarray:
+        return self.decide_timed(states)[0]

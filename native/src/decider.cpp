@@ -1,0 +1,47 @@
+#include "decider.hpp"
+
+#include <stdexcept>
+
+#include "manifest.hpp"
+
+namespace kdo {
+
+DecoderKind parse_decoder(const std::string& name) {
+  if (name == "argmax") return DecoderKind::argmax;
+  if (name == "topk") return DecoderKind::topk;
+  if (name == "guarded") return DecoderKind::guarded;
+  throw std::invalid_argument("decoder '" + name + "' is not argmax, topk or guarded");
+}
+
+Decider::Decider(const Profile& profile, const FeatureRecipe& recipe, Scorer forward,
+                 DecoderConfig config)
+    : profile_(profile), recipe_(recipe), forward_(std::move(forward)), config_(config),
+      features_(recipe.width()), topk_(profile, config.top_k),
+      guarded_(profile, config.top_k, config.ood_top_k) {}
+
+Decider Decider::from_manifest(const Manifest& m, Scorer forward) {
+  return from_manifest(m, std::move(forward), parse_decoder(m.default_decoder));
+}
+
+Decider Decider::from_manifest(const Manifest& m, Scorer forward, DecoderKind decoder) {
+  return Decider(m.profile, m.recipe, std::move(forward), {decoder, m.top_k, m.ood_top_k});
+}
+
+void Decider::decide(const SystemState& state, int* placement) {
+  recipe_.build(state, features_.data());
+  const float* logits = forward_(features_.data());
+  switch (config_.decoder) {
+    case DecoderKind::argmax:
+      argmax_placement(logits, profile_.n, placement);
+      return;
+    case DecoderKind::topk:
+      topk_.decode(logits, state, placement);
+      return;
+    case DecoderKind::guarded:
+      // The support check belongs to the guarded decision: it widens K out of support.
+      guarded_.decode(logits, state, recipe_.out_of_support(state), placement);
+      return;
+  }
+}
+
+}  // namespace kdo

@@ -1,0 +1,55 @@
+// The decision path, once (docs/formats.md): raw state -> features -> support check ->
+// normalise -> forward -> decode. The C++ port of model/decider.py's Decider; the forward
+// function is whatever scores a normalised feature vector (the .pte through ExecuTorch, or the
+// manifest's weights as a plain loop).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "decoders.hpp"
+#include "features.hpp"
+#include "system.hpp"
+
+namespace kdo {
+
+struct Manifest;
+
+// Feature vector [F] -> logits [N * 3]; the pointer stays valid until the next call.
+using Scorer = std::function<const float*(const float*)>;
+
+enum class DecoderKind { argmax, topk, guarded };
+
+// Throws std::invalid_argument naming the value if it is not argmax, topk or guarded.
+DecoderKind parse_decoder(const std::string& name);
+
+struct DecoderConfig {
+  DecoderKind decoder = DecoderKind::guarded;
+  int top_k = 8;
+  int ood_top_k = 32;  // K for a state out of the training support (guarded only)
+};
+
+class Decider {
+ public:
+  Decider(const Profile& profile, const FeatureRecipe& recipe, Scorer forward,
+          DecoderConfig config);
+  // The manifest's profile, recipe and decoder settings (decoder.default unless given).
+  static Decider from_manifest(const Manifest& m, Scorer forward);
+  static Decider from_manifest(const Manifest& m, Scorer forward, DecoderKind decoder);
+
+  // Writes the placement of one raw state. Not thread-safe (reuses scratch).
+  void decide(const SystemState& state, int* placement);
+  bool out_of_support(const SystemState& state) const { return recipe_.out_of_support(state); }
+
+ private:
+  const Profile& profile_;
+  const FeatureRecipe& recipe_;
+  Scorer forward_;
+  DecoderConfig config_;
+  std::vector<float> features_;
+  TopKDecoder topk_;
+  GuardedDecoder guarded_;
+};
+
+}  // namespace kdo

@@ -1,0 +1,30 @@
+#include "solvers.hpp"
+
+namespace kdo {
+
+double Greedy::decide(const SystemState& state, int* placement) {
+  const Profile& p = scheduler_.profile();
+  scheduler_.set_state(state);
+  scheduler_.reset(current_);
+  size_t next_exit = 0;
+  for (int i = 0; i < p.n; ++i) {
+    const bool is_exit = next_exit < p.exits.size() && p.exits[next_exit] == i;
+    next_exit += is_exit;
+    int best = 0;
+    double best_done = 0.0;
+    for (int site = 0; site < kSites; ++site) {
+      option_[site] = current_;
+      double done = scheduler_.place(option_[site], i, site);
+      if (is_exit) done = scheduler_.exit_arrival(option_[site], i);
+      if (site == 0 || done < best_done) {  // strict: the lower site keeps a tie
+        best = site;
+        best_done = done;
+      }
+    }
+    placement[i] = best;
+    current_ = option_[best];
+  }
+  return scheduler_.finish(current_);
+}
+
+}  // namespace kdo

@@ -1,0 +1,84 @@
+/* The native core's C ABI, for callers in other languages (Python through ctypes, see
+ * model/native.py). Plain C types only; every function returns 0 on success, or -1 with a
+ * one-line reason in kdo_last_error(). Not thread-safe per call's scratch, but calls on
+ * different threads do not share state. */
+#ifndef KDO_C_API_H
+#define KDO_C_API_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A batch of states as separate contiguous float64 arrays: per-subtask fields [count][n]
+ * row-major, the others [count]. Field names and units as in docs/model.md. */
+typedef struct kdo_states {
+  int64_t count;
+  const double* cycles;
+  const double* out_bits;
+  const double* in_bits;
+  const double* f_device;
+  const double* f_edge;
+  const double* f_cloud;
+  const double* edge_wait;
+  const double* rate_up;
+  const double* rate_down;
+  const double* lat_wireless;
+  const double* rate_backhaul;
+  const double* lat_backhaul;
+} kdo_states;
+
+typedef struct kdo_profile kdo_profile;
+
+enum kdo_method { KDO_AUTO = 0, KDO_CHAIN_DP = 1, KDO_BRANCH_BOUND = 2, KDO_EXHAUSTIVE = 3 };
+
+const char* kdo_last_error(void);
+
+/* edges: edge_count [j, i] pairs with 0 <= j < i < n. NULL on bad input. */
+kdo_profile* kdo_profile_new(const char* name, int n, const int32_t* edges, int edge_count,
+                             int edge_cores);
+void kdo_profile_free(kdo_profile* profile);
+
+/* T(placements[s]; state s) for every state: placements [count][n], delays [count]. */
+int kdo_delays(const kdo_profile* profile, const kdo_states* states, const int8_t* placements,
+               double* delays);
+
+/* T(placements[p]; state k) for many placements of one state: placements [count][n]. */
+int kdo_delays_of_placements(const kdo_profile* profile, const kdo_states* states, int64_t k,
+                             int64_t count, const int8_t* placements, double* delays);
+
+/* The optimal placement and T* of every state (labels [count][n]); nodes [count] (may be NULL)
+ * gets the search nodes per state (0 for the chain DP). KDO_AUTO: chain DP on chains, else
+ * branch and bound. */
+int kdo_solve(const kdo_profile* profile, const kdo_states* states, int method, int8_t* labels,
+              double* delays, uint64_t* nodes);
+
+/* kdo_solve, with each state's solve timed in C++ (steady_clock): ns [count]. */
+int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int method,
+                    int8_t* labels, double* delays, double* ns);
+
+/* The greedy placement and its T for every state. */
+int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
+               double* delays);
+
+/* Times `method` in C++ (steady_clock around each solve, `rounds` passes over the states after
+ * one untimed pass): ns_per_solve [rounds * count] gets every sample. */
+int kdo_time_solve(const kdo_profile* profile, const kdo_states* states, int method, int rounds,
+                   double* ns_per_solve);
+
+/* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
+ * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
+ * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.
+ * NULL on failure (a bad manifest, no reference_weights, a golden mismatch). */
+typedef struct kdo_decider kdo_decider;
+kdo_decider* kdo_decider_new(const char* manifest_path, const char* decoder);
+void kdo_decider_free(kdo_decider* decider);
+/* One decision per state (labels [count][n]), each timed in C++: ns [count]. */
+int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, double* ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KDO_C_API_H */
