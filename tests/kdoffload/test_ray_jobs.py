@@ -17,7 +17,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from bench import kd_ablation, ray_cluster
+from bench import ray_cluster
+from distill import kd_ablation
 from distill.student import DistillConfig, sweep
 from kdoffload.cli import app
 from model import dataset
