@@ -15,13 +15,16 @@ import typer  # noqa: E402
 
 from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, err_console,
                               ray_or_none, user_errors)
-from kdoffload import learning, pipeline
+from kdoffload import pipeline
+from kdoffload.lazy import lazy
 from kdoffload import evaluate_cli, export_cli, options, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
 from model.runs import Runs
 from model.system import load_profile
+
+learning = lazy("kdoffload.learning")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
@@ -71,7 +74,7 @@ SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffl
 def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
           epochs: EpochsOption = None, seed: SeedOption = 0,
           regret_weight: Annotated[float, typer.Option(
-              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = learning.DEFAULT_REGRET_WEIGHT,
+              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = pipeline.DEFAULT_REGRET_WEIGHT,
           augment_log_scale: Annotated[float, typer.Option(
               help="Rescale training states by the delay model's exact invariances, |log factor| up to this (0: off).")] = 0.0):
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
@@ -90,7 +93,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
-                help="Weight of the expected flip-regret term (0: KD loss alone).")] = learning.DEFAULT_REGRET_WEIGHT,
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = pipeline.DEFAULT_REGRET_WEIGHT,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     _check_training(epochs, seed)

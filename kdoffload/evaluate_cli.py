@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from evaluation import quality, report as quality_report, robustness as robust
 from kdoffload.common import ProfileOption, console, err_console, user_errors
-from kdoffload.learning import evaluate as evaluate_held_out
+from kdoffload.lazy import lazy
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, pte_path
-from mobile_export.policy import load_pte_decider
 from model import dataset
 from model.decider import Decoder
 from model.errors import InputError
@@ -24,6 +22,12 @@ from model.runs import Runs
 from model.states_file import load_states, solved
 from model.system import Profile, check_name, load_profile
 
+quality = lazy("evaluation.quality")
+quality_report = lazy("evaluation.report")
+robust = lazy("evaluation.robustness")
+learning = lazy("kdoffload.learning")
+policy = lazy("mobile_export.policy")
+
 TopKOption = Annotated[int, typer.Option("--top-k", help="Candidates of verified top-K and guarded decoding.")]
 
 
@@ -33,7 +37,7 @@ def every_policy(profile: Profile, k: int) -> tuple[list, dict]:
     support = Support.fit(dataset.load(ensure_dataset(profile, "train")).features)
     learned, params = quality.learned_policies(profile, runs, k, support)
     pte = pte_path(runs.export, ExportConfig())
-    exported = [load_pte_decider(profile, pte, decoder, k) for decoder in Decoder] if pte.exists() else []
+    exported = [policy.load_pte_decider(profile, pte, decoder, k) for decoder in Decoder] if pte.exists() else []
     return learned + exported + baselines(profile), params
 
 
@@ -52,7 +56,7 @@ def evaluate(profile: ProfileOption = "chain6",
     _check_k(top_k)
     prof = load_profile(profile)
     if states is None:
-        evaluate_held_out(prof, top_k, full)
+        learning.evaluate(prof, top_k, full)
         return
     demos = solved(prof, load_states(states, prof), str(states))
     policies, _ = every_policy(prof, top_k)

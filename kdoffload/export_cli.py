@@ -8,21 +8,23 @@ from typing import Annotated
 
 import typer
 
-from evaluation.latency import LatencyConfig, Sources, run_latency
-from evaluation.latency_native import build_runner
-from evaluation.latency_report import markdown
 from kdoffload import options
+from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path
-from mobile_export.export import export_checkpoint, read_checkpoint
-from mobile_export.policy import exported_decider
 from model.decider import Decoder
-from mobile_export.verify import ExportRefused
 from model import dataset, native
 from model.errors import InputError
 from model.runs import Runs
 from model.system import Profile, load_profile
+
+exporter = lazy("mobile_export.export")
+policy = lazy("mobile_export.policy")
+verify = lazy("mobile_export.verify")
+latency_run = lazy("evaluation.latency")
+latency_native = lazy("evaluation.latency_native")
+latency_report = lazy("evaluation.latency_report")
 
 ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
 BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
@@ -38,10 +40,10 @@ def run_export(profile: Profile, cfg: ExportConfig):
     checkpoint = Runs(profile.name).checkpoint(cfg.model)
     if not checkpoint.is_file():  # before any dataset is generated for nothing
         raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
-    read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
+    read = exporter.read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
     test = dataset.load(ensure_dataset(profile, "test"))
     train = dataset.load(ensure_dataset(profile, "train"))
-    return export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
+    return exporter.export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
 
 
 @user_errors
@@ -52,7 +54,7 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
     cfg = ExportConfig(model=model, backend=backend, quantization=quant, top_k=top_k)
     try:
         result = run_export(load_profile(profile), cfg)
-    except ExportRefused as err:
+    except verify.ExportRefused as err:
         err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     v = result.verification
@@ -67,7 +69,7 @@ def pte_engines() -> dict:
     """Engine name -> factory(profile): the exported student (xnnpack, fp32) with each decoder."""
 
     def build(decoder: Decoder):
-        return lambda profile: exported_decider(profile, export_dir(profile.name), decoder=decoder)
+        return lambda profile: policy.exported_decider(profile, export_dir(profile.name), decoder=decoder)
 
     def build_native(decoder: Decoder, name: str):
         # The same student's decision path in C++ (the manifest's weights as a plain loop),
@@ -114,14 +116,14 @@ def latency(profile: ProfileOption = "chain6",
     try:
         for model in ("student", "teacher"):
             current_export(prof, model)
-    except ExportRefused as err:
+    except verify.ExportRefused as err:
         err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     checkpoints = {m: Runs(prof.name).checkpoint(m) for m in ("student", "teacher")}
-    runner = build_runner() if native else None
-    cfg = LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)
+    runner = latency_native.build_runner() if native else None
+    cfg = latency_run.LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)
     out_dir = Runs(prof.name).bench
-    result = run_latency(test, Sources(checkpoints, export_dir(prof.name)), runner, out_dir, cfg)
-    console.print(markdown(result), markup=False, highlight=False)
+    result = latency_run.run_latency(test, latency_run.Sources(checkpoints, export_dir(prof.name)), runner, out_dir, cfg)
+    console.print(latency_report.markdown(result), markup=False, highlight=False)
     console.print(f"{out_dir / 'latency.json'}\n{out_dir / 'latency.md'}\n{out_dir / 'latency.png'}",
                   markup=False, highlight=False)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kdoffload.common import console, progress_bar
-from kdoffload.pipeline import budget, ensure_dataset
+from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset
 from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
@@ -20,7 +20,6 @@ from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train
 
 # Chosen on validation data: the expected-flip-regret term lowers the teacher's mean delay ratio
 # (see docs/results.md), so it is on by default; 0 gives the plain per-subtask cross-entropy.
-DEFAULT_REGRET_WEIGHT = 1.0
 
 
 def _epoch_bar(bar, task_name: str, epochs: int):

@@ -21,6 +21,9 @@ from model.system import Profile, shifted_profile
 SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}  # own seeds: test draws never seen in training
 
 
+DEFAULT_REGRET_WEIGHT = 1.0  # the regret-aware loss's weight (docs/results.md: it helps)
+
+
 @dataclass(frozen=True)
 class Budget:
     train_samples: int

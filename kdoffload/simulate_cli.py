@@ -9,14 +9,16 @@ import typer
 
 from kdoffload.android.results import decision_samples_us, load_phone_result
 from kdoffload import options
+from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
 from model.runs import Runs
 from model.system import Profile, load_profile
-from scheduler import report
 from scheduler.engines import DecisionTime, EngineSet
 from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
 from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
+
+report = lazy("scheduler.report")
 
 BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
 RATE_FACTOR, RATE_POINTS = 1.6, 14
