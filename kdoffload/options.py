@@ -67,10 +67,10 @@ def cpu(index: int, option: str = "--cpu") -> int:
 def output_file(path: Path, option: str, force: bool = False, suffix: str | None = None) -> Path:
     """A file the command may write: not a directory, its folder creatable and writable."""
     path = Path(path)
-    if suffix and path.suffix != suffix:
-        raise InputError(f"{option} {path}: must be a {suffix} file")
     if path.is_dir():
         raise InputError(f"{option} {path}: is a directory")
+    if suffix and path.suffix != suffix:
+        raise InputError(f"{option} {path}: must be a {suffix} file")
     if path.exists() and not force:
         raise InputError(f"{option} {path}: already exists (use --force to overwrite)")
     folder = path.parent

@@ -79,13 +79,20 @@ def ensure_dataset(profile: Profile, split: str, samples: int | None = None, wor
     path = dataset_path(profile.name, split)
     b = budget(profile, full)
     samples = samples or (b.train_samples if split == "train" else b.test_samples)
+    drawn_from = shifted_profile(profile) if split == "shifted" else profile
     if path.exists():
-        have = dataset.read_meta(path)["samples"]
+        meta = dataset.read_meta(path)
+        have = meta.get("samples", 0)
+        if meta.get("profile") != drawn_from.to_dict():
+            raise InputError(f"{path}: drawn from another graph or other ranges than profile "
+                             f"{profile.name} has now; delete it (or move runs/{profile.name} aside) "
+                             "to make it again")
+        if have < 1:
+            raise InputError(f"{path}: holds no states")
         if full and have < samples:
             raise InputError(f"{path}: holds {have:,} states, the --full budget wants {samples:,}; "
                              f"move runs/{profile.name} aside (or delete the file) and run again")
         return path
-    drawn_from = shifted_profile(profile) if split == "shifted" else profile
     return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers, jobs=jobs)
 
 

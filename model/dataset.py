@@ -199,8 +199,8 @@ def load(path: Path) -> Demonstrations:
         meta = json.loads(str(arrays["meta"]))
         profile = profile_from_dict(meta["profile"], source=str(path))
         states = States.from_dict(arrays)
-    except (KeyError, ValueError, OSError) as err:
-        raise InputError(f"{path}: not a kdoffload dataset ({err})") from None
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise InputError(f"{path}: not a kdoffload dataset ({type(err).__name__})") from None
     return Demonstrations(profile, states, arrays["features"], arrays["labels"],
                           arrays["optimal_delay"], meta)
 
@@ -210,8 +210,8 @@ def read_meta(path: Path) -> dict:
     try:
         with np.load(path) as z:
             return json.loads(str(z["meta"]))
-    except (KeyError, ValueError, OSError) as err:
-        raise InputError(f"{path}: not a kdoffload dataset ({err})") from None
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise InputError(f"{path}: not a kdoffload dataset ({type(err).__name__})") from None
 
 
 def summary(demos: Demonstrations) -> dict:
