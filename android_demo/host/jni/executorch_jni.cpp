@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "../../../bench/native/src/threadpool_decl.hpp"
+#include "../../../native/src/threadpool_decl.hpp"
 #include "program.hpp"
 
 extern char** environ;
