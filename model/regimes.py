@@ -8,12 +8,11 @@ them, or write their own.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import InputError
-from model.system import CONFIG_DIR, Profile, check_name, profile_from_dict
+from model.system import CONFIG_DIR, Profile, check_name, profile_from_dict, read_toml
 
 REGIME_DIR = CONFIG_DIR / "regimes"
 
@@ -43,10 +42,7 @@ def load_regime(name_or_path: str | Path) -> Regime:
         if not path.is_file():
             raise InputError(f"regime {str(name_or_path)!r}: no such regime (shipped: "
                              f"{', '.join(shipped_regimes())}) and no such file")
-    try:
-        raw = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: not valid TOML: {err}") from None
+    raw = read_toml(path)
     unknown = set(raw) - {"name", "moves", "ranges"}
     if unknown:
         raise InputError(f"{path}: {sorted(unknown)[0]}: unknown key (known: name, moves, ranges)")

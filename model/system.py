@@ -129,11 +129,15 @@ def load_profile(name_or_path: str | Path) -> Profile:
                          "and no such file")
     if not path.is_file():
         raise InputError(f"{path}: no such profile file")
+    return profile_from_dict(read_toml(path), source=path.name)
+
+
+def read_toml(path: Path) -> dict:
+    """A TOML file's table; a file that is not TOML (or not text) is an InputError naming it."""
     try:
-        raw = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: not valid TOML: {err}") from None
-    return profile_from_dict(raw, source=path.name)
 
 
 def profile_from_dict(raw: dict, source: str = "profile") -> Profile:

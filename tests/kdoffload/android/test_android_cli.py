@@ -106,7 +106,7 @@ def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_p
     assert data["emulated"] is True and "kdoffload-emulated" in data["deviceInfo"]["device"]
     times = [r for r in data["records"] if r["metric"] == "decision_times(us)"]
     assert len(times) == 1 and len(times[0]["values"]) == 200
-    assert "| student_xnnpack_fp32 guarded, emulated phone on the host: kdoffload-emulated |" \
+    assert "| student guarded, emulated phone on the host: kdoffload-emulated |" \
         in result.stdout
     log = "\n".join(phone.storage.logcat({"kdoffload"}))
     assert "--num-iter 200" in log and "golden check" in log
