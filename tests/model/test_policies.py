@@ -96,7 +96,7 @@ def test_greedy_decides_each_state_as_if_alone(dag10):
 
 
 def test_optimal_is_never_worse_than_any_baseline(profile):
-    states = states_for(profile, 200, 5)
+    states = states_for(profile, 200 if profile.is_chain else 40, 5)  # dag10's search is 3^10 a state
     best = delays(profile, states, Optimal(profile).decide(states))
     for policy in baselines(profile, seed=1):
         cost = delays(profile, states, policy.decide(states))
