@@ -1,0 +1,86 @@
+"""Teacher and student networks of model/nets.py: sizes, shapes, and the plain-list weights."""
+
+import numpy as np
+import pytest
+import torch
+
+from model.features import build_features
+from model.nets import (STUDENT_MAX_PARAMS, TEACHER_HIDDEN, NetConfig, OffloadMLP, student_config,
+                        student_hidden, teacher_config)
+from tests.conftest import states_for
+
+
+@pytest.fixture(params=["chain6", "dag10"])
+def profile(request):
+    return request.getfixturevalue(request.param)
+
+
+def in_features(profile) -> int:
+    return build_features(profile, states_for(profile, 1, 0)).shape[1]
+
+
+def test_teacher_config(profile):
+    cfg = teacher_config(in_features(profile), profile.n)
+    assert cfg == NetConfig(in_features(profile), profile.n, TEACHER_HIDDEN)
+    net = OffloadMLP(cfg)
+    widths = (cfg.in_features, *TEACHER_HIDDEN, 3 * profile.n)
+    assert net.parameter_count() == sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+
+
+def test_student_is_the_widest_multiple_of_8_within_budget(profile):
+    f, n = in_features(profile), profile.n
+    cfg = student_config(f, n)
+    (width, second), = [cfg.hidden]
+    assert width == second and width % 8 == 0
+    count = OffloadMLP(cfg).parameter_count()
+    assert count <= STUDENT_MAX_PARAMS
+    wider = OffloadMLP(NetConfig(f, n, (width + 8, width + 8))).parameter_count()
+    assert wider > STUDENT_MAX_PARAMS
+    assert count < OffloadMLP(teacher_config(f, n)).parameter_count() / 20
+
+
+def test_student_hidden_of_a_tiny_problem_is_capped_by_budget_not_width():
+    # 2 features, 1 subtask: params(w) = w^2 + 8w + 3; the widest multiple of 8 under 7000 is 80.
+    assert student_hidden(2, 1) == (80, 80)
+
+
+def test_config_round_trips_through_a_dict(profile):
+    cfg = student_config(in_features(profile), profile.n)
+    d = cfg.to_dict()
+    assert d["hidden"] == list(cfg.hidden)
+    assert NetConfig.from_dict(d) == cfg
+
+
+def test_forward_shape_and_example_inputs(profile):
+    torch.manual_seed(0)
+    net = OffloadMLP(student_config(in_features(profile), profile.n)).eval()
+    (example,) = net.example_inputs()
+    assert example.shape == (1, in_features(profile)) and example.dtype == torch.float32
+    assert net(example).shape == (1, profile.n, 3)
+    batch = torch.randn(5, in_features(profile))
+    logits = net(batch)
+    assert logits.shape == (5, profile.n, 3)
+    # Rows are independent: one row alone gives the same logits as in the batch.
+    torch.testing.assert_close(net(batch[2:3])[0], logits[2])
+
+
+def relu_mlp(layers: list[dict], x: np.ndarray) -> np.ndarray:
+    for layer in layers:
+        x = x @ np.asarray(layer["weight"], dtype=np.float64).T + np.asarray(layer["bias"])
+        if layer["activation"] == "relu":
+            x = np.maximum(x, 0.0)
+        else:
+            assert layer["activation"] == "none"
+    return x
+
+
+def test_linear_layers_reproduce_the_forward(profile):
+    torch.manual_seed(1)
+    net = OffloadMLP(student_config(in_features(profile), profile.n)).eval()
+    layers = net.linear_layers()
+    assert [layer["activation"] for layer in layers] == ["relu", "relu", "none"]
+    x = np.random.default_rng(2).normal(size=(8, in_features(profile))).astype(np.float32)
+    with torch.inference_mode():
+        expected = net(torch.from_numpy(x)).numpy()
+    got = relu_mlp(layers, x.astype(np.float64)).reshape(8, profile.n, 3)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
