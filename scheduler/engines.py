@@ -95,19 +95,28 @@ class Engine:
 
     name: str
     policy: Policy
+    # Whether the last state decided lay outside the policy's training support (None: the
+    # policy has no such notion, as the baselines).
+    last_out_of_support: bool | None = None
 
     def decide(self, state: States) -> tuple[list[int], float]:
         """The placement of a one-state batch and the seconds the call took on this machine.
 
         A policy with `decide_timed` (a native engine) reports its own time, measured in C++
-        without the Python call around it.
+        without the Python call around it; a `Decider` also says whether the state was out of
+        its training support.
         """
         if hasattr(self.policy, "decide_timed"):
             placement, took = self.policy.decide_timed(state)
             return np.asarray(placement)[0].tolist(), took
+        flagged = None
         began = time.perf_counter()
-        placement = self.policy.decide(state)
+        if hasattr(self.policy, "decide_flagged"):
+            placement, flagged = self.policy.decide_flagged(state)
+        else:
+            placement = self.policy.decide(state)
         took = time.perf_counter() - began
+        self.last_out_of_support = None if flagged is None else bool(flagged[0])
         return np.asarray(placement)[0].tolist(), took
 
 

@@ -44,6 +44,7 @@ class Summary:
     utilisation: dict  # busy fraction; for the edge over all its cores, for the cloud busy cores
     queue_mean: dict  # time-average number waiting
     queue_max: dict
+    out_of_support: float | None = None  # share of decisions on states outside the training support
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -72,7 +73,13 @@ def summarise(result: RunResult, edge_cores: int) -> Summary:
         makespan=makespan, replacements=sum(len(r.replacements) for r in recs),
         site_share={LABELS[s]: float(np.mean(sites == s)) for s in range(3)},
         utilisation=util, queue_mean=q_mean, queue_max=q_max,
+        out_of_support=_share_flagged(result.out_of_support),
     )
+
+
+def _share_flagged(flags: list) -> float | None:
+    known = [f for f in flags if f is not None]
+    return float(np.mean(known)) if known else None
 
 
 def _resources(result: RunResult, makespan: float, edge_cores: int):

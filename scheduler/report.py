@@ -29,7 +29,7 @@ def run_table(summaries: list[Summary]) -> str:
     """A Markdown table of one run: delays, decision share, throughput, load per resource."""
     head = ("| policy | tasks | mean e2e (s) | p95 e2e (s) | decision share | decision (µs) "
             "| decision wait (s) | throughput (/s) | device util | edge util | uplink util "
-            "| device queue | edge queue | uplink queue | re-placements |")
+            "| device queue | edge queue | uplink queue | re-placements | flagged |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for s in summaries:
         u, q = s.utilisation, s.queue_mean
@@ -37,7 +37,8 @@ def run_table(summaries: list[Summary]) -> str:
             f"| {s.policy} | {s.arrived} | {s.mean_e2e:.3f} | {s.p95_e2e:.3f} | {s.decision_share:.2%} "
             f"| {s.mean_decision_us:.0f} | {s.mean_decision_wait:.3f} | {s.throughput:.3f} "
             f"| {u['device']:.2f} | {u['edge']:.2f} | {u['uplink']:.2f} "
-            f"| {q['device']:.2f} | {q['edge']:.2f} | {q['uplink']:.2f} | {s.replacements} |")
+            f"| {q['device']:.2f} | {q['edge']:.2f} | {q['uplink']:.2f} | {s.replacements} "
+            f"| {'—' if s.out_of_support is None else f'{s.out_of_support:.1%}'} |")
     return "\n".join(lines) + "\n"
 
 

@@ -142,6 +142,7 @@ class RunResult:
     arrived: int
     horizon: float  # end of the arrival window (at or after the last arrival)
     faults: Faults = field(default_factory=Faults)
+    out_of_support: list = field(default_factory=list)  # per task: bool, or None (no notion)
 
 
 def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time: DecisionTime,
@@ -167,4 +168,5 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
         result.records.append(executor.run(k, arrival, begin, start, tasks[k], placement))
         result.decision_wall_s.append(wall)
         result.decision_s.append(charged)
+        result.out_of_support.append(engine.last_out_of_support)
     return result

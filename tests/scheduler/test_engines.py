@@ -49,3 +49,25 @@ def test_decision_time_charges(text, charged):
 def test_bad_decision_time_is_an_input_error(text):
     with pytest.raises(InputError, match="--decision-time"):
         DecisionTime.parse(text)
+
+
+def test_a_learned_engine_counts_decisions_out_of_its_support(dag10):
+    from model.decider import Decider, Decoder, DecoderConfig
+    from model.features import Normalizer, Support, build_features
+    from scheduler.engines import Engine
+    from scheduler.metrics import summarise
+    from scheduler.stream import Scenario, counted_workload, simulate
+
+    workload = counted_workload(dag10, 30, seed=2).at_rate(0.5)
+    features = build_features(dag10, workload.states)
+    # A support fitted on the first ten states: most of the others leave it somewhere.
+    support = Support.fit(features[:10])
+    decider = Decider(dag10, Normalizer.fit(features), lambda x: np.zeros((len(x), dag10.n, 3), np.float32),
+                      DecoderConfig(Decoder.GUARDED, 2, 4), support, "guarded")
+    flagged = support.outside(features)
+    summary = summarise(simulate(dag10, Engine("guarded", decider), workload, DecisionTime("zero"),
+                                 Scenario()), dag10.edge_cores)
+    assert summary.out_of_support == pytest.approx(flagged.mean()) and 0 < flagged.mean() < 1
+    baseline = summarise(simulate(dag10, make_engine("greedy", dag10), workload, DecisionTime("zero"),
+                                  Scenario()), dag10.edge_cores)
+    assert baseline.out_of_support is None
