@@ -21,7 +21,7 @@ from model.dataset import Demonstrations
 from model.learned import net_decider
 from model.metrics import argmax_and_topk
 from model.parallel import JobMap
-from model.system import Profile
+from model.profile import Profile
 from model.train import load_checkpoint
 
 VARIANTS = ("hard", "kd", "hard+transfer", "kd+transfer")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from distill.kd_ablation import REPORTED
-from model.metrics import argmax_and_topk
 from model.dataset import Demonstrations
 from model.learned import load_net_decider
-from model.system import Profile
+from model.metrics import argmax_and_topk
+from model.profile import Profile
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:

@@ -23,7 +23,8 @@ from model.features import Normalizer, build_features
 from model.io import atomic_write
 from model.nets import OffloadMLP, student_config
 from model.parallel import JobMap
-from model.system import Profile, sample_states
+from model.profile import Profile
+from model.states import sample_states
 from model.train import (TrainConfig, fit, flip_regret, load_checkpoint, make_validator,
                          net_from_checkpoint)
 

@@ -13,9 +13,9 @@ from distill.student import DistillConfig, sweep
 from model import dataset
 from model.features import Support
 from model.io import atomic_write_json
-from model.runs import Runs
 from model.parallel import JobMap
-from model.system import Profile
+from model.profile import Profile
+from model.runs import Runs
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
 
 # Chosen on validation data: the expected-flip-regret term lowers the teacher's mean delay ratio

@@ -26,7 +26,8 @@ from model.decider import DecoderConfig
 from model.features import Normalizer, Support, build_features
 from model.io import atomic_write, atomic_write_text
 from model.nets import OffloadMLP
-from model.system import Profile, sample_states, shifted_profile
+from model.profile import Profile
+from model.states import sample_states, shifted_profile
 
 OUT_OF_SUPPORT_GOLDEN = 8  # golden states drawn beyond the training ranges
 from model.train import load_checkpoint, net_from_checkpoint

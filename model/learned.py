@@ -10,7 +10,7 @@ import torch
 from model.decider import Decider, DecoderConfig, Decoder, Forward
 from model.features import Normalizer, Support
 from model.nets import OffloadMLP
-from model.system import Profile
+from model.profile import Profile
 from model.train import load_checkpoint, net_from_checkpoint
 
 ARGMAX = DecoderConfig(Decoder.ARGMAX)

@@ -20,13 +20,13 @@ import torch.nn.functional as F
 
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements
-from model.metrics import delay_ratio
 from model.delay import delays
 from model.errors import InputError
-from model.io import atomic_write
 from model.features import Normalizer, scale_augment, scale_invariance_masks
+from model.io import atomic_write
+from model.metrics import delay_ratio
 from model.nets import NetConfig, OffloadMLP, teacher_config
-from model.system import Profile
+from model.profile import Profile
 
 CHECKPOINT_VERSION = 1
 

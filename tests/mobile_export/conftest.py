@@ -13,7 +13,8 @@ from model import oracle
 from model.dataset import Demonstrations
 from model.features import Normalizer, Support, build_features
 from model.nets import OffloadMLP, student_config
-from model.system import load_profile, sample_states
+from model.profile import load_profile
+from model.states import sample_states
 from model.train import CHECKPOINT_VERSION, save_checkpoint
 
 

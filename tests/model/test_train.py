@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 from kdoffload.cli import app
 from model import dataset
 from model.errors import InputError
-from model.system import Profile, load_profile
+from model.profile import Profile, load_profile
 from model.train import TrainConfig, load_checkpoint, save_checkpoint, train_teacher
 
 
