@@ -16,9 +16,9 @@ from model.profile import Profile
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:
-    decider, _, payload = load_net_decider(checkpoint, kind, profile, kind)
-    return {"regret_weight": payload["train_config"]["regret_weight"],
-            "val_mean_ratio": payload["best_score"], "epochs_run": payload["epoch"] + 1,
+    decider, _, saved = load_net_decider(checkpoint, kind, profile, kind)
+    return {"regret_weight": saved.train_config["regret_weight"],
+            "val_mean_ratio": saved.best_score, "epochs_run": saved.epoch + 1,
             **argmax_and_topk(profile, test, decider.logits(test.states), REPORTED)}
 
 

@@ -23,8 +23,9 @@ from distill.student import DistillConfig, sweep
 from kdoffload.cli import app
 from model import dataset
 from kdoffload.ray_jobs import ray_jobs
+from model.checkpoint import load_checkpoint
 from model.profile import load_profile
-from model.train import TrainConfig, load_checkpoint, train_teacher
+from model.train import TrainConfig, train_teacher
 
 ray = pytest.importorskip("ray", reason="the distributed extra: pip install 'kdoffload[distributed]'")
 
@@ -151,7 +152,7 @@ def student_setup(tmp_path_factory):
 
 
 def _weights(path):
-    return load_checkpoint(path, "student")["best_state"]
+    return load_checkpoint(path, "student").best_state
 
 
 @pytest.mark.slow
