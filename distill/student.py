@@ -25,7 +25,7 @@ from model.nets import OffloadMLP, student_config
 from model.parallel import JobMap
 from model.profile import Profile
 from model.states import sample_states
-from model.train import TrainConfig, fit, flip_regret, make_validator
+from model.train import TrainConfig, expected_regret, fit, flip_regret, make_validator
 
 
 @dataclass
@@ -102,7 +102,7 @@ def train_student(profile: Profile, demos: Demonstrations, data: StudentData, te
         total, kd, ce = loss(logits, data.teacher_logits[r], data.labels[r])
         parts = {"kd": kd.item(), "ce": ce.item()}
         if data.regret is not None and cfg.regret_weight > 0:
-            expected = (torch.softmax(logits, dim=-1) * data.regret[r]).sum(-1).mean()
+            expected = expected_regret(logits, data.regret[r])
             total = total + cfg.regret_weight * expected
             parts["regret"] = expected.item()
         return total, {"loss": total.item(), **parts}

@@ -138,6 +138,14 @@ def flip_regret(profile: Profile, demos: Demonstrations, cap: float = 10.0) -> n
     return np.maximum(regret, 0.0)
 
 
+def expected_regret(logits: torch.Tensor, regret: torch.Tensor) -> torch.Tensor:
+    """The flip regret expected under the softmax of `logits` [B, N, 3], averaged over B and N.
+
+    Differentiable where the argmax's regret is not: it moves probability off costly sites.
+    """
+    return (torch.softmax(logits, dim=-1) * regret).sum(-1).mean()
+
+
 def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Tensor | None,
                    regret_weight: float) -> tuple[torch.Tensor, dict]:
     """Per-subtask cross-entropy, plus optionally the expected flip regret under the softmax.
@@ -148,7 +156,7 @@ def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Ten
     parts = {"ce": ce.item()}
     if regret is None or regret_weight == 0:
         return ce, parts
-    expected = (torch.softmax(logits, dim=-1) * regret).sum(-1).mean()
+    expected = expected_regret(logits, regret)
     parts["regret"] = expected.item()
     return ce + regret_weight * expected, parts
 

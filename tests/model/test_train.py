@@ -7,7 +7,7 @@ from model import dataset
 from model.checkpoint import load_checkpoint
 from model.errors import InputError
 from model.profile import Profile, load_profile
-from model.train import TrainConfig, train_teacher
+from model.train import TrainConfig, expected_regret, train_teacher
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,11 @@ def test_cli_reports_a_corrupt_teacher_in_one_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["distill", "--profile", "chain6", "--epochs", "1"])
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "checkpoint.pt" in result.output
+
+
+def test_expected_regret_weighs_each_site_by_its_probability():
+    regret = torch.tensor([[[0.0, 3.0, 6.0]], [[0.0, 0.0, 0.0]]])  # [B=2, N=1, 3]
+    uniform = torch.zeros(2, 1, 3)
+    assert expected_regret(uniform, regret).item() == pytest.approx((3.0 + 6.0) / 3 / 2)
+    sure_of_cloud = torch.tensor([[[0.0, 0.0, 50.0]], [[0.0, 0.0, 50.0]]])
+    assert expected_regret(sure_of_cloud, regret).item() == pytest.approx(6.0 / 2)
