@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -25,8 +26,8 @@ def _student(profile):
 def test_a_file_keeps_its_plain_format_and_reads_back(tmp_path, chain6):
     net, normalizer = _student(chain6)
     start = Checkpoint.start("student", chain6, net, normalizer, TrainConfig(), split={"val": [1, 2]})
-    saved = Checkpoint(**{**start.__dict__, "last_state": net.state_dict(), "optimizer": {"lr": 1},
-                          "epoch": 2, "best_score": 1.5, "history": [{"epoch": 0}]})
+    saved = replace(start, last_state=net.state_dict(), optimizer={"lr": 1}, epoch=2, best_score=1.5,
+                    history=[{"epoch": 0}])
     save_checkpoint(tmp_path / "c.pt", saved)
     raw = torch.load(tmp_path / "c.pt", weights_only=True)
     assert set(raw) == FILE_KEYS and raw["version"] == CHECKPOINT_VERSION
