@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from model.system import load_profile, sample_states
+from model.profile import load_profile
+from model.states import sample_states
 
 
 @pytest.fixture(scope="session")

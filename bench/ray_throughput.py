@@ -26,7 +26,7 @@ from model import dataset
 from model.io import atomic_write_text
 from model.parallel import process_pool
 from kdoffload.ray_jobs import ray_jobs
-from model.system import load_profile
+from model.profile import load_profile
 
 OVERHEAD_SHARDS = 256
 

@@ -20,7 +20,8 @@ import numpy as np
 
 from model import native
 from model.io import atomic_write, atomic_write_text
-from model.system import load_profile, sample_states
+from model.profile import load_profile
+from model.states import sample_states
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILES = ("dag10", "dag12", "dag14", "dag16")

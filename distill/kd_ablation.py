@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from distill.student import DistillConfig, Member, student_data, train_members
+from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
 from model.learned import net_decider
 from model.metrics import argmax_and_topk
 from model.parallel import JobMap
-from model.system import Profile
-from model.train import load_checkpoint
+from model.profile import Profile
 
 VARIANTS = ("hard", "kd", "hard+transfer", "kd+transfer")
 REPORTED = ("mean_ratio", "median_ratio", "within_1pct", "beyond_2x", "mean_ratio_without_worst_1pct")

@@ -9,16 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from distill.kd_ablation import REPORTED
-from model.metrics import argmax_and_topk
 from model.dataset import Demonstrations
 from model.learned import load_net_decider
-from model.system import Profile
+from model.metrics import argmax_and_topk
+from model.profile import Profile
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:
-    decider, _, payload = load_net_decider(checkpoint, kind, profile, kind)
-    return {"regret_weight": payload["train_config"]["regret_weight"],
-            "val_mean_ratio": payload["best_score"], "epochs_run": payload["epoch"] + 1,
+    decider, _, saved = load_net_decider(checkpoint, kind, profile, kind)
+    return {"regret_weight": saved.train_config["regret_weight"],
+            "val_mean_ratio": saved.best_score, "epochs_run": saved.epoch + 1,
             **argmax_and_topk(profile, test, decider.logits(test.states), REPORTED)}
 
 

@@ -8,24 +8,24 @@ that no oracle labelled: with soft targets they carry only the teacher's distrib
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from distill.loss import UNLABELLED, KDLoss
+from model.checkpoint import Checkpoint, checkpoint_from_bytes, load_checkpoint
 from model.dataset import Demonstrations
 from model.features import Normalizer, build_features
 from model.io import atomic_write
 from model.nets import OffloadMLP, student_config
 from model.parallel import JobMap
-from model.system import Profile, sample_states
-from model.train import (TrainConfig, fit, flip_regret, load_checkpoint, make_validator,
-                         net_from_checkpoint)
+from model.profile import Profile
+from model.states import sample_states
+from model.train import TrainConfig, expected_regret, fit, flip_regret, make_validator
 
 
 @dataclass
@@ -58,13 +58,13 @@ def teacher_logits(teacher: OffloadMLP, x: torch.Tensor, batch: int = 16384) -> 
         return torch.cat([teacher(x[a:a + batch]) for a in range(0, len(x), batch)])
 
 
-def student_data(profile: Profile, demos: Demonstrations, teacher_payload: dict,
+def student_data(profile: Profile, demos: Demonstrations, teacher_checkpoint: Checkpoint,
                  transfer_samples: int = 0, transfer_seed: int = 3,
                  transfer_targets: str = "soft", with_regret: bool = False) -> StudentData:
     """The demonstrations plus `transfer_samples` teacher-only states, appended after them."""
-    normalizer = Normalizer.from_dict(teacher_payload["normalizer"])
-    teacher = net_from_checkpoint(teacher_payload)
-    val_rows = np.asarray(teacher_payload["split"]["val"], dtype=np.int64)
+    normalizer = teacher_checkpoint.normalizer
+    teacher = teacher_checkpoint.net()
+    val_rows = np.asarray(teacher_checkpoint.extra["split"]["val"], dtype=np.int64)
     train_rows = np.setdiff1d(np.arange(len(demos)), val_rows)
     x = torch.from_numpy(normalizer(demos.features))
     labels = torch.from_numpy(demos.labels.astype(np.int64))
@@ -102,14 +102,13 @@ def train_student(profile: Profile, demos: Demonstrations, data: StudentData, te
         total, kd, ce = loss(logits, data.teacher_logits[r], data.labels[r])
         parts = {"kd": kd.item(), "ce": ce.item()}
         if data.regret is not None and cfg.regret_weight > 0:
-            expected = (torch.softmax(logits, dim=-1) * data.regret[r]).sum(-1).mean()
+            expected = expected_regret(logits, data.regret[r])
             total = total + cfg.regret_weight * expected
             parts["regret"] = expected.item()
         return total, {"loss": total.item(), **parts}
 
-    header = {"kind": "student", "profile": profile.to_dict(), "net_config": net.config.to_dict(),
-              "normalizer": data.normalizer.to_dict(), "train_config": asdict(cfg),
-              "distill": {"temperature": temperature, "alpha": alpha, **(extra_header or {})}}
+    header = Checkpoint.start("student", profile, net, data.normalizer, cfg,
+                             distill={"temperature": temperature, "alpha": alpha, **(extra_header or {})})
     validate = make_validator(profile, demos, data.val_rows, data.x[data.val_rows])
     return fit(net, loss_fn, len(data.train_rows), validate, cfg, checkpoint, header, resume, on_epoch)
 
@@ -164,7 +163,8 @@ def train_members(profile: Profile, demos: Demonstrations, datasets: dict[str, S
     for position, (checkpoint, history) in jobs(student_job, args, shared):
         member = members[position]
         atomic_write(member.checkpoint, lambda f: f.write(checkpoint))
-        results[position] = (net_from_checkpoint(torch.load(io.BytesIO(checkpoint), weights_only=False)), history)
+        net = checkpoint_from_bytes(checkpoint, str(member.checkpoint), "student").net()
+        results[position] = (net, history)
         if on_member:
             on_member(member.name)
     return results
@@ -179,8 +179,8 @@ def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcf
     and one checkpoint per sweep member under `<out_dir>/sweep/`. Returns the sweep's scores.
     Members run in this process, or as the jobs of `jobs` (same seeds, same students).
     """
-    teacher_payload = load_checkpoint(teacher_checkpoint, "teacher", profile)
-    data = student_data(profile, demos, teacher_payload, dcfg.transfer_samples, dcfg.transfer_seed,
+    teacher = load_checkpoint(teacher_checkpoint, "teacher", profile)
+    data = student_data(profile, demos, teacher, dcfg.transfer_samples, dcfg.transfer_seed,
                         with_regret=dcfg.train.regret_weight > 0)
     grid = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
     members = [Member(f"student T={t:g} alpha={a:g}", "plain", t, a, dcfg.train,

@@ -23,10 +23,10 @@ from evaluation.latency_report import device_info, figure, markdown
 from mobile_export.config import floor_path
 from mobile_export.golden import golden_vectors
 from mobile_export.policy import PteModel, load_pte, manifest_decoder
+from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
-from model.features import Normalizer, Support, build_features
+from model.features import Support, build_features
 from model.io import atomic_write_json, atomic_write_text
-from model.train import load_checkpoint, net_from_checkpoint
 
 MODELS = ("teacher", "student")
 
@@ -71,8 +71,8 @@ def python_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel],
         None, device, cfg.cpu, decoder="exact")]
     for model in MODELS:
         began = time.perf_counter()
-        payload = load_checkpoint(src.checkpoints[model], model, profile)
-        net, norm = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
+        checkpoint = load_checkpoint(src.checkpoints[model], model, profile)
+        net, norm = checkpoint.net(), checkpoint.normalizer
         load_ms = (time.perf_counter() - began) * 1e3
         fields = paths.latency_fields(paths.time_each(paths.eager_decision(profile, net, norm),
                                                       singles, cfg.warmup))

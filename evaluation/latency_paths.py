@@ -21,7 +21,8 @@ from model.decider import Decider
 from model.features import Normalizer
 from model.learned import ARGMAX, net_decider
 from model.nets import OffloadMLP
-from model.system import Profile, States
+from model.profile import Profile
+from model.states import States
 
 
 def time_each(decide: Callable[[States], object], states: list[States], warmup: int) -> np.ndarray:

@@ -12,8 +12,8 @@ from model.features import Support
 from model.learned import load_net_decider
 from model.metrics import delay_ratio, policy_metrics, ratio_metrics
 from model.policies import Policy, baselines
+from model.profile import Profile
 from model.runs import Runs
-from model.system import Profile
 
 OOD_TOP_K = 32
 

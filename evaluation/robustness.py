@@ -12,9 +12,10 @@ import numpy as np
 
 from evaluation import quality
 from model.policies import Policy
+from model.profile import Profile
 from model.regimes import Regime
+from model.states import sample_states
 from model.states_file import solved
-from model.system import Profile, sample_states
 
 IN_DISTRIBUTION = "in-distribution"
 REPORTED = ("mean_ratio", "p99_ratio", "beyond_2x", "out_of_support")

@@ -21,8 +21,8 @@ from kdoffload import evaluate_cli, export_cli, options, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
+from model.profile import load_profile
 from model.runs import Runs
-from model.system import load_profile
 
 learning = lazy("kdoffload.learning")
 

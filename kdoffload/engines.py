@@ -5,7 +5,7 @@ from __future__ import annotations
 from model.decider import Decider, Decoder, DecoderConfig
 from model.errors import InputError
 from model.learned import load_net_decider
-from model.system import Profile
+from model.profile import Profile
 
 from model.runs import Runs
 

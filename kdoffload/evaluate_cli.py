@@ -17,10 +17,10 @@ from model.errors import InputError
 from model.features import Support
 from model.io import atomic_write_json, atomic_write_text
 from model.policies import baselines
+from model.profile import Profile, check_name, load_profile
 from model.regimes import load_regime, shipped_regimes
 from model.runs import Runs
 from model.states_file import load_states, solved
-from model.system import Profile, check_name, load_profile
 
 quality = lazy("evaluation.quality")
 quality_report = lazy("evaluation.report")

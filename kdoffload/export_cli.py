@@ -16,8 +16,8 @@ from mobile_export.config import ExportConfig, manifest_path
 from model.decider import Decoder
 from model import dataset, native
 from model.errors import InputError
+from model.profile import Profile, load_profile
 from model.runs import Runs
-from model.system import Profile, load_profile
 
 exporter = lazy("mobile_export.export")
 policy = lazy("mobile_export.policy")

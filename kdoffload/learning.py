@@ -11,12 +11,13 @@ from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset
 from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
+from model.checkpoint import load_checkpoint
 from model.features import Support
 from model.io import atomic_write_json
-from model.runs import Runs
 from model.parallel import JobMap
-from model.system import Profile
-from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
+from model.profile import Profile
+from model.runs import Runs
+from model.train import TrainConfig, train_teacher
 
 # Chosen on validation data: the expected-flip-regret term lowers the teacher's mean delay ratio
 # (see docs/results.md), so it is on by default; 0 gives the plain per-subtask cross-entropy.
@@ -60,9 +61,9 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
     with progress_bar() as bar:
         _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher", cfg.epochs)
         path = train_teacher(profile, demos, cfg, teacher_path(profile).parent, resume, on_epoch)
-    payload = load_checkpoint(path, "teacher", profile)
-    console.print(f"teacher: {net_from_checkpoint(payload).parameter_count():,} parameters, best "
-                  f"validation mean ratio {payload['best_score']:.4f} (epoch {payload['best_epoch'] + 1}) "
+    saved = load_checkpoint(path, "teacher", profile)
+    console.print(f"teacher: {saved.net().parameter_count():,} parameters, best "
+                  f"validation mean ratio {saved.best_score:.4f} (epoch {saved.best_epoch + 1}) "
                   f"-> {path}")
     return path
 
@@ -154,7 +155,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
     main = teacher_path(profile)
     if not main.exists():
         train(profile, full, workers=workers)
-    main_cfg = load_checkpoint(main, "teacher", profile)["train_config"]
+    main_cfg = load_checkpoint(main, "teacher", profile).train_config
     other_weight = 0.0 if main_cfg["regret_weight"] > 0 else 1.0
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full))
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
@@ -164,7 +165,7 @@ def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict
         _, on_epoch = _epoch_bar(bar, f"{profile.name} teacher, regret weight {other_weight:g}", cfg.epochs)
         other = train_teacher(profile, demos, cfg, other_dir, resume=True, on_epoch=on_epoch)
     rows = {}
-    for path in sorted((main, other), key=lambda p: load_checkpoint(p, "teacher")["train_config"]["regret_weight"]):
+    for path in sorted((main, other), key=lambda p: load_checkpoint(p, "teacher").train_config["regret_weight"]):
         result = loss_compare.scores(profile, test, path, "teacher")
         rows["cross-entropy" if result["regret_weight"] == 0 else "cross-entropy + flip regret"] = result
     report_dir = Runs(profile.name).report

@@ -12,11 +12,12 @@ from rich.table import Table
 from kdoffload.common import console, progress_bar
 from model import dataset
 from model.errors import InputError
-from model.runs import Runs
 from model.metrics import delay_ratio
 from model.parallel import JobMap
 from model.policies import baselines
-from model.system import Profile, shifted_profile
+from model.profile import Profile
+from model.runs import Runs
+from model.states import shifted_profile
 
 SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}  # own seeds: test draws never seen in training
 

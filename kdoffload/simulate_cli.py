@@ -12,8 +12,8 @@ from kdoffload import options
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
+from model.profile import Profile, load_profile
 from model.runs import Runs
-from model.system import Profile, load_profile
 from scheduler.engines import DecisionTime, EngineSet
 from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
 from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload

@@ -15,7 +15,8 @@ import numpy as np
 from mobile_export.golden import state_record
 from model.errors import InputError
 from model.io import atomic_write_text
-from model.system import STATE_FIELDS, Profile, States
+from model.profile import Profile
+from model.states import STATE_FIELDS, States
 
 
 def write_bench_states(profile: Profile, states: States, arrivals, path: Path) -> Path:

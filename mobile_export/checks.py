@@ -21,7 +21,8 @@ from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
 from model.errors import InputError
 from model.features import feature_recipe
-from model.system import STATE_FIELDS, SUBTASK_FIELDS, Profile, States
+from model.profile import Profile
+from model.states import STATE_FIELDS, SUBTASK_FIELDS, States
 
 
 def read_manifest(path: Path) -> dict:

@@ -21,15 +21,16 @@ from mobile_export.manifest import build_manifest, file_record
 from mobile_export.runtime import PteProgram
 from mobile_export.verify import ExportRefused, Verification, verify
 from model import oracle
+from model.checkpoint import Checkpoint, load_checkpoint
 from model.dataset import Demonstrations
 from model.decider import DecoderConfig
 from model.features import Normalizer, Support, build_features
 from model.io import atomic_write, atomic_write_text
 from model.nets import OffloadMLP
-from model.system import Profile, sample_states, shifted_profile
+from model.profile import Profile
+from model.states import sample_states, shifted_profile
 
 OUT_OF_SUPPORT_GOLDEN = 8  # golden states drawn beyond the training ranges
-from model.train import load_checkpoint, net_from_checkpoint
 
 
 @dataclass
@@ -94,21 +95,21 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
                         time.perf_counter() - started)
 
 
-def read_checkpoint(profile: Profile, checkpoint: Path, model: str) -> tuple[dict, dict]:
-    """The checked payload of a teacher/student checkpoint and its file record (sha256, size)."""
-    payload = load_checkpoint(checkpoint, model, profile)
-    return payload, file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
+def read_checkpoint(profile: Profile, checkpoint: Path, model: str) -> tuple[Checkpoint, dict]:
+    """A teacher/student checkpoint, checked, and its file record (sha256, size)."""
+    saved = load_checkpoint(checkpoint, model, profile)
+    return saved, file_record(Path(checkpoint).name, Path(checkpoint).read_bytes())
 
 
-def export_checkpoint(profile: Profile, checkpoint: tuple[dict, dict], train: Demonstrations,
+def export_checkpoint(profile: Profile, checkpoint: tuple[Checkpoint, dict], train: Demonstrations,
                       test: Demonstrations, export_dir: Path,
                       cfg: ExportConfig = ExportConfig()) -> ExportResult:
     """Export the best weights of a checkpoint read by `read_checkpoint`.
 
     `train` gives the feature support the manifest carries, and int8's calibration states.
     """
-    payload, source = checkpoint
-    net, normalizer = net_from_checkpoint(payload), Normalizer.from_dict(payload["normalizer"])
+    saved, source = checkpoint
+    net, normalizer = saved.net(), saved.normalizer
     calibration = None
     if cfg.quantization == "int8":
         calibration = calibration_features(train, normalizer, cfg.calibration_states)

@@ -15,7 +15,8 @@ from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
 from model.features import Support, build_features
 from model.policies import Greedy
-from model.system import STATE_FIELDS, Profile, States
+from model.profile import Profile
+from model.states import STATE_FIELDS, States
 
 
 def pick_states(argmax: np.ndarray, topk: np.ndarray, optimal: np.ndarray, count: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from importlib import metadata
 from mobile_export.config import FORMAT_VERSION, ExportConfig
 from model.features import Normalizer, Support, feature_recipe
 from model.nets import OffloadMLP
-from model.system import LABELS, Profile
+from model.profile import LABELS, Profile
 
 
 def file_record(name: str, data: bytes) -> dict:

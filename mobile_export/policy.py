@@ -18,7 +18,7 @@ from mobile_export.config import ExportConfig, manifest_for, pte_path
 from mobile_export.runtime import PteProgram
 from model.decider import Decider, DecoderConfig, Decoder, Forward
 from model.features import Normalizer, Support
-from model.system import Profile
+from model.profile import Profile
 
 
 def pte_forward(program: PteProgram) -> Forward:

@@ -21,13 +21,14 @@ from typing import Callable
 import numpy as np
 
 from model import native, oracle
+from model.delay import delays
 from model.errors import InputError
+from model.features import build_features
 from model.io import atomic_write
 from model.parallel import JobMap, process_pool
-from model.features import build_features
 from model.policies import BestTrivial
-from model.system import NUMPY_EXHAUSTIVE_MAX, STATE_FIELDS, Profile, States, profile_from_dict, sample_states
-from model.delay import delays
+from model.profile import NUMPY_EXHAUSTIVE_MAX, Profile, profile_from_dict
+from model.states import STATE_FIELDS, States, sample_states
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1

@@ -18,7 +18,8 @@ import numpy as np
 from model.decoding import argmax_placements, guarded_with_support, verified_topk
 from model.errors import InputError
 from model.features import Normalizer, Support, build_features
-from model.system import Profile, States
+from model.profile import Profile
+from model.states import States
 
 # Normalised features [S, F] float32 -> logits [S, N, 3].
 Forward = Callable[[np.ndarray], np.ndarray]

@@ -18,7 +18,8 @@ import numpy as np
 
 from model.delay import delays
 from model.policies import Greedy
-from model.system import CLOUD, DEVICE, EDGE, Profile, States
+from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.states import States
 
 SINGLE_SITES = (DEVICE, EDGE, CLOUD)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from model.checkpoint import Checkpoint, load_checkpoint
 from model.decider import Decider, DecoderConfig, Decoder, Forward
 from model.features import Normalizer, Support
 from model.nets import OffloadMLP
-from model.system import Profile
-from model.train import load_checkpoint, net_from_checkpoint
+from model.profile import Profile
 
 ARGMAX = DecoderConfig(Decoder.ARGMAX)
 
@@ -33,9 +33,9 @@ def net_decider(profile: Profile, net: OffloadMLP, normalizer: Normalizer, name:
 
 def load_net_decider(path: Path, kind: str, profile: Profile, name: str,
                      config: DecoderConfig = ARGMAX,
-                     support: Support | None = None) -> tuple[Decider, OffloadMLP, dict]:
-    """The checkpoint at `path` (checked against `profile`): its decider, network and payload."""
-    payload = load_checkpoint(path, kind, profile)
-    net = net_from_checkpoint(payload)
-    decider = net_decider(profile, net, Normalizer.from_dict(payload["normalizer"]), name, config, support)
-    return decider, net, payload
+                     support: Support | None = None) -> tuple[Decider, OffloadMLP, Checkpoint]:
+    """The checkpoint at `path` (checked against `profile`): its decider, network and contents."""
+    checkpoint = load_checkpoint(path, kind, profile)
+    net = checkpoint.net()
+    decider = net_decider(profile, net, checkpoint.normalizer, name, config, support)
+    return decider, net, checkpoint

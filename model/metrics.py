@@ -12,7 +12,7 @@ import numpy as np
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
-from model.system import LABELS, Profile
+from model.profile import LABELS, Profile
 
 
 def delay_ratio(demos: Demonstrations, placements: np.ndarray, rows=slice(None)) -> np.ndarray:

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
-from model.system import SCALAR_FIELDS, SUBTASK_FIELDS, Profile, States
+from model.profile import Profile
+from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
 LIBRARY = Path(__file__).resolve().parent.parent / "build" / "native" / "libkdocore.so"
 BUILD_HINT = "build it with `make native`"

@@ -18,7 +18,8 @@ import numpy as np
 
 from model.delay import BH_DOWN, BH_UP, DOWN, UP, Params, Schedule
 from model.errors import InputError
-from model.system import CLOUD, DEVICE, EDGE, Profile, States
+from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.states import States
 
 LEAF_CHUNK = 3**10
 

@@ -13,7 +13,8 @@ import numpy as np
 
 from model import oracle
 from model.delay import Params, Schedule, delays
-from model.system import CLOUD, DEVICE, EDGE, Profile, States
+from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.states import States
 
 
 class Policy(Protocol):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import InputError
-from model.system import CONFIG_DIR, Profile, check_name, profile_from_dict, read_toml
+from model.profile import CONFIG_DIR, Profile, check_name, profile_from_dict, read_toml
 
 REGIME_DIR = CONFIG_DIR / "regimes"
 

@@ -17,7 +17,8 @@ from model import oracle
 from model.dataset import Demonstrations
 from model.errors import InputError
 from model.features import build_features
-from model.system import SCALAR_FIELDS, SUBTASK_FIELDS, Profile, States
+from model.profile import Profile
+from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
 NON_NEGATIVE = {"edge_wait", "lat_wireless", "lat_backhaul", "in_bits"}
 MAX_STATES = 2_000_000  # beyond this the exact solve alone would take hours: refuse up front

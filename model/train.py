@@ -1,16 +1,16 @@
-"""Imitation training: the loop (shared with distillation), checkpoints, and the teacher.
+"""Imitation training: the loop (shared with distillation) and the teacher.
 
 Every epoch ends with an atomic checkpoint holding the weights, the optimiser, the best weights
 so far and the early-stopping counters. Shuffling is drawn from (seed, epoch) and the learning
 rate is a function of the epoch, so a run resumed from any checkpoint ends where an
-uninterrupted run would.
+uninterrupted run would. The checkpoint format is model/checkpoint.py.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -18,17 +18,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from model.dataset import Demonstrations
 from model.decoding import argmax_placements
-from model.metrics import delay_ratio
 from model.delay import delays
 from model.errors import InputError
-from model.io import atomic_write
 from model.features import Normalizer, scale_augment, scale_invariance_masks
-from model.nets import NetConfig, OffloadMLP, teacher_config
-from model.system import Profile
-
-CHECKPOINT_VERSION = 1
+from model.metrics import delay_ratio
+from model.nets import OffloadMLP, teacher_config
+from model.profile import Profile
 
 
 @dataclass
@@ -45,43 +43,6 @@ class TrainConfig:
     augment_log_scale: float = 0.0  # > 0: rescale each training state by the model's exact invariances
 
 
-# -- checkpoints -------------------------------------------------------------------------------
-
-def save_checkpoint(path: Path, payload: dict) -> None:
-    atomic_write(path, lambda f: torch.save(payload, f))
-
-
-def load_checkpoint(path: Path, kind: str, profile: Profile | None = None) -> dict:
-    """Read a checkpoint of `kind` ("teacher"/"student"), checking it belongs to `profile`."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such checkpoint")
-    try:
-        # weights_only: a checkpoint is data; unpickling arbitrary objects would run its code.
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-        version, got_kind = payload["version"], payload["kind"]
-    except Exception as err:  # torn, truncated or foreign file
-        raise InputError(f"{path}: not a readable kdoffload checkpoint ({type(err).__name__})") from None
-    if version != CHECKPOINT_VERSION:
-        raise InputError(f"{path}: checkpoint version {version}, expected {CHECKPOINT_VERSION}")
-    if got_kind != kind:
-        raise InputError(f"{path}: a {got_kind} checkpoint, expected a {kind}")
-    if profile is not None:
-        theirs = payload["profile"]
-        mine = profile.to_dict()
-        if theirs["graph"] != mine["graph"] or theirs["name"] != mine["name"]:
-            raise InputError(f"{path}: trained for profile {theirs['name']} "
-                             f"(N={theirs['graph']['n']}), not {profile.name} (N={profile.n})")
-    return payload
-
-
-def net_from_checkpoint(payload: dict, weights: str = "best_state") -> OffloadMLP:
-    net = OffloadMLP(NetConfig.from_dict(payload["net_config"]))
-    net.load_state_dict(payload[weights])
-    net.eval()
-    return net
-
-
 # -- the loop ----------------------------------------------------------------------------------
 
 LossFn = Callable[[torch.Tensor], tuple[torch.Tensor, dict]]
@@ -89,24 +50,24 @@ Validate = Callable[[OffloadMLP], tuple[float, dict]]
 
 
 def fit(net: OffloadMLP, loss_fn: LossFn, n_train: int, validate: Validate, cfg: TrainConfig,
-        checkpoint: Path, header: dict, resume: bool = False,
+        checkpoint: Path, header: Checkpoint, resume: bool = False,
         on_epoch: Callable[[int, dict], None] | None = None) -> tuple[OffloadMLP, list[dict]]:
     """Train until `cfg.epochs` or early stopping; returns the best-on-validation net and history.
 
-    `header` (kind, profile, net_config, normalizer, ...) is stored in every checkpoint.
+    Every epoch saves `header` (kind, profile, net_config, normalizer, ...) with the progress.
     """
     torch.set_num_threads(cfg.threads)
     optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    state = {"epoch": -1, "best_score": math.inf, "best_epoch": -1, "bad_epochs": 0, "history": []}
+    state = header.progress()
     best_state = copy.deepcopy(net.state_dict())
     if resume and checkpoint.exists():
-        saved = load_checkpoint(checkpoint, header["kind"], None)
-        if saved["net_config"] != header["net_config"] or saved["train_config"] != header["train_config"]:
+        saved = load_checkpoint(checkpoint, header.kind, None)
+        if saved.net_config != header.net_config or saved.train_config != header.train_config:
             raise InputError(f"{checkpoint}: made with other settings; drop --resume to start afresh")
-        net.load_state_dict(saved["state"])
-        optimizer.load_state_dict(saved["optimizer"])
-        best_state = saved["best_state"]
-        state = {k: saved[k] for k in state}
+        net.load_state_dict(saved.last_state)
+        optimizer.load_state_dict(saved.optimizer)
+        best_state = saved.best_state
+        state = saved.progress()
     for epoch in range(state["epoch"] + 1, cfg.epochs):
         if state["bad_epochs"] >= cfg.patience:
             break
@@ -136,9 +97,8 @@ def fit(net: OffloadMLP, loss_fn: LossFn, n_train: int, validate: Validate, cfg:
         else:
             state["bad_epochs"] += 1
         state["epoch"] = epoch
-        save_checkpoint(checkpoint, {**header, **state, "version": CHECKPOINT_VERSION,
-                                     "state": net.state_dict(), "optimizer": optimizer.state_dict(),
-                                     "best_state": best_state})
+        save_checkpoint(checkpoint, replace(header, **state, last_state=net.state_dict(),
+                                            optimizer=optimizer.state_dict(), best_state=best_state))
         if on_epoch:
             on_epoch(epoch, record)
     net.load_state_dict(best_state)
@@ -178,6 +138,14 @@ def flip_regret(profile: Profile, demos: Demonstrations, cap: float = 10.0) -> n
     return np.maximum(regret, 0.0)
 
 
+def expected_regret(logits: torch.Tensor, regret: torch.Tensor) -> torch.Tensor:
+    """The flip regret expected under the softmax of `logits` [B, N, 3], averaged over B and N.
+
+    Differentiable where the argmax's regret is not: it moves probability off costly sites.
+    """
+    return (torch.softmax(logits, dim=-1) * regret).sum(-1).mean()
+
+
 def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Tensor | None,
                    regret_weight: float) -> tuple[torch.Tensor, dict]:
     """Per-subtask cross-entropy, plus optionally the expected flip regret under the softmax.
@@ -188,7 +156,7 @@ def imitation_loss(logits: torch.Tensor, labels: torch.Tensor, regret: torch.Ten
     parts = {"ce": ce.item()}
     if regret is None or regret_weight == 0:
         return ce, parts
-    expected = (torch.softmax(logits, dim=-1) * regret).sum(-1).mean()
+    expected = expected_regret(logits, regret)
     parts["regret"] = expected.item()
     return ce + regret_weight * expected, parts
 
@@ -237,9 +205,8 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
         return imitation_loss(net(inputs), y[rows], None if regret is None else regret[rows],
                               cfg.regret_weight)
 
-    header = {"kind": "teacher", "profile": profile.to_dict(), "net_config": net.config.to_dict(),
-              "normalizer": normalizer.to_dict(), "train_config": asdict(cfg),
-              "split": {"val": split.val.tolist()}, "data_meta": demos.meta}
+    header = Checkpoint.start("teacher", profile, net, normalizer, cfg,
+                             split={"val": split.val.tolist()}, data_meta=demos.meta)
     checkpoint = out_dir / "checkpoint.pt"
     fit(net, loss_fn, len(split.train), make_validator(profile, demos, split.val, x[split.val]),
         cfg, checkpoint, header, resume, on_epoch)

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.system import CLOUD, DEVICE, EDGE, Profile
+from model.profile import CLOUD, DEVICE, EDGE, Profile
 from scheduler.executor import DECISION, tasks_from_states
 from scheduler.stream import RunResult, Workload
 

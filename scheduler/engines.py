@@ -17,7 +17,8 @@ import numpy as np
 from model import native
 from model.errors import InputError
 from model.policies import Everywhere, Greedy, Optimal, Policy, RandomPolicy
-from model.system import CLOUD, DEVICE, EDGE, Profile, States
+from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.states import States
 
 # Baseline factories take the profile and the run's seed (only random uses it).
 BASELINES: dict[str, Callable[[Profile, int], Policy]] = {

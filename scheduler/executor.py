@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.system import CLOUD, DEVICE, EDGE, Profile, States
+from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.states import States
 from scheduler.device import DeviceCore
 from scheduler.faults import Faults
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from model.system import Profile
+from model.profile import Profile
 from scheduler.checks import check_run
 from scheduler.engines import DecisionTime, EngineSet
 from scheduler.metrics import Summary, summarise

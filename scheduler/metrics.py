@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.system import LABELS
+from model.profile import LABELS
 from scheduler.checks import conservation
 from scheduler.stream import RunResult
 

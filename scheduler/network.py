@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
-from model.system import Profile, shannon_rate
+from model.profile import Profile, shannon_rate
 
 KINDS = ("static", "gauss-markov", "good-bad")
 TRACE_COLUMNS = ("time_s", "rate_up", "rate_down")

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
-from model.system import Profile, States, sample_states
+from model.profile import Profile
+from model.states import States, sample_states
 from scheduler.engines import DecisionTime, Engine
 from scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
 from scheduler.faults import Faults, make_faults

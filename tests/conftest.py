@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from model.system import Profile, load_profile, sample_states
+from model.profile import Profile, load_profile
+from model.states import sample_states
 
 settings.register_profile("default", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("default")

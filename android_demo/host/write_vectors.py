@@ -25,7 +25,8 @@ from model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from model.delay import delays  # noqa: E402
 from model.io import atomic_write_text  # noqa: E402
 from model.policies import Greedy  # noqa: E402
-from model.system import STATE_FIELDS, load_profile, sample_states  # noqa: E402
+from model.profile import load_profile  # noqa: E402
+from model.states import STATE_FIELDS, sample_states  # noqa: E402
 from scheduler.executor import Executor, tasks_from_states  # noqa: E402
 from scheduler.network import Static  # noqa: E402
 

@@ -31,7 +31,8 @@ from model.decoding import log_softmax  # noqa: E402
 from model.delay import delays_of_placements  # noqa: E402
 from model.features import Normalizer, Support, build_features  # noqa: E402
 from model.nets import OffloadMLP, student_config  # noqa: E402
-from model.system import STATE_FIELDS, Profile, States, load_profile, sample_states  # noqa: E402
+from model.profile import Profile, load_profile  # noqa: E402
+from model.states import STATE_FIELDS, States, sample_states  # noqa: E402
 
 
 def solved(profile: Profile, count: int, rng: np.random.Generator) -> Demonstrations:

@@ -10,10 +10,10 @@ from kdoffload.android.adb import Adb, AdbError
 from kdoffload.android.devices import Device
 from kdoffload.android.push import PACKAGE, PushConfig, push_profile
 from kdoffload.android.results import parse_results, phone_result_path
-from model.runs import Runs
 from model.errors import InputError
 from model.io import atomic_write_json
-from model.system import Profile
+from model.profile import Profile
+from model.runs import Runs
 
 ACTIVITY = f"{PACKAGE}/.BenchActivity"
 RESULT_FILE = "files/kdoffload_results.json"

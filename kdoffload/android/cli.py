@@ -15,9 +15,9 @@ from kdoffload.android.devices import choose_device, list_devices
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
-from model.runs import Runs
 from model.errors import InputError
-from model.system import load_profile
+from model.profile import load_profile
+from model.runs import Runs
 
 android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark on an Android phone.")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from kdoffload.android.adb import Adb, AdbError
-from model.runs import Runs
 from model.errors import InputError
-from model.system import Profile
+from model.profile import Profile
+from model.runs import Runs
 from scheduler.stream import counted_workload
 
 PACKAGE = "org.kdoffload.demo"

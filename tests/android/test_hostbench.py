@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from mobile_export.bench_states import write_bench_states
-from model.system import load_profile, sample_states
+from model.profile import load_profile
+from model.states import sample_states
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTBENCH = REPO / "build/android_host/hostbench"

@@ -17,7 +17,7 @@ from mobile_export.config import ExportConfig
 from mobile_export.export import export_model
 from model.features import Normalizer, Support
 from model.nets import OffloadMLP, student_config
-from model.system import load_profile
+from model.profile import load_profile
 from tests.mobile_export.conftest import solved
 
 EXIT_INPUT, EXIT_GOLDEN = 2, 3

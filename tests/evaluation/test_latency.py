@@ -10,7 +10,7 @@ from evaluation.latency_checks import must_show
 from evaluation.latency_native import toolchain_missing
 from evaluation.latency_paths import latency_fields, onnx_missing
 from kdoffload.cli import app
-from model.system import load_profile
+from model.profile import load_profile
 from tests.mobile_export.conftest import make_run
 
 APP_FIELDS = ("benchmarkModel", "avg_inference_latency(ms)", "trimmean_inference_latency(ms)",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model import dataset
-from model.system import CONFIG_DIR, load_profile
+from model.profile import CONFIG_DIR, load_profile
 
 
 @pytest.mark.parametrize("args, needle", [

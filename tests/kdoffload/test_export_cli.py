@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model.system import load_profile
+from model.profile import load_profile
 from tests.mobile_export.conftest import make_run
 
 

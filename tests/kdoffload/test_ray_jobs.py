@@ -23,8 +23,9 @@ from distill.student import DistillConfig, sweep
 from kdoffload.cli import app
 from model import dataset
 from kdoffload.ray_jobs import ray_jobs
-from model.system import load_profile
-from model.train import TrainConfig, load_checkpoint, train_teacher
+from model.checkpoint import load_checkpoint
+from model.profile import load_profile
+from model.train import TrainConfig, train_teacher
 
 ray = pytest.importorskip("ray", reason="the distributed extra: pip install 'kdoffload[distributed]'")
 
@@ -64,7 +65,7 @@ def reference(tmp_path_factory):
 def _driver(out, address):
     """A separate driver process making the dag10 dataset on the cluster."""
     script = ("import sys; from model import dataset; from kdoffload.ray_jobs import ray_jobs; "
-              "from model.system import load_profile; "
+              "from model.profile import load_profile; "
               f"dataset.generate(load_profile('dag10'), {SAMPLES}, {SEED}, sys.argv[1], "
               f"jobs=ray_jobs(sys.argv[2]), shard_size={SHARD})")
     return subprocess.Popen([sys.executable, "-c", script, str(out), address], env=ray_cluster.cluster_env(),
@@ -151,7 +152,7 @@ def student_setup(tmp_path_factory):
 
 
 def _weights(path):
-    return load_checkpoint(path, "student")["best_state"]
+    return load_checkpoint(path, "student").best_state
 
 
 @pytest.mark.slow

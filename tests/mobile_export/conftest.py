@@ -10,11 +10,12 @@ import torch
 from mobile_export.config import ExportConfig
 from mobile_export.export import export_model
 from model import oracle
+from model.checkpoint import Checkpoint, save_checkpoint
 from model.dataset import Demonstrations
 from model.features import Normalizer, Support, build_features
 from model.nets import OffloadMLP, student_config
-from model.system import load_profile, sample_states
-from model.train import CHECKPOINT_VERSION, save_checkpoint
+from model.profile import load_profile
+from model.states import sample_states
 
 
 def solved(profile, count: int, seed: int) -> Demonstrations:
@@ -60,11 +61,10 @@ def exported(chain6_profile, test_demos, student, support, tmp_path_factory):
 
 
 def write_checkpoint(path, profile, net: OffloadMLP, normalizer: Normalizer, kind: str = "student"):
-    """The checkpoint format of model/train.py, holding `net` as its best weights."""
+    """A checkpoint holding `net` as its best and last weights."""
     state = net.state_dict()
-    save_checkpoint(path, {"version": CHECKPOINT_VERSION, "kind": kind, "profile": profile.to_dict(),
-                           "net_config": net.config.to_dict(), "normalizer": normalizer.to_dict(),
-                           "state": state, "best_state": state})
+    save_checkpoint(path, Checkpoint(kind, profile.to_dict(), net.config.to_dict(), normalizer, {},
+                                     state, last_state=state))
 
 
 def make_run(root, profile, test_states: int = 300):

@@ -5,7 +5,8 @@ import pytest
 
 from mobile_export.bench_states import read_bench_states, write_bench_states
 from model.errors import InputError
-from model.system import STATE_FIELDS, load_profile, sample_states
+from model.profile import load_profile
+from model.states import STATE_FIELDS, sample_states
 
 
 def test_round_trip_keeps_every_state_field_and_the_arrivals(tmp_path):

@@ -9,7 +9,7 @@ from mobile_export.checks import open_checked
 from mobile_export.policy import load_pte_decider
 from mobile_export.config import manifest_for
 from model.errors import InputError
-from model.system import load_profile
+from model.profile import load_profile
 
 
 @pytest.fixture

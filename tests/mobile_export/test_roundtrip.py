@@ -11,7 +11,7 @@ from mobile_export.config import FORMAT_VERSION
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
 from model.features import build_features, feature_recipe
-from model.system import States
+from model.states import States
 
 
 def test_runtime_matches_eager_on_every_test_state(exported, student, test_demos, chain6_profile):

@@ -8,7 +8,8 @@ from kdoffload.cli import app
 from model import dataset
 from model.delay import delays
 from model.errors import InputError
-from model.system import STATE_FIELDS, load_profile
+from model.profile import load_profile
+from model.states import STATE_FIELDS
 
 
 def test_identical_for_one_and_two_workers(tmp_path, chain6):

@@ -67,7 +67,8 @@ RANGE_KEYS = ("f_device", "f_edge", "f_cloud", "edge_wait", "cycles", "out_bits"
 def test_guarded_is_never_worse_than_greedy_or_any_single_site(name, seed, k, exponents, logit_scale):
     from model.decoding import guarded
     from model.policies import Greedy
-    from model.system import load_profile, sample_states
+    from model.profile import load_profile
+    from model.states import sample_states
 
     base = load_profile(name)
     profile = _any_ranges(base, {key: 10.0 ** e for key, e in zip(RANGE_KEYS, exponents)})

@@ -4,7 +4,8 @@ import pytest
 from model import oracle
 from model.features import (Normalizer, build_features, feature_recipe, scale_augment,
                             scale_invariance_masks)
-from model.system import States, load_profile
+from model.profile import load_profile
+from model.states import States
 from tests.conftest import states_for
 
 

@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 from model import oracle
 from model.delay import delays, delays_of_placements
 from model.policies import baselines
-from model.system import Profile, load_profile
+from model.profile import Profile, load_profile
 from tests.conftest import random_dag, states_for
 
 

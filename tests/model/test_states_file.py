@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from model.errors import InputError
+from model.states import STATE_FIELDS
 from model.states_file import columns, load_states
-from model.system import STATE_FIELDS
 from tests.conftest import states_for
 
 

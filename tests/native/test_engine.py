@@ -60,5 +60,5 @@ def test_native_student_refuses_a_manifest_whose_golden_vectors_fail(chain6, fix
     with pytest.raises(ValueError, match="golden check failed"):
         native.NativeDecider(chain6, path, "guarded")
     with pytest.raises(ValueError, match="profile.name is 'chain6', not 'dag10'"):
-        from model.system import load_profile
+        from model.profile import load_profile
         native.NativeDecider(load_profile("dag10"), path)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from model import native, oracle
 from model.delay import delays
 from model.policies import Greedy
-from model.system import SCALAR_FIELDS, States
+from model.states import SCALAR_FIELDS, States
 from tests.conftest import random_dag, states_for
 
 

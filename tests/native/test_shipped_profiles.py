@@ -9,7 +9,7 @@ import pytest
 from model import native, oracle
 from model.delay import delays
 from model.policies import Greedy
-from model.system import load_profile
+from model.profile import load_profile
 from tests.conftest import states_for
 
 STATES = 10_000

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.system import sample_states
+from model.states import sample_states
 from scheduler.engines import DecisionTime, make_engine
 from scheduler.stream import Scenario, Workload, simulate
 

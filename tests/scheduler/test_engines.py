@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from model.errors import InputError
-from model.system import sample_states
+from model.states import sample_states
 from scheduler import engines
 from scheduler.engines import DecisionTime, EngineSet, make_engine
 

@@ -5,7 +5,8 @@ import pytest
 
 from model.delay import delays
 from model.policies import Everywhere
-from model.system import DEVICE, EDGE, load_profile, sample_states
+from model.profile import DEVICE, EDGE, load_profile
+from model.states import sample_states
 from scheduler.engines import Engine
 from scheduler.executor import Executor, tasks_from_states
 from scheduler.network import Static

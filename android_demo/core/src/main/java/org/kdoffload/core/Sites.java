@@ -1,6 +1,6 @@
 package org.kdoffload.core;
 
-/** Site labels and link numbers, as model/system.py and model/delay.py number them. */
+/** Site labels and link numbers, as model/profile.py and model/delay.py number them. */
 public final class Sites {
   public static final int DEVICE = 0;
   public static final int EDGE = 1;

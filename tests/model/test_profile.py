@@ -4,7 +4,8 @@ from typer.testing import CliRunner
 
 from kdoffload.cli import app
 from model.errors import InputError
-from model.system import CONFIG_DIR, load_profile, profile_from_dict, sample_states, shannon_rate
+from model.profile import CONFIG_DIR, load_profile, profile_from_dict, shannon_rate
+from model.states import sample_states
 
 GOOD = (CONFIG_DIR / "chain6.toml").read_text()
 
