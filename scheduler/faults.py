@@ -17,6 +17,9 @@ from model.delay import DOWN, UP
 from model.errors import InputError
 
 LINK_NAMES = ("wireless", "backhaul")
+# Random windows drawn in one run at most: the command refuses up front what it can foresee, this
+# stops what it could not (a run that lasts far longer in virtual time than its arrivals).
+MAX_WINDOWS = 10_000_000
 
 
 class Windows:
@@ -45,6 +48,9 @@ class Windows:
 
     def _generate_until(self, t: float) -> None:
         while self._random and self._next_start <= t:
+            if len(self.starts) >= MAX_WINDOWS:
+                raise InputError(f"--random-outages: more than {MAX_WINDOWS:,} outage windows before "
+                                 f"t = {t:.3g} s; raise MEAN_UP:MEAN_DOWN or shorten the run")
             end = self._next_start + float(self._rng.exponential(self._mean_down))
             self.starts.append(self._next_start)
             self.ends.append(end)
