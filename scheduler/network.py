@@ -187,7 +187,8 @@ def _trace_value(path: Path, line: int, name: str, cell: str) -> float:
     if name == "time_s" and value < 0:
         raise InputError(f"{path}: line {line}: time_s: {value} is negative")
     if name != "time_s" and value < MIN_RATE:
-        raise InputError(f"{path}: line {line}: {name}: {value} is below {MIN_RATE:g} bit/s "
+        problem = "must be positive" if value <= 0 else f"is below {MIN_RATE:g} bit/s"
+        raise InputError(f"{path}: line {line}: {name}: {value} {problem} "
                          "(model a dead link with --link-outage)")
     return value
 
