@@ -86,6 +86,11 @@ def test_a_cpu_the_process_may_not_use_is_refused_before_pinning(runner, work):
     assert "available" in line
 
 
+def test_more_threads_than_cpus_is_refused(runner, work):
+    too_many = len(os.sched_getaffinity(0)) + 1
+    refused(runner, work, *BASE, "--threads", str(too_many), needle="--threads")
+
+
 def _mutations():
     def drop(*keys):
         def apply(m):

@@ -29,18 +29,24 @@ int parse_int(const std::string& flag, const std::string& text, int minimum) {
 }
 
 // Pinning to a CPU outside this process's affinity mask fails (or, taken modulo the CPU count,
-// lands elsewhere): refuse it here, naming the CPUs there are.
-void check_cpu(int cpu) {
+// lands elsewhere), and more runtime threads than CPUs time the scheduler, not the decision:
+// refuse both here, naming the CPUs there are.
+void check_cpus(int cpu, int threads) {
   cpu_set_t allowed;
   CPU_ZERO(&allowed);
   if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;  // unknown: pinning will tell
-  if (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &allowed)) return;
   std::string list;
   for (int k = 0; k < CPU_SETSIZE; ++k) {
     if (CPU_ISSET(k, &allowed)) list += (list.empty() ? "" : ",") + std::to_string(k);
   }
-  throw InputError("--cpu: CPU " + std::to_string(cpu) + " is not available here (available: " +
-                   list + ")");
+  if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed)) {
+    throw InputError("--cpu: CPU " + std::to_string(cpu) + " is not available here (available: " +
+                     list + ")");
+  }
+  if (threads > CPU_COUNT(&allowed)) {
+    throw InputError("--threads: " + std::to_string(threads) + " threads, but only " +
+                     std::to_string(CPU_COUNT(&allowed)) + " CPUs are available (" + list + ")");
+  }
 }
 
 // A path the runner reads: a regular file it can open, else one line naming the flag and path.
@@ -87,7 +93,7 @@ Options parse_options(int argc, char** argv) {
   check_readable("--model", options.model_path);
   check_readable("--manifest", options.manifest_path);
   if (!options.floor_path.empty()) check_readable("--floor", options.floor_path);
-  check_cpu(options.cpu);
+  check_cpus(options.cpu, options.threads);
   return options;
 }
 
