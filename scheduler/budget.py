@@ -50,10 +50,10 @@ def estimate(profile: Profile, tasks: int, span: float, runs: int, decision: Dec
              network: str, random_outages: str | None) -> Estimate:
     """`tasks` arriving over `span` s, run `runs` times (policies x sweep points).
 
-    The horizon is a lower bound: the arrivals' span plus every fixed decision, which all hold
-    the one device core in turn. Processes that advance with time are counted over it.
+    The horizon is a lower bound: the arrivals' span plus every charged decision (fixed, or a
+    phone's mean), which all hold the one device core in turn. Processes that advance with time are counted over it.
     """
-    horizon = span + tasks * (decision.fixed_s if decision.mode == "fixed" else 0.0)
+    horizon = span + tasks * _per_decision(decision)
     parts = {"": tasks * task_events(profile)}
     if random_outages is not None:
         up, down = parse_means(random_outages, "--random-outages")
@@ -62,3 +62,12 @@ def estimate(profile: Profile, tasks: int, span: float, runs: int, decision: Dec
         parts["--network gauss-markov"] = int(min(horizon / GM_STEP_S, 1e18))
     culprit = max(parts, key=parts.get)
     return Estimate(tasks, runs, horizon, sum(parts.values()) * runs, culprit)
+
+
+def _per_decision(decision: DecisionTime) -> float:
+    """What a decision is known to cost before the run; a measured one is not known yet."""
+    if decision.mode == "fixed":
+        return decision.fixed_s
+    if decision.mode == "sampled":
+        return sum(decision.samples_s) / len(decision.samples_s)
+    return 0.0
