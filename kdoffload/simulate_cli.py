@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
 from model.profile import Profile, load_profile
 from model.runs import Runs
+from scheduler.budget import estimate
 from scheduler.engines import DecisionTime, EngineSet
 from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
 from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
@@ -68,6 +70,7 @@ def simulate(
                                                             str(decision_time_from)),
                                         seed, str(decision_time_from))
     sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), decision, scenario)
+    _check_budget(sim, rate, duration, arrivals, tasks, sweep_rate, sweep_scale, scales)
     out = out or Runs(prof.name).sim
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,
@@ -79,6 +82,23 @@ def simulate(
         _rate_sweep(sim, rate, tasks, out, config)
     if sweep_scale:
         _scale_sweep(sim, rate, tasks, _scales(scales), out, config)
+
+
+def _check_budget(sim: SimConfig, rate, duration, arrivals, tasks, sweep_rate, sweep_scale, scales):
+    """Refuse, with the estimate, a command whose runs would not end in reasonable time or memory."""
+    policies = len(sim.engines.names)
+
+    def check(count, span, runs, what):
+        estimate(sim.profile, count, span, runs, sim.decision_time, sim.scenario.network,
+                 sim.scenario.random_outages).check(what)
+
+    if not (sweep_rate or sweep_scale):
+        if arrivals is None:  # a file's arrivals are counted when it is read
+            check(math.ceil(rate * duration), duration, policies, "--rate x --duration")
+    if sweep_rate:
+        check(tasks, tasks / rate, policies * RATE_POINTS, "--sweep-rate --tasks")
+    if sweep_scale:
+        check(tasks, tasks / rate, 2 * policies * len(_scales(scales)), "--sweep-scale --tasks")
 
 
 def learned_engines() -> dict:
@@ -93,6 +113,8 @@ def _single(sim: SimConfig, rate, duration, arrivals, out, config):
     prof, scenario = sim.profile, sim.scenario
     if arrivals is not None:
         workload = file_workload(prof, arrivals, scenario.seed)
+        estimate(prof, len(workload.arrivals), workload.duration, len(sim.engines.names),
+                 sim.decision_time, scenario.network, scenario.random_outages).check(str(arrivals))
     else:
         workload = poisson_workload(prof, rate, duration, scenario.seed)
     summaries = run_policies(sim, workload, _done)

@@ -6,6 +6,7 @@ Run after every simulation; a violation is a bug in the scheduler, never the use
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from scheduler.executor import DECISION, tasks_from_states
 from scheduler.stream import RunResult, Workload
 
 REL = 1e-9
+# Times are absolute: a run that starts at t is stored as t + run - t, exact only to the spacing of
+# floats near t. Tolerate a few of those spacings on top of the relative tolerance.
+ULPS = 4 * sys.float_info.epsilon
 
 
 class ConsistencyError(AssertionError):
@@ -80,7 +84,7 @@ def _check_record(profile: Profile, rec, task, runs: list, policy: str) -> None:
         if any(rec.ready[i] < rec.run_end[j] for j in profile.preds[i]):
             fail(f"subtask {i} had its inputs before a predecessor finished")
         run = task.cycles[i] * task.seconds_per_cycle[site]
-        if not math.isclose(end - start, run, rel_tol=REL, abs_tol=1e-12):
+        if not math.isclose(end - start, run, rel_tol=REL, abs_tol=1e-12 + ULPS * abs(end)):
             fail(f"subtask {i} ran {end - start} s, its work takes {run} s")
     if any(rec.done < rec.run_end[e] for e in profile.exits):
         fail("the result is on the device before an exit finished")

@@ -17,6 +17,12 @@ from model.delay import DOWN, UP
 from model.errors import InputError
 
 LINK_NAMES = ("wireless", "backhaul")
+# Random windows drawn in one run at most: the command refuses up front what it can foresee, this
+# stops what it could not (a run that lasts far longer in virtual time than its arrivals).
+MAX_WINDOWS = 10_000_000
+# Windows one run or transfer may wait through: with mean up times far below its length the
+# chance of a long enough stretch vanishes (exp(-length / mean_up)), and the wait with it.
+MAX_SKIPPED = 100_000
 
 
 class Windows:
@@ -45,6 +51,9 @@ class Windows:
 
     def _generate_until(self, t: float) -> None:
         while self._random and self._next_start <= t:
+            if len(self.starts) >= MAX_WINDOWS:
+                raise InputError(f"--random-outages: more than {MAX_WINDOWS:,} outage windows before "
+                                 f"t = {t:.3g} s; raise MEAN_UP:MEAN_DOWN or shorten the run")
             end = self._next_start + float(self._rng.exponential(self._mean_down))
             self.starts.append(self._next_start)
             self.ends.append(end)
@@ -63,7 +72,7 @@ class Windows:
         rate when it starts).
         """
         s = start
-        while True:
+        for skipped in range(MAX_SKIPPED + 1):
             length = duration(s) if callable(duration) else duration
             self._generate_until(s + length)
             k = bisect.bisect_right(self.ends, s)  # first window that ends after s
@@ -71,6 +80,10 @@ class Windows:
                 s = self.ends[k]
                 continue
             return s
+        # Only a random process gets here (fixed windows run out): its up times are too short.
+        raise InputError(f"--random-outages: {length:.3g} s of work found no clear stretch in "
+                         f"{MAX_SKIPPED:,} outage windows from t = {start:.3g} s; mean up "
+                         f"{self._mean_up:g} s is too short for it")
 
     def upto(self, horizon: float) -> list[tuple[float, float]]:
         """The windows that start before `horizon`, for reports and checks."""

@@ -68,7 +68,8 @@ def summarise(result: RunResult, edge_cores: int) -> Summary:
         mean_decision_us=float(charged.mean() * 1e6),
         mean_decision_wall_us=float(np.mean(result.decision_wall_s) * 1e6),
         mean_decision_wait=float(np.mean([r.decision_start - r.arrival for r in recs])),
-        throughput=counts["completed"] / result.horizon,
+        # every arrival at t = 0 leaves an empty window: nothing can have completed in it
+        throughput=counts["completed"] / result.horizon if result.horizon > 0 else 0.0,
         served_rate=float(len(recs) / max(makespan - arrival.min(), 1e-12)),
         makespan=makespan, replacements=sum(len(r.replacements) for r in recs),
         site_share={LABELS[s]: float(np.mean(sites == s)) for s in range(3)},

@@ -8,7 +8,6 @@ starts" is well defined and a replayed trace is reproduced exactly.
 from __future__ import annotations
 
 import bisect
-import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +16,14 @@ import numpy as np
 
 from model.errors import InputError
 from model.profile import Profile, shannon_rate
+from scheduler.csvfile import read_rows
 
 KINDS = ("static", "gauss-markov", "good-bad")
 TRACE_COLUMNS = ("time_s", "rate_up", "rate_down")
+# Slower than a bit per second is a dead link: a transfer would outlast any run (and a tiny rate
+# overflows its length to infinity). Outages model dead links.
+MIN_RATE = 1.0
+MAX_STEPS = 10_000_000  # Gauss–Markov grid points one run may draw
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class GaussMarkov:
     def _extend(self, k: int) -> None:
         rho = math.exp(-self.step / self.corr_time)
         kick = math.sqrt(1.0 - rho * rho)
+        if k > MAX_STEPS:
+            raise InputError(f"--network gauss-markov: the run reaches t = {k * self.step:.3g} s, more "
+                             f"than {MAX_STEPS:,} rate steps of {self.step} s; shorten the run")
         while len(self._z) <= k:
             z = self._z[-1]
             for e in self._rng.normal(size=4096).tolist():
@@ -140,10 +147,7 @@ class Trace:
 def load_trace(path: Path) -> Trace:
     """A CSV with the header time_s,rate_up,rate_down (bit/s), times strictly increasing."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such trace file")
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_rows(path, "trace")
     if not rows:
         raise InputError(f"{path}: empty trace (need the header {','.join(TRACE_COLUMNS)})")
     header = [h.strip() for h in rows[0]]
@@ -182,8 +186,9 @@ def _trace_value(path: Path, line: int, name: str, cell: str) -> float:
         raise InputError(f"{path}: line {line}: {name}: {cell.strip()!r} is not finite")
     if name == "time_s" and value < 0:
         raise InputError(f"{path}: line {line}: time_s: {value} is negative")
-    if name != "time_s" and value <= 0:
-        raise InputError(f"{path}: line {line}: {name}: {value} must be positive "
+    if name != "time_s" and value < MIN_RATE:
+        problem = "must be positive" if value <= 0 else f"is below {MIN_RATE:g} bit/s"
+        raise InputError(f"{path}: line {line}: {name}: {value} {problem} "
                          "(model a dead link with --link-outage)")
     return value
 

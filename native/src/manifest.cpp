@@ -32,6 +32,13 @@ class Reader {
     }
   }
 
+  // A key that may be absent (then `fallback`), but that must have the right type if present.
+  template <typename T>
+  T optional(const json& object, const std::string& key, const std::string& where, T fallback) const {
+    if (!object.is_object()) fail(where.empty() ? key : where.substr(0, where.size() - 1), "must be an object");
+    return object.contains(key) && !object.at(key).is_null() ? get<T>(object, key, where) : fallback;
+  }
+
   [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
     throw InputError(path_ + ": " + key + ": " + problem);
   }
@@ -44,7 +51,7 @@ Profile read_profile(const Reader& r, const json& raw) {
   Profile profile;
   profile.name = r.get<std::string>(raw, "name", "profile.");
   profile.n = r.get<int>(raw, "n", "profile.");
-  profile.edge_cores = raw.value("edge_cores", 2);
+  profile.edge_cores = r.optional<int>(raw, "edge_cores", "profile.", 2);
   if (profile.n < 1) r.fail("profile.n", "must be >= 1");
   if (profile.edge_cores < 1) r.fail("profile.edge_cores", "must be >= 1");
   profile.preds.assign(profile.n, {});
@@ -62,10 +69,11 @@ Profile read_profile(const Reader& r, const json& raw) {
     if (!has_succ[i]) profile.exits.push_back(i);
   }
   // The graph defines entries and exits; listed ones must agree or the manifest is corrupt.
-  if (raw.contains("entries") && raw["entries"].get<std::vector<int>>() != profile.entries) {
+  const auto none = std::vector<int>{};
+  if (raw.contains("entries") && r.optional(raw, "entries", "profile.", none) != profile.entries) {
     r.fail("profile.entries", "disagrees with the subtasks that have no predecessor");
   }
-  if (raw.contains("exits") && raw["exits"].get<std::vector<int>>() != profile.exits) {
+  if (raw.contains("exits") && r.optional(raw, "exits", "profile.", none) != profile.exits) {
     r.fail("profile.exits", "disagrees with the subtasks that have no successor");
   }
   return profile;
@@ -88,6 +96,8 @@ FeatureRecipe read_recipe(const Reader& r, const json& raw, int n) {
     FeatureSpec spec;
     try {
       spec.field = parse_state_field(r.get<std::string>(order[k], "field", where));
+    } catch (const InputError&) {
+      throw;  // already names the manifest and key
     } catch (const std::runtime_error& err) {
       r.fail(where + "field", err.what());
     }
@@ -171,6 +181,7 @@ GoldenVector read_golden(const Reader& r, const json& raw, const Manifest& m, si
 
 std::vector<DenseLayer> read_reference(const Reader& r, const json& raw) {
   std::vector<DenseLayer> layers;
+  if (!raw.is_array()) r.fail("reference_weights", "must be a list of layers");
   for (size_t k = 0; k < raw.size(); ++k) {
     const std::string where = "reference_weights[" + std::to_string(k) + "].";
     DenseLayer layer;
@@ -230,9 +241,9 @@ Manifest load_manifest(const std::string& path) {
   m.pte_sha256 = r.get<std::string>(pte, "sha256", "pte.");
   m.pte_size_bytes = r.get<uint64_t>(pte, "size_bytes", "pte.");
   const json& exp = r.at(raw, "export", "");
-  m.export_info = {exp.value("model", ""), exp.value("backend", ""),
-                   exp.value("quantization", ""), exp.value("executorch_version", ""),
-                   exp.value("torch_version", "")};
+  const auto text = [&](const char* key) { return r.optional<std::string>(exp, key, "export.", ""); };
+  m.export_info = {text("model"), text("backend"), text("quantization"), text("executorch_version"),
+                   text("torch_version")};
   const json& decoder = r.at(raw, "decoder", "");
   m.default_decoder = r.get<std::string>(decoder, "default", "decoder.");
   if (m.default_decoder != "argmax" && m.default_decoder != "topk" &&

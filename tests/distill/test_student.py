@@ -11,7 +11,7 @@ from model.features import Normalizer
 from model.metrics import delay_ratio
 from model.decoding import argmax_placements
 from model.nets import STUDENT_MAX_PARAMS
-from model.system import load_profile
+from model.profile import load_profile
 from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
 
 GRID = DistillConfig(temperatures=(1.0, 4.0), alphas=(0.5, 0.9),

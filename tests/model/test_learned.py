@@ -12,7 +12,8 @@ from model.features import Normalizer, Support, build_features
 from model.learned import ARGMAX, load_net_decider, net_decider
 from model.nets import OffloadMLP, student_config
 from model.policies import Everywhere, Greedy
-from model.system import load_profile, sample_states, shifted_profile
+from model.profile import load_profile
+from model.states import sample_states, shifted_profile
 from model.train import CHECKPOINT_VERSION, save_checkpoint
 from tests.conftest import states_for
 

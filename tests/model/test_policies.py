@@ -5,7 +5,7 @@ import pytest
 
 from model.delay import Params, Schedule, delays
 from model.policies import BestTrivial, Everywhere, Greedy, Optimal, RandomPolicy, baselines
-from model.system import CLOUD, DEVICE, EDGE
+from model.profile import CLOUD, DEVICE, EDGE
 from tests.conftest import states_for
 
 SITES = (DEVICE, EDGE, CLOUD)
