@@ -7,12 +7,12 @@ import torch
 from distill.loss import UNLABELLED
 from distill.student import DistillConfig, student_data, sweep
 from model import dataset
-from model.features import Normalizer
 from model.metrics import delay_ratio
 from model.decoding import argmax_placements
 from model.nets import STUDENT_MAX_PARAMS
 from model.profile import load_profile
-from model.train import TrainConfig, load_checkpoint, net_from_checkpoint, train_teacher
+from model.checkpoint import load_checkpoint
+from model.train import TrainConfig, train_teacher
 
 GRID = DistillConfig(temperatures=(1.0, 4.0), alphas=(0.5, 0.9),
                      train=TrainConfig(epochs=2, batch_size=64, lr=3e-3, threads=1, regret_weight=1.0))
@@ -30,20 +30,18 @@ def setup(tmp_path_factory):
     return profile, demos, load_checkpoint(teacher, "teacher", profile), out, scores
 
 
-def val_mean_ratio(demos, payload) -> float:
+def val_mean_ratio(demos, checkpoint, val) -> float:
     """A student checkpoint's validation score, recomputed from the file alone."""
-    val = np.asarray(payload["split_val"])
-    net = net_from_checkpoint(payload)
-    x = torch.from_numpy(Normalizer.from_dict(payload["normalizer"])(demos.features[val]))
+    val = np.asarray(val)
+    net = checkpoint.net()
+    x = torch.from_numpy(checkpoint.normalizer(demos.features[val]))
     with torch.inference_mode():
         placements = argmax_placements(net(x).numpy())
     return float(delay_ratio(demos, placements, val).mean())
 
 
-def student(path, profile, teacher_payload) -> dict:
-    payload = load_checkpoint(path, "student", profile)
-    payload["split_val"] = teacher_payload["split"]["val"]
-    return payload
+def student(path, profile):
+    return load_checkpoint(path, "student", profile)
 
 
 def test_the_sweep_writes_every_member_the_selection_and_nokd(setup):
@@ -52,40 +50,41 @@ def test_the_sweep_writes_every_member_the_selection_and_nokd(setup):
     assert members == {"T1_a0.5", "T1_a0.9", "T4_a0.5", "T4_a0.9"}
     assert (out / "checkpoint.pt").is_file() and (out / "nokd" / "checkpoint.pt").is_file()
     nokd = load_checkpoint(out / "nokd" / "checkpoint.pt", "student", profile)
-    assert nokd["distill"]["alpha"] == 0.0
+    assert nokd.extra["distill"]["alpha"] == 0.0
     assert [(m["temperature"], m["alpha"]) for m in scores["sweep"]] == [(1, .5), (1, .9), (4, .5), (4, .9)]
 
 
 def test_the_selected_student_is_the_best_on_validation(setup):
     profile, demos, teacher, out, scores = setup
+    val = teacher.extra["split"]["val"]
     recomputed = {}
     for m in scores["sweep"]:
         path = out / "sweep" / f"T{m['temperature']:g}_a{m['alpha']:g}" / "checkpoint.pt"
-        recomputed[(m["temperature"], m["alpha"])] = val_mean_ratio(demos, student(path, profile, teacher))
+        recomputed[(m["temperature"], m["alpha"])] = val_mean_ratio(demos, student(path, profile), val)
         assert m["val_mean_ratio"] == pytest.approx(recomputed[(m["temperature"], m["alpha"])], rel=1e-6)
     best = min(recomputed, key=lambda key: (recomputed[key], key))
     chosen = scores["selected"]
     assert (chosen["temperature"], chosen["alpha"]) == best
     assert chosen["val_mean_ratio"] == pytest.approx(recomputed[best], rel=1e-6)
-    selected = student(out / "checkpoint.pt", profile, teacher)
-    assert (selected["distill"]["temperature"], selected["distill"]["alpha"]) == best
-    assert val_mean_ratio(demos, selected) == pytest.approx(recomputed[best], rel=1e-6)
-    nokd = student(out / "nokd" / "checkpoint.pt", profile, teacher)
-    assert scores["nokd_val_mean_ratio"] == pytest.approx(val_mean_ratio(demos, nokd), rel=1e-6)
+    selected = student(out / "checkpoint.pt", profile)
+    assert (selected.extra["distill"]["temperature"], selected.extra["distill"]["alpha"]) == best
+    assert val_mean_ratio(demos, selected, val) == pytest.approx(recomputed[best], rel=1e-6)
+    nokd = student(out / "nokd" / "checkpoint.pt", profile)
+    assert scores["nokd_val_mean_ratio"] == pytest.approx(val_mean_ratio(demos, nokd, val), rel=1e-6)
 
 
 def test_students_are_small_and_share_the_teachers_normaliser(setup):
     profile, _, teacher, out, _ = setup
-    payload = load_checkpoint(out / "checkpoint.pt", "student", profile)
-    assert net_from_checkpoint(payload).parameter_count() <= STUDENT_MAX_PARAMS
-    assert payload["normalizer"] == teacher["normalizer"]
-    assert payload["train_config"]["epochs"] == 2
+    checkpoint = load_checkpoint(out / "checkpoint.pt", "student", profile)
+    assert checkpoint.net().parameter_count() <= STUDENT_MAX_PARAMS
+    assert checkpoint.normalizer.to_dict() == teacher.normalizer.to_dict()
+    assert checkpoint.train_config["epochs"] == 2
 
 
 def test_student_rows_never_include_the_teachers_validation(setup):
     profile, demos, teacher, _, _ = setup
     data = student_data(profile, demos, teacher)
-    val = np.asarray(teacher["split"]["val"])
+    val = np.asarray(teacher.extra["split"]["val"])
     np.testing.assert_array_equal(data.val_rows, val)
     assert not np.intersect1d(data.train_rows, val).size
     np.testing.assert_array_equal(np.union1d(data.train_rows, val), np.arange(len(demos)))

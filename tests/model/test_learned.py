@@ -14,7 +14,7 @@ from model.nets import OffloadMLP, student_config
 from model.policies import Everywhere, Greedy
 from model.profile import load_profile
 from model.states import sample_states, shifted_profile
-from model.train import CHECKPOINT_VERSION, save_checkpoint
+from model.checkpoint import Checkpoint, save_checkpoint
 from tests.conftest import states_for
 
 TOP8 = DecoderConfig(Decoder.TOPK, top_k=8)
@@ -32,11 +32,10 @@ def trained():
 
 
 def save(path, profile, net, normalizer, kind="student"):
-    """The checkpoint of model/train.py; `state` (the last epoch) differs from `best_state`."""
+    """A checkpoint whose last epoch's weights differ from its best ones."""
     last = OffloadMLP(net.config).state_dict()
-    save_checkpoint(path, {"version": CHECKPOINT_VERSION, "kind": kind, "profile": profile.to_dict(),
-                           "net_config": net.config.to_dict(), "normalizer": normalizer.to_dict(),
-                           "state": last, "best_state": net.state_dict()})
+    save_checkpoint(path, Checkpoint(kind, profile.to_dict(), net.config.to_dict(), normalizer, {},
+                                     net.state_dict(), last_state=last))
     return path
 
 
@@ -53,7 +52,7 @@ def test_a_saved_checkpoint_decides_as_the_network_did(tmp_path, trained):
         before = net_decider(profile, net, normalizer, "student", config).decide(states)
         loaded, loaded_net, payload = load_net_decider(path, "student", profile, "student", config)
         np.testing.assert_array_equal(loaded.decide(states), before)
-    assert payload["kind"] == "student" and not loaded_net.training
+    assert payload.kind == "student" and not loaded_net.training
     for key, tensor in net.state_dict().items():  # the best weights, not the last epoch's
         torch.testing.assert_close(loaded_net.state_dict()[key], tensor, rtol=0, atol=0)
     np.testing.assert_array_equal(loaded.normalizer.mean, normalizer.mean)
