@@ -9,12 +9,10 @@ import typer
 
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.lazy import lazy
-from kdoffload.pipeline import ensure_dataset
+from kdoffload.pipeline import training_support
 from mobile_export.config import ExportConfig, pte_path
-from model import dataset
 from model.decider import Decoder
 from model.errors import InputError
-from model.features import Support
 from model.io import atomic_write_json, atomic_write_text
 from model.policies import baselines
 from model.profile import Profile, check_name, load_profile
@@ -34,7 +32,7 @@ TopKOption = Annotated[int, typer.Option("--top-k", help="Candidates of verified
 def every_policy(profile: Profile, k: int) -> tuple[list, dict]:
     """Learned networks (each decoder), the exported student .pte (each decoder), the baselines."""
     runs = Runs(profile.name)
-    support = Support.fit(dataset.load(ensure_dataset(profile, "train")).features)
+    support = training_support(profile)
     learned, params = quality.learned_policies(profile, runs, k, support)
     pte = pte_path(runs.export, ExportConfig())
     exported = [policy.load_pte_decider(profile, pte, decoder, k) for decoder in Decoder] if pte.exists() else []

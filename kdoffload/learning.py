@@ -7,12 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from kdoffload.common import console, progress_bar
-from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset
+from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset, training_support
 from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
 from model.checkpoint import load_checkpoint
-from model.features import Support
 from model.io import atomic_write_json
 from model.parallel import JobMap
 from model.profile import Profile
@@ -99,7 +98,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
 def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2) -> dict:
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
-    support = Support.fit(dataset.load(ensure_dataset(profile, "train", workers=workers, full=full)).features)
+    support = training_support(profile, full, workers)
     policies, params = quality.all_policies(profile, Runs(profile.name), k, support)
     metrics, ratios = quality.evaluate(profile, test, policies)
     shifted_metrics, _ = quality.evaluate(profile, shifted, policies)

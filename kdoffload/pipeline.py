@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kdoffload.common import console, progress_bar
 from model import dataset
+from model.features import Support
 from model.errors import InputError
 from model.metrics import delay_ratio
 from model.parallel import JobMap
@@ -95,6 +96,11 @@ def ensure_dataset(profile: Profile, split: str, samples: int | None = None, wor
                              f"move runs/{profile.name} aside (or delete the file) and run again")
         return path
     return make_dataset(drawn_from, samples, SPLIT_SEEDS[split], path, workers, jobs=jobs)
+
+
+def training_support(profile: Profile, full: bool = False, workers: int = 2) -> Support:
+    """Where the training demonstrations' raw features lie: what a learned policy has seen."""
+    return Support.fit(dataset.load(ensure_dataset(profile, "train", workers=workers, full=full)).features)
 
 
 def print_summary(summary: dict, path: Path) -> None:

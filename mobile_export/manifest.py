@@ -1,4 +1,4 @@
-"""The manifest that travels beside each .pte (format version 1, what kdo_bench reads).
+"""The manifest that travels beside each .pte (format version 2, docs/formats.md).
 
 Everything a client needs to turn a raw state into the model's input and to trust the model:
 the profile, the feature recipe with its normalisation, shapes, labels, the .pte's digest,
