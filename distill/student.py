@@ -85,14 +85,17 @@ def student_data(profile: Profile, demos: Demonstrations, teacher_checkpoint: Ch
 
 def train_student(profile: Profile, demos: Demonstrations, data: StudentData, temperature: float,
                   alpha: float, cfg: TrainConfig, checkpoint: Path, resume: bool = False,
-                  on_epoch=None, extra_header: dict | None = None) -> tuple[OffloadMLP, list[dict]]:
+                  on_epoch=None, extra_header: dict | None = None,
+                  hidden: tuple[int, ...] | None = None) -> tuple[OffloadMLP, list[dict]]:
     """One student; alpha = 0 is the hard-label ablation (plain cross-entropy, no teacher).
+
+    `hidden` gives its hidden widths (default: the size-budgeted two layers of `student_config`).
 
     With `cfg.regret_weight` > 0 and regret in `data`, the expected flip regret under the
     student's softmax is added, as for the teacher.
     """
     torch.manual_seed(cfg.seed)
-    net = OffloadMLP(student_config(data.x.shape[1], profile.n))
+    net = OffloadMLP(student_config(data.x.shape[1], profile.n, hidden))
     loss = KDLoss(temperature, alpha)
     rows = torch.from_numpy(data.train_rows)
 
@@ -123,6 +126,7 @@ class Member:
     alpha: float
     train: TrainConfig
     checkpoint: Path
+    hidden: tuple[int, ...] | None = None  # None: the default student's widths
 
 
 def student_job(member: Member, resume_from: bytes | None, *, profile: Profile, demos: Demonstrations,
@@ -135,7 +139,7 @@ def student_job(member: Member, resume_from: bytes | None, *, profile: Profile, 
             path.write_bytes(resume_from)
         _, history = train_student(profile, demos, datasets[member.data_key], member.temperature,
                                    member.alpha, member.train, path, resume_from is not None,
-                                   extra_header=extra_header)
+                                   extra_header=extra_header, hidden=member.hidden)
         return path.read_bytes(), history
 
 
@@ -155,7 +159,7 @@ def train_members(profile: Profile, demos: Demonstrations, datasets: dict[str, S
             if on_member:
                 on_member(m.name)
             out.append(train_student(profile, demos, datasets[m.data_key], m.temperature, m.alpha,
-                                     m.train, m.checkpoint, resume, on_epoch, extra_header))
+                                     m.train, m.checkpoint, resume, on_epoch, extra_header, m.hidden))
         return out
     args = [(m, m.checkpoint.read_bytes() if resume and m.checkpoint.exists() else None) for m in members]
     shared = {"profile": profile, "demos": demos, "datasets": datasets, "extra_header": extra_header}

@@ -17,7 +17,7 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
                               ray_or_none, user_errors)
 from kdoffload import pipeline
 from kdoffload.lazy import lazy
-from kdoffload import evaluate_cli, export_cli, options, simulate_cli
+from kdoffload import evaluate_cli, export_cli, options, pareto_cli, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
@@ -176,6 +176,7 @@ app.command("evaluate")(evaluate_cli.evaluate)
 app.command("robustness")(evaluate_cli.robustness)
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
+app.command("pareto")(pareto_cli.pareto)
 app.add_typer(export_cli.bench_app, name="bench")
 app.add_typer(android_app, name="android")
 

@@ -60,8 +60,9 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
     v = result.verification
     console.print(f"{result.pte}: {result.size_bytes:,} bytes; {v.test_states:,} test states, max "
                   f"|logit - eager| {v.max_abs_logit_error:.2e}, argmax agreement "
-                  f"{v.argmax_agreement:.3%}, mean delay ratio {v.mean_ratio_pte:.4f} (eager "
-                  f"{v.mean_ratio_eager:.4f}); {result.seconds:.1f} s", markup=False, highlight=False)
+                  f"{v.argmax_agreement:.3%}, mean delay ratio argmax {v.mean_ratio_pte:.4f} (eager "
+                  f"{v.mean_ratio_eager:.4f}), guarded {v.guarded_ratio_pte:.4f} (eager "
+                  f"{v.guarded_ratio_eager:.4f}); {result.seconds:.1f} s", markup=False, highlight=False)
     console.print(f"{result.manifest}\n{result.floor}", markup=False, highlight=False)
 
 

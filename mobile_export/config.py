@@ -24,7 +24,7 @@ class ExportConfig:
     calibration_states: int = 2048    # int8: demonstration states the observers see
     logit_tolerance: float = 1e-4     # fp32: |pte - eager| on every logit of the test set
     min_agreement: float = 0.999      # fp32: share of test states with the eager placement
-    max_ratio_worsening: float = 0.01  # int8: mean delay ratio may grow by at most this share
+    max_ratio_worsening: float = 0.01  # int8: the guarded decoder's mean delay ratio may grow by at most this share
 
     def __post_init__(self):
         for value, allowed, option in ((self.model, MODELS, "--model"),

@@ -78,7 +78,7 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
     data = export_bytes(net, cfg.backend, cfg.quantization, calibration)
     features = normalizer(test.features)
     program = PteProgram(data, label=pte_file.name)
-    report, logits = verify(program, net, features, test, cfg)
+    report, logits = verify(program, net, features, test, cfg, support)
     decoder = DecoderConfig("guarded", cfg.top_k, cfg.ood_top_k)
     golden = select_golden(profile, test.states, features, logits, test.labels, decoder, support, cfg.golden)
     golden += out_of_support_golden(profile, program, normalizer, decoder, support, OUT_OF_SUPPORT_GOLDEN)

@@ -53,6 +53,11 @@ class Runs:
         return self.dir / "sim"
 
     @property
+    def pareto(self) -> Path:
+        """The student size sweep: one folder of checkpoint and exports per candidate."""
+        return self.dir / "pareto"
+
+    @property
     def ablation(self) -> Path:
         return self.dir / "ablation"
 

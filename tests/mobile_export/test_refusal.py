@@ -29,8 +29,10 @@ def test_int8_reports_agreement_and_ratio(chain6_profile, student, support, test
     v = result.verification
     assert 0.5 < v.argmax_agreement <= 1.0
     assert v.max_abs_logit_error > 0  # int8 is not bit-exact, only judged on decisions
+    # The guarded decoder scores the argmax placement among its candidates: never worse.
+    assert 1.0 <= v.guarded_ratio_pte <= v.mean_ratio_pte + 1e-12
     assert result.pte.name == "student_xnnpack_int8.pte"
-    with pytest.raises(ExportRefused, match="mean delay ratio"):
+    with pytest.raises(ExportRefused, match="guarded mean delay ratio"):
         export_model(chain6_profile, net, normalizer, support, test_demos, tmp_path / "strict",
                      ExportConfig(quantization="int8", max_ratio_worsening=-1.0), calibration)
     assert not (tmp_path / "strict").exists()

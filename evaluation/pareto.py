@@ -1,0 +1,169 @@
+"""Student size against quality and decision time: the sweep behind the default student.
+
+Every candidate is a student of other hidden widths, distilled exactly as the default one (same
+teacher, rows, transfer set, (T, alpha), seed and epochs), then exported as fp32 and as int8.
+Each export is measured where it will run: its size in bytes, its decision time through the
+native runner (which first replays the export's golden vectors), and its decision quality on
+the test set through the exported program itself, so int8's rounding is in the numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from distill.student import DistillConfig, Member, student_data, train_members
+from evaluation import latency_native
+from mobile_export.config import ExportConfig, manifest_path, pte_path
+from mobile_export.export import export_checkpoint, read_checkpoint
+from mobile_export.policy import load_pte
+from mobile_export.verify import ExportRefused
+from model.checkpoint import load_checkpoint
+from model.dataset import Demonstrations
+from model.decider import Decoder, DecoderConfig, decode
+from model.metrics import delay_ratio
+from model.nets import hidden_name
+from model.parallel import JobMap
+from model.profile import Profile
+
+SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
+ARGMAX_P50_LIMIT = 3.0   # µs, native, one decision, argmax
+DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), ("top-8", Decoder.TOPK, 8),
+            ("guarded-2", Decoder.GUARDED, 2), ("guarded-8", Decoder.GUARDED, 8))
+
+
+# Two-layer students from a fraction of the fp32 default's parameters to several times it (int8
+# holds about four times as many in the same bytes), and three-layer ones of int8-affordable size.
+DEFAULT_GRID = [(32, 32), (56, 56), (64, 64), (96, 96), (128, 128), (160, 160), (64, 64, 64), (96, 96, 96)]
+
+
+@dataclass(frozen=True)
+class SweepPaths:
+    root: Path
+
+    def checkpoint(self, hidden: tuple[int, ...]) -> Path:
+        return self.root / hidden_name(hidden) / "checkpoint.pt"
+
+    def export_dir(self, hidden: tuple[int, ...]) -> Path:
+        return self.root / hidden_name(hidden) / "export"
+
+
+def train_candidates(profile: Profile, demos: Demonstrations, teacher: Path, dcfg: DistillConfig,
+                     temperature: float, alpha: float, grid: list[tuple[int, ...]], paths: SweepPaths,
+                     jobs: JobMap | None = None, on_member=None, on_epoch=None) -> None:
+    """Distil one student per hidden widths; finished ones are kept (their fit() returns at once)."""
+    saved = load_checkpoint(teacher, "teacher", profile)
+    data = student_data(profile, demos, saved, dcfg.transfer_samples, dcfg.transfer_seed,
+                        with_regret=dcfg.train.regret_weight > 0)
+    members = [Member(f"student {hidden_name(h)}", "plain", temperature, alpha, dcfg.train,
+                      paths.checkpoint(h), h) for h in grid]
+    for m in members:
+        m.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    train_members(profile, demos, {"plain": data}, members, True,
+                  {"transfer_samples": dcfg.transfer_samples, "sweep": "size"}, jobs, on_member, on_epoch)
+
+
+def current_export(profile: Profile, checkpoint: Path, train: Demonstrations, test: Demonstrations,
+                   export_dir: Path, cfg: ExportConfig) -> tuple[Path | None, str | None]:
+    """The candidate's export (made unless one of this checkpoint exists): (pte, None) or
+    (None, why it was refused)."""
+    manifest = manifest_path(export_dir, cfg)
+    digest = hashlib.sha256(checkpoint.read_bytes()).hexdigest()
+    if manifest.exists():
+        made_from = json.loads(manifest.read_text()).get("export", {}).get("checkpoint") or {}
+        if made_from.get("sha256") == digest:
+            return pte_path(export_dir, cfg), None
+    try:
+        result = export_checkpoint(profile, read_checkpoint(profile, checkpoint, "student"), train, test,
+                                   export_dir, cfg)
+    except ExportRefused as err:
+        return None, str(err)
+    return result.pte, None
+
+
+def quality(profile: Profile, test: Demonstrations, pte: Path) -> dict[str, float]:
+    """Mean delay ratio on `test` of the exported program with each decoder."""
+    decider = load_pte(profile, pte, decoder="argmax").decider
+    logits = decider.logits(test.states)  # one program call per state, as on the phone
+    flagged = decider.out_of_support(test.states)
+    out = {}
+    for label, decoder, k in DECODERS:
+        placements = decode(profile, test.states, logits, DecoderConfig(decoder, k, max(k, 32)), flagged)
+        out[label] = float(delay_ratio(test, placements).mean())
+    return out
+
+
+def native_timing(runner: Path, pte: Path, scratch: Path, iters: int, cpu: int) -> dict[str, dict]:
+    """p50 / p99 µs of one decision per decoder, through the native runner on one pinned core."""
+    raw = latency_native.run_runner(runner, pte, pte.with_name(pte.name.removesuffix(".pte") + ".manifest.json"),
+                                    scratch, iters, min(1000, iters), cpu=cpu)
+    return {name: {"p50_us": t["p50_us"], "p99_us": t["p99_us"]}
+            for name, t in raw["decisions"]["pte"].items()}
+
+
+def measure(profile: Profile, train: Demonstrations, test: Demonstrations, grid: list[tuple[int, ...]],
+            quants: list[str], top_k: int, paths: SweepPaths, runner: Path | None, iters: int = 20_000,
+            cpu: int = 0, on_row=None) -> list[dict]:
+    """One row per (hidden widths, quantisation): size, native time, quality."""
+    rows = []
+    for hidden in grid:
+        checkpoint = paths.checkpoint(hidden)
+        saved = load_checkpoint(checkpoint, "student", profile)
+        for quant in quants:
+            cfg = ExportConfig(quantization=quant, top_k=top_k)
+            row = {"hidden": list(hidden), "name": hidden_name(hidden), "quant": quant,
+                   "params": saved.net().parameter_count(), "val_mean_ratio": saved.best_score}
+            pte, refused = current_export(profile, checkpoint, train, test, paths.export_dir(hidden), cfg)
+            if pte is None:
+                rows.append({**row, "refused": refused})
+                if on_row:
+                    on_row(rows[-1])
+                continue
+            row["pte_bytes"] = pte.stat().st_size
+            row["quality"] = quality(profile, test, pte)
+            if runner is not None:
+                row["native"] = native_timing(runner, pte, paths.export_dir(hidden) / f"{quant}.native.json",
+                                              iters, cpu)
+            rows.append(row)
+            if on_row:
+                on_row(row)
+    return rows
+
+
+def pareto_front(rows: list[dict], cost) -> set[int]:
+    """Indices of rows no other row beats on both guarded quality and `cost(row)`."""
+    scored = [(i, r["quality"]["guarded-8"], cost(r)) for i, r in enumerate(rows)
+              if "quality" in r and cost(r) is not None]
+    return {i for i, q, c in scored
+            if not any((q2 <= q and c2 <= c) and (q2 < q or c2 < c) for _, q2, c2 in scored)}
+
+
+def argmax_p50(row: dict) -> float | None:
+    return row.get("native", {}).get("argmax", {}).get("p50_us")
+
+
+def select(rows: list[dict]) -> int | None:
+    """The best guarded quality within SIZE_LIMIT bytes and ARGMAX_P50_LIMIT µs (ties: top-8, size)."""
+    fits = [i for i, r in enumerate(rows) if "quality" in r and r["pte_bytes"] <= SIZE_LIMIT
+            and argmax_p50(r) is not None and argmax_p50(r) <= ARGMAX_P50_LIMIT]
+    if not fits:
+        return None
+    return min(fits, key=lambda i: (rows[i]["quality"]["guarded-8"], rows[i]["quality"]["top-8"],
+                                    rows[i]["pte_bytes"]))
+
+
+def summarise(profile: Profile, rows: list[dict], test_samples: int, train_meta: dict,
+              dcfg: DistillConfig, temperature: float, alpha: float, machine: dict) -> dict:
+    by_time = pareto_front(rows, argmax_p50)
+    by_size = pareto_front(rows, lambda r: r.get("pte_bytes"))
+    for i, row in enumerate(rows):
+        row["front_time"], row["front_size"] = i in by_time, i in by_size
+    chosen = select(rows)
+    return {"profile": profile.name, "test_samples": test_samples, "train_samples": train_meta.get("samples"),
+            "transfer_samples": dcfg.transfer_samples, "epochs": dcfg.train.epochs, "seed": dcfg.train.seed,
+            "temperature": temperature, "alpha": alpha, "size_limit": SIZE_LIMIT,
+            "argmax_p50_limit_us": ARGMAX_P50_LIMIT, "rows": rows,
+            "selected": None if chosen is None else {"name": rows[chosen]["name"], "quant": rows[chosen]["quant"]},
+            "machine": machine}
