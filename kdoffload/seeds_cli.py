@@ -43,7 +43,7 @@ def check_seeds(seeds: list[int] | None) -> list[int]:
 @user_errors
 def seeds(profile: ProfileOption = "chain6",
           seed: Annotated[list[int], typer.Option("--seeds", help="Seeds to train with: --seeds 0 1 2.")] = None,
-          more: Annotated[list[int], typer.Argument(metavar="SEED...", help="The seeds after the first: --seeds 0 1 2.", show_default=False)] = None,
+          more: Annotated[list[int], typer.Argument(metavar="SEED", help="The seeds after the first: --seeds 0 1 2.", show_default=False)] = None,
           full: Annotated[bool, typer.Option("--full", help="The larger budget (datasets, and distill if missing).")] = False,
           fixed_teacher: Annotated[bool, typer.Option(
               "--fixed-teacher", help="Distil every student from the main teacher; only the student's seed varies.")] = False,
