@@ -6,12 +6,16 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
+from distill.seeds import SeedPlan, train_students
 from distill.student import student_data, train_student
 from kdoffload import pipeline
 from kdoffload.cli import app
 from model import dataset
 from model.checkpoint import load_checkpoint
+from model.errors import InputError
+from model.parallel import serial
 from model.profile import load_profile
+from model.runs import Runs
 from model.train import TrainConfig, run_finished, train_teacher
 
 TEACHER = TrainConfig(epochs=2, batch_size=256, seed=5, threads=2, regret_weight=1.0)
@@ -45,12 +49,14 @@ def _bitwise_equal(a: dict, b: dict) -> bool:
                all(torch.equal(a[part][k], b[part][k]) for k in a[part]) for part in a)
 
 
+@pytest.mark.slow
 def test_a_teacher_trained_twice_with_one_seed_has_the_same_bits(teachers):
     assert _bitwise_equal(_weights(teachers["a"], "teacher"), _weights(teachers["b"], "teacher"))
     a, b = load_checkpoint(teachers["a"], "teacher"), load_checkpoint(teachers["b"], "teacher")
     assert [h["val_score"] for h in a.history] == [h["val_score"] for h in b.history]
 
 
+@pytest.mark.slow
 def test_another_seed_gives_another_teacher(teachers):
     assert not _bitwise_equal(_weights(teachers["a"], "teacher"), _weights(teachers["other"], "teacher"))
 
@@ -62,6 +68,7 @@ def _student(demos, teacher_path, cfg, path):
     return _weights(path, "student")
 
 
+@pytest.mark.slow
 def test_a_student_distilled_twice_with_one_seed_has_the_same_bits(demos, teachers, tmp_path):
     first = _student(demos, teachers["a"], STUDENT, tmp_path / "first.pt")
     again = _student(demos, teachers["b"], STUDENT, tmp_path / "again.pt")
@@ -70,13 +77,34 @@ def test_a_student_distilled_twice_with_one_seed_has_the_same_bits(demos, teache
     assert not _bitwise_equal(first, other)
 
 
+@pytest.mark.slow
+def test_students_as_jobs_have_the_bits_of_students_trained_here(demos, teachers, tmp_path):
+    plan = SeedPlan((5, 6), False, TEACHER, STUDENT, 2.0, 0.9, 200)
+    paths = {}
+    for where, jobs in (("here", None), ("jobs", serial)):
+        runs = Runs("chain6", tmp_path / where)
+        paths[where] = train_students(demos.profile, demos, plan, runs, {5: teachers["a"], 6: teachers["other"]}, jobs)
+    for seed in plan.seeds:
+        assert _bitwise_equal(_weights(paths["here"][seed], "student"), _weights(paths["jobs"][seed], "student"))
+    assert not _bitwise_equal(_weights(paths["here"][5], "student"), _weights(paths["here"][6], "student"))
+
+
+@pytest.mark.slow
 def test_a_finished_run_is_recognised_and_other_settings_are_refused(teachers):
     assert run_finished(teachers["a"], "teacher", TEACHER)
     longer = TrainConfig(**{**TEACHER.__dict__, "epochs": 3})
-    from model.errors import InputError
     with pytest.raises(InputError, match="trained with other settings"):
         run_finished(teachers["a"], "teacher", longer)
     assert not run_finished(teachers["a"].parent / "absent.pt", "teacher", TEACHER)
+
+
+@pytest.mark.slow
+def test_fit_resumed_on_a_finished_run_returns_at_once(demos, teachers):
+    before = teachers["a"].stat().st_mtime_ns, _weights(teachers["a"], "teacher")
+    train_teacher(demos.profile, demos, TEACHER, teachers["a"].parent, resume=True,
+                  on_epoch=lambda epoch, record: pytest.fail(f"epoch {epoch} trained again"))
+    assert teachers["a"].stat().st_mtime_ns == before[0]
+    assert _bitwise_equal(_weights(teachers["a"], "teacher"), before[1])
 
 
 @pytest.mark.parametrize("args, message", [
@@ -129,3 +157,10 @@ def test_seeds_end_to_end_and_a_rerun_trains_nothing(tmp_path, monkeypatch, fixe
     assert result.exit_code == 0, result.output
     assert {p: p.stat().st_mtime_ns for p in checkpoints} == mtimes
     assert json.loads((report_dir / "seeds.json").read_text())["per_seed"] == report["per_seed"]
+
+    sweep_file = tmp_path / "runs/chain6/student/sweep.json"
+    sweep = json.loads(sweep_file.read_text())
+    sweep["selected"]["temperature"] = 4.0  # as if distill had since selected another student
+    sweep_file.write_text(json.dumps(sweep))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "distilled with another (T, alpha)" in result.output
