@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from kdoffload import options
-from kdoffload.common import AddressOption, EngineOption, ProfileOption, console, progress_bar, ray_or_none, user_errors
+from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, progress_bar, ray_or_none,
+                              user_errors)
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import ensure_dataset, training_support
 from model import dataset
@@ -43,10 +44,13 @@ def check_seeds(seeds: list[int] | None) -> list[int]:
 @user_errors
 def seeds(profile: ProfileOption = "chain6",
           seed: Annotated[list[int], typer.Option("--seeds", help="Seeds to train with: --seeds 0 1 2.")] = None,
-          more: Annotated[list[int], typer.Argument(metavar="SEED", help="The seeds after the first: --seeds 0 1 2.", show_default=False)] = None,
-          full: Annotated[bool, typer.Option("--full", help="The larger budget (datasets, and distill if missing).")] = False,
+          more: Annotated[list[int], typer.Argument(
+              metavar="SEED", help="The seeds after the first: --seeds 0 1 2.", show_default=False)] = None,
+          full: Annotated[bool, typer.Option(
+              "--full", help="The larger budget (datasets, and distill if missing).")] = False,
           fixed_teacher: Annotated[bool, typer.Option(
-              "--fixed-teacher", help="Distil every student from the main teacher; only the student's seed varies.")] = False,
+              "--fixed-teacher", help="Distil every student from the main teacher; only the student's "
+                                      "seed varies.")] = False,
           engine: EngineOption = "local", address: AddressOption = None):
     """The main teacher and selected student trained once per seed; quality as mean ± std over seeds."""
     if more and not seed:
