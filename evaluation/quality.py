@@ -29,12 +29,14 @@ def learned_policies(profile: Profile, runs: Runs, k: int,
             continue
         decider, net, _ = load_net_decider(path, kind, profile, name, support=support)
         params[name] = net.parameter_count()
-        found.append(decider)
-        if name != "student-nokd":
-            for decoder in (Decoder.TOPK, Decoder.GUARDED):
-                config = DecoderConfig(decoder, k, max(k, OOD_TOP_K))
-                found.append(decider.with_decoder(config, config.label(name)))
+        found += with_decoders(decider, name, k) if name != "student-nokd" else [decider]
     return found, params
+
+
+def with_decoders(decider: Decider, name: str, k: int) -> list[Decider]:
+    """`decider` with argmax, verified top-K and guarded decoding, named as reports show them."""
+    return [decider.with_decoder(config, config.label(name))
+            for config in (DecoderConfig(decoder, k, max(k, OOD_TOP_K)) for decoder in Decoder)]
 
 
 def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) -> tuple[dict, dict]:

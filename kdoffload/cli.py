@@ -17,7 +17,7 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
                               ray_or_none, user_errors)
 from kdoffload import pipeline
 from kdoffload.lazy import lazy
-from kdoffload import evaluate_cli, export_cli, options, pareto_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, options, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
@@ -174,6 +174,7 @@ def _check_training(epochs: int | None, seed: int) -> None:
 
 app.command("evaluate")(evaluate_cli.evaluate)
 app.command("robustness")(evaluate_cli.robustness)
+app.command("seeds")(seeds_cli.seeds)
 app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.command("pareto")(pareto_cli.pareto)

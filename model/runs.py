@@ -10,6 +10,9 @@ from pathlib import Path
 
 # Learned networks by the name reports and engines use -> their folder under runs/<profile>/.
 NETWORKS = {"teacher": "teacher", "student": "student", "student-nokd": "student/nokd"}
+# Networks of one training seed (`kdoffload seeds`) -> their folder under the seed's folder. A
+# student distilled from the main teacher is kept apart from one distilled from its seed's teacher.
+SEED_NETWORKS = {"teacher": "teacher", "student": "student", "student-fixed-teacher": "student-fixed-teacher"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,13 @@ class Runs:
 
     def loss_compare(self, regret_weight: float) -> Path:
         return self.dir / "loss_compare" / f"regret{regret_weight:g}"
+
+    def seed_dir(self, seed: int) -> Path:
+        """The networks `kdoffload seeds` trained with this seed."""
+        return self.dir / "seeds" / f"seed{seed}"
+
+    def seed_checkpoint(self, seed: int, network: str) -> Path:
+        return self.seed_dir(seed) / SEED_NETWORKS[network] / "checkpoint.pt"
 
     @property
     def sweep_file(self) -> Path:

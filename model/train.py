@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -104,6 +104,22 @@ def fit(net: OffloadMLP, loss_fn: LossFn, n_train: int, validate: Validate, cfg:
     net.load_state_dict(best_state)
     net.eval()
     return net, state["history"]
+
+
+def run_finished(checkpoint: Path, kind: str, cfg: TrainConfig, profile: Profile | None = None) -> bool:
+    """Whether `checkpoint` holds a run of `cfg` that `fit` would not train further.
+
+    False when there is no checkpoint; a checkpoint made with other settings is an error, since
+    resuming it would mix two runs. Mirrors `fit`'s stopping rule, so a finished run can be
+    skipped before its (possibly costly) training data is built.
+    """
+    if not checkpoint.exists():
+        return False
+    saved = load_checkpoint(checkpoint, kind, profile)
+    if saved.train_config != asdict(cfg):
+        raise InputError(f"{checkpoint}: trained with other settings than this run's; "
+                         f"delete {checkpoint.parent} to train it afresh")
+    return saved.epoch >= cfg.epochs - 1 or saved.bad_epochs >= cfg.patience
 
 
 # -- data for training -------------------------------------------------------------------------

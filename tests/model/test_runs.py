@@ -51,3 +51,12 @@ def test_networks_are_the_known_three():
 def test_runs_is_a_value():
     assert Runs("chain6", Path("x")) == Runs("chain6", Path("x"))
     assert len({Runs("chain6"), Runs("chain6"), Runs("dag10")}) == 2
+
+
+def test_each_seed_has_its_own_folder(tmp_path):
+    runs = Runs("chain6", tmp_path)
+    assert runs.seed_dir(3) == tmp_path / "chain6" / "seeds" / "seed3"
+    assert runs.seed_checkpoint(3, "teacher") == runs.seed_dir(3) / "teacher" / "checkpoint.pt"
+    assert runs.seed_checkpoint(3, "student") == runs.seed_dir(3) / "student" / "checkpoint.pt"
+    assert runs.seed_checkpoint(3, "student-fixed-teacher").parent != runs.seed_checkpoint(3, "student").parent
+    assert runs.seed_dir(3) != runs.seed_dir(30)
