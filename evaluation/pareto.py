@@ -27,6 +27,7 @@ from model.metrics import delay_ratio
 from model.nets import hidden_name
 from model.parallel import JobMap
 from model.profile import Profile
+from model.train import run_finished
 
 SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
 ARGMAX_P50_LIMIT = 3.0   # µs, native, one decision, argmax
@@ -53,14 +54,16 @@ class SweepPaths:
 def train_candidates(profile: Profile, demos: Demonstrations, teacher: Path, dcfg: DistillConfig,
                      temperature: float, alpha: float, grid: list[tuple[int, ...]], paths: SweepPaths,
                      jobs: JobMap | None = None, on_member=None, on_epoch=None) -> None:
-    """Distil one student per hidden widths; finished ones are kept (their fit() returns at once)."""
-    saved = load_checkpoint(teacher, "teacher", profile)
-    data = student_data(profile, demos, saved, dcfg.transfer_samples, dcfg.transfer_seed,
-                        with_regret=dcfg.train.regret_weight > 0)
+    """Distil one student per hidden widths; finished ones are kept as they are."""
     members = [Member(f"student {hidden_name(h)}", "plain", temperature, alpha, dcfg.train,
-                      paths.checkpoint(h), h) for h in grid]
+                      paths.checkpoint(h), h) for h in grid
+               if not run_finished(paths.checkpoint(h), "student", dcfg.train, profile)]
+    if not members:
+        return  # before the teacher labels anything
     for m in members:
         m.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    data = student_data(profile, demos, load_checkpoint(teacher, "teacher", profile), dcfg.transfer_samples,
+                        dcfg.transfer_seed, with_regret=dcfg.train.regret_weight > 0)
     train_members(profile, demos, {"plain": data}, members, True,
                   {"transfer_samples": dcfg.transfer_samples, "sweep": "size"}, jobs, on_member, on_epoch)
 
