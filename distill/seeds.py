@@ -64,7 +64,18 @@ def _config(saved: dict) -> TrainConfig:
 
 
 def teacher_checkpoints(plan: SeedPlan, runs: Runs) -> dict[int, Path]:
-    return {seed: runs.checkpoint("teacher") if plan.fixed_teacher else runs.seed_checkpoint(seed, "teacher")
+    """The main teacher for its own seed (a run of it would repeat it bit for bit) and under
+    --fixed-teacher; a seed folder's teacher otherwise."""
+    return {seed: runs.checkpoint("teacher") if plan.fixed_teacher or seed == plan.teacher.seed
+            else runs.seed_checkpoint(seed, "teacher") for seed in plan.seeds}
+
+
+def student_checkpoints(plan: SeedPlan, runs: Runs) -> dict[int, Path]:
+    """The main student where its seed and its teacher are the main ones; a seed folder's otherwise."""
+    def main(seed: int) -> bool:
+        return seed == plan.student.seed and (plan.fixed_teacher or seed == plan.teacher.seed)
+
+    return {seed: runs.checkpoint("student") if main(seed) else runs.seed_checkpoint(seed, plan.student_network)
             for seed in plan.seeds}
 
 
@@ -101,7 +112,7 @@ def train_students(profile: Profile, demos: Demonstrations, plan: SeedPlan, runs
     The students' rows depend on the teacher (its logits, its validation split), so there is one
     `StudentData` per distinct teacher; here they are built one at a time to bound memory.
     """
-    paths = {seed: runs.seed_checkpoint(seed, plan.student_network) for seed in plan.seeds}
+    paths = student_checkpoints(plan, runs)
     members = {}
     for seed in plan.seeds:
         cfg = replace(plan.student, seed=seed)

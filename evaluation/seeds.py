@@ -65,7 +65,7 @@ def markdown(result: dict) -> str:
     teacher = ("one fixed teacher (runs/{p}/teacher) for every seed".format(p=result["profile"])
                if result["fixed_teacher"] else "a teacher trained per seed")
     threads = result["threads"]
-    lines = [f"# {result['profile']}: quality over seeds {', '.join(map(str, seeds))}: "
+    lines = [f"{result['profile']}: quality over seeds {', '.join(map(str, seeds))}: "
              f"{result['test_samples']:,} test states ({result['shifted_samples']:,} shifted), "
              f"{teacher}, torch threads: teacher {threads['teacher']}, student {threads['student']}",
              "",

@@ -150,7 +150,13 @@ def test_seeds_end_to_end_and_a_rerun_trains_nothing(tmp_path, monkeypatch, fixe
     students = [report["per_seed"][s]["test"]["student"]["mean_ratio"] for s in ("0", "1")]
     assert report["summary"]["test"]["student"]["min"] == min(students)
     checkpoints = [tmp_path / p for s in ("0", "1") for p in report["checkpoints"][s].values()]
-    assert (tmp_path / "runs/chain6/teacher/checkpoint.pt" in checkpoints) == fixed
+    main = {"teacher": tmp_path / "runs/chain6/teacher/checkpoint.pt",
+            "student": tmp_path / "runs/chain6/student/checkpoint.pt"}
+    for s in ("0", "1"):
+        # Seed 0 is the main networks' own seed: they are that seed's run, not trained again.
+        uses_main_teacher = fixed or s == "0"
+        assert (tmp_path / report["checkpoints"][s]["teacher"] == main["teacher"]) == uses_main_teacher
+        assert (tmp_path / report["checkpoints"][s]["student"] == main["student"]) == (s == "0")
     mtimes = {p: p.stat().st_mtime_ns for p in checkpoints}
 
     result = runner.invoke(app, args)
