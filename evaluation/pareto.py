@@ -36,8 +36,10 @@ DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), ("top-8",
 
 
 # Two-layer students from a fraction of the fp32 default's parameters to several times it (int8
-# holds about four times as many in the same bytes), and three-layer ones of int8-affordable size.
-DEFAULT_GRID = [(32, 32), (56, 56), (64, 64), (96, 96), (128, 128), (160, 160), (64, 64, 64), (96, 96, 96)]
+# holds about four times as many in the same bytes), and three-layer ones from fp32-affordable
+# (48 wide) to int8-affordable sizes.
+DEFAULT_GRID = [(32, 32), (56, 56), (64, 64), (96, 96), (128, 128), (160, 160),
+                (48, 48, 48), (64, 64, 64), (96, 96, 96)]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ latency_report = lazy("evaluation.latency_report")
 def pareto(profile: ProfileOption = "chain6",
            full: Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")] = False,
            hidden: Annotated[list[str], typer.Option(
-               help="Hidden widths of a candidate, like 64x64 (repeatable; default: a grid of 8).")] = None,
+               help="Hidden widths of a candidate, like 64x64 (repeatable; default: a grid of 9).")] = None,
            quant: Annotated[list[str], typer.Option(help="fp32 and/or int8 (repeatable; default both).")] = None,
            top_k: Annotated[int, typer.Option("--top-k", help="K of the exports' top-K and guarded decoders.")] = 8,
            epochs: Annotated[int, typer.Option(help="Override the budget's student epochs.")] = None,
