@@ -19,7 +19,7 @@ def markdown(result: dict) -> str:
             f"(T={result['temperature']:g}, alpha={result['alpha']:g}, seed {result['seed']}, at most "
             f"{result['epochs']} epochs), exported as fp32 and int8 (XNNPACK). Quality: mean delay ratio "
             f"on {result['test_samples']:,} test states through the exported program. Time: one decision "
-            f"through the native runner, one pinned core, p50 / p99 µs. Fronts: not beaten on both "
+            f"through the native runner, one pinned core, p50 / p99 µs (median of three runs). Fronts: not beaten on both "
             f"guarded-8 quality and argmax time (t) or .pte size (s). Machine: {result['machine']['cpu']}, "
             f"load average {result['machine']['load']}.")
     quality_cols = [label for label, _, _ in DECODERS]
