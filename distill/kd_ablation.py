@@ -43,7 +43,8 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
               "hard+transfer": ("hard", 1.0, 0.0), "kd+transfer": ("soft", temperature, alpha)}
     plan = [(variant, seed) for variant in VARIANTS if recipe[variant][0] in datasets for seed in seeds]
     members = [Member(f"{variant} seed {seed}", recipe[variant][0], *recipe[variant][1:],
-                      replace(dcfg.train, seed=seed), out_dir / f"{variant}_seed{seed}" / "checkpoint.pt")
+                      replace(dcfg.train, seed=seed), out_dir / f"{variant}_seed{seed}" / "checkpoint.pt",
+                      dcfg.hidden)
                for variant, seed in plan]
     trained = train_members(profile, demos, datasets, members, jobs=jobs, on_member=on_member,
                             on_epoch=on_epoch)

@@ -33,6 +33,7 @@ class SeedPlan:
     alpha: float
     transfer_samples: int
     transfer_seed: int = DistillConfig.transfer_seed
+    hidden: tuple[int, ...] | None = None  # the main student's widths
 
     @classmethod
     def from_main(cls, profile: Profile, runs: Runs, seeds, fixed_teacher: bool, selected: dict) -> SeedPlan:
@@ -41,7 +42,8 @@ class SeedPlan:
         student = load_checkpoint(runs.checkpoint("student"), "student", profile)
         return cls(tuple(seeds), fixed_teacher, _config(teacher.train_config), _config(student.train_config),
                    float(selected["temperature"]), float(selected["alpha"]),
-                   int(student.extra.get("distill", {}).get("transfer_samples", 0)))
+                   int(student.extra.get("distill", {}).get("transfer_samples", 0)),
+                   hidden=tuple(student.net_config["hidden"]))
 
     @property
     def student_network(self) -> str:
@@ -118,7 +120,7 @@ def train_students(profile: Profile, demos: Demonstrations, plan: SeedPlan, runs
         cfg = replace(plan.student, seed=seed)
         if not _student_finished(paths[seed], cfg, plan.distill_header, profile):
             members[seed] = Member(f"student seed {seed}", str(teachers[seed]), plan.temperature,
-                                   plan.alpha, cfg, paths[seed])
+                                   plan.alpha, cfg, paths[seed], plan.hidden)
     if not members:
         return paths
     data: dict[str, StudentData] = {}

@@ -34,6 +34,7 @@ class DistillConfig:
     alphas: tuple[float, ...] = (0.5, 0.9)
     transfer_samples: int = 0
     transfer_seed: int = 3  # distinct from the train (0), test (1) and shifted (2) draws
+    hidden: tuple[int, ...] | None = None  # the students' hidden widths; None: the default size
     # A student step is tiny: one thread avoids two-thread synchronisation that costs more than
     # the arithmetic, and larger batches amortise Python's per-step overhead.
     train: TrainConfig = field(default_factory=lambda: TrainConfig(
@@ -188,9 +189,9 @@ def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcf
                         with_regret=dcfg.train.regret_weight > 0)
     grid = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
     members = [Member(f"student T={t:g} alpha={a:g}", "plain", t, a, dcfg.train,
-                      out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt") for t, a in grid]
+                      out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt", dcfg.hidden) for t, a in grid]
     members.append(Member("student without KD (hard labels only)", "plain", 1.0, 0.0, dcfg.train,
-                          out_dir / "nokd" / "checkpoint.pt"))
+                          out_dir / "nokd" / "checkpoint.pt", dcfg.hidden))
     trained = train_members(profile, demos, {"plain": data}, members, resume,
                             {"transfer_samples": dcfg.transfer_samples}, jobs, on_member, on_epoch)
     scores = {key: (min(h["val_score"] for h in history), m.checkpoint)

@@ -26,7 +26,7 @@ from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
 from model.decider import Decoder, DecoderConfig, decode
 from model.metrics import delay_ratio
-from model.nets import hidden_name
+from model.widths import hidden_name
 from model.parallel import JobMap
 from model.profile import Profile
 from model.train import run_finished

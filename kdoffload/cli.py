@@ -21,6 +21,7 @@ from kdoffload import evaluate_cli, export_cli, options, pareto_cli, seeds_cli, 
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
+from model.widths import parse_hidden
 from model.profile import load_profile
 from model.runs import Runs
 
@@ -94,9 +95,12 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
                 help="Weight of the expected flip-regret term (0: KD loss alone).")] = pipeline.DEFAULT_REGRET_WEIGHT,
+            hidden: Annotated[str, typer.Option(
+                help="The student's hidden widths, like 96x96 (default: two layers of about 6.8k parameters).")] = None,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     _check_training(epochs, seed)
+    widths = parse_hidden(hidden) if hidden is not None else None
     jobs = ray_or_none(engine, address)
     for t in temperature or []:
         options.number(t, "--temperature", 0, 1e3, open_low=True)
@@ -105,7 +109,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
-                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs)
+                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs, hidden=widths)
 
 
 @app.command()

@@ -69,14 +69,15 @@ def train(profile: Profile, full: bool = False, resume: bool = False, epochs: in
 
 def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: int | None = None,
             seed: int = 0, transfer_samples: int | None = None, temperatures=None, alphas=None,
-            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT, jobs: JobMap | None = None) -> dict:
+            workers: int = 2, regret_weight: float = DEFAULT_REGRET_WEIGHT, jobs: JobMap | None = None,
+            hidden: tuple[int, ...] | None = None) -> dict:
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     if transfer_samples is None:
         transfer_samples = budget(profile, full).transfer_samples
-    dcfg = DistillConfig(transfer_samples=transfer_samples)
+    dcfg = DistillConfig(transfer_samples=transfer_samples, hidden=hidden)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs,
                                        seed=seed, regret_weight=regret_weight))
     if temperatures:
@@ -129,7 +130,9 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     selected = json.loads(sweep_file.read_text())["selected"]
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full, jobs=jobs))
-    dcfg = DistillConfig(transfer_samples=transfer_samples)
+    # The ablation's students have the shipped student's widths, whatever distill was asked for.
+    main = load_checkpoint(Runs(profile.name).checkpoint("student"), "student", profile)
+    dcfg = DistillConfig(transfer_samples=transfer_samples, hidden=tuple(main.net_config["hidden"]))
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or budget(profile, full).student_epochs))
     out_dir = Runs(profile.name).ablation
     with progress_bar() as bar:

@@ -18,7 +18,7 @@ from mobile_export.config import QUANTIZATIONS
 from model import dataset
 from model.errors import InputError
 from model.io import atomic_write_json, atomic_write_text
-from model.nets import parse_hidden
+from model.widths import parse_hidden
 from model.parallel import process_pool
 from model.profile import load_profile
 from model.runs import Runs

@@ -12,8 +12,6 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from model.errors import InputError
-
 
 @dataclass(frozen=True)
 class NetConfig:
@@ -88,18 +86,3 @@ def teacher_config(in_features: int, n_subtasks: int) -> NetConfig:
 def student_config(in_features: int, n_subtasks: int, hidden: tuple[int, ...] | None = None) -> NetConfig:
     """The default student, or one with the given hidden widths (the size sweep's)."""
     return NetConfig(in_features, n_subtasks, tuple(hidden) if hidden else student_hidden(in_features, n_subtasks))
-
-
-def parse_hidden(text: str, option: str = "--hidden") -> tuple[int, ...]:
-    """'64x64' -> (64, 64): hidden widths, one to four layers of 1..4096 units."""
-    try:
-        widths = tuple(int(part) for part in text.lower().split("x"))
-    except ValueError:
-        widths = ()
-    if not 1 <= len(widths) <= 4 or not all(1 <= w <= 4096 for w in widths):
-        raise InputError(f"{option}: {text!r} is not hidden widths like 64x64 (1-4 layers of 1..4096)")
-    return widths
-
-
-def hidden_name(hidden: tuple[int, ...]) -> str:
-    return "x".join(str(w) for w in hidden)

@@ -170,3 +170,26 @@ def test_seeds_end_to_end_and_a_rerun_trains_nothing(tmp_path, monkeypatch, fixe
     sweep_file.write_text(json.dumps(sweep))
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "distilled with another (T, alpha)" in result.output
+
+
+@pytest.mark.slow
+def test_a_student_of_other_widths_keeps_them_over_seeds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(pipeline.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
+    runner = CliRunner()
+    result = runner.invoke(app, ["distill", "--temperature", "2", "--alpha", "0.9", "--hidden", "16x16x16"])
+    assert result.exit_code == 0, result.output
+    main = load_checkpoint(tmp_path / "runs/chain6/student/checkpoint.pt", "student")
+    assert main.net_config["hidden"] == [16, 16, 16]
+    result = runner.invoke(app, ["seeds", "--seeds", "0", "1", "--fixed-teacher"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "runs/chain6/report/seeds.json").read_text())
+    other = load_checkpoint(tmp_path / report["checkpoints"]["1"]["student"], "student")
+    assert other.net_config["hidden"] == [16, 16, 16]
+
+
+def test_bad_student_widths_are_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["distill", "--hidden", "16x"])
+    assert result.exit_code == 2 and "--hidden" in result.output
+    assert not (tmp_path / "runs").exists()

@@ -10,7 +10,7 @@ from kdoffload import pipeline
 from kdoffload.cli import app
 from model.checkpoint import load_checkpoint
 from model.errors import InputError
-from model.nets import hidden_name, parse_hidden
+from model.widths import hidden_name, parse_hidden
 
 
 @pytest.mark.parametrize("text, widths", [("64x64", (64, 64)), ("128", (128,)), ("32X48x16", (32, 48, 16))])
