@@ -61,6 +61,14 @@ def _connect(ray, address: str | None, verbose: bool, object_store_memory: int |
         raise InputError(f"--address: no Ray cluster reachable at {address} ({err})") from None
 
 
+def lost_cluster(err: Exception) -> str:
+    """One line for a cluster that failed under the jobs (a node or its raylet died, an object
+    was lost beyond recovery): what happened, and that a rerun resumes."""
+    first = str(err).strip().splitlines()[0] if str(err).strip() else "no detail"
+    return (f"--engine ray: the cluster failed under the jobs ({type(err).__name__}: {first}); "
+            "results already saved are kept, and a rerun resumes from them")
+
+
 def ray_jobs(address: str | None = None, verbose: bool = False, max_retries: int = 3,
              object_store_memory: int | None = None) -> JobMap:
     """A JobMap on Ray, connected now (so a bad address fails before any work is planned).
@@ -82,7 +90,13 @@ def ray_jobs(address: str | None = None, verbose: bool = False, max_retries: int
         try:
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)
-                yield pending.pop(ready[0]), ray.get(ready[0])
+                try:
+                    result = ray.get(ready[0])
+                except ray.exceptions.RayError as err:
+                    if isinstance(err, ray.exceptions.RayTaskError):
+                        raise  # the job itself raised: that error is the caller's to report
+                    raise InputError(lost_cluster(err)) from None
+                yield pending.pop(ready[0]), result
         finally:
             for ref in pending:  # the caller gave up (an error, or ^C): free the cluster
                 ray.cancel(ref, force=True)

@@ -183,3 +183,48 @@ def test_the_ablation_seeds_as_ray_tasks_score_as_the_local_ones(student_setup, 
     on_ray = kd_ablation.run(*args, root / "ab_ray", jobs=ray_jobs(cluster))
     assert on_ray == local
     assert set(on_ray["runs"]) == set(kd_ablation.VARIANTS)
+
+
+class _FakeRay:
+    """Just enough of Ray's API for the map loop, with `get` failing as told."""
+
+    def __init__(self, failure: Exception):
+        import ray.exceptions
+        self.exceptions = ray.exceptions
+        self.failure = failure
+
+    def is_initialized(self):
+        return True
+
+    def remote(self, *args):  # ray.remote(fn) -> a task; task.remote(fn, shared, *job) -> a ref
+        return self if len(args) == 1 else object()
+
+    def options(self, **_):
+        return self
+
+    def put(self, value):
+        return value
+
+    def wait(self, refs, num_returns):
+        return refs[:num_returns], refs[num_returns:]
+
+    def get(self, ref):
+        raise self.failure
+
+    def cancel(self, ref, force):
+        pass
+
+
+def test_a_cluster_that_fails_under_the_jobs_is_one_line_and_a_failing_job_is_its_own(monkeypatch):
+    import ray.exceptions
+
+    from kdoffload import ray_jobs as engine
+    from model.errors import InputError
+
+    monkeypatch.setattr(engine, "_import_ray", lambda: _FakeRay(ray.exceptions.LocalRayletDiedError()))
+    with pytest.raises(InputError, match=r"cluster failed under the jobs \(LocalRayletDiedError.*rerun resumes"):
+        list(engine.ray_jobs()(print, [(1,), (2,)], {}))
+    own = ray.exceptions.RayTaskError("job", "traceback", ValueError("the job's own error"))
+    monkeypatch.setattr(engine, "_import_ray", lambda: _FakeRay(own))
+    with pytest.raises(ray.exceptions.RayTaskError):
+        list(engine.ray_jobs()(print, [(1,)], {}))
