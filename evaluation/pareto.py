@@ -9,8 +9,6 @@ the test set through the exported program itself, so int8's rounding is in the n
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +16,9 @@ import numpy as np
 
 from distill.student import DistillConfig, Member, student_data, train_members
 from evaluation import latency_native
+from evaluation.quality import OOD_TOP_K
 from mobile_export.config import ExportConfig, manifest_path, pte_path
-from mobile_export.export import export_checkpoint, read_checkpoint
+from mobile_export.export import export_checkpoint, export_is_current, read_checkpoint
 from mobile_export.policy import load_pte
 from mobile_export.verify import ExportRefused
 from model.checkpoint import load_checkpoint
@@ -76,12 +75,8 @@ def current_export(profile: Profile, checkpoint: Path, train: Demonstrations, te
                    export_dir: Path, cfg: ExportConfig) -> tuple[Path | None, str | None]:
     """The candidate's export (made unless one of this checkpoint exists): (pte, None) or
     (None, why it was refused)."""
-    manifest = manifest_path(export_dir, cfg)
-    digest = hashlib.sha256(checkpoint.read_bytes()).hexdigest()
-    if manifest.exists():
-        made_from = json.loads(manifest.read_text()).get("export", {}).get("checkpoint") or {}
-        if made_from.get("sha256") == digest:
-            return pte_path(export_dir, cfg), None
+    if export_is_current(manifest_path(export_dir, cfg), checkpoint):
+        return pte_path(export_dir, cfg), None
     try:
         result = export_checkpoint(profile, read_checkpoint(profile, checkpoint, "student"), train, test,
                                    export_dir, cfg)
@@ -97,7 +92,7 @@ def quality(profile: Profile, test: Demonstrations, pte: Path) -> dict[str, floa
     flagged = decider.out_of_support(test.states)
     out = {}
     for label, decoder, k in DECODERS:
-        placements = decode(profile, test.states, logits, DecoderConfig(decoder, k, max(k, 32)), flagged)
+        placements = decode(profile, test.states, logits, DecoderConfig(decoder, k, max(k, OOD_TOP_K)), flagged)
         out[label] = float(delay_ratio(test, placements).mean())
     return out
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated
 
 import typer
@@ -12,7 +10,7 @@ from kdoffload import options
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
-from mobile_export.config import FORMAT_VERSION, ExportConfig, manifest_path
+from mobile_export.config import ExportConfig, manifest_path
 from model.decider import Decoder
 from model import dataset, native
 from model.errors import InputError
@@ -90,17 +88,9 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine."
 def current_export(profile: Profile, model: str) -> None:
     """Export `model` (xnnpack, fp32) unless an export of its present checkpoint already exists."""
     cfg = ExportConfig(model=model)
-    checkpoint = Runs(profile.name).checkpoint(model)
-    manifest = manifest_path(export_dir(profile.name), cfg)
-    if manifest.exists() and checkpoint.exists():
-        try:
-            current = json.loads(manifest.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            current = {}  # torn or foreign: made again below
-        made_from = current.get("export", {}).get("checkpoint") or {}
-        if (current.get("format_version") == FORMAT_VERSION
-                and made_from.get("sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest()):
-            return
+    if exporter.export_is_current(manifest_path(export_dir(profile.name), cfg),
+                                  Runs(profile.name).checkpoint(model)):
+        return
     console.print(f"exporting {profile.name} {model} ...", markup=False, highlight=False)
     run_export(profile, cfg)
 

@@ -25,6 +25,7 @@ from model.runs import Runs
 
 learning = lazy("kdoffload.learning")
 sweep = lazy("evaluation.pareto")
+student = lazy("distill.student")
 sweep_report = lazy("evaluation.pareto_report")
 latency_native = lazy("evaluation.latency_native")
 latency_report = lazy("evaluation.latency_report")
@@ -64,7 +65,7 @@ def pareto(profile: ProfileOption = "chain6",
     train = dataset.load(ensure_dataset(prof, "train", full=full))
     test = dataset.load(ensure_dataset(prof, "test", full=full))
     b = budget(prof, full)
-    dcfg = sweep.DistillConfig(transfer_samples=b.transfer_samples)
+    dcfg = student.DistillConfig(transfer_samples=b.transfer_samples)
     dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or b.student_epochs, seed=0,
                                        regret_weight=DEFAULT_REGRET_WEIGHT))
     paths = sweep.SweepPaths(run.pareto)

@@ -7,6 +7,7 @@ and last the manifest are each written atomically, so a reader never sees a mani
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mobile_export.config import ExportConfig, floor_path, manifest_path, pte_path
+from mobile_export.config import FORMAT_VERSION, ExportConfig, floor_path, manifest_path, pte_path
 from mobile_export.golden import golden_vectors, select_golden
 from mobile_export.lower import export_bytes, floor_bytes
 from mobile_export.manifest import build_manifest, file_record
@@ -93,6 +94,22 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
     atomic_write_text(manifest_file, json.dumps(manifest, separators=(",", ":")) + "\n")
     return ExportResult(pte_file, manifest_file, floor_file, len(data), report,
                         time.perf_counter() - started)
+
+
+def export_is_current(manifest: Path, checkpoint: Path) -> bool:
+    """Whether `manifest` describes an export, in this format, of the checkpoint as it is now.
+
+    A missing, torn or foreign manifest is not current: the export is made again.
+    """
+    if not (manifest.exists() and checkpoint.exists()):
+        return False
+    try:
+        current = json.loads(manifest.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    made_from = current.get("export", {}).get("checkpoint") or {}
+    return (current.get("format_version") == FORMAT_VERSION
+            and made_from.get("sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest())
 
 
 def read_checkpoint(profile: Profile, checkpoint: Path, model: str) -> tuple[Checkpoint, dict]:
