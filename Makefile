@@ -42,12 +42,14 @@ native: $(STAMP)
 	cmake -S native -B $(NATIVE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
 	cmake --build $(NATIVE_BUILD) -j2
 
-# The runner on a stand-in export: it loads, and reproduces every golden vector (whose top-K
-# make_fixture.py cross-checks by enumerating all placements).
+# The runner on a stand-in export, fp32 and the shipped int8: each loads and reproduces every
+# golden vector (whose top-K make_fixture.py cross-checks by enumerating all placements).
 native-check: native
-	$(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture --golden 16
+	$(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture --golden 16 --int8
 	cd $(NATIVE_BUILD)/fixture && ../kdo_bench --model student_xnnpack_fp32.pte \
 	  --manifest student_xnnpack_fp32.manifest.json --check-only --reference
+	cd $(NATIVE_BUILD)/fixture && ../kdo_bench --model student_xnnpack_int8.pte \
+	  --manifest student_xnnpack_int8.manifest.json --check-only
 
 # Instructions per decision of every kdo_bench path (valgrind's callgrind, only the timed loop),
 # on stand-in students of chain6 and dag10: runs/native/instructions.json (docs/latency.md).
@@ -62,8 +64,8 @@ native-scaling: native
 	  || $(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture-$$p --profile $$p; done
 	$(PY) -m bench.solver_scaling --out runs/scaling
 
-# ARM64: the chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
-ARM_MODEL := runs/chain6/export/student_xnnpack_fp32
+# ARM64: the shipped chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
+ARM_MODEL := runs/chain6/export/student_xnnpack_int8
 arm-check: $(STAMP)
 	test -f $(ARM_MODEL).manifest.json || $(VENV)/bin/kdoffload export --profile chain6
 	bench/native/arm_check.sh $(ARM_MODEL).pte $(ARM_MODEL).manifest.json

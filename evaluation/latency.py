@@ -1,8 +1,9 @@
 """The latency comparison: every way to make one offloading decision, same states, one run.
 
-Paths: the exact oracle; teacher and student in eager PyTorch; both exported .pte through the
-ExecuTorch Python runtime; both through the native runner (argmax and verified top-K), with the
-runtime's floor and the plain C++ loop beside them; optionally the student in onnxruntime.
+Paths: the exact oracle; teacher and student in eager PyTorch; the teacher's .pte and the shipped
+(int8) student's through the ExecuTorch Python runtime; the same two and the student's fp32
+reference build through the native runner (argmax and verified top-K), with the runtime's floor
+and the plain C++ loop of the fp32 weights beside them; optionally the student in onnxruntime.
 Python paths run pinned to one core with one torch thread, the runner pins itself to the same
 core. Ratios are taken within this one run (the machine is shared and noisy).
 """
@@ -20,7 +21,7 @@ from evaluation import latency_native as native
 from evaluation import latency_paths as paths
 from evaluation.latency_checks import must_show
 from evaluation.latency_report import device_info, figure, markdown
-from mobile_export.config import floor_path
+from mobile_export.config import ExportConfig, floor_path, pte_path
 from mobile_export.golden import golden_vectors
 from mobile_export.policy import PteModel, load_pte, manifest_decoder
 from model.checkpoint import load_checkpoint
@@ -29,6 +30,10 @@ from model.features import Support, build_features
 from model.io import atomic_write_json, atomic_write_text
 
 MODELS = ("teacher", "student")
+# The exports timed: (label, export). The shipped student is the one the checks judge; its fp32
+# reference build carries the weights the plain C++ loop runs.
+EXPORTS = (("teacher", ExportConfig(model="teacher")), ("student", ExportConfig.shipped()),
+           ("student fp32", ExportConfig()))
 
 
 @dataclass
@@ -49,14 +54,15 @@ class Sources:
     export_dir: Path
     backend: str = "xnnpack"
 
-    def pte(self, model: str) -> Path:
-        return self.export_dir / f"{model}_{self.backend}_fp32.pte"
+    def pte(self, cfg: ExportConfig) -> Path:
+        return pte_path(self.export_dir, cfg)
 
 
 def record(path: str, runtime: str, model: str, fields: dict, load_ms: float | None,
-           device: dict, cpu: int, decoder: str = "argmax", load_status: int = 0) -> dict:
+           device: dict, cpu: int, decoder: str = "argmax", load_status: int = 0,
+           quantization: str = "fp32") -> dict:
     return {"path": path, "runtime": runtime,
-            "benchmarkModel": {"name": model, "backend": runtime, "quantization": "fp32",
+            "benchmarkModel": {"name": model, "backend": runtime, "quantization": quantization,
                                "decoder": decoder},
             **fields, "model_load_time(ms)": load_ms, "load_status": load_status,
             "deviceInfo": device, "threads": 1, "cpu_pinning": [cpu]}
@@ -78,8 +84,10 @@ def python_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel],
                                                       singles, cfg.warmup))
         out.append(record(f"{model} eager", "pytorch", model, fields, load_ms, device, cfg.cpu))
         fields = paths.latency_fields(paths.time_each(pte[model].decider.decide, singles, cfg.warmup))
-        out.append(record(f"{model} .pte (Python runtime)", "executorch-python", model, fields,
-                          pte[model].program.load_time_ms, device, cfg.cpu))
+        quant = quantization(pte[model])
+        out.append(record(f"{row_name(model, quant)} .pte (Python runtime)",
+                          "executorch-python", model, fields, pte[model].program.load_time_ms, device,
+                          cfg.cpu, quantization=quant))
         if model == "student":
             out.append(onnx_record(profile, net, norm, singles, cfg, device))
     return [r for r in out if r is not None]
@@ -94,32 +102,44 @@ def onnx_record(profile, net, norm, singles, cfg: LatencyConfig, device: dict) -
                   device, cfg.cpu)
 
 
+def quantization(exported: PteModel) -> str:
+    return exported.manifest["export"]["quantization"]
+
+
+def row_name(model: str, quant: str) -> str:
+    """"teacher", "student int8": the student is timed in two builds, so its rows say which."""
+    return f"{model} {quant}" if model == "student" else model
+
+
 def native_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel], runner: Path,
                    out_dir: Path, cfg: LatencyConfig) -> list[dict]:
-    """Both exports through kdo_bench on the benchmark states; the student also with floor and loop."""
+    """Every export through kdo_bench on the benchmark states; the shipped student with the
+    runtime's floor beside it, the fp32 student with the plain C++ loop of its weights."""
     profile = test.profile
     states = test.states[: min(cfg.states, len(test))]
     out = []
-    for model in MODELS:
-        exported = pte[model]
+    for label, export in EXPORTS:
+        exported = pte[label]
         decider, manifest = exported.decider, exported.manifest
         features = decider.normalizer(build_features(profile, states))
         config = manifest_decoder(manifest)
         golden = golden_vectors(profile, states, features, exported.program.logits(features), config,
                                 Support.from_dict(manifest["features"]["support"]))
-        manifest_file = native.bench_manifest(manifest, golden, out_dir / f"{model}.bench.manifest.json")
-        student = model == "student"
-        floor = floor_path(src.export_dir, src.backend) if student else None
-        raw = native.run_runner(runner, src.pte(model), manifest_file, out_dir / f"{model}.native.json",
-                                cfg.native_iters, cfg.native_warmup, floor, student, cfg.cpu)
-        out += runner_records(model, raw, cfg, config.top_k)
+        stem = label.replace(" ", "_")
+        manifest_file = native.bench_manifest(manifest, golden, out_dir / f"{stem}.bench.manifest.json")
+        floor = floor_path(src.export_dir, src.backend) if label == "student" else None
+        reference = label == "student fp32"
+        raw = native.run_runner(runner, src.pte(export), manifest_file, out_dir / f"{stem}.native.json",
+                                cfg.native_iters, cfg.native_warmup, floor, reference, cfg.cpu)
+        out += runner_records(export.model, quantization(exported), raw, cfg, config.top_k)
     return out
 
 
-def runner_records(model: str, raw: dict, cfg: LatencyConfig, k: int) -> list[dict]:
+def runner_records(model: str, quant: str, raw: dict, cfg: LatencyConfig, k: int) -> list[dict]:
     device, load_ms, status = raw["deviceInfo"], raw["model_load_time(ms)"], raw["load_status"]
     decisions = raw["decisions"]
-    named = [(f"{model} .pte native", "pte", "argmax"), (f"{model} .pte native top-{k}", "pte", "topk"),
+    name = row_name(model, quant)
+    named = [(f"{name} .pte native", "pte", "argmax"), (f"{name} .pte native top-{k}", "pte", "topk"),
              ("floor native", "floor", "argmax"), ("C++ loop (no runtime)", "reference", "argmax"),
              (f"C++ loop top-{k}", "reference", "topk")]
     out = []
@@ -135,7 +155,8 @@ def runner_records(model: str, raw: dict, cfg: LatencyConfig, k: int) -> list[di
         load = decisions["floor"].get("model_load_time(ms)") if source == "floor" else (
             load_ms if source == "pte" else None)
         out.append(record(path, runtime, "floor" if source == "floor" else model, fields, load,
-                          device, cfg.cpu, decoder if decoder == "argmax" else f"top-{k}", status))
+                          device, cfg.cpu, decoder if decoder == "argmax" else f"top-{k}", status,
+                          "fp32" if source == "reference" else quant))
     return out
 
 
@@ -144,7 +165,7 @@ def run_latency(test: Demonstrations, src: Sources, runner: Path | None, out_dir
     """Time every path, write latency.json / latency.md / latency.png to out_dir; returns the result."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pte = {m: load_pte(test.profile, src.pte(m), decoder="argmax") for m in MODELS}
+    pte = {label: load_pte(test.profile, src.pte(export), decoder="argmax") for label, export in EXPORTS}
     device = device_info()
     skipped = []
     affinity, threads = os.sched_getaffinity(0), torch.get_num_threads()
@@ -164,6 +185,7 @@ def run_latency(test: Demonstrations, src: Sources, runner: Path | None, out_dir
     result = {"profile": test.profile.name, "states": min(cfg.states, len(test)), "cpu": cfg.cpu,
               "deviceInfo": device, "settings": vars(cfg), "records": records, "skipped": skipped,
               "student_pte_bytes": pte["student"].manifest["pte"]["size_bytes"],
+              "student_quantization": quantization(pte["student"]),
               "exact_solver": "chain DP" if test.profile.is_chain else "exhaustive"}
     result["checks"] = must_show(result)
     atomic_write_json(out_dir / "latency.json", result)

@@ -96,7 +96,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             regret_weight: Annotated[float, typer.Option(
                 help="Weight of the expected flip-regret term (0: KD loss alone).")] = pipeline.DEFAULT_REGRET_WEIGHT,
             hidden: Annotated[str, typer.Option(
-                help="The student's hidden widths, like 96x96 (default: two layers of about 6.8k parameters).")] = None,
+                help="The student's hidden widths, like 64x64x64 (default: 96x96, the shipped student).")] = None,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     _check_training(epochs, seed)

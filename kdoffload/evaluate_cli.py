@@ -34,7 +34,7 @@ def every_policy(profile: Profile, k: int) -> tuple[list, dict]:
     runs = Runs(profile.name)
     support = training_support(profile)
     learned, params = quality.learned_policies(profile, runs, k, support)
-    pte = pte_path(runs.export, ExportConfig())
+    pte = pte_path(runs.export, ExportConfig.shipped())
     exported = [policy.load_pte_decider(profile, pte, decoder, k) for decoder in Decoder] if pte.exists() else []
     return learned + exported + baselines(profile), params
 

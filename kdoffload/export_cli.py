@@ -10,7 +10,7 @@ from kdoffload import options
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
-from mobile_export.config import ExportConfig, manifest_path
+from mobile_export.config import ExportConfig, manifest_path, shipped_quantization
 from model.decider import Decoder
 from model import dataset, native
 from model.errors import InputError
@@ -26,7 +26,9 @@ latency_report = lazy("evaluation.latency_report")
 
 ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
 BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
-QuantOption = Annotated[str, typer.Option("--quant", help="fp32, or int8 (pt2e, XNNPACK quantizer).")]
+QuantOption = Annotated[str, typer.Option("--quant", help=(
+    "fp32, or int8 (pt2e, XNNPACK quantizer); default: int8 for the student on xnnpack (what a "
+    "phone gets), fp32 otherwise."))]
 
 
 def export_dir(profile_name: str):
@@ -46,10 +48,11 @@ def run_export(profile: Profile, cfg: ExportConfig):
 
 @user_errors
 def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
-           backend: BackendOption = "xnnpack", quant: QuantOption = "fp32",
+           backend: BackendOption = "xnnpack", quant: QuantOption = None,
            top_k: Annotated[int, typer.Option("--top-k", help="K of the verified top-K decoder.")] = 8):
     """Lower a trained network to an ExecuTorch .pte with its manifest, verified on the test set."""
-    cfg = ExportConfig(model=model, backend=backend, quantization=quant, top_k=top_k)
+    cfg = ExportConfig(model=model, backend=backend, quantization=quant or shipped_quantization(model, backend),
+                       top_k=top_k)
     try:
         result = run_export(load_profile(profile), cfg)
     except verify.ExportRefused as err:
@@ -65,16 +68,28 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
 
 
 def pte_engines() -> dict:
-    """Engine name -> factory(profile): the exported student (xnnpack, fp32) with each decoder."""
+    """Engine name -> factory(profile): the exported student with each decoder.
+
+    The `.pte` engines run the shipped export (int8); the native ones run the fp32 reference
+    export's weights as a plain C++ loop. Either is exported first unless it is current.
+    """
 
     def build(decoder: Decoder):
-        return lambda profile: policy.exported_decider(profile, export_dir(profile.name), decoder=decoder)
+        def make(profile: Profile):
+            cfg = ExportConfig.shipped()
+            current_export(profile, cfg)
+            return policy.exported_decider(profile, export_dir(profile.name), cfg, decoder=decoder)
+        return make
 
     def build_native(decoder: Decoder, name: str):
         # The same student's decision path in C++ (the manifest's weights as a plain loop),
         # charged at its C++ time.
-        return lambda profile: native.NativeDecider(
-            profile, manifest_path(export_dir(profile.name), ExportConfig()), decoder.value, name)
+        def make(profile: Profile):
+            cfg = ExportConfig()
+            current_export(profile, cfg)
+            return native.NativeDecider(profile, manifest_path(export_dir(profile.name), cfg),
+                                        decoder.value, name)
+        return make
 
     return {"student-pte": build(Decoder.ARGMAX), "student-pte+top8": build(Decoder.TOPK),
             "student-pte+guarded": build(Decoder.GUARDED),
@@ -85,14 +100,20 @@ def pte_engines() -> dict:
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
 
 
-def current_export(profile: Profile, model: str) -> None:
-    """Export `model` (xnnpack, fp32) unless an export of its present checkpoint already exists."""
-    cfg = ExportConfig(model=model)
+def current_export(profile: Profile, cfg: ExportConfig) -> None:
+    """Export as `cfg` says unless an export of the present checkpoint already exists.
+
+    An export that verification refuses ends as one line (exit 1), as `kdoffload export` does.
+    """
     if exporter.export_is_current(manifest_path(export_dir(profile.name), cfg),
-                                  Runs(profile.name).checkpoint(model)):
+                                  Runs(profile.name).checkpoint(cfg.model)):
         return
-    console.print(f"exporting {profile.name} {model} ...", markup=False, highlight=False)
-    run_export(profile, cfg)
+    err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)
+    try:
+        run_export(profile, cfg)
+    except verify.ExportRefused as err:
+        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 @bench_app.command("latency")
@@ -109,12 +130,8 @@ def latency(profile: ProfileOption = "chain6",
     options.cpu(cpu)
     prof = load_profile(profile)
     test = dataset.load(ensure_dataset(prof, "test"))
-    try:
-        for model in ("student", "teacher"):
-            current_export(prof, model)
-    except verify.ExportRefused as err:
-        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    for _, cfg in latency_run.EXPORTS:
+        current_export(prof, cfg)
     checkpoints = {m: Runs(prof.name).checkpoint(m) for m in ("student", "teacher")}
     runner = latency_native.build_runner() if native else None
     cfg = latency_run.LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)

@@ -13,8 +13,18 @@ BACKENDS = ("xnnpack", "portable")
 QUANTIZATIONS = ("fp32", "int8")
 
 
+def shipped_quantization(model: str, backend: str) -> str:
+    """What `kdoffload export` writes unless told: the student a phone gets is int8 on XNNPACK
+    (within 32 KB at more than twice the parameters an fp32 student could carry; docs/results.md,
+    "Student size"); the teacher and the portable backend stay fp32."""
+    return "int8" if model == "student" and backend == "xnnpack" else "fp32"
+
+
 @dataclass(frozen=True)
 class ExportConfig:
+    """One export's settings. The dataclass default is the fp32 reference build (exact to eager,
+    carrying its weights for the C++ reference loop); `shipped()` is what a phone gets."""
+
     model: str = "student"
     backend: str = "xnnpack"
     quantization: str = "fp32"
@@ -40,6 +50,10 @@ class ExportConfig:
             raise InputError(f"--ood-top-k: must be at least --top-k ({self.top_k}), got {self.ood_top_k}")
         if self.golden < 16:
             raise InputError(f"golden: at least 16 vectors, got {self.golden}")
+
+    @classmethod
+    def shipped(cls, model: str = "student", backend: str = "xnnpack") -> "ExportConfig":
+        return cls(model=model, backend=backend, quantization=shipped_quantization(model, backend))
 
     @property
     def stem(self) -> str:

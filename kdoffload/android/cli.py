@@ -15,6 +15,7 @@ from kdoffload.android.devices import choose_device, list_devices
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
+from mobile_export.config import shipped_quantization
 from model.errors import InputError
 from model.profile import load_profile
 from model.runs import Runs
@@ -24,7 +25,8 @@ android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark
 SerialOption = Annotated[str, typer.Option("--serial", "-s", help="The device (adb devices); needed "
                                            "when several are attached.")]
 ModelOption = Annotated[str, typer.Option(help="Which export: student or teacher.")]
-QuantOption = Annotated[str, typer.Option("--quant", help="fp32 or int8.")]
+QuantOption = Annotated[str, typer.Option("--quant", help=(
+    "fp32 or int8; default: int8 for the student (what a phone gets), fp32 for the teacher."))]
 
 
 def _say(text: str) -> None:
@@ -78,20 +80,20 @@ def _positive(value: float, option: str) -> None:
 
 @android_app.command()
 @user_errors
-def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = "fp32",
+def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = None,
          serial: SerialOption = None):
     """Push the export, its manifest and benchmark states to the phone, checked by sha256."""
     prof = load_profile(profile)
-    cfg = PushConfig(model=model, quant=quant)
+    cfg = PushConfig(model=model, quant=quant or shipped_quantization(model, "xnnpack"))
     adb, device = _device(serial)
     remote = push_profile(adb, prof, cfg, _say)
-    console.print(f"{device.serial}:{remote} holds the {model} ({quant}) export and its benchmark "
+    console.print(f"{device.serial}:{remote} holds the {model} ({cfg.quant}) export and its benchmark "
                   "states, sha256 checked", markup=False, highlight=False)
 
 
 @android_app.command()
 @user_errors
-def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = "fp32",
+def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = None,
           iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
           warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
           top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = 8,
@@ -108,7 +110,8 @@ def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", qua
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       timeout_s=timeout)
-    path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
+    push_cfg = PushConfig(model=model, quant=quant or shipped_quantization(model, "xnnpack"))
+    path, result = run_bench(adb, device, prof, push_cfg, cfg, _say)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
 

@@ -33,7 +33,7 @@ APP_EXECUTORCH_VERSION = "1.5.1"
 @dataclass(frozen=True)
 class PushConfig:
     model: str = "student"
-    quant: str = "fp32"
+    quant: str = "int8"       # the shipped build (mobile_export.config.shipped_quantization)
     states: int = 1000        # benchmark states drawn from the profile
     rate_per_s: float = 0.5   # Poisson arrival rate of the benchmark's task stream
     seed: int = 0

@@ -29,7 +29,8 @@ def test_bench_latency_times_every_path(tmp_path, monkeypatch):
     out = json.loads((run / "bench" / "latency.json").read_text())
     paths = {r["path"] for r in out["records"]}
     expected = {"oracle (exact)", "teacher eager", "student eager", "teacher .pte (Python runtime)",
-                "student .pte (Python runtime)", "student .pte native", "student .pte native top-8",
+                "student int8 .pte (Python runtime)", "student int8 .pte native",
+                "student int8 .pte native top-8", "student fp32 .pte native", "student fp32 .pte native top-8",
                 "teacher .pte native", "teacher .pte native top-8", "floor native",
                 "C++ loop (no runtime)", "C++ loop top-8"}
     assert expected <= paths
@@ -37,10 +38,13 @@ def test_bench_latency_times_every_path(tmp_path, monkeypatch):
     for r in out["records"]:
         assert all(key in r for key in APP_FIELDS), r["path"]
         assert r["p50_us"] <= r["p99_us"]
-    assert {c["name"] for c in out["checks"]} >= {"student .pte size, bytes",
-                                                   "native student argmax decision p50, µs"}
+    assert {c["name"] for c in out["checks"]} >= {"student int8 .pte size, bytes",
+                                                   "native student int8 argmax decision p50, µs",
+                                                   "native student fp32 p50 / C++ loop p50"}
+    quant = {r["path"]: r["benchmarkModel"]["quantization"] for r in out["records"]}
+    assert quant["student int8 .pte native"] == "int8" and quant["C++ loop (no runtime)"] == "fp32"
     assert (run / "bench" / "latency.png").stat().st_size > 0
-    assert "| student .pte native |" in (run / "bench" / "latency.md").read_text()
+    assert "| student int8 .pte native |" in (run / "bench" / "latency.md").read_text()
 
 
 def test_latency_fields_follow_the_benchmark_app():
@@ -51,12 +55,14 @@ def test_latency_fields_follow_the_benchmark_app():
 
 
 def test_checks_judge_only_what_was_measured():
-    records = [{"path": "student .pte native", "p50_us": 2.0},
+    records = [{"path": "student int8 .pte native", "p50_us": 2.0},
+               {"path": "student fp32 .pte native", "p50_us": 2.0},
                {"path": "C++ loop (no runtime)", "p50_us": 1.0},
                {"path": "teacher .pte native", "p50_us": 9.0},
                {"path": "oracle (exact)", "p50_us": 5000.0}]
-    checks = {c["name"]: c["passed"] for c in must_show({"records": records, "exact_solver": "exhaustive"})}
-    assert checks == {"native student argmax decision p50, µs": True,
-                      "native student p50 / C++ loop p50": False,
+    checks = {c["name"]: c["passed"] for c in must_show({"records": records, "exact_solver": "exhaustive",
+                                                         "student_quantization": "int8"})}
+    assert checks == {"native student int8 argmax decision p50, µs": True,
+                      "native student fp32 p50 / C++ loop p50": False,
                       "native teacher p50 / native student p50": True,
                       "oracle p50 / native student p50": True}

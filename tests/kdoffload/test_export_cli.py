@@ -27,9 +27,11 @@ def test_export_writes_pte_manifest_and_floor(run, monkeypatch):
     result = invoke(root, monkeypatch, "export", "--profile", "chain6")
     assert result.exit_code == 0, result.output
     out = run_dir / "export"
-    assert {p.name for p in out.iterdir()} == {"student_xnnpack_fp32.pte", "floor_xnnpack.pte",
-                                              "student_xnnpack_fp32.manifest.json"}
-    manifest = json.loads((out / "student_xnnpack_fp32.manifest.json").read_text())
+    # The student a phone gets, unless told otherwise: int8 on XNNPACK.
+    assert {p.name for p in out.iterdir()} == {"student_xnnpack_int8.pte", "floor_xnnpack.pte",
+                                              "student_xnnpack_int8.manifest.json"}
+    manifest = json.loads((out / "student_xnnpack_int8.manifest.json").read_text())
+    assert manifest["export"]["quantization"] == "int8" and manifest["reference_weights"] is None
     assert manifest["export"]["checkpoint"]["file"] == "checkpoint.pt"
     assert manifest["verification"]["test_states"] == 300
 
@@ -71,15 +73,16 @@ def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
 @pytest.mark.slow
 def test_an_export_of_an_older_manifest_format_is_made_again(run, monkeypatch):
     from kdoffload.export_cli import current_export
+    from mobile_export.config import ExportConfig
 
     root, run_dir = run
     monkeypatch.chdir(root)
-    current_export(load_profile("chain6"), "student")
+    current_export(load_profile("chain6"), ExportConfig())
     manifest = run_dir / "export" / "student_xnnpack_fp32.manifest.json"
     old = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**old, "format_version": 1}))
-    current_export(load_profile("chain6"), "student")
+    current_export(load_profile("chain6"), ExportConfig())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]
     manifest.write_text("{ torn")
-    current_export(load_profile("chain6"), "student")
+    current_export(load_profile("chain6"), ExportConfig())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]

@@ -32,6 +32,8 @@ def test_int8_reports_agreement_and_ratio(chain6_profile, student, support, test
     # The guarded decoder scores the argmax placement among its candidates: never worse.
     assert 1.0 <= v.guarded_ratio_pte <= v.mean_ratio_pte + 1e-12
     assert result.pte.name == "student_xnnpack_int8.pte"
+    # The shipped format: the default student's int8 program stays within a phone's 32 KB.
+    assert result.size_bytes <= 32 * 1024 < 4 * net.parameter_count()
     with pytest.raises(ExportRefused, match="guarded mean delay ratio"):
         export_model(chain6_profile, net, normalizer, support, test_demos, tmp_path / "strict",
                      ExportConfig(quantization="int8", max_ratio_worsening=-1.0), calibration)

@@ -5,8 +5,7 @@ import pytest
 import torch
 
 from model.features import build_features
-from model.nets import (STUDENT_MAX_PARAMS, TEACHER_HIDDEN, NetConfig, OffloadMLP, student_config,
-                        student_hidden, teacher_config)
+from model.nets import STUDENT_HIDDEN, TEACHER_HIDDEN, NetConfig, OffloadMLP, student_config, teacher_config
 from tests.conftest import states_for
 
 
@@ -27,21 +26,15 @@ def test_teacher_config(profile):
     assert net.parameter_count() == sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
 
 
-def test_student_is_the_widest_multiple_of_8_within_budget(profile):
+def test_the_default_student_is_the_shipped_width_and_small(profile):
     f, n = in_features(profile), profile.n
     cfg = student_config(f, n)
-    (width, second), = [cfg.hidden]
-    assert width == second and width % 8 == 0
+    assert cfg == NetConfig(f, n, STUDENT_HIDDEN)
+    assert student_config(f, n, (48, 48, 48)).hidden == (48, 48, 48)
     count = OffloadMLP(cfg).parameter_count()
-    assert count <= STUDENT_MAX_PARAMS
-    wider = OffloadMLP(NetConfig(f, n, (width + 8, width + 8))).parameter_count()
-    assert wider > STUDENT_MAX_PARAMS
+    # int8: about a byte a parameter, so the program fits a phone's 32 KB with room for its code.
+    assert count < 24 * 1024
     assert count < OffloadMLP(teacher_config(f, n)).parameter_count() / 20
-
-
-def test_student_hidden_of_a_tiny_problem_is_capped_by_budget_not_width():
-    # 2 features, 1 subtask: params(w) = w^2 + 8w + 3; the widest multiple of 8 under 7000 is 80.
-    assert student_hidden(2, 1) == (80, 80)
 
 
 def test_config_round_trips_through_a_dict(profile):

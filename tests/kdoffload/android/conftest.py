@@ -74,14 +74,14 @@ def phones(adb, tmp_path):
 
 @pytest.fixture(scope="session")
 def fixture_export():
-    """A stand-in chain6 student export (random weights, real .pte), kept in build/ between runs
-    (importing ExecuTorch to lower it takes most of a minute on a busy machine)."""
+    """A stand-in chain6 student export (random weights, real .pte files: int8 as shipped, and
+    fp32), kept in build/ between runs (importing ExecuTorch to lower it takes most of a minute)."""
     script = REPO / "bench/native/make_fixture.py"
     out = REPO / "build/test_fixtures/adb_export"
     stamp = hashlib.sha256(script.read_bytes()).hexdigest()
-    if not (out / "student_xnnpack_fp32.manifest.json").is_file() or \
+    if not (out / "student_xnnpack_int8.manifest.json").is_file() or \
             (out / "stamp").read_text() != stamp:
-        subprocess.run([sys.executable, str(script), "--out", str(out), "--golden", "16"],
+        subprocess.run([sys.executable, str(script), "--out", str(out), "--golden", "16", "--int8"],
                        check=True, capture_output=True, timeout=600)
         (out / "stamp").write_text(stamp)
     return out
@@ -92,7 +92,8 @@ def workdir(tmp_path, monkeypatch, fixture_export):
     """A working directory whose runs/chain6/export/ holds the stand-in export."""
     export = tmp_path / "work/runs/chain6/export"
     export.mkdir(parents=True)
-    for name in ("student_xnnpack_fp32.pte", "student_xnnpack_fp32.manifest.json"):
-        shutil.copy(fixture_export / name, export / name)
+    for quant in ("int8", "fp32"):
+        for suffix in (".pte", ".manifest.json"):
+            shutil.copy(fixture_export / f"student_xnnpack_{quant}{suffix}", export)
     monkeypatch.chdir(tmp_path / "work")
     return tmp_path / "work"

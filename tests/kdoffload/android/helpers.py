@@ -39,7 +39,7 @@ def write_apk(path: Path, package: str = "org.kdoffload.demo") -> Path:
 
 def result_records(device: str, values_us: list[float]) -> list[dict]:
     info = {"device": device, "arch": "x86_64", "os": "Linux", "totalMem": 8e9, "availMem": 4e9}
-    model = {"name": "student", "backend": "xnnpack", "quantization": "fp32", "decoder": "guarded"}
+    model = {"name": "student", "backend": "xnnpack", "quantization": "int8", "decoder": "guarded"}
     ordered = sorted(values_us)
     return [{"benchmarkModel": dict(model), "metric": metric, "actualValue": value,
              "targetValue": None, "deviceInfo": dict(info), **extra}
@@ -67,7 +67,7 @@ def writing_launcher(path: Path) -> Path:
     return launcher(path, "import os\n"
                     "names = sorted(os.listdir(a.model_dir))\n"
                     "print('model dir holds', names, flush=True)\n"
-                    "assert 'bench_states.json' in names and 'student_xnnpack_fp32.pte' in names\n"
+                    "assert 'bench_states.json' in names and 'student_xnnpack_int8.pte' in names\n"
                     f"text = {records!r}.replace('DEVICE', a.device_name)\n"
                     "tmp = os.path.join(a.files_dir, '.partial')\n"
                     "open(tmp, 'w').write(text)\n"

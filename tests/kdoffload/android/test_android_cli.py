@@ -53,12 +53,16 @@ def test_push_checks_every_file_on_the_phone(phones, workdir, tmp_path):
     result = invoke("push", "--profile", "chain6", "--serial", serial)
     assert result.exit_code == 0, result.stderr
     folder = phone.storage.root / "data/local/tmp/kdoffload/chain6"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "bench_states.json", "student_xnnpack_fp32.manifest.json", "student_xnnpack_fp32.pte"]
-    export = workdir / "runs/chain6/export/student_xnnpack_fp32.pte"
+    assert sorted(p.name for p in folder.iterdir()) == [  # the shipped int8 build unless told
+        "bench_states.json", "student_xnnpack_int8.manifest.json", "student_xnnpack_int8.pte"]
+    export = workdir / "runs/chain6/export/student_xnnpack_int8.pte"
     assert (folder / export.name).read_bytes() == export.read_bytes()
     again = invoke("push", "--profile", "chain6", "--serial", serial)  # nothing differs: no push
     assert again.exit_code == 0 and "push " not in again.stderr
+    fp32 = invoke("push", "--profile", "chain6", "--quant", "fp32", "--serial", serial)
+    assert fp32.exit_code == 0, fp32.stderr
+    names = {p.name for p in folder.iterdir()}  # the app loads the one model in its folder
+    assert "student_xnnpack_fp32.pte" in names and "student_xnnpack_int8.pte" not in names
 
 
 def test_a_corrupted_push_is_caught_by_sha256(phones, workdir, monkeypatch):
@@ -68,12 +72,12 @@ def test_a_corrupted_push_is_caught_by_sha256(phones, workdir, monkeypatch):
     real = sync.atomic_write
     monkeypatch.setattr(sync, "atomic_write",
                         lambda path, write: real(path, lambda f: (write(f), f.write(b"!"))))
-    one_line_error(invoke("push", "--serial", serial), "sha256", "student_xnnpack_fp32")
+    one_line_error(invoke("push", "--serial", serial), "sha256", "student_xnnpack_int8")
 
 
 def test_push_refuses_a_manifest_the_app_runtime_cannot_load(phones, workdir):
     serial, _ = phones()
-    manifest = workdir / "runs/chain6/export/student_xnnpack_fp32.manifest.json"
+    manifest = workdir / "runs/chain6/export/student_xnnpack_int8.manifest.json"
     data = json.loads(manifest.read_text())
     data["export"]["executorch_version"] = "0.7.0"
     manifest.write_text(json.dumps(data))
@@ -85,7 +89,7 @@ def app_launcher(fixture_export):
     """The app's real code path on the host JVM (make android-host builds it)."""
     if not HOSTBENCH.is_file():
         pytest.skip(f"{HOSTBENCH} missing: make android-host")
-    manifest = json.loads((fixture_export / "student_xnnpack_fp32.manifest.json").read_text())
+    manifest = json.loads((fixture_export / "student_xnnpack_int8.manifest.json").read_text())
     if manifest["format_version"] != 2:
         pytest.skip("bench/native/make_fixture.py writes manifest format 1; the app reads format 2")
     return HOSTBENCH
@@ -121,7 +125,7 @@ def test_bench_sets_the_phone_rows_beside_the_host_rows(phones, workdir, tmp_pat
     _, _, result = bench_on(phones, tmp_path, writing_launcher(tmp_path / "app"))
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     assert rows[1].startswith("| student .pte native | executorch-c++ | 2.00 | 3.00 |")
-    assert rows[2].startswith("| student guarded, kdoffload-emulated | xnnpack fp32 (phone) |")
+    assert rows[2].startswith("| student guarded, kdoffload-emulated | xnnpack int8 (phone) |")
 
 
 def test_simulate_charges_decisions_at_the_phone_times(phones, workdir, tmp_path, app_launcher):

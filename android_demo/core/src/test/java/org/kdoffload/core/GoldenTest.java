@@ -12,10 +12,11 @@ import org.junit.Test;
  * features, logits, out-of-support, argmax, top-K and guarded placements and delays, greedy.
  */
 public class GoldenTest {
-  static final String STUDENT = "student_xnnpack_fp32";
+  static final String FP32 = "student_xnnpack_fp32";
+  static final String SHIPPED = "student_xnnpack_int8";
 
-  private static void replay(Path folder) {
-    Path manifestPath = folder.resolve(STUDENT + ".manifest.json");
+  private static void replay(Path folder, String stem) {
+    Path manifestPath = folder.resolve(stem + ".manifest.json");
     org.junit.Assume.assumeTrue(manifestPath + " absent", Files.isRegularFile(manifestPath));
     ModelFiles files = ModelFiles.ofManifest(manifestPath);
     Manifest m = Manifest.read(files.manifest, null);
@@ -36,18 +37,23 @@ public class GoldenTest {
 
   @Test
   public void nativeFixtureReplays() {
-    replay(Vectors.folder("kdoffload.fixture"));
+    replay(Vectors.folder("kdoffload.fixture"), FP32);
+  }
+
+  @Test
+  public void nativeFixtureReplaysInTheShippedInt8() {
+    replay(Vectors.folder("kdoffload.fixture"), SHIPPED);
   }
 
   @Test
   public void chain6ExportReplays() {
-    replay(Vectors.folder("kdoffload.export"));
+    replay(Vectors.folder("kdoffload.export"), SHIPPED);
   }
 
   @Test
   public void guardedIsNeverWorseThanGreedyOrASingleSite() {
     Path folder = Vectors.folder("kdoffload.fixture");
-    Manifest m = Manifest.read(folder.resolve(STUDENT + ".manifest.json"), null);
+    Manifest m = Manifest.read(folder.resolve(FP32 + ".manifest.json"), null);
     Schedule schedule = new Schedule(m.profile);
     Greedy greedy = new Greedy(m.profile);
     // Any logits at all: uniform ones make the top-K arbitrary, the guarantee must still hold.

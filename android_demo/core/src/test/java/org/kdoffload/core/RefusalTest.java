@@ -22,9 +22,9 @@ public class RefusalTest {
   public void copyFixture() throws Exception {
     Path fixture = Vectors.folder("kdoffload.fixture");
     Path dir = tmp.newFolder("model").toPath();
-    pte = Files.copy(fixture.resolve(GoldenTest.STUDENT + ".pte"), dir.resolve(GoldenTest.STUDENT + ".pte"));
-    manifest = Files.copy(fixture.resolve(GoldenTest.STUDENT + ".manifest.json"),
-        dir.resolve(GoldenTest.STUDENT + ".manifest.json"));
+    pte = Files.copy(fixture.resolve(GoldenTest.FP32 + ".pte"), dir.resolve(GoldenTest.FP32 + ".pte"));
+    manifest = Files.copy(fixture.resolve(GoldenTest.FP32 + ".manifest.json"),
+        dir.resolve(GoldenTest.FP32 + ".manifest.json"));
   }
 
   /** Loads and checks as BenchRun does; the message of what refused it. */
