@@ -97,9 +97,12 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
                 help="Weight of the expected flip-regret term (0: KD loss alone).")] = pipeline.DEFAULT_REGRET_WEIGHT,
             hidden: Annotated[str, typer.Option(
                 help="The student's hidden widths, like 64x64x64 (default: 96x96, the shipped student).")] = None,
+            workers: Annotated[int, typer.Option(
+                help="Students trained at once on this machine (one thread each; 1: in this process).")] = 2,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     _check_training(epochs, seed)
+    options.count(workers, "--workers", 1, 256)
     widths = parse_hidden(hidden) if hidden is not None else None
     jobs = ray_or_none(engine, address)
     for t in temperature or []:
@@ -109,7 +112,8 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
     learning.distill(load_profile(profile), full, resume, epochs, seed,
                      None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
                      temperature, alpha,
-                     regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs, hidden=widths)
+                     workers=workers, regret_weight=_non_negative(regret_weight, "--regret-weight"),
+                     jobs=jobs, hidden=widths)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from distill.student import DistillConfig, sweep
 from model import dataset
 from model.checkpoint import load_checkpoint
 from model.io import atomic_write_json
-from model.parallel import JobMap
+from model.parallel import JobMap, process_pool
 from model.profile import Profile
 from model.runs import Runs
 from model.train import TrainConfig, train_teacher
@@ -74,6 +74,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
     teacher = teacher_path(profile)
     if not teacher.exists():
         train(profile, full=full, workers=workers)
+    load_checkpoint(teacher, "teacher", profile)  # a bad teacher is one line, before any progress bar
     demos = dataset.load(ensure_dataset(profile, "train", workers=workers, full=full, jobs=jobs))
     if transfer_samples is None:
         transfer_samples = budget(profile, full).transfer_samples
@@ -85,10 +86,13 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
     if alphas:
         dcfg = replace(dcfg, alphas=tuple(alphas))
     out_dir = Runs(profile.name).network_dir("student")
+    # Each member trains on one thread: `workers` of them at once on this machine unless an engine
+    # was given (the same seeds give the same students either way).
+    members = jobs if jobs is not None else (process_pool(workers) if workers > 1 else None)
     with progress_bar() as bar:
         on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs,
-                                               len(dcfg.temperatures) * len(dcfg.alphas) + 1, jobs)
-        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member, on_epoch, jobs)
+                                               len(dcfg.temperatures) * len(dcfg.alphas) + 1, members)
+        summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member, on_epoch, members)
     atomic_write_json(out_dir / "sweep.json", summary)
     sel = summary["selected"]
     console.print(f"student: T={sel['temperature']:g}, alpha={sel['alpha']:g} selected on validation "

@@ -104,3 +104,16 @@ def test_a_transfer_set_adds_unlabelled_training_rows(setup):
     hard = student_data(profile, demos, teacher, transfer_samples=40, transfer_targets="hard")
     np.testing.assert_array_equal(hard.labels[len(demos):], hard.teacher_logits[len(demos):].argmax(-1))
     torch.testing.assert_close(hard.x, soft.x)  # the same seeded draw
+
+
+@pytest.mark.slow
+def test_the_sweep_on_two_processes_trains_the_same_students(setup, tmp_path):
+    from model.parallel import process_pool
+
+    profile, demos, _, out, scores = setup
+    teacher = out.parent / "teacher" / "checkpoint.pt"
+    pooled = sweep(profile, demos, teacher, GRID, tmp_path / "pooled", jobs=process_pool(2))
+    assert pooled == scores
+    for member in ("checkpoint.pt", "nokd/checkpoint.pt", "sweep/T4_a0.9/checkpoint.pt"):
+        a, b = (load_checkpoint(root / member, "student", profile).best_state for root in (out, tmp_path / "pooled"))
+        assert all(torch.equal(a[k], b[k]) for k in a), member
