@@ -31,7 +31,7 @@ class ExportConfig:
     top_k: int = 8                    # the decoder's K, carried in the manifest
     ood_top_k: int = 32               # guarded decoder's K for states out of the training support
     golden: int = 32                  # golden vectors in the manifest (at least 16)
-    calibration_states: int = 2048    # int8: demonstration states the observers see
+    calibration_states: int = 2048    # int8: demonstration states the observers see (and as many from widened ranges)
     logit_tolerance: float = 1e-4     # fp32: |pte - eager| on every logit of the test set
     min_agreement: float = 0.999      # fp32: share of test states with the eager placement
     max_ratio_worsening: float = 0.01  # int8: the guarded decoder's mean delay ratio may grow by at most this share

@@ -45,3 +45,15 @@ def test_bad_settings_are_user_errors():
                 {"backend": "portable", "quantization": "int8"}):
         with pytest.raises(InputError):
             ExportConfig(**bad)
+
+
+def test_int8_calibration_reaches_past_the_training_ranges(train_demos, student):
+    from mobile_export.export import calibration_features
+
+    _, normalizer = student
+    seen = normalizer(train_demos.features)
+    calibration = calibration_features(train_demos, normalizer, 200)
+    assert calibration.shape == (400, seen.shape[1])
+    inside, widened = calibration[:200], calibration[200:]
+    assert (inside <= seen.max(axis=0)).all() and (inside >= seen.min(axis=0)).all()
+    assert (widened > seen.max(axis=0)).any(axis=1).mean() > 0.5  # most reach past some feature's range
