@@ -47,18 +47,22 @@ class ExportResult:
 CALIBRATION_WIDENING = 4.0  # the ranges of the out-of-support golden states too
 
 
-def calibration_features(train: Demonstrations, normalizer: Normalizer, count: int,
-                         seed: int = 0) -> np.ndarray:
+def calibration_features(train: Demonstrations, normalizer: Normalizer, count: int, seed: int = 0,
+                         widening: float | None = CALIBRATION_WIDENING) -> np.ndarray:
     """Normalised features the int8 observers see: `count` demonstration states drawn without
-    replacement, and as many states drawn from the profile's ranges widened x4 (inputs only: no
-    solver runs). Ranges calibrated on training states alone clip the features of a state
-    outside them, and the decisions there suffered (docs/results.md, "Student size").
+    replacement, and as many states drawn from the profile's ranges widened `widening` times
+    (inputs only: no solver runs; None: none). Ranges calibrated on training states alone clip
+    the features of a state outside them, and the decisions there suffered (docs/results.md,
+    "int8 off the training ranges").
     """
     rng = np.random.default_rng([seed, 7])
     idx = np.sort(rng.choice(len(train), size=min(count, len(train)), replace=False))
+    inside = normalizer(train.features[idx])
+    if widening is None:
+        return inside
     profile = train.profile
-    wide = sample_states(shifted_profile(profile, CALIBRATION_WIDENING), count, np.random.default_rng([seed, 8]))
-    return np.concatenate([normalizer(train.features[idx]), normalizer(build_features(profile, wide))])
+    wide = sample_states(shifted_profile(profile, widening), count, np.random.default_rng([seed, 8]))
+    return np.concatenate([inside, normalizer(build_features(profile, wide))])
 
 
 def out_of_support_golden(profile: Profile, program: PteProgram, normalizer: Normalizer,
