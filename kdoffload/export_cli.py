@@ -46,6 +46,15 @@ def run_export(profile: Profile, cfg: ExportConfig):
     return exporter.export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
 
 
+def checked_export(profile: Profile, cfg: ExportConfig):
+    """`run_export`; an export that verification refuses ends as one line, exit code 1."""
+    try:
+        return run_export(profile, cfg)
+    except verify.ExportRefused as err:
+        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @user_errors
 def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
            backend: BackendOption = "xnnpack", quant: QuantOption = None,
@@ -53,11 +62,7 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
     """Lower a trained network to an ExecuTorch .pte with its manifest, verified on the test set."""
     cfg = ExportConfig(model=model, backend=backend, quantization=quant or shipped_quantization(model, backend),
                        top_k=top_k)
-    try:
-        result = run_export(load_profile(profile), cfg)
-    except verify.ExportRefused as err:
-        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    result = checked_export(load_profile(profile), cfg)
     v = result.verification
     console.print(f"{result.pte}: {result.size_bytes:,} bytes; {v.test_states:,} test states, max "
                   f"|logit - eager| {v.max_abs_logit_error:.2e}, argmax agreement "
@@ -101,19 +106,12 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine."
 
 
 def current_export(profile: Profile, cfg: ExportConfig) -> None:
-    """Export as `cfg` says unless an export of the present checkpoint already exists.
-
-    An export that verification refuses ends as one line (exit 1), as `kdoffload export` does.
-    """
+    """Export as `cfg` says unless an export of the present checkpoint already exists."""
     if exporter.export_is_current(manifest_path(export_dir(profile.name), cfg),
                                   Runs(profile.name).checkpoint(cfg.model)):
         return
     err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)
-    try:
-        run_export(profile, cfg)
-    except verify.ExportRefused as err:
-        err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    checked_export(profile, cfg)
 
 
 @bench_app.command("latency")
