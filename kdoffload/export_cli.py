@@ -106,9 +106,12 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine."
 
 
 def current_export(profile: Profile, cfg: ExportConfig) -> None:
-    """Export as `cfg` says unless an export of the present checkpoint already exists."""
-    if exporter.export_is_current(manifest_path(export_dir(profile.name), cfg),
-                                  Runs(profile.name).checkpoint(cfg.model)):
+    """Export as `cfg` says unless an export of the present checkpoint already exists.
+
+    An export whose checkpoint is not here (copied from another machine) is used as it is.
+    """
+    manifest, checkpoint = manifest_path(export_dir(profile.name), cfg), Runs(profile.name).checkpoint(cfg.model)
+    if exporter.export_is_current(manifest, checkpoint) or (manifest.exists() and not checkpoint.exists()):
         return
     err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)
     checked_export(profile, cfg)

@@ -41,7 +41,7 @@ def refused(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def exported_run(tmp_path_factory) -> Path:
-    """A real chain6 export (random student, verified, brute-force checked golden vectors)."""
+    """A real chain6 export, fp32 and int8 (random student, verified, brute-force checked golden vectors)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -49,5 +49,5 @@ def exported_run(tmp_path_factory) -> Path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("export")
-    module.make_fixture("chain6", out, golden=16, seed=0)
+    module.make_fixture("chain6", out, golden=16, seed=0, int8=True)
     return out

@@ -56,7 +56,7 @@ def test_a_shipped_name_means_the_shipped_profile(tmp_path, monkeypatch):
 def test_a_tampered_export_is_refused_by_the_simulator(refused, tmp_path, exported_run):
     export = tmp_path / "runs" / "chain6" / "export"
     shutil.copytree(exported_run, export)
-    manifest = export / "student_xnnpack_fp32.manifest.json"
+    manifest = export / "student_xnnpack_int8.manifest.json"  # the shipped build the engine runs
     manifest.write_text(manifest.read_text().replace('"top_k":8', '"top_k":0'))
     refused("simulate", "--profile", "chain6", "--policies", "student-pte", "--duration", "5",
             needle="decoder")
