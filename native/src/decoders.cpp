@@ -43,16 +43,20 @@ const std::vector<uint32_t>& TopKDecoder::most_probable(const float* logits) {
     const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
     const double log_sum =
         std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
+    // The K best children, kept sorted as they come: the order is total (positions differ), so
+    // this is the partial sort's result, for a few comparisons per child instead of a heap.
+    const size_t keep = std::min(3 * beam_.size(), static_cast<size_t>(k_));
     grown_.clear();
     for (size_t parent = 0; parent < beam_.size(); ++parent) {
       for (uint32_t site = 0; site < 3; ++site) {
-        grown_.push_back({beam_[parent].log_prob + (shifted[site] - log_sum),
-                          beam_[parent].code * 3 + site, static_cast<uint32_t>(parent * 3 + site)});
+        const Partial child{beam_[parent].log_prob + (shifted[site] - log_sum),
+                            beam_[parent].code * 3 + site, static_cast<uint32_t>(parent * 3 + site)};
+        if (grown_.size() == keep && !better(child, grown_.back())) continue;
+        grown_.insert(std::upper_bound(grown_.begin(), grown_.end(), child, better), child);
+        if (grown_.size() > keep) grown_.pop_back();
       }
     }
-    const size_t keep = std::min(grown_.size(), static_cast<size_t>(k_));
-    std::partial_sort(grown_.begin(), grown_.begin() + keep, grown_.end(), better);
-    beam_.assign(grown_.begin(), grown_.begin() + keep);
+    beam_.swap(grown_);
   }
   codes_.clear();
   for (const Partial& p : beam_) codes_.push_back(p.code);
