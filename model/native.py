@@ -62,6 +62,8 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_solve_timed.argtypes = [p, st, ctypes.c_int, i8, f64, f64]
     lib.kdo_greedy.argtypes = [p, st, i8, f64]
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
+    f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
+    lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
     lib.kdo_decider_new.restype = p
     lib.kdo_decider_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     lib.kdo_decider_free.argtypes = [p]
@@ -200,6 +202,22 @@ def greedy(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
     out = np.empty(len(states))
     _check(_lib().kdo_greedy(_profile(profile).handle, ctypes.byref(struct), labels, out))
     return labels, out
+
+
+def decode(profile: Profile, states: States, logits: np.ndarray, decoder: str, top_k: int,
+           ood_top_k: int, out_of_support: np.ndarray) -> np.ndarray:
+    """The C++ decoders on given logits [S, N, 3]: placements [S, N] int8 (as model.decider.decode)."""
+    struct, keep = _states(profile, states)
+    rows = np.ascontiguousarray(logits, dtype=np.float32)
+    if rows.shape != (len(states), profile.n, 3):
+        raise InputError(f"logits: shape {rows.shape} is not ({len(states)}, {profile.n}, 3)")
+    flagged = np.ascontiguousarray(out_of_support, dtype=np.uint8)
+    if flagged.shape != (len(states),):
+        raise InputError(f"out_of_support: shape {flagged.shape} is not ({len(states)},)")
+    labels = np.empty((len(states), profile.n), dtype=np.int8)
+    _check(_lib().kdo_decode(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
+                             decoder.encode(), top_k, ood_top_k, labels))
+    return labels
 
 
 def time_solve_ns(profile: Profile, states: States, method: str = "auto", rounds: int = 1) -> np.ndarray:

@@ -15,7 +15,6 @@ from kdoffload.android.devices import choose_device, list_devices
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
-from mobile_export.config import shipped_quantization
 from model.errors import InputError
 from model.profile import load_profile
 from model.runs import Runs
@@ -84,7 +83,7 @@ def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quan
          serial: SerialOption = None):
     """Push the export, its manifest and benchmark states to the phone, checked by sha256."""
     prof = load_profile(profile)
-    cfg = PushConfig(model=model, quant=quant or shipped_quantization(model, "xnnpack"))
+    cfg = PushConfig(model=model, quant=quant)
     adb, device = _device(serial)
     remote = push_profile(adb, prof, cfg, _say)
     console.print(f"{device.serial}:{remote} holds the {model} ({cfg.quant}) export and its benchmark "
@@ -110,8 +109,7 @@ def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", qua
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       timeout_s=timeout)
-    push_cfg = PushConfig(model=model, quant=quant or shipped_quantization(model, "xnnpack"))
-    path, result = run_bench(adb, device, prof, push_cfg, cfg, _say)
+    path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
 

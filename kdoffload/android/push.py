@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from kdoffload.android.adb import Adb, AdbError
+from mobile_export.config import shipped_quantization
 from model.errors import InputError
 from model.profile import Profile
 from model.runs import Runs
@@ -33,10 +34,14 @@ APP_EXECUTORCH_VERSION = "1.5.1"
 @dataclass(frozen=True)
 class PushConfig:
     model: str = "student"
-    quant: str = "int8"       # the shipped build (mobile_export.config.shipped_quantization)
+    quant: str | None = None  # None: the build a phone gets (int8 for the student, fp32 for the teacher)
     states: int = 1000        # benchmark states drawn from the profile
     rate_per_s: float = 0.5   # Poisson arrival rate of the benchmark's task stream
     seed: int = 0
+
+    def __post_init__(self):
+        if self.quant is None:
+            object.__setattr__(self, "quant", shipped_quantization(self.model, "xnnpack"))
 
 
 def remote_dir(profile: Profile) -> str:

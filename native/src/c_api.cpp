@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "c_api_internal.hpp"
+#include "decider.hpp"
+#include "decoders.hpp"
 #include "delay_model.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
@@ -245,6 +247,34 @@ int kdo_time_solve(const kdo_profile* profile, const kdo_states* states, int met
         ns_per_solve[r * states->count + k] =
             std::chrono::duration<double, std::nano>(Clock::now() - start).count();
       }
+    }
+  });
+}
+
+int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float* logits,
+               const uint8_t* out_of_support, const char* decoder, int top_k, int ood_top_k,
+               int8_t* labels) {
+  return guarded([&] {
+    check_batch(profile, states);
+    require(logits != nullptr && decoder != nullptr, "logits or decoder: null");
+    require(top_k >= 1 && ood_top_k >= top_k, "top_k, ood_top_k: need 1 <= top_k <= ood_top_k");
+    const kdo::DecoderKind kind = kdo::parse_decoder(decoder);
+    const int n = profile->profile.n;
+    kdo::TopKDecoder topk(profile->profile, top_k);
+    kdo::GuardedDecoder guarded_decoder(profile->profile, top_k, ood_top_k);
+    kdo::SystemState state;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      const float* row = logits + k * n * 3;
+      if (kind == kdo::DecoderKind::argmax) {
+        kdo::argmax_placement(row, n, x.data());
+      } else if (kind == kdo::DecoderKind::topk) {
+        topk.decode(row, state, x.data());
+      } else {
+        guarded_decoder.decode(row, state, out_of_support != nullptr && out_of_support[k] != 0, x.data());
+      }
+      std::copy(x.begin(), x.end(), labels + k * n);
     }
   });
 }

@@ -67,6 +67,13 @@ int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* lab
 int kdo_time_solve(const kdo_profile* profile, const kdo_states* states, int method, int rounds,
                    double* ns_per_solve);
 
+/* The decoders on given logits [count][n][3] (float32): "argmax", "topk" (top_k candidates plus
+ * all-local) or "guarded" (K = ood_top_k for states whose out_of_support[k] is nonzero; NULL: none
+ * are), as model/decoding.py decides them: labels [count][n]. For checking the ports agree. */
+int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float* logits,
+               const uint8_t* out_of_support, const char* decoder, int top_k, int ood_top_k,
+               int8_t* labels);
+
 /* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
  * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
  * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.
