@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import re
 import tomllib
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
+from model import daggen
 from model.errors import InputError
+from model.graphs import MAX_SUBTASKS, TaskGraph, Workload, graph_from_dict, read_graph
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
 LABELS = ("local", "edge", "cloud")
-# The native branch and bound solves N = 16 in milliseconds; numpy's exhaustive search is only
+# Profiles take graphs of up to MAX_SUBTASKS (model/graphs.py); numpy's exhaustive search is only
 # practical up to 12 (model/dataset.py refuses it beyond).
-MAX_SUBTASKS = 16
 NUMPY_EXHAUSTIVE_MAX = 12
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -44,6 +46,19 @@ class Ranges:
     lat_wireless: tuple[float, float] = (0.001, 0.01)
 
 
+# Ranges a graph's nominal workload replaces (the spread then says how states vary around it).
+WORKLOAD_RANGES = ("cycles", "out_bits", "in_bits")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Log-uniform factors [low, high] by which states vary each subtask's nominal workload."""
+
+    cycles: tuple[float, float] = (0.5, 2.0)
+    out_bits: tuple[float, float] = (0.5, 2.0)
+    in_bits: tuple[float, float] = (0.5, 2.0)
+
+
 # Which range keys must be strictly positive (rates, clocks, work, sizes); the rest must be >= 0
 # except the noise terms, which are in dB and may take any sign.
 _POSITIVE = {"f_device", "f_edge", "f_cloud", "cycles", "out_bits", "in_bits", "bandwidth",
@@ -66,6 +81,16 @@ class Profile:
     edges: tuple[tuple[int, int], ...]
     edge_cores: int = 2
     ranges: Ranges = field(default_factory=Ranges)
+    names: tuple[str, ...] | None = None
+    # None: every subtask's workload is drawn from the ranges (the shipped profiles); else the
+    # nominal workload of each subtask, which states scale by factors drawn from `spread`.
+    workload: Workload | None = None
+    spread: Spread = field(default_factory=Spread)
+    family: daggen.DaggenParams | None = None  # set: each state has its own graph of this family
+
+    @property
+    def graph(self) -> TaskGraph:
+        return TaskGraph(self.n, self.edges, self.names, self.workload)
 
     @property
     def preds(self) -> tuple[tuple[int, ...], ...]:
@@ -86,9 +111,16 @@ class Profile:
     def to_dict(self) -> dict:
         """The profile in its TOML form: `profile_from_dict(p.to_dict()) == p`."""
         ranges = {k: list(v) if isinstance(v, tuple) else v
-                  for k, v in dataclasses.asdict(self.ranges).items()}
-        return {"name": self.name, "edge_cores": self.edge_cores,
-                "graph": {"n": self.n, "edges": [list(e) for e in self.edges]}, "ranges": ranges}
+                  for k, v in dataclasses.asdict(self.ranges).items()
+                  if not ((self.workload or self.family) and k in WORKLOAD_RANGES)}
+        out = {"name": self.name, "edge_cores": self.edge_cores, "ranges": ranges}
+        if self.family:
+            out["family"] = {"daggen": dataclasses.asdict(self.family)}
+        else:
+            out["graph"] = self.graph.to_dict()
+        if self.workload or self.family:  # old profiles keep their exact dict: it keys cached dataset shards
+            out["spread"] = {k: list(v) for k, v in dataclasses.asdict(self.spread).items()}
+        return out
 
     def with_ranges(self, **changes) -> Profile:
         return dataclasses.replace(self, ranges=dataclasses.replace(self.ranges, **changes))
@@ -106,11 +138,19 @@ def check_name(name, what: str) -> str:
     return name
 
 
-def load_profile(name_or_path: str | Path) -> Profile:
-    """A shipped profile by name (`chain6`), or a TOML file of the same form by path.
+def load_profile(name_or_path: str | Path, allow_family: bool = False) -> Profile:
+    """A shipped profile by name (`chain6`), a TOML file of the same form by path, or a daggen
+    spec (`daggen:n=30,fat=0.7,...`; with `seed=K` one graph of the family, else the family).
 
-    A shipped name wins over a file or folder of that name in the working directory.
+    A shipped name wins over a file or folder of that name in the working directory. A family
+    (each state its own graph) is only returned to a caller that handles one (`allow_family`).
     """
+    if str(name_or_path).startswith(daggen.SPEC_PREFIX):
+        params, seed = daggen.parse_spec(str(name_or_path))
+        raw = {"name": _family_name(params, seed), "family": {"daggen": params.__dict__}}
+        if seed is not None:
+            raw["family"]["seed"] = seed
+        return profile_from_dict(raw, str(name_or_path), allow_family=allow_family)
     shipped_path = CONFIG_DIR / f"{name_or_path}.toml"
     path = Path(name_or_path)
     if NAME_PATTERN.fullmatch(str(name_or_path)) and shipped_path.is_file():
@@ -121,7 +161,13 @@ def load_profile(name_or_path: str | Path) -> Profile:
                          "and no such file")
     if not path.is_file():
         raise InputError(f"{path}: no such profile file")
-    return profile_from_dict(read_toml(path), source=path.name)
+    return profile_from_dict(read_toml(path), source=path.name, base_dir=path.parent,
+                             allow_family=allow_family)
+
+
+def _family_name(params: daggen.DaggenParams, seed: int | None) -> str:
+    digest = hashlib.sha256(params.spec().encode()).hexdigest()[:8]
+    return f"daggen-n{params.n}-{digest}" + ("" if seed is None else f"-s{seed}")
 
 
 def read_toml(path: Path) -> dict:
@@ -132,27 +178,80 @@ def read_toml(path: Path) -> dict:
         raise InputError(f"{path}: not valid TOML: {err}") from None
 
 
-def profile_from_dict(raw: dict, source: str = "profile") -> Profile:
+def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None = None,
+                      allow_family: bool = False) -> Profile:
+    """A validated Profile. `graph` is an inline table or a graph file's path (relative to
+    `base_dir`); `family` instead of `graph` names a generated family (docs/graphs.md)."""
     def fail(key: str, problem: str) -> InputError:
         return InputError(f"{source}: {key}: {problem}")
 
-    _reject_unknown(raw, {"name", "edge_cores", "graph", "ranges"}, "", fail)
-    for key in ("name", "graph"):
-        if key not in raw:
-            raise fail(key, "missing")
+    _reject_unknown(raw, {"name", "edge_cores", "graph", "family", "ranges", "spread"}, "", fail)
+    if "name" not in raw:
+        raise fail("name", "missing")
+    if ("graph" in raw) == ("family" in raw):
+        raise fail("graph", "give either a graph (a table or a graph file) or a family")
     if not isinstance(raw["name"], str) or not raw["name"]:
         raise fail("name", "must be a non-empty string")
     check_name(raw["name"], f"{source}: name")
     edge_cores = raw.get("edge_cores", 2)
     if not _is_int(edge_cores) or not 1 <= edge_cores <= MAX_EDGE_CORES:
         raise fail("edge_cores", f"must be an integer from 1 to {MAX_EDGE_CORES}, got {edge_cores!r}")
-    graph = raw["graph"]
-    if not isinstance(graph, dict):
-        raise fail("graph", "must be a table with n and edges")
-    _reject_unknown(graph, {"n", "edges"}, "graph.", fail)
-    n, edges = _check_graph(graph, fail)
+    family, graph = None, None
+    if "family" in raw:
+        family, graph = _check_family(raw["family"], source, fail, allow_family)
+    else:
+        graph = _load_graph(raw["graph"], source, base_dir, fail)
+    has_workload = graph is None or graph.workload is not None
     ranges = _check_ranges(raw.get("ranges", {}), fail)
-    return Profile(raw["name"], n, edges, int(edge_cores), ranges)
+    for key in WORKLOAD_RANGES:
+        if has_workload and key in raw.get("ranges", {}):
+            raise fail(f"ranges.{key}", "the graph's nominal workload and [spread] replace this range")
+    if "spread" in raw and not has_workload:
+        raise fail("spread", "needs a graph with a nominal workload (cycles, out_bits, in_bits)")
+    spread = _check_spread(raw.get("spread", {}), fail)
+    if graph is None:  # a family: each state draws its own graph
+        return Profile(raw["name"], family.n, (), int(edge_cores), ranges, spread=spread, family=family)
+    return Profile(raw["name"], graph.n, graph.edges, int(edge_cores), ranges, graph.names,
+                   graph.workload, spread)
+
+
+def _load_graph(raw, source: str, base_dir: Path | None, fail) -> TaskGraph:
+    if isinstance(raw, str):
+        path = Path(raw) if Path(raw).is_absolute() or base_dir is None else base_dir / raw
+        return read_graph(path)
+    if not isinstance(raw, dict):
+        raise fail("graph", "must be a table with n and edges, or a graph file's path")
+    return graph_from_dict(raw, source)
+
+
+def _check_family(raw, source: str, fail, allow_family: bool):
+    """(params, None) for a family, (None, its graph) when a seed picks one graph of it."""
+    if not isinstance(raw, dict) or set(raw) - {"daggen", "seed"} or not isinstance(raw.get("daggen"), dict):
+        raise fail("family", "must be a table with a [family.daggen] table and an optional seed")
+    params = daggen.params_from_dict(raw["daggen"], f"{source}: family.daggen")
+    seed = raw.get("seed")
+    if seed is not None:
+        if not _is_int(seed) or seed < 0:
+            raise fail("family.seed", f"must be a non-negative integer, got {seed!r}")
+        return None, daggen.generate(params, np.random.default_rng(seed))
+    if not allow_family:
+        raise fail("family", "each state draws its own graph here, which only `kdoffload graph "
+                   "demos` handles; add a seed for one graph of the family")
+    return params, None
+
+
+def _check_spread(raw, fail) -> Spread:
+    if not isinstance(raw, dict):
+        raise fail("spread", "must be a table")
+    _reject_unknown(raw, set(WORKLOAD_RANGES), "spread.", fail)
+    values = {}
+    for key, value in raw.items():
+        if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))):
+            raise fail(f"spread.{key}", f"must be a [low, high] pair of numbers, got {value!r}")
+        if not 0 < value[0] <= value[1] <= 1e6:
+            raise fail(f"spread.{key}", f"need 0 < low <= high <= 1e6, got {value!r}")
+        values[key] = (float(value[0]), float(value[1]))
+    return Spread(**values)
 
 
 def _reject_unknown(table: dict, known: set[str], prefix: str, fail) -> None:
@@ -167,57 +266,6 @@ def _is_int(value) -> bool:
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_graph(graph: dict, fail) -> tuple[int, tuple[tuple[int, int], ...]]:
-    n = graph.get("n")
-    if not _is_int(n) or n < 1:
-        raise fail("graph.n", f"must be an integer >= 1, got {n!r}")
-    if n > MAX_SUBTASKS:
-        raise fail("graph.n", f"{n} subtasks is more than the {MAX_SUBTASKS} the exact solvers handle")
-    raw_edges = graph.get("edges", [])
-    if not isinstance(raw_edges, list):
-        raise fail("graph.edges", "must be a list of [from, to] pairs")
-    edges = []
-    for e in raw_edges:
-        if not (isinstance(e, list) and len(e) == 2 and all(_is_int(v) for v in e)):
-            raise fail("graph.edges", f"{e!r} is not a [from, to] pair of integers")
-        j, i = e
-        if not (0 <= j < n and 0 <= i < n):
-            raise fail("graph.edges", f"{e!r} names a subtask outside 0..{n - 1}")
-        edges.append((j, i))
-    if len(set(edges)) != len(edges):
-        raise fail("graph.edges", "an edge is listed twice")
-    cycle = _find_cycle(n, edges)
-    if cycle:
-        raise fail("graph.edges", "the graph is cyclic: " + " -> ".join(map(str, cycle)))
-    for j, i in edges:
-        if j >= i:
-            raise fail("graph.edges", f"[{j}, {i}] is not in topological order (need from < to)")
-    return n, tuple(sorted(edges, key=lambda e: (e[1], e[0])))
-
-
-def _find_cycle(n: int, edges: list[tuple[int, int]]) -> list[int] | None:
-    succ = {v: [i for j, i in edges if j == v] for v in range(n)}
-    colour = [0] * n  # 0 new, 1 on the stack, 2 done
-    stack: list[int] = []
-
-    def visit(v: int) -> list[int] | None:
-        colour[v] = 1
-        stack.append(v)
-        for w in succ[v]:
-            if colour[w] == 1:
-                return stack[stack.index(w):] + [w]
-            if colour[w] == 0 and (found := visit(w)):
-                return found
-        stack.pop()
-        colour[v] = 2
-        return None
-
-    for v in range(n):
-        if colour[v] == 0 and (found := visit(v)):
-            return found
-    return None
 
 
 def _check_ranges(raw: dict, fail) -> Ranges:

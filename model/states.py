@@ -64,7 +64,11 @@ class States:
 
 
 def sample_states(profile: Profile, count: int, rng: np.random.Generator) -> States:
-    """Draw `count` states from the profile's ranges (fixed draw order: reproducible per seed)."""
+    """Draw `count` states from the profile's ranges (fixed draw order: reproducible per seed).
+
+    A graph with a nominal workload scales it per state by log-uniform factors from the
+    profile's spread; without one, workloads come from the ranges as they always have.
+    """
     r, n = profile.ranges, profile.n
 
     def uniform(pair, shape=(count,)):
@@ -73,9 +77,17 @@ def sample_states(profile: Profile, count: int, rng: np.random.Generator) -> Sta
     def log_uniform(pair, shape=(count,)):
         return np.exp(rng.uniform(math.log(pair[0]), math.log(pair[1]), size=shape))
 
-    cycles = log_uniform(r.cycles, (count, n))
-    out_bits = log_uniform(r.out_bits, (count, n))
-    in_bits = log_uniform(r.in_bits, (count, n))
+    if profile.family:
+        raise ValueError(f"profile {profile.name}: a family has no one graph to draw states for")
+    if profile.workload is None:
+        cycles = log_uniform(r.cycles, (count, n))
+        out_bits = log_uniform(r.out_bits, (count, n))
+        in_bits = log_uniform(r.in_bits, (count, n))
+    else:  # the same draws as above, as factors around the nominal values
+        nominal, spread = profile.workload, profile.spread
+        cycles = np.asarray(nominal.cycles) * log_uniform(spread.cycles, (count, n))
+        out_bits = np.asarray(nominal.out_bits) * log_uniform(spread.out_bits, (count, n))
+        in_bits = np.asarray(nominal.in_bits) * log_uniform(spread.in_bits, (count, n))
     not_entry = np.ones(n, dtype=bool)
     not_entry[list(profile.entries)] = False
     in_bits[:, not_entry] = 0.0

@@ -22,7 +22,7 @@ BAD = [
     ("low above high", GOOD.replace("f_edge = [4e9, 16e9]", "f_edge = [16e9, 4e9]"), "ranges.f_edge: low"),
     ("cyclic graph", GOOD.replace("[4, 5]]", "[4, 5], [5, 3]]"), "graph.edges: the graph is cyclic: 3 -> 4 -> 5 -> 3"),
     ("not topological", GOOD.replace("[4, 5]]", "[4, 5], [5, 0]]").replace("[0, 1], ", ""), "not in topological order"),
-    ("too many subtasks", GOOD.replace("n = 6", "n = 17"), "graph.n: 17 subtasks is more than the 16"),
+    ("too many subtasks", GOOD.replace("n = 6", "n = 65"), "graph.n: 65 subtasks is more than the 64"),
     ("edge outside graph", GOOD.replace("[4, 5]]", "[4, 6]]"), "graph.edges: [4, 6] names a subtask outside"),
     ("not toml", "name = = 3", "not valid TOML"),
 ]
