@@ -10,6 +10,8 @@
 #include <executorch/runtime/platform/platform.h>
 #include <executorch/runtime/platform/runtime.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -25,17 +27,56 @@ using executorch::aten::ScalarType;
 using executorch::aten::Tensor;
 using executorch::aten::TensorImpl;
 
+// What a decision model may ask for. A student is tens of KB with a few KB of planned memory;
+// the bounds are far above any real one and far below what would exhaust a phone, and they
+// are checked before anything of that size is allocated.
+constexpr off_t kMaxProgramBytes = 64 << 20;
+constexpr size_t kMaxPlannedBuffers = 64;
+constexpr int64_t kMaxPlannedBytes = 64 << 20;
+constexpr int64_t kMaxWidth = 1 << 16;      // input features
+constexpr int64_t kMaxOutputs = 1 << 20;    // output elements
+constexpr size_t kMaxRank = 4;
+
 int g_last_load_status = 0;
 
-[[noreturn]] void fail(const std::string& what, et::Error error) {
+std::string with_code(const std::string& what, et::Error error) {
   char code[16];
   std::snprintf(code, sizeof code, "0x%x", static_cast<unsigned>(error));
-  throw std::runtime_error(what + " (ExecuTorch error " + code + ")");
+  return what + " (ExecuTorch error " + code + ")";
+}
+
+[[noreturn]] void fail(const std::string& what, et::Error error) {
+  throw std::runtime_error(with_code(what, error));
 }
 
 [[noreturn]] void fail_load(const std::string& what, et::Error error) {
   g_last_load_status = static_cast<int>(error);
-  fail(what, error);
+  throw ProgramRefused(with_code(what, error));
+}
+
+void check_file_size(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fail_load(path + ": cannot open", et::Error::AccessFailed);
+  }
+  if (st.st_size > kMaxProgramBytes) {
+    fail_load(path + ": " + std::to_string(st.st_size) + " bytes, more than the " +
+                  std::to_string(kMaxProgramBytes) + " a decision model may have",
+              et::Error::InvalidProgram);
+  }
+}
+
+// Every dimension positive and the element count bounded, before a buffer is sized by them.
+bool sizes_within(executorch::runtime::Span<const int32_t> sizes, int64_t max_numel,
+                  std::vector<int64_t>& out) {
+  if (sizes.size() == 0 || sizes.size() > kMaxRank) return false;
+  int64_t numel = 1;
+  for (const auto d : sizes) {
+    if (d <= 0 || d > max_numel || numel * d > max_numel) return false;
+    numel *= d;
+    out.push_back(d);
+  }
+  return true;
 }
 
 void emit_errors_only(et_timestamp_t, et_pal_log_level_t level, const char* filename,
@@ -75,6 +116,7 @@ struct EtModel::Impl {
   TensorImpl::StridesType input_strides[2] = {0, 1};
   int input_width = 0;
   int output_numel = 0;
+  std::vector<int64_t> input_dims, output_dims;
 };
 
 EtModel::EtModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -83,19 +125,34 @@ EtModel::~EtModel() = default;
 std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
   init_runtime();
   g_last_load_status = 0;
+  check_file_size(pte_path);
   auto impl = std::make_unique<Impl>();
   auto loader = executorch::extension::FileDataLoader::from(pte_path.c_str());
   if (!loader.ok()) fail_load(pte_path + ": cannot open", loader.error());
   impl->loader.emplace(std::move(loader.get()));
-  auto program = et::Program::load(&*impl->loader, et::Program::Verification::Minimal);
+  auto program = et::Program::load(&*impl->loader, et::Program::Verification::InternalConsistency);
   if (!program.ok()) fail_load(pte_path + ": not a loadable program", program.error());
   impl->program.emplace(std::move(program.get()));
 
   auto meta = impl->program->method_meta("forward");
   if (!meta.ok()) fail_load(pte_path + ": has no forward method", meta.error());
+  if (meta->num_memory_planned_buffers() > kMaxPlannedBuffers) {
+    fail_load(pte_path + ": asks for " + std::to_string(meta->num_memory_planned_buffers()) +
+                  " planned buffers, more than " + std::to_string(kMaxPlannedBuffers),
+              et::Error::InvalidProgram);
+  }
+  int64_t planned_bytes = 0;
   for (size_t b = 0; b < meta->num_memory_planned_buffers(); ++b) {
-    const auto size = static_cast<size_t>(meta->memory_planned_buffer_size(b).get());
-    impl->planned_buffers.emplace_back(size);
+    const auto size = meta->memory_planned_buffer_size(b);
+    if (!size.ok() || *size < 0 || *size > kMaxPlannedBytes - planned_bytes) {
+      fail_load(pte_path + ": planned memory beyond the " + std::to_string(kMaxPlannedBytes) +
+                    " bytes a decision model may use",
+                et::Error::InvalidProgram);
+    }
+    planned_bytes += *size;
+  }
+  for (size_t b = 0; b < meta->num_memory_planned_buffers(); ++b) {
+    impl->planned_buffers.emplace_back(static_cast<size_t>(*meta->memory_planned_buffer_size(b)));
   }
   for (auto& buffer : impl->planned_buffers) {
     impl->planned_spans.emplace_back(buffer.data(), buffer.size());
@@ -112,13 +169,18 @@ std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
   auto input_meta = meta->input_tensor_meta(0);
   auto output_meta = meta->output_tensor_meta(0);
   if (!input_meta.ok() || !output_meta.ok() || input_meta->scalar_type() != ScalarType::Float ||
-      output_meta->scalar_type() != ScalarType::Float || input_meta->sizes().size() != 2 ||
-      input_meta->sizes()[0] != 1) {
-    fail_load(pte_path + ": forward must map float [1, F] to a float tensor",
+      output_meta->scalar_type() != ScalarType::Float ||
+      !sizes_within(input_meta->sizes(), kMaxWidth, impl->input_dims) ||
+      !sizes_within(output_meta->sizes(), kMaxOutputs, impl->output_dims) ||
+      impl->input_dims.size() != 2 || impl->input_dims[0] != 1) {
+    fail_load(pte_path + ": forward must map float [1, F] to a float tensor (F <= " +
+                  std::to_string(kMaxWidth) + ", at most " + std::to_string(kMaxOutputs) +
+                  " outputs)",
               et::Error::InvalidProgram);
   }
-  impl->input_width = input_meta->sizes()[1];
-  impl->output_numel = static_cast<int>(output_meta->nbytes() / sizeof(float));
+  impl->input_width = static_cast<int>(impl->input_dims[1]);
+  impl->output_numel = 1;
+  for (const auto d : impl->output_dims) impl->output_numel *= static_cast<int>(d);
   impl->input_sizes[1] = impl->input_width;
   impl->input_strides[0] = impl->input_width;
 
@@ -130,6 +192,8 @@ std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
 
 int EtModel::input_width() const { return impl_->input_width; }
 int EtModel::output_numel() const { return impl_->output_numel; }
+const std::vector<int64_t>& EtModel::input_sizes() const { return impl_->input_dims; }
+const std::vector<int64_t>& EtModel::output_sizes() const { return impl_->output_dims; }
 
 const float* EtModel::run(const float* input) {
   TensorImpl input_impl(ScalarType::Float, 2, impl_->input_sizes, const_cast<float*>(input),
@@ -139,7 +203,11 @@ const float* EtModel::run(const float* input) {
   if (status != et::Error::Ok) fail("set_input failed", status);
   status = impl_->method->execute();
   if (status != et::Error::Ok) fail("execute failed", status);
-  return impl_->method->get_output(0).toTensor().const_data_ptr<float>();
+  const auto& output = impl_->method->get_output(0);
+  if (!output.isTensor() || output.toTensor().numel() != impl_->output_numel) {
+    throw std::runtime_error("forward returned something other than its declared tensor");
+  }
+  return output.toTensor().const_data_ptr<float>();
 }
 
 int last_load_status() { return g_last_load_status; }

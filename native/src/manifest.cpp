@@ -206,17 +206,37 @@ std::vector<DenseLayer> read_reference(const Reader& r, const json& raw) {
   return layers;
 }
 
+ProgramFile read_program_file(const Reader& r, const json& raw, const std::string& key) {
+  const std::string where = key + ".";
+  return {key, r.get<std::string>(raw, "file", where), r.get<std::string>(raw, "sha256", where),
+          r.get<uint64_t>(raw, "size_bytes", where)};
+}
+
+// Nesting beyond any manifest's (its deepest key is a few levels down) is refused while parsing,
+// before a hostile file can exhaust the stack of whatever walks the tree.
+constexpr int kMaxJsonDepth = 64;
+
+json parse_bounded(std::istream& in, const std::string& path) {
+  const json::parser_callback_t bounded = [&path](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) {
+      throw InputError(path + ": nested deeper than " + std::to_string(kMaxJsonDepth) +
+                       " levels: not a manifest");
+    }
+    return true;
+  };
+  try {
+    return json::parse(in, bounded);
+  } catch (const json::exception& err) {
+    throw InputError(path + ": not valid JSON: " + err.what());
+  }
+}
+
 }  // namespace
 
 Manifest load_manifest(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the manifest");
-  json raw;
-  try {
-    in >> raw;
-  } catch (const json::exception& err) {
-    throw InputError(path + ": not valid JSON: " + err.what());
-  }
+  const json raw = parse_bounded(in, path);
   const Reader r(path);
   Manifest m;
   m.path = path;
@@ -236,10 +256,10 @@ Manifest load_manifest(const std::string& path) {
     r.fail("output_shape", "must be [1, n, 3]");
   }
   m.labels = r.get<std::vector<std::string>>(raw, "labels", "");
-  const json& pte = r.at(raw, "pte", "");
-  m.pte_file = r.get<std::string>(pte, "file", "pte.");
-  m.pte_sha256 = r.get<std::string>(pte, "sha256", "pte.");
-  m.pte_size_bytes = r.get<uint64_t>(pte, "size_bytes", "pte.");
+  m.pte = read_program_file(r, r.at(raw, "pte", ""), "pte");
+  if (raw.contains("floor") && !raw["floor"].is_null()) {
+    m.floor = read_program_file(r, raw["floor"], "floor");
+  }
   const json& exp = r.at(raw, "export", "");
   const auto text = [&](const char* key) { return r.optional<std::string>(exp, key, "export.", ""); };
   m.export_info = {text("model"), text("backend"), text("quantization"), text("executorch_version"),
@@ -263,20 +283,19 @@ Manifest load_manifest(const std::string& path) {
   return m;
 }
 
-std::vector<std::string> pte_mismatches(const Manifest& manifest, const std::string& pte_path) {
+std::vector<std::string> file_mismatches(const Manifest& manifest, const ProgramFile& expected,
+                                         const std::string& path) {
   std::vector<std::string> problems;
-  std::ifstream in(pte_path, std::ios::binary | std::ios::ate);
-  if (!in) return {pte_path + ": cannot open the model"};
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return {path + ": cannot open the model"};
   const auto size = static_cast<uint64_t>(in.tellg());
-  if (size != manifest.pte_size_bytes) {
-    problems.push_back(pte_path + ": size is " + std::to_string(size) + " bytes, manifest " +
-                       manifest.path + " says " + std::to_string(manifest.pte_size_bytes));
+  const std::string says = ", manifest " + manifest.path + " " + expected.key + " says ";
+  if (size != expected.size_bytes) {
+    problems.push_back(path + ": size is " + std::to_string(size) + " bytes" + says +
+                       std::to_string(expected.size_bytes));
   }
-  const std::string digest = sha256_file_hex(pte_path);
-  if (digest != manifest.pte_sha256) {
-    problems.push_back(pte_path + ": sha256 is " + digest + ", manifest " + manifest.path +
-                       " says " + manifest.pte_sha256);
-  }
+  const std::string digest = sha256_file_hex(path);
+  if (digest != expected.sha256) problems.push_back(path + ": sha256 is " + digest + says + expected.sha256);
   return problems;
 }
 

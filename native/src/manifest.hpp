@@ -37,6 +37,12 @@ struct ExportInfo {
   std::string model, backend, quantization, executorch_version, torch_version;
 };
 
+// A program file as the manifest names it ("pte", "floor"): checked before it is loaded.
+struct ProgramFile {
+  std::string key, file, sha256;
+  uint64_t size_bytes = 0;
+};
+
 struct Manifest {
   std::string path;
   int format_version = 0;
@@ -44,12 +50,12 @@ struct Manifest {
   FeatureRecipe recipe;
   std::vector<int64_t> input_shape, output_shape;
   std::vector<std::string> labels;
-  std::string pte_file, pte_sha256;
-  uint64_t pte_size_bytes = 0;
+  ProgramFile pte;
+  ProgramFile floor;  // floor.file empty: the manifest names no floor program
   ExportInfo export_info;
   std::string default_decoder = "guarded";  // decoder.default
-  int top_k = 8;                            // decoder.top_k
-  int ood_top_k = 8;                        // decoder.ood_top_k: K out of support
+  int top_k = 0;                            // decoder.top_k (required)
+  int ood_top_k = 0;                        // decoder.ood_top_k: K out of support (required)
   std::vector<GoldenVector> golden;
   std::vector<DenseLayer> reference_weights;  // empty when the manifest carries none
 };
@@ -57,8 +63,9 @@ struct Manifest {
 // Throws InputError naming the manifest and the offending key.
 Manifest load_manifest(const std::string& path);
 
-// One line per difference between the .pte on disk and what the manifest promises; empty if
-// none.
-std::vector<std::string> pte_mismatches(const Manifest& manifest, const std::string& pte_path);
+// One line per difference between a program file on disk and what the manifest promises of it
+// (`expected` is manifest.pte or manifest.floor); empty if none.
+std::vector<std::string> file_mismatches(const Manifest& manifest, const ProgramFile& expected,
+                                         const std::string& path);
 
 }  // namespace kdo

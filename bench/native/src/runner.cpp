@@ -117,12 +117,16 @@ nlohmann::ordered_json make_record(const Manifest& m, const Options& o, const Sc
   return record;
 }
 
+// Both programs against the manifest's size and sha256 (the floor where the manifest names one).
 bool files_match(const Manifest& m, const Options& o) {
-  const auto mismatches = pte_mismatches(m, o.model_path);
-  for (const auto& line : mismatches) std::cerr << "kdo_bench: " << line << "\n";
-  if (!o.floor_path.empty() && !std::ifstream(o.floor_path)) {
-    throw InputError(o.floor_path + ": cannot open the floor program");
+  auto mismatches = file_mismatches(m, m.pte, o.model_path);
+  if (!o.floor_path.empty()) {
+    if (!std::ifstream(o.floor_path)) throw InputError(o.floor_path + ": cannot open the floor program");
+    if (!m.floor.file.empty()) {
+      for (auto& line : file_mismatches(m, m.floor, o.floor_path)) mismatches.push_back(std::move(line));
+    }
   }
+  for (const auto& line : mismatches) std::cerr << "kdo_bench: " << line << "\n";
   return mismatches.empty();
 }
 

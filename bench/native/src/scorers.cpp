@@ -31,12 +31,17 @@ Scorer scorer_of(EtModel* model) {
 
 LoadedModel load_checked(const std::string& path, const Manifest& m) {
   LoadedModel loaded;
-  auto start = std::chrono::steady_clock::now();
-  loaded.model = EtModel::load(path);
-  loaded.cold_load_ms = elapsed_ms(start);
-  start = std::chrono::steady_clock::now();
-  EtModel::load(path);
-  loaded.warm_load_ms = elapsed_ms(start);
+  try {
+    EtModel::probe(path);  // outside the timed loads: a crash there would end this process
+    auto start = std::chrono::steady_clock::now();
+    loaded.model = EtModel::load(path);
+    loaded.cold_load_ms = elapsed_ms(start);
+    start = std::chrono::steady_clock::now();
+    EtModel::load(path);
+    loaded.warm_load_ms = elapsed_ms(start);
+  } catch (const ProgramRefused& err) {
+    throw InputError(err.what());  // the file is at fault: one line, exit 2
+  }
   require_shapes(*loaded.model, m, path);
   return loaded;
 }
