@@ -1,0 +1,171 @@
+"""Importers: a user's task graph in a published format -> a TaskGraph (docs/graphs.md).
+
+- Graphviz DOT as published with MRLCO (daggen's output with node `size`, `expect_size` and edge
+  `size`, all bytes). Its environment uploads `size` bytes when it offloads a task, computes a
+  task in `size` / (capacity in bytes/s) seconds, and downloads `expect_size` bytes of result.
+  So here: cycles = size * cycles_per_byte; an entry's device input = 8 * size bits; the
+  output = 8 * expect_size bits (an edge's `size`, when larger, wins: one output feeds every
+  successor in this project's model).
+- WfCommons WfFormat JSON, read by `wfcommons` itself: cycles = runtime * cores * the clock of
+  the machine the task ran on (`default_clock` where none is given); output = the bytes of its
+  output files, an entry's device input the bytes of its input files, times 8.
+
+Subtasks are renumbered in topological order (ties by their order in the file); the original
+identifiers become the subtask names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+
+from model.daggen import REFERENCE_CLOCK
+from model.errors import InputError
+from model.graphs import TaskGraph, graph_from_dict
+
+# MRLCO's device computes 1 MiB of `size` per second; mapped onto the reference device clock.
+DOT_CYCLES_PER_BYTE = REFERENCE_CLOCK / 2**20
+DOT_SUFFIXES = (".gv", ".dot")
+WFFORMAT_SUFFIXES = (".json",)
+
+
+def import_graph(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
+                 default_clock: float = REFERENCE_CLOCK) -> TaskGraph:
+    """The graph in `path`, by its suffix: .gv/.dot (MRLCO's DOT) or .json (WfFormat)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.suffix in DOT_SUFFIXES:
+        return import_dot(path, cycles_per_byte)
+    if path.suffix in WFFORMAT_SUFFIXES:
+        return import_wfformat(path, default_clock)
+    raise InputError(f"{path}: unknown graph format (expected {', '.join(DOT_SUFFIXES + WFFORMAT_SUFFIXES)})")
+
+
+def _to_task_graph(graph: nx.DiGraph, path: Path, workload) -> TaskGraph:
+    """Renumber `graph` topologically and validate; `workload(node, index_of)` -> (c, out, in)."""
+    loops = list(nx.selfloop_edges(graph))
+    if loops:
+        raise InputError(f"{path}: edge {loops[0][0]} -> {loops[0][1]} is a self-loop")
+    position = {node: k for k, node in enumerate(graph.nodes)}
+    try:
+        order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+    except nx.NetworkXUnfeasible:
+        cycle = [u for u, _ in nx.find_cycle(graph)]
+        raise InputError(f"{path}: the graph is cyclic: {' -> '.join(map(str, cycle + cycle[:1]))}") from None
+    index_of = {node: i for i, node in enumerate(order)}
+    columns = list(zip(*(workload(node, graph) for node in order))) if order else [(), (), ()]
+    raw = {"n": len(order), "names": [str(node) for node in order],
+           "edges": [[index_of[u], index_of[v]] for u, v in graph.edges],
+           "cycles": list(columns[0]), "out_bits": list(columns[1]), "in_bits": list(columns[2])}
+    return graph_from_dict(raw, source=str(path))
+
+
+# -- Graphviz DOT (MRLCO) ------------------------------------------------------------------------
+
+def _dot_number(attributes: dict, key: str, where: str, path: Path) -> float:
+    text = str(attributes.get(key, "")).strip().strip('"')
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{path}: {where}: {key}: missing or not a number ({text!r})") from None
+
+
+def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> TaskGraph:
+    """MRLCO's DOT task graph (see the module docstring for the mapping)."""
+    import pydot  # the DOT grammar is pydot's, not ours
+
+    try:
+        parsed = pydot.graph_from_dot_file(str(path))
+    except Exception as err:  # pydot raises its parser's own errors, not one type
+        raise InputError(f"{path}: not a Graphviz DOT file ({type(err).__name__})") from None
+    if not parsed:
+        raise InputError(f"{path}: not a Graphviz DOT file")
+    dot, graph = parsed[0], nx.DiGraph()
+    for node in dot.get_nodes():
+        name = node.get_name().strip('"')
+        if name in ("node", "edge", "graph"):  # default-attribute statements, not subtasks
+            continue
+        attrs = node.get_attributes()
+        graph.add_node(name, size=_dot_number(attrs, "size", f"node {name}", path),
+                       expect_size=_dot_number(attrs, "expect_size", f"node {name}", path))
+    out_bytes = {name: 0.0 for name in graph.nodes}
+    for edge in dot.get_edges():
+        u, v = edge.get_source().strip('"'), edge.get_destination().strip('"')
+        for end in (u, v):
+            if end not in graph:
+                raise InputError(f"{path}: edge {u} -> {v}: node {end} has no size and expect_size")
+        if "size" in edge.get_attributes():
+            out_bytes[u] = max(out_bytes[u], _dot_number(edge.get_attributes(), "size", f"edge {u} -> {v}", path))
+        graph.add_edge(u, v)
+
+    def workload(node, g):
+        size, expect = g.nodes[node]["size"], g.nodes[node]["expect_size"]
+        entry = g.in_degree(node) == 0
+        return size * cycles_per_byte, 8.0 * max(expect, out_bytes[node]), 8.0 * size if entry else 0.0
+
+    return _to_task_graph(graph, path, workload)
+
+
+# -- WfCommons WfFormat ----------------------------------------------------------------------------
+
+# What kdoffload reads of an instance. wfcommons validates against the WfFormat release schema,
+# which it fetches from the network; this offline schema is handed to it instead, and
+# wfcommons' own semantic checks (dependencies, file references) still run.
+_WFFORMAT_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "required": ["name", "schemaVersion", "workflow"],
+    "properties": {"workflow": {
+        "type": "object", "required": ["specification"],
+        "properties": {"specification": {
+            "type": "object", "required": ["tasks"],
+            "properties": {
+                "tasks": {"type": "array", "items": {"type": "object", "required": ["id", "name", "parents"]}},
+                "files": {"type": "array", "items": {"type": "object", "required": ["id", "sizeInBytes"]}}}},
+            "execution": {"type": "object", "properties": {"tasks": {"type": "array", "items": {
+                "type": "object", "required": ["id", "runtimeInSeconds"]}}}}}}},
+}
+
+
+class _Errors(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _read_instance(path: Path):
+    from wfcommons.wfinstances import Instance  # heavy (pandas, scipy): only when importing
+
+    errors = _Errors()
+    logger = logging.getLogger("kdoffload.wfformat")
+    logger.propagate, logger.handlers = False, [errors]
+    with tempfile.TemporaryDirectory() as tmp:
+        schema = Path(tmp) / "schema.json"
+        schema.write_text(json.dumps(_WFFORMAT_SCHEMA))
+        try:
+            return Instance(path, schema_file=str(schema), logger=logger)
+        except (RuntimeError, KeyError, TypeError, ValueError) as err:
+            detail = errors.messages[0] if errors.messages else f"{type(err).__name__}: {err}"
+            raise InputError(f"{path}: not a WfFormat instance: {detail}") from None
+
+
+def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK) -> TaskGraph:
+    """A WfCommons workflow instance (see the module docstring for the mapping)."""
+    workflow = _read_instance(path).workflow
+
+    def workload(node, g):
+        task = g.nodes[node]["task"]
+        clock = next((m.cpu_speed * 1e6 for m in task.machines or [] if m and m.cpu_speed), default_clock)
+        entry = g.in_degree(node) == 0
+        in_bytes = sum(f.size for f in task.input_files) if entry else 0.0
+        return (task.runtime * (task.cores or 1) * clock, 8.0 * sum(f.size for f in task.output_files),
+                8.0 * in_bytes)
+
+    return _to_task_graph(workflow, path, workload)
