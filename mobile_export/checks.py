@@ -8,19 +8,20 @@ one line naming the file and the field or the difference.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 
 from mobile_export.config import FORMAT_VERSION, manifest_for
+from mobile_export.probe import probe_bytes
 from mobile_export.runtime import PteProgram
 from model.decider import Decider, Decoder, DecoderConfig, decode
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
 from model.errors import InputError
 from model.features import feature_recipe
+from model.nesting import parse_json
 from model.profile import Profile
 from model.states import STATE_FIELDS, SUBTASK_FIELDS, States
 
@@ -29,10 +30,7 @@ def read_manifest(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such manifest")
-    try:
-        manifest = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: not valid JSON ({err})") from None
+    manifest = parse_json(path.read_bytes(), path)
     if not isinstance(manifest, dict):
         raise InputError(f"{path}: not a manifest (a JSON object)")
     version = manifest.get("format_version")
@@ -81,7 +79,7 @@ def check_schema(manifest: dict, path: Path) -> None:
         _numbers(support.get(key), width, path, f"features.support.{key}")
     decoder = manifest["decoder"]
     try:
-        DecoderConfig(decoder.get("default"), decoder.get("top_k"), decoder.get("ood_top_k"))
+        DecoderConfig.from_manifest(decoder)
     except InputError as err:
         raise _fail(path, "decoder", str(err)) from None
     for key, kind in (("file", str), ("sha256", str), ("size_bytes", int)):
@@ -141,6 +139,7 @@ def open_checked(pte: Path, profile: Profile | None = None,
     if profile is not None:
         check_profile(manifest, path, profile)
     data = check_pte_file(manifest, path, pte)
+    probe_bytes(data, str(pte))  # a program that would crash the runtime is refused, not loaded
     try:
         program = PteProgram(data, label=str(pte))
     except Exception as err:  # the runtime raises RuntimeError and ValueError alike
@@ -148,6 +147,11 @@ def open_checked(pte: Path, profile: Profile | None = None,
     check_program(manifest, path, program)
     return program, manifest
 
+
+# The golden logits are the program's own outputs at export, so a faithful runtime reproduces
+# them to rounding. The bound is the client's: a manifest may tighten it, never loosen it (C++
+# golden_check.cpp and Java GoldenCheck hold the same number).
+GOLDEN_LOGIT_TOLERANCE = 1e-4
 
 GOLDEN_KEYS = ("state", "features", "logits", "out_of_support", "argmax_placement", "topk_placement",
                "topk_delay_s", "guarded_placement", "guarded_delay_s")
@@ -174,7 +178,7 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     """Replay every golden vector through `decider`'s own path: features, logits, each decoder."""
     profile = decider.profile
     settings = manifest["decoder"]  # the golden vectors were made with the manifest's own K
-    config = DecoderConfig(Decoder.GUARDED, settings["top_k"], settings["ood_top_k"])
+    config = DecoderConfig.from_manifest(settings, Decoder.GUARDED)
     states = golden_states(manifest, path, profile)
     golden = manifest["golden"]
     features = decider.normalizer(decider.features(states))
@@ -182,7 +186,7 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     if expected.shape != features.shape or not np.allclose(features, expected, rtol=1e-5, atol=1e-5):
         raise InputError(f"{path}: golden features differ from this client's feature recipe")
     logits = decider.forward(features)
-    tolerance = manifest["verification"]["logit_tolerance"]
+    tolerance = min(GOLDEN_LOGIT_TOLERANCE, manifest["verification"]["logit_tolerance"])
     error = np.abs(logits - np.asarray([g["logits"] for g in golden])).max()
     if not error <= tolerance:
         raise InputError(f"{path}: the model's logits differ from the golden ones by {error:.3g} "

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import InputError
 from model.io import atomic_write_text
+from model.nesting import parse_toml
 
 # Every placement and every predecessor set fits one 64-bit word; the Python side handles this
 # many subtasks everywhere (the solvers may handle fewer, and say so).
@@ -177,10 +177,7 @@ def read_graph(path: Path) -> TaskGraph:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such graph file")
-    try:
-        raw = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: not valid TOML: {err}") from None
+    raw = parse_toml(path.read_bytes(), path)
     unknown = sorted(set(raw) - {"graph"})
     if unknown or "graph" not in raw:
         raise InputError(f"{path}: a graph file holds one [graph] table"

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import numpy as np
 from model import daggen
 from model.errors import InputError
 from model.graphs import MAX_SUBTASKS, TaskGraph, Workload, graph_from_dict, read_graph
+from model.nesting import parse_toml
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
 LABELS = ("local", "edge", "cloud")
@@ -172,10 +172,7 @@ def _family_name(params: daggen.DaggenParams, seed: int | None) -> str:
 
 def read_toml(path: Path) -> dict:
     """A TOML file's table; a file that is not TOML (or not text) is an InputError naming it."""
-    try:
-        return tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: not valid TOML: {err}") from None
+    return parse_toml(path.read_bytes(), path)
 
 
 def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None = None,

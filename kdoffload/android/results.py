@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.nesting import check_nesting
 from model.runs import Runs
 
 DECISION_TIMES = "decision_times(us)"
@@ -21,7 +22,9 @@ DEVICE_TEXT, DEVICE_NUMBERS = ("device", "arch", "os"), ("totalMem", "availMem")
 def parse_results(raw: bytes, source: str) -> list[dict]:
     """The app's records, checked field by field; a one-line error names the first bad one."""
     try:
-        records = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        check_nesting(text, source)
+        records = json.loads(text)
     except (UnicodeDecodeError, ValueError) as err:
         raise InputError(f"{source}: not JSON ({err})") from None
     if not isinstance(records, list) or not records:
@@ -129,7 +132,9 @@ def _timings(metrics: dict[str, dict]) -> dict | None:
 def load_phone_result(path: Path) -> dict:
     """A runs/<profile>/bench/phone-<serial>.json, checked."""
     try:
-        result = json.loads(Path(path).read_text())
+        text = Path(path).read_text()
+        check_nesting(text, path)
+        result = json.loads(text)
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
     except ValueError as err:
