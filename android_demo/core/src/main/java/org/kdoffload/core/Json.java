@@ -85,8 +85,40 @@ final class Json {
     return out;
   }
 
+  /** No kdoffload file nests deeper (Python's model/nesting.py and C++ manifest.cpp agree). */
+  static final int MAX_DEPTH = 64;
+
+  /**
+   * A JSON file's text, refused if its brackets nest deeper than MAX_DEPTH: org.json recurses
+   * once per level, and a file nested thousands of levels deep would overflow the stack.
+   */
   static String read(Path path) throws IOException {
-    return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+    String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+    if (depth(text) > MAX_DEPTH) {
+      throw new RefusedException(path + ": nested deeper than " + MAX_DEPTH + " levels");
+    }
+    return text;
+  }
+
+  /** The deepest nesting of [ and { outside strings, in one pass without recursion. */
+  static int depth(String text) {
+    int depth = 0;
+    int deepest = 0;
+    boolean inString = false;
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if (inString) {
+        if (c == '\\') k++;
+        else if (c == '"') inString = false;
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '[' || c == '{') {
+        deepest = Math.max(deepest, ++depth);
+      } else if (c == ']' || c == '}') {
+        depth--;
+      }
+    }
+    return deepest;
   }
 
   /** Temporary file beside the target, then a rename: a crash leaves the old file or the new. */
