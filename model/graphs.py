@@ -206,3 +206,24 @@ def _toml_value(value) -> str:
 def write_graph(path: Path, graph: TaskGraph, comment: str = "") -> Path:
     """Write a graph file atomically (it reads back to an equal TaskGraph)."""
     return atomic_write_text(Path(path), graph_toml(graph, comment))
+
+
+def levels(graph: TaskGraph) -> list[int]:
+    """Each subtask's level: 0 for entries, else 1 + the deepest predecessor's."""
+    level = [0] * graph.n
+    for j, i in graph.edges:  # sorted by target, and every source precedes its target
+        level[i] = max(level[i], level[j] + 1)
+    return level
+
+
+def summary(graph: TaskGraph) -> dict:
+    """What `kdoffload graph show` prints: size, shape and, if given, the nominal workload."""
+    level = levels(graph)
+    out = {"subtasks": graph.n, "edges": len(graph.edges), "entries": list(graph.entries),
+           "exits": list(graph.exits), "levels": max(level) + 1,
+           "widest_level": max(level.count(v) for v in set(level))}
+    if graph.workload is not None:
+        w = graph.workload
+        out.update({"total_cycles": sum(w.cycles), "total_out_bits": sum(w.out_bits),
+                    "total_in_bits": sum(w.in_bits)})
+    return out

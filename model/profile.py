@@ -165,6 +165,14 @@ def load_profile(name_or_path: str | Path, allow_family: bool = False) -> Profil
                              allow_family=allow_family)
 
 
+def load_graph(source: str | Path) -> TaskGraph:
+    """A graph file (a TOML holding only `[graph]`), else the graph of the profile `source` names."""
+    path = Path(source)
+    if path.suffix == ".toml" and path.is_file() and set(read_toml(path)) == {"graph"}:
+        return read_graph(path)
+    return load_profile(source).graph
+
+
 def _family_name(params: daggen.DaggenParams, seed: int | None) -> str:
     digest = hashlib.sha256(params.spec().encode()).hexdigest()[:8]
     return f"daggen-n{params.n}-{digest}" + ("" if seed is None else f"-s{seed}")

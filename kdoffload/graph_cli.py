@@ -1,0 +1,93 @@
+"""`kdoffload graph`: task graphs as files: import one, generate one of a family, show one, and
+make demonstrations of a family profile (each state its own graph)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from kdoffload import options
+from kdoffload.common import console, user_errors
+from model import daggen, graphs
+from model.dataset import default_solver
+from model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
+from model.profile import load_graph, load_profile
+
+graph_app = typer.Typer(no_args_is_help=True, help="Task graphs: import, generate, show; family demonstrations.")
+
+OutOption = Annotated[Path, typer.Option("--out", help="The graph file (TOML) to write.")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing output.")]
+
+
+def _write(path: Path, graph: graphs.TaskGraph, comment: str, force: bool) -> None:
+    path = options.output_file(path, "--out", force, ".toml")
+    graphs.write_graph(path, graph, comment)
+    console.print(f"{path}: {graph.n} subtasks, {len(graph.edges)} edges")
+
+
+@graph_app.command("import")
+@user_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="A Graphviz DOT (.gv, .dot; MRLCO's attributes) or WfFormat (.json) file.")],
+    out: OutOption,
+    cycles_per_byte: Annotated[float, typer.Option(
+        help="DOT: cycles per byte of a node's size (default: MRLCO's device at the reference clock).")] = DOT_CYCLES_PER_BYTE,
+    clock: Annotated[float, typer.Option(
+        help="WfFormat: clock (Hz) of a task whose machine gives no speed.")] = daggen.REFERENCE_CLOCK,
+    force: ForceOption = False,
+):
+    """Import a task graph into kdoffload's graph file (docs/graphs.md says how fields map)."""
+    options.number(cycles_per_byte, "--cycles-per-byte", 0, 1e12, open_low=True)
+    options.number(clock, "--clock", 0, 1e13, open_low=True)
+    graph = import_graph(file, cycles_per_byte, clock)
+    _write(out, graph, f"imported from {file.name}", force)
+
+
+@graph_app.command()
+@user_errors
+def generate(
+    spec: Annotated[str, typer.Argument(help="daggen:n=30,fat=0.7,density=0.6,regularity=0.7,jump=1,ccr=0.5,...")],
+    out: OutOption,
+    seed: Annotated[int, typer.Option(help="Seed of the graph draw (a seed=K in the spec wins).")] = 0,
+    force: ForceOption = False,
+):
+    """Draw one graph of a daggen family and write it as a graph file."""
+    params, spec_seed = daggen.parse_spec(spec)
+    seed = options.seed(seed if spec_seed is None else spec_seed)
+    graph = daggen.generate(params, np.random.default_rng(seed))
+    _write(out, graph, f"{params.spec()},seed={seed}", force)
+
+
+@graph_app.command()
+@user_errors
+def show(source: Annotated[str, typer.Argument(help="A graph file, or a profile (name, TOML, daggen:...,seed=K).")]):
+    """Print a graph's size, shape and nominal workload."""
+    for key, value in graphs.summary(load_graph(source)).items():
+        console.print(f"{key}: {value:g}" if isinstance(value, float) else f"{key}: {value}",
+                      highlight=False, markup=False)
+
+
+@graph_app.command()
+@user_errors
+def demos(
+    profile: Annotated[str, typer.Option("--profile", "-p", help="A family: daggen:n=...,... (no seed) or a TOML with [family].")],
+    out: Annotated[Path, typer.Option(help="Output .npz.")],
+    samples: Annotated[int, typer.Option(help="How many states (each with its own graph).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the graph and state draws.")] = 0,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
+    force: ForceOption = False,
+):
+    """Optimal demonstrations of a family profile, one graph per state (docs/formats.md)."""
+    from model.graph_family import generate_family
+
+    family = load_profile(profile, allow_family=True)
+    options.count(samples, "--samples")
+    options.seed(seed)
+    options.count(workers, "--workers", 1, 256)
+    out = options.output_file(out, "--out", force, ".npz")
+    path = generate_family(family, samples, seed, out, workers, force, solver=solver or default_solver())
+    console.print(f"{path}: {samples} states of {family.name}")
