@@ -17,7 +17,7 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
                               ray_or_none, user_errors)
 from kdoffload import pipeline
 from kdoffload.lazy import lazy
-from kdoffload import evaluate_cli, export_cli, options, pareto_cli, seeds_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, graph_cli, options, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
@@ -188,6 +188,7 @@ app.command("export")(export_cli.export)
 app.command("pareto")(pareto_cli.pareto)
 app.add_typer(export_cli.bench_app, name="bench")
 app.add_typer(android_app, name="android")
+app.add_typer(graph_cli.graph_app, name="graph")
 
 
 def main() -> None:
