@@ -89,5 +89,5 @@ def demos(
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     out = options.output_file(out, "--out", force, ".npz")
-    path = generate_family(family, samples, seed, out, workers, force, solver=solver or default_solver())
+    path = generate_family(family, samples, seed, out, workers, solver=solver or default_solver())
     console.print(f"{path}: {samples} states of {family.name}")

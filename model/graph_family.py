@@ -78,18 +78,13 @@ def make_family_shard(family_dict: dict, seed: int, index: int, count: int,
 
 
 def generate_family(family: Profile, samples: int, seed: int, out: Path, workers: int = 1,
-                    force: bool = False, jobs: JobMap | None = None, solver: str = "numpy") -> Path:
-    """Write `samples` demonstrations of the family profile `family` to `out` (.npz)."""
+                    jobs: JobMap | None = None, solver: str = "numpy") -> Path:
+    """Write `samples` (>= 1) demonstrations of the family profile `family` to `out`, replacing
+    it (the CLI has checked the output path and the counts where they entered)."""
     out = Path(out)
     if family.family is None:
         raise InputError(f"profile {family.name}: not a family (use `kdoffload data` for one graph)")
     check_solver(solver, member_profile(family, TaskGraph(family.n, ())))
-    if samples < 1:
-        raise InputError(f"--samples: must be at least 1, got {samples}")
-    if out.suffix != ".npz":
-        raise InputError(f"{out}: the output must be a .npz file")
-    if out.exists() and not force:
-        raise InputError(f"{out}: already exists (use --force to overwrite)")
     family_dict = family.to_dict()
     starts = range(0, samples, SHARD_SIZE)
     args = [(family_dict, seed, k, min(SHARD_SIZE, samples - s), solver) for k, s in enumerate(starts)]
