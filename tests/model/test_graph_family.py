@@ -11,7 +11,7 @@ from model.errors import InputError
 from model.graph_family import edges_from_masks, generate_family, load_member, pred_masks
 from model.graphs import levels
 from model.parallel import serial
-from model.profile import load_profile
+from model.profile import load_profile, profile_from_dict
 
 
 def _graph(spec: str, seed: int = 0):
@@ -53,7 +53,9 @@ def test_bad_spec_is_one_line(spec, message):
 def test_a_family_is_refused_where_one_graph_is_needed():
     with pytest.raises(InputError, match="only `kdoffload graph demos` handles"):
         load_profile("daggen:n=8")
-    assert load_profile("daggen:n=8", allow_family=True).family.n == 8
+    family = load_profile("daggen:n=8", allow_family=True)
+    assert family.family.n == 8 and family.name == load_profile("daggen:n=8", allow_family=True).name
+    assert profile_from_dict(family.to_dict(), allow_family=True) == family
 
 
 def test_family_toml_names_the_family(tmp_path):
