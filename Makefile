@@ -97,7 +97,8 @@ android-host: $(STAMP) java-deps
 	install -m 755 android_demo/host/hostbench.sh $(ANDROID_BUILD)/hostbench
 
 # JUnit: the Java core against Python's vectors (delay model, greedy, executor), the native
-# fixture's golden vectors through JNI, refusals; the chain6 export's too when it exists.
+# fixture's golden vectors through JNI, refusals; the chain6 export's too when it exists; the
+# host org.pytorch.executorch classes against the AAR's API list (executorch_api.txt).
 java-test: android-host native-check
 	$(PY) android_demo/host/write_vectors.py --out $(ANDROID_BUILD)/vectors
 	rm -rf $(ANDROID_BUILD)/test-classes && mkdir -p $(ANDROID_BUILD)/test-classes
@@ -105,7 +106,7 @@ java-test: android-host native-check
 	  $$(find android_demo/core/src/test/java android_demo/host/test -name '*.java')
 	java -Dkdoffload.executorch.jni=$(CURDIR)/$(ANDROID_BUILD)/jni/libkdo_executorch_jni.so \
 	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(NATIVE_BUILD)/fixture \
-	  -Dkdoffload.export=runs/chain6/export \
+	  -Dkdoffload.export=runs/chain6/export -Dkdoffload.api=android_demo/host/executorch_api.txt \
 	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
 	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \
 	    | sed 's|^\./||; s|\.class$$||; s|/|.|g' | sort)
@@ -119,7 +120,7 @@ android-host-bench: android-host native-check
 	  --manifest $(NATIVE_BUILD)/fixture/student_xnnpack_fp32.manifest.json --iters 20000 --cpu 0
 	taskset -c 0 $(ANDROID_BUILD)/hostbench --model-dir $(ANDROID_BUILD)/bench/model \
 	  --files-dir $(ANDROID_BUILD)/bench/files --num-iter 20000 --num-warm-up-iter 20000 \
-	  --device-name "$$(hostname)"
+	  --num-threads 1 --device-name "$$(hostname)"
 
 # adb for `kdoffload android` and its tests (Debian's 29.0.6; a user's platform-tools work too).
 .PHONY: adb

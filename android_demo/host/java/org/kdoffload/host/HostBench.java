@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.kdoffload.core.BenchConfig;
+import org.kdoffload.core.BenchFailure;
 import org.kdoffload.core.BenchRun;
 import org.kdoffload.core.DeviceInfo;
 import org.kdoffload.core.RefusedException;
@@ -17,33 +18,39 @@ import org.kdoffload.core.RefusedException;
  * hostbench: BenchActivity's code path on the host JVM, for the emulated phone. The device is
  * reported as emulated: the name given, the JVM's os.arch, os "host JVM <version>".
  *   hostbench --model-dir D --files-dir F [--num-iter N] [--num-warm-up-iter W] [--top-k K]
- *             [--stream-tasks M] [--device-name NAME]
- * Exit 0 on success, 2 with one line on bad input.
+ *             [--stream-tasks M] [--num-threads T] [--device-name NAME]
+ * Like the app, any failure (bad options included, once the files folder is known) writes the
+ * failure result and ends with one `failed: ` line; exit 0 on success, 2 on a failure.
  */
 public final class HostBench {
   private static final List<String> FLAGS = List.of("--model-dir", "--files-dir", "--num-iter",
-      "--num-warm-up-iter", "--top-k", "--stream-tasks", "--device-name");
+      "--num-warm-up-iter", "--top-k", "--stream-tasks", "--num-threads", "--device-name");
 
   private HostBench() {}
 
   public static void main(String[] args) {
+    Map<String, String> o;
     try {
-      Map<String, String> o = parse(args);
+      o = parse(args);
       if (!o.containsKey("--model-dir") || !o.containsKey("--files-dir")) {
         throw new RefusedException("hostbench: --model-dir and --files-dir are required");
       }
-      BenchConfig cfg = new BenchConfig(Paths.get(o.get("--model-dir")), Paths.get(o.get("--files-dir")),
-          integer(o, "--num-iter", 1000), integer(o, "--num-warm-up-iter", 100), integer(o, "--top-k", 0),
-          integer(o, "--stream-tasks", 0));
-      DeviceInfo device = new DeviceInfo("emulated phone on the host: " + o.getOrDefault("--device-name", "host"),
-          System.getProperty("os.arch"), "host JVM " + System.getProperty("java.version"),
-          memInfo("MemTotal:"), memInfo("MemAvailable:"));
-      new BenchRun(cfg, device, line -> System.out.println("kdoffload: " + line)).run();
     } catch (RefusedException e) {
       System.err.println(e.getMessage());
       System.exit(2);
-    } catch (IOException e) {
-      System.err.println("hostbench: " + e.getMessage());
+      return;
+    }
+    Path files = Paths.get(o.get("--files-dir"));
+    DeviceInfo device = new DeviceInfo("emulated phone on the host: " + o.getOrDefault("--device-name", "host"),
+        System.getProperty("os.arch"), "host JVM " + System.getProperty("java.version"),
+        memInfo("MemTotal:"), memInfo("MemAvailable:"));
+    try {
+      BenchConfig cfg = new BenchConfig(Paths.get(o.get("--model-dir")), files, integer(o, "--num-iter", 1000),
+          integer(o, "--num-warm-up-iter", 100), integer(o, "--top-k", 0), integer(o, "--stream-tasks", 0),
+          integer(o, "--num-threads", 1));
+      new BenchRun(cfg, device, System.out::println).run();
+    } catch (Throwable t) { // as the activity: the native library missing is a failure result too
+      System.out.println(BenchFailure.record(files, device, t));
       System.exit(2);
     }
   }

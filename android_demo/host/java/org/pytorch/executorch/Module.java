@@ -1,16 +1,29 @@
 package org.pytorch.executorch;
 
+import java.io.Closeable;
+import java.io.File;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pytorch.executorch.annotations.Experimental;
+
 /**
- * Host build of the AAR's Module: same package and signatures (load, loadMethod, forward,
- * execute, destroy), backed by JNI over the C++ runtime inside the executorch pip wheel
- * (libkdo_executorch_jni.so, android_demo/host/jni). A test fixture, never shipped in the app.
- * Every native failure is a Java exception: bad input never crashes the JVM.
+ * Host build of the AAR's Module (executorch_api.txt lists the API it must keep), backed by
+ * JNI over the C++ runtime inside the executorch pip wheel (libkdo_executorch_jni.so,
+ * android_demo/host/jni). As in the AAR, load only checks the path and the program is read on
+ * loadMethod or the first execute; every native failure is an ExecutorchRuntimeException, so
+ * bad input never crashes the JVM. It runs float tensors through "forward", which is all a
+ * decision model has. A test fixture, never shipped in the app.
  */
-public class Module {
+@Experimental
+public class Module implements Closeable {
   public static final int LOAD_MODE_FILE = 0;
   public static final int LOAD_MODE_MMAP = 1;
   public static final int LOAD_MODE_MMAP_USE_MLOCK = 2;
   public static final int LOAD_MODE_MMAP_USE_MLOCK_IGNORE_ERRORS = 3;
+  private static final String FORWARD = "forward";
+  // program.cpp's messages end with the runtime's own code: "(ExecuTorch error 0x23)".
+  private static final Pattern CODE = Pattern.compile("ExecuTorch error 0x([0-9a-f]+)");
 
   static {
     String library = System.getProperty("kdoffload.executorch.jni");
@@ -21,53 +34,190 @@ public class Module {
     }
   }
 
-  private long handle; // the native program; 0 once destroyed
-  private final long[] outputShape; // static shapes: asked once
+  private final String path;
+  private final int numThreads;
+  private final ReentrantLock lock = new ReentrantLock();
+  private long handle; // the native program once loaded
+  private long[] outputShape; // static shapes: asked once
+  private boolean destroyed;
 
-  private Module(long handle) {
-    this.handle = handle;
-    this.outputShape = nativeOutputShape(handle);
+  private Module(String path, int numThreads) {
+    this.path = path;
+    this.numThreads = numThreads;
   }
 
-  public static Module load(final String modelPath, int loadMode, int numThreads) {
-    if (modelPath == null) throw new IllegalArgumentException("model path must not be null");
-    return new Module(nativeLoad(modelPath, numThreads));
+  public static final Module load(String modelPath, int loadMode, int numThreads) {
+    validateFilePath(modelPath);
+    return new Module(modelPath, numThreads);
   }
 
-  public static Module load(final String modelPath, int loadMode) {
+  public static final Module load(String modelPath, int loadMode) {
     return load(modelPath, loadMode, 0);
   }
 
-  public static Module load(final String modelPath) {
-    return load(modelPath, LOAD_MODE_FILE);
+  public static final Module load(String modelPath) {
+    return load(modelPath, LOAD_MODE_FILE, 0);
   }
 
-  /** 0 when `methodName` is loaded (this host build loads "forward" with the program). */
-  public synchronized int loadMethod(String methodName) {
-    if (handle == 0) return 0x2; // InvalidState, as the AAR returns
-    return "forward".equals(methodName) ? 0 : 0x12; // InvalidArgument
+  /** The host runtime has no backend options to set: a non-empty map is refused, not ignored. */
+  public static final Module load(String modelPath, BackendOptionsMap options, int loadMode, int numThreads) {
+    validateFilePath(modelPath);
+    if (!options.isEmpty()) {
+      throw ExecutorchRuntimeException.makeExecutorchException(ExecutorchRuntimeException.NOT_SUPPORTED,
+          "the host build of Module sets no backend options");
+    }
+    return new Module(modelPath, numThreads);
+  }
+
+  public static final Module load(String modelPath, BackendOptionsMap options, int loadMode) {
+    return load(modelPath, options, loadMode, 0);
+  }
+
+  public static final Module load(String modelPath, BackendOptionsMap options) {
+    return load(modelPath, options, LOAD_MODE_FILE, 0);
+  }
+
+  public static final String[] readLogBufferStatic() {
+    return new String[0]; // the host keeps no log buffer: errors travel in the exception
   }
 
   public EValue[] forward(EValue... inputs) {
-    return execute("forward", inputs);
+    return execute(FORWARD, inputs);
   }
 
-  public synchronized EValue[] execute(String methodName, EValue... inputs) {
-    if (handle == 0) throw new IllegalStateException("Module has been destroyed");
-    if (!"forward".equals(methodName)) throw new IllegalArgumentException("method " + methodName + " does not exist");
-    if (inputs.length != 1 || !inputs[0].isTensor()) {
-      throw new IllegalArgumentException("forward takes one tensor, got " + inputs.length + " values");
+  public EValue[] execute(String methodName, EValue... inputs) {
+    lock.lock();
+    try {
+      checkAlive();
+      loadLocked(methodName);
+      if (inputs.length != 1 || !inputs[0].isTensor() || inputs[0].toTensor().dtype() != DType.FLOAT) {
+        throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName
+            + " (it takes one float tensor, got " + inputs.length + " values)", null);
+      }
+      Tensor input = inputs[0].toTensor();
+      try {
+        float[] out = nativeForward(handle, input.getDataAsFloatArray(), input.shape());
+        // Like the AAR's output tensors, this one wraps the runtime's data instead of copying it.
+        return new EValue[] {EValue.from(new Tensor.Typed(DType.FLOAT, java.nio.FloatBuffer.wrap(out), outputShape))};
+      } catch (IllegalArgumentException e) {
+        throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName, e);
+      } catch (RuntimeException e) {
+        throw failure(codeOf(e), "Execution failed for method: " + methodName, e);
+      }
+    } finally {
+      lock.unlock();
     }
-    Tensor input = inputs[0].toTensor();
-    float[] out = nativeForward(handle, input.rawData(), input.shape());
-    return new EValue[] {EValue.from(Tensor.fromBlob(out, outputShape))};
   }
 
-  public synchronized void destroy() {
-    if (handle != 0) {
-      nativeDestroy(handle);
+  public void loadMethod(String methodName) {
+    lock.lock();
+    try {
+      checkAlive();
+      loadLocked(methodName);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public String[] getMethods() {
+    lock.lock();
+    try {
+      checkAlive();
+      return new String[] {FORWARD};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The host runtime does not report a method's delegates: backends is empty. */
+  public MethodMetadata getMethodMetadata(String name) {
+    lock.lock();
+    try {
+      checkAlive();
+      if (!FORWARD.equals(name)) throw new IllegalArgumentException("method " + name + " does not exist for this module");
+      return new MethodMetadata(name, new String[0]);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public String[] readLogBuffer() {
+    lock.lock();
+    try {
+      checkAlive();
+      return new String[0];
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** False, as the AAR built without profiling answers: the host build writes no ETDump. */
+  public boolean etdump() {
+    return etdump("/data/local/tmp/result.etdump");
+  }
+
+  public boolean etdump(String outputPath) {
+    lock.lock();
+    try {
+      checkAlive();
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void destroy() {
+    if (!lock.tryLock()) throw new IllegalStateException("Cannot destroy module while method is executing");
+    try {
+      if (handle != 0) nativeDestroy(handle);
       handle = 0;
+      destroyed = true;
+    } finally {
+      lock.unlock();
     }
+  }
+
+  @Override
+  public void close() {
+    destroy();
+  }
+
+  private void checkAlive() {
+    if (destroyed) throw new IllegalStateException("Module has been destroyed");
+  }
+
+  private void loadLocked(String methodName) {
+    if (!FORWARD.equals(methodName)) {
+      throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Failed to load method: " + methodName, null);
+    }
+    if (handle != 0) return;
+    try {
+      long loaded = nativeLoad(path, numThreads);
+      outputShape = nativeOutputShape(loaded);
+      handle = loaded;
+    } catch (RuntimeException e) {
+      throw failure(codeOf(e), "Failed to load method: " + methodName + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static int codeOf(RuntimeException e) {
+    Matcher m = e.getMessage() == null ? null : CODE.matcher(e.getMessage());
+    return m != null && m.find() ? Integer.parseInt(m.group(1), 16) : ExecutorchRuntimeException.INTERNAL;
+  }
+
+  private static RuntimeException failure(int code, String details, Throwable cause) {
+    RuntimeException e = ExecutorchRuntimeException.makeExecutorchException(code, details);
+    if (cause != null) e.initCause(cause);
+    return e;
+  }
+
+  // ExecuTorchRuntime.validateFilePath's checks and words.
+  private static void validateFilePath(String path) {
+    if (path == null) throw new IllegalArgumentException("Cannot load model path: path is null");
+    File file = new File(path);
+    if (!file.exists()) throw new IllegalArgumentException("Cannot load model path: path does not exist: " + path);
+    if (!file.isFile()) throw new IllegalArgumentException("Cannot load model path: path is not a file: " + path);
+    if (!file.canRead()) throw new IllegalArgumentException("Cannot load model path: path is not readable: " + path);
   }
 
   private static native long nativeLoad(String path, int numThreads);

@@ -38,7 +38,7 @@ public class ModuleTest {
     float[] input = new float[features.length()];
     for (int k = 0; k < input.length; k++) input[k] = (float) features.getDouble(k);
     Module module = Module.load(pte.toString());
-    assertEquals(0, module.loadMethod("forward"));
+    module.loadMethod("forward"); // void since 1.3: a failure is an ExecutorchRuntimeException
     EValue[] out = module.forward(EValue.from(Tensor.fromBlob(input, new long[] {1, input.length})));
     assertEquals(1, out.length);
     JSONArray rows = golden.getJSONArray("logits");
@@ -54,27 +54,34 @@ public class ModuleTest {
   @Test
   public void aWrongShapeIsAnException() {
     Module module = Module.load(fixture("student_xnnpack_fp32.pte").toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    ExecutorchRuntimeException e = assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class,
         () -> module.forward(EValue.from(Tensor.fromBlob(new float[3], new long[] {1, 3}))));
-    assertTrue(e.getMessage(), e.getMessage().contains("shape"));
+    assertEquals(ExecutorchRuntimeException.INVALID_ARGUMENT, e.getErrorCode());
+    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("shape"));
     assertThrows(IllegalArgumentException.class, () -> Tensor.fromBlob(new float[3], new long[] {1, 4}));
-    assertThrows(IllegalArgumentException.class, () -> module.forward());
+    assertThrows(ExecutorchRuntimeException.class, () -> module.forward());
+    assertThrows(ExecutorchRuntimeException.class, () -> module.loadMethod("backward"));
     module.destroy();
+    assertThrows(IllegalStateException.class, () -> module.loadMethod("forward"));
   }
 
   @Test
   public void badFilesAreExceptions() throws Exception {
-    RuntimeException missing = assertThrows(RuntimeException.class, () -> Module.load(tmp.getRoot() + "/none.pte"));
-    assertTrue(missing.getMessage(), missing.getMessage().contains("cannot open"));
+    // As the AAR: load checks the path, loadMethod reads the program.
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> Module.load(tmp.getRoot() + "/none.pte"));
+    assertTrue(missing.getMessage(), missing.getMessage().contains("path does not exist"));
     Path garbage = tmp.newFile("garbage.pte").toPath();
     Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-    RuntimeException bad = assertThrows(RuntimeException.class, () -> Module.load(garbage.toString()));
+    Module module = Module.load(garbage.toString());
+    ExecutorchRuntimeException bad = assertThrows(ExecutorchRuntimeException.class, () -> module.loadMethod("forward"));
     assertTrue(bad.getMessage(), bad.getMessage().contains("not a loadable program"));
+    assertTrue(bad.getMessage(), bad.getMessage().startsWith("[ExecuTorch Error 0x"));
     // The first half of a real program: a truncated file must not crash the runtime either.
     byte[] real = Files.readAllBytes(fixture("student_xnnpack_fp32.pte"));
     Path truncated = tmp.newFile("truncated.pte").toPath();
     Files.write(truncated, java.util.Arrays.copyOf(real, real.length / 2));
-    assertThrows(RuntimeException.class, () -> Module.load(truncated.toString()));
+    assertThrows(ExecutorchRuntimeException.class, () -> Module.load(truncated.toString()).loadMethod("forward"));
   }
 
   /**
@@ -98,7 +105,7 @@ public class ModuleTest {
         Module module = Module.load(flipped.toString());
         module.forward(EValue.from(Tensor.fromBlob(new float[width], new long[] {1, width})));
         module.destroy();
-      } catch (RuntimeException e) {
+      } catch (ExecutorchRuntimeException e) {
         assertTrue(e.getMessage(), e.getMessage().contains(flipped.toString()) || e.getMessage().contains("failed"));
         refused++;
       }

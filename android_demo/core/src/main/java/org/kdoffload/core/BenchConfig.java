@@ -10,17 +10,21 @@ public final class BenchConfig {
   public final int numWarmUpIter;
   public final int topK; // 0: the manifest's
   public final int streamTasks; // 0: no stream
+  public final int numThreads; // XNNPACK threads; the AAR's 0 (cores / 2) is refused: say it
 
-  public BenchConfig(Path modelDir, Path filesDir, int numIter, int numWarmUpIter, int topK, int streamTasks) {
+  public BenchConfig(Path modelDir, Path filesDir, int numIter, int numWarmUpIter, int topK, int streamTasks,
+      int numThreads) {
     if (numIter < 1) throw new RefusedException("num_iter: must be >= 1, got " + numIter);
     if (numWarmUpIter < 0) throw new RefusedException("num_warm_up_iter: must be >= 0, got " + numWarmUpIter);
     if (topK < 0) throw new RefusedException("top_k: must be >= 0 (0: the manifest's), got " + topK);
     if (streamTasks < 0) throw new RefusedException("stream_tasks: must be >= 0, got " + streamTasks);
+    if (numThreads < 1) throw new RefusedException("num_threads: must be >= 1, got " + numThreads);
     this.modelDir = modelDir;
     this.filesDir = filesDir;
     this.numIter = numIter;
     this.numWarmUpIter = numWarmUpIter;
     this.topK = topK;
     this.streamTasks = streamTasks;
+    this.numThreads = numThreads;
   }
 }

@@ -35,14 +35,16 @@ public final class BenchRun {
     ModelFiles files = ModelFiles.find(cfg.modelDir).copyTo(cfg.filesDir.resolve("model"));
     Manifest m = Manifest.read(files.manifest, null);
     String sha256 = files.checkPte(m);
-    say(String.format(Locale.ROOT, "model %s (%s, %s), %s parameters, profile %s, sha256 %s", m.pteFile,
-        m.backend, m.quantization, m.parameters >= 0 ? Long.toString(m.parameters) : "?", m.profile.name, sha256));
+    say(String.format(Locale.ROOT, "model %s (%s, %s), %s parameters, profile %s, sha256 %s, %d XNNPACK thread(s)",
+        m.pteFile, m.backend, m.quantization, m.parameters >= 0 ? Long.toString(m.parameters) : "?", m.profile.name,
+        sha256, cfg.numThreads));
     BenchRecords records = new BenchRecords(m, device);
     long t0 = System.nanoTime();
-    EtModel model = EtModel.load(files.pte.toString(), m.recipe.width());
+    EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), cfg.numThreads);
     double loadMs = (System.nanoTime() - t0) * 1e-6;
     records.add("model_load_time(ms)", loadMs);
     records.add("load_status", 0);
+    records.add("num_threads", cfg.numThreads);
     try {
       GoldenCheck.Report golden = GoldenCheck.run(m, model);
       records.add("golden_check", golden.passed() ? 1 : 0).with("vectors", golden.vectors)
@@ -59,7 +61,7 @@ public final class BenchRun {
       model.close();
     }
     Json.writeAtomically(cfg.filesDir.resolve(RESULTS), records.text());
-    say("wrote " + cfg.filesDir.resolve(RESULTS));
+    say(BenchFailure.FINISHED + "results in " + cfg.filesDir.resolve(RESULTS));
     return summary.toString();
   }
 

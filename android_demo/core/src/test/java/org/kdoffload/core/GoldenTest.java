@@ -21,7 +21,7 @@ public class GoldenTest {
     ModelFiles files = ModelFiles.ofManifest(manifestPath);
     Manifest m = Manifest.read(files.manifest, null);
     assertEquals(64, files.checkPte(m).length());
-    EtModel model = EtModel.load(files.pte.toString(), m.recipe.width());
+    EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), 1);
     try {
       GoldenCheck.Report report = GoldenCheck.run(m, model);
       assertTrue(report.failures.isEmpty() ? "" : report.failures.get(0), report.passed());
