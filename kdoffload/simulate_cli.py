@@ -26,6 +26,7 @@ BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
 RATE_FACTOR, RATE_POINTS = 1.6, 14
 MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
+MIN_SCALE = 1e-9
 
 @user_errors
 def simulate(
@@ -193,4 +194,10 @@ def _heading(prof: Profile, config: dict, title: str) -> str:
 
 
 def _done(name: str) -> None:
+    # A scale divides the arrival interval and multiplies every task's work: below MIN_SCALE
+    # the arrival rate it derives overflows (1 / 1e-320 is infinite) or means nothing.
+    tiny = [v for v in values if v < MIN_SCALE]
+    if tiny:
+        raise InputError(f"--scales {text!r}: scale {tiny[0]:g} makes the arrival rate "
+                         f"{1 / tiny[0]:g} times the base; every scale must be at least {MIN_SCALE:g}")
     err_console.print(f"{name} done", markup=False)

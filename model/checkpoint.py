@@ -14,15 +14,21 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from model.errors import InputError
 from model.features import Normalizer
 from model.io import atomic_write
 from model.nets import NetConfig, OffloadMLP
-from model.profile import Profile
+from model.profile import Profile, profile_from_dict
 
 CHECKPOINT_VERSION = 1
+# Far above any network this project trains (the teacher has ~0.5M parameters), far below what
+# would exhaust the machine: checked before a network or a tensor of that size exists.
+MAX_CHECKPOINT_BYTES = 2 << 30
+MAX_PARAMETERS = 50_000_000
+MAX_LAYERS, MAX_WIDTH = 16, 8192
 
 # Where training stands; with the weights and the optimiser, enough to resume exactly.
 PROGRESS_FIELDS = ("epoch", "best_score", "best_epoch", "bad_epochs", "history")
@@ -109,6 +115,9 @@ def checkpoint_from_bytes(data: bytes, source: str, kind: str,
 
 
 def _read(f: Path | io.BytesIO, source: str, kind: str, profile: Profile | None) -> Checkpoint:
+    size = f.stat().st_size if isinstance(f, Path) else f.getbuffer().nbytes
+    if size > MAX_CHECKPOINT_BYTES:
+        raise InputError(f"{source}: {size:,} bytes, more than the {MAX_CHECKPOINT_BYTES:,} a checkpoint may have")
     try:
         # weights_only: a checkpoint is data; unpickling arbitrary objects would run its code.
         payload = torch.load(f, map_location="cpu", weights_only=True)
@@ -125,4 +134,78 @@ def _read(f: Path | io.BytesIO, source: str, kind: str, profile: Profile | None)
         if theirs["graph"] != mine["graph"] or theirs["name"] != mine["name"]:
             raise InputError(f"{source}: trained for profile {theirs['name']} "
                              f"(N={theirs['graph']['n']}), not {profile.name} (N={profile.n})")
+    _check_contents(payload, source, profile)
     return Checkpoint.from_payload(payload, source)
+
+
+def _check_contents(payload: dict, source: str, profile: Profile | None) -> None:
+    """The header first, the parameter count bounded, then the tensors: a 200 KB file whose
+    header asks for a 6 GB network is refused before any network is built."""
+    if profile is None:
+        if not isinstance(payload.get("profile"), dict):
+            raise InputError(f"{source}: profile: missing or not a table")
+        profile = profile_from_dict(payload["profile"], source=source)
+    config = _net_config(payload.get("net_config"), source, profile)
+    expected = _state_shapes(config)
+    for key in ("best_state", "state"):
+        if key in payload or key == "best_state":
+            _check_state(payload.get(key), expected, f"{source}: {key}")
+    _check_normalizer(payload.get("normalizer"), source, config.in_features)
+
+
+def _net_config(raw, source: str, profile: Profile) -> NetConfig:
+    try:
+        config = NetConfig.from_dict(raw)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise InputError(f"{source}: checkpoint lacks or mangles 'net_config' (in_features, "
+                         f"n_subtasks and a hidden list of integers)") from None
+    if config.n_subtasks != profile.n or not 1 <= config.in_features <= MAX_WIDTH:
+        raise InputError(f"{source}: net_config: maps {config.in_features} features to "
+                         f"{config.n_subtasks} subtasks; profile {profile.name} has {profile.n} "
+                         f"subtasks and a network at most {MAX_WIDTH} inputs")
+    if len(config.hidden) > MAX_LAYERS or not all(1 <= h <= MAX_WIDTH for h in config.hidden):
+        raise InputError(f"{source}: net_config.hidden: {list(config.hidden)[:8]}: at most {MAX_LAYERS} "
+                         f"layers, each 1 to {MAX_WIDTH} wide")
+    count = sum(b * a + b for a, b in _layer_widths(config))
+    if count > MAX_PARAMETERS:
+        raise InputError(f"{source}: net_config.hidden: {list(config.hidden)} makes {count:,} "
+                         f"parameters, more than the {MAX_PARAMETERS:,} a checkpoint may hold")
+    return config
+
+
+def _layer_widths(config: NetConfig) -> list[tuple[int, int]]:
+    widths = (config.in_features, *config.hidden, config.n_subtasks * 3)
+    return list(zip(widths[:-1], widths[1:]))
+
+
+def _state_shapes(config: NetConfig) -> dict[str, tuple[int, ...]]:
+    """OffloadMLP's state dict keys and shapes, without building it (Linear, ReLU, ... Linear)."""
+    shapes = {}
+    for k, (a, b) in enumerate(_layer_widths(config)):
+        shapes[f"body.{2 * k}.weight"], shapes[f"body.{2 * k}.bias"] = (b, a), (b,)
+    return shapes
+
+
+def _check_state(state, expected: dict[str, tuple[int, ...]], where: str) -> None:
+    if not isinstance(state, dict) or set(state) != set(expected):
+        raise InputError(f"{where}: not the weights net_config describes")
+    for name, shape in expected.items():
+        tensor = state[name]
+        if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != shape or tensor.dtype != torch.float32:
+            raise InputError(f"{where}.{name}: expected float32 {list(shape)}")
+        if not torch.isfinite(tensor).all():
+            raise InputError(f"{where}.{name}: holds weights that are not finite")
+
+
+def _check_normalizer(raw, source: str, width: int) -> None:
+    for key in ("mean", "std"):
+        values = raw.get(key) if isinstance(raw, dict) else None
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            array = np.empty(0)
+        if array.shape != (width,) or not np.isfinite(array).all():
+            raise InputError(f"{source}: normalizer.{key}: must be {width} finite numbers")
+        if key == "std" and not (array > 0).all():
+            raise InputError(f"{source}: normalizer.std: feature {int(np.flatnonzero(array <= 0)[0])} "
+                             f"has std {array[array <= 0][0]!r}, every std must be positive")

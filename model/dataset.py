@@ -22,13 +22,16 @@ import numpy as np
 
 from model import native, oracle
 from model.delay import delays
+from model.arrays_file import (check_derived_times, check_finite, check_shape, check_state_values,
+                               read_members)
 from model.errors import InputError
-from model.features import build_features
+from model.features import build_features, feature_recipe
 from model.io import atomic_write
+from model.nesting import parse_json
 from model.parallel import JobMap, process_pool
 from model.policies import BestTrivial
 from model.profile import NUMPY_EXHAUSTIVE_MAX, Profile, profile_from_dict
-from model.states import STATE_FIELDS, States, sample_states
+from model.states import STATE_FIELDS, SUBTASK_FIELDS, States, sample_states
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1
@@ -189,30 +192,69 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     return out
 
 
+ARRAY_FIELDS = ("features", "labels", "optimal_delay")
+
+
 def load(path: Path) -> Demonstrations:
-    """Read a dataset written by `generate`; a missing or malformed file is an InputError."""
+    """Read a dataset written by `generate`, every array checked against the profile its meta
+    names (shape, dtype, finite values, labels in {0, 1, 2}); a bad file is one InputError."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such dataset")
-    try:
-        with np.load(path) as z:
-            arrays = {k: z[k] for k in z.files}
-        meta = json.loads(str(arrays["meta"]))
-        profile = profile_from_dict(meta["profile"], source=str(path))
-        states = States.from_dict(arrays)
-    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
-        raise InputError(f"{path}: not a kdoffload dataset ({type(err).__name__})") from None
-    return Demonstrations(profile, states, arrays["features"], arrays["labels"],
+    arrays = read_members(path, ("meta", *ARRAY_FIELDS, *STATE_FIELDS))
+    missing = [k for k in ("meta", *ARRAY_FIELDS, *STATE_FIELDS) if k not in arrays]
+    if missing:
+        raise InputError(f"{path}: not a kdoffload dataset (member {missing[0]} missing)")
+    meta = _meta(arrays["meta"], path)
+    if not isinstance(meta.get("profile"), dict):
+        raise InputError(f"{path}: meta.profile: missing or not a table")
+    profile = profile_from_dict(meta["profile"], source=str(path))
+    _check_arrays(path, profile, arrays)
+    return Demonstrations(profile, States.from_dict(arrays), arrays["features"], arrays["labels"],
                           arrays["optimal_delay"], meta)
+
+
+def _meta(value: np.ndarray, path: Path) -> dict:
+    if value.shape != () or value.dtype.kind != "U":
+        raise InputError(f"{path}: meta: must be one JSON string")
+    meta = parse_json(str(value), f"{path}: meta")
+    if not isinstance(meta, dict):
+        raise InputError(f"{path}: meta: must be a JSON object")
+    return meta
+
+
+def _check_arrays(path: Path, profile: Profile, arrays: dict[str, np.ndarray]) -> None:
+    """Shapes against the profile, dtypes as `generate` writes them, finite values throughout."""
+    source = str(path)
+    count = len(arrays["labels"]) if arrays["labels"].ndim else 0
+    if count < 1:
+        raise InputError(f"{source}: labels: holds no demonstrations")
+    width = len(feature_recipe(profile))
+    check_shape(source, "features", arrays["features"], (count, width), np.float32)
+    check_shape(source, "labels", arrays["labels"], (count, profile.n), np.int8)
+    check_shape(source, "optimal_delay", arrays["optimal_delay"], (count,), np.float64)
+    for f in STATE_FIELDS:
+        check_shape(source, f, arrays[f], (count, profile.n) if f in SUBTASK_FIELDS else (count,), np.float64)
+    check_finite(source, "features", arrays["features"])
+    labels = arrays["labels"]
+    if ((labels < 0) | (labels > 2)).any():
+        row = int(np.argwhere((labels < 0) | (labels > 2))[0][0])
+        raise InputError(f"{source}: labels: row {row} holds {labels[row].tolist()}, every label is 0, 1 or 2")
+    delay = arrays["optimal_delay"]
+    if not (np.isfinite(delay) & (delay > 0)).all():
+        row = int(np.flatnonzero(~(np.isfinite(delay) & (delay > 0)))[0])
+        raise InputError(f"{source}: optimal_delay: row {row} holds {delay[row]!r}, must be a finite positive time")
+    states = {f: arrays[f] for f in STATE_FIELDS}
+    check_state_values(source, profile, states)
+    check_derived_times(source, states)
 
 
 def read_meta(path: Path) -> dict:
     """The dataset's meta alone (an .npz member is read on demand, so this skips the arrays)."""
-    try:
-        with np.load(path) as z:
-            return json.loads(str(z["meta"]))
-    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
-        raise InputError(f"{path}: not a kdoffload dataset ({type(err).__name__})") from None
+    arrays = read_members(Path(path), ("meta",))
+    if "meta" not in arrays:
+        raise InputError(f"{path}: not a kdoffload dataset (member meta missing)")
+    return _meta(arrays["meta"], Path(path))
 
 
 def summary(demos: Demonstrations) -> dict:

@@ -303,12 +303,33 @@ def _check_ranges(raw: dict, fail) -> Ranges:
             raise fail(key_name, f"must lie within [{lowest:g}, {highest:g}], got {raw[key]!r}")
         values[key] = value
     ranges = dataclasses.replace(defaults, **values)
-    worst = shannon_rate(ranges.bandwidth[0], ranges.distance[1], ranges.tx_power,
-                         ranges.noise_dbm_per_hz, ranges.noise_figure_db)
-    if not worst > 0:
+    _check_derived(ranges, fail)
+    return ranges
+
+
+def _check_derived(ranges: Ranges, fail) -> None:
+    """The rates and times the ranges make, at their extremes, finite and positive: each input
+    may be in range while what it derives is not (a bandwidth of 1e-300 Hz is positive, but its
+    noise power underflows and the Shannon rate becomes infinite)."""
+    with np.errstate(all="ignore"):
+        uplinks = [float(shannon_rate(b, d, ranges.tx_power, ranges.noise_dbm_per_hz,
+                                      ranges.noise_figure_db))
+                   for b in ranges.bandwidth for d in ranges.distance]
+    if not min(uplinks) > 0:
         raise fail("ranges", "bandwidth, distance, tx_power and noise make the uplink rate zero "
                    "at the far end of the ranges")
-    return ranges
+    fastest = max(uplinks) * ranges.down_up_ratio[1]
+    if not fastest <= _MAX_VALUE:
+        raise fail("ranges.bandwidth", f"{list(ranges.bandwidth)} Hz gives an uplink rate of "
+                   f"{max(uplinks):g} bit/s (downlink {fastest:g}), above {_MAX_VALUE:g}")
+    bits = max(ranges.out_bits[1], ranges.in_bits[1])
+    times = {f"ranges.{site}": ranges.cycles[1] / getattr(ranges, site)[0]
+             for site in ("f_device", "f_edge", "f_cloud")}
+    times |= {"ranges.bandwidth": bits / min(uplinks), "ranges.rate_backhaul": bits / ranges.rate_backhaul[0]}
+    for key, seconds in times.items():
+        if not seconds <= _MAX_VALUE:
+            raise fail(key, f"the largest work or data over its lowest value takes {seconds:g} s, "
+                       f"more than {_MAX_VALUE:g}")
 
 
 def shannon_rate(bandwidth, distance_m, tx_power_w, noise_dbm_per_hz, noise_figure_db):

@@ -8,19 +8,18 @@ must be a finite number, positive where the delay model divides or takes a log (
 from __future__ import annotations
 
 import csv
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from model import oracle
+from model.arrays_file import check_derived_times, check_shape, check_state_values, read_members
 from model.dataset import Demonstrations
 from model.errors import InputError
 from model.features import build_features
 from model.profile import Profile
 from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
-NON_NEGATIVE = {"edge_wait", "lat_wireless", "lat_backhaul", "in_bits"}
 MAX_STATES = 2_000_000  # beyond this the exact solve alone would take hours: refuse up front
 
 
@@ -66,39 +65,19 @@ def _from_csv(path: Path, profile: Profile) -> dict[str, np.ndarray]:
 
 
 def _from_npz(path: Path, profile: Profile) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {f: np.asarray(z[f], dtype=np.float64) for f in SUBTASK_FIELDS + SCALAR_FIELDS
-                      if f in z.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
-        raise InputError(f"{path}: not a readable .npz ({type(err).__name__})") from None
+    arrays = {f: np.asarray(v, dtype=np.float64)
+              for f, v in read_members(path, SUBTASK_FIELDS + SCALAR_FIELDS).items()}
     for f in SUBTASK_FIELDS + SCALAR_FIELDS:
         if f not in arrays:
             raise InputError(f"{path}: field {f} missing")
-    count = len(arrays["f_device"])
-    for f in SUBTASK_FIELDS:
-        if arrays[f].shape != (count, profile.n):
-            raise InputError(f"{path}: {f} has shape {arrays[f].shape}, expected ({count}, {profile.n})")
-    for f in SCALAR_FIELDS:
-        if arrays[f].shape != (count,):
-            raise InputError(f"{path}: {f} has shape {arrays[f].shape}, expected ({count},)")
+    count = len(arrays["f_device"]) if arrays["f_device"].ndim else 0
     if count > MAX_STATES:
         raise InputError(f"{path}: {count:,} states, at most {MAX_STATES:,}")
+    for f in SUBTASK_FIELDS:
+        check_shape(str(path), f, arrays[f], (count, profile.n))
+    for f in SCALAR_FIELDS:
+        check_shape(str(path), f, arrays[f], (count,))
     return arrays
-
-
-def _check_values(path: Path, profile: Profile, arrays: dict[str, np.ndarray]) -> None:
-    if len(arrays["f_device"]) == 0:
-        raise InputError(f"{path}: holds no states")
-    for f, values in arrays.items():
-        if f == "in_bits":
-            values = values[:, list(profile.entries)]
-        bad = ~np.isfinite(values) | ((values < 0) if f in NON_NEGATIVE else (values <= 0))
-        if bad.any():
-            row = int(np.argwhere(bad)[0][0])
-            need = "non-negative" if f in NON_NEGATIVE else "positive"
-            raise InputError(f"{path}: {f}: state {row} holds {values.reshape(len(values), -1)[row].tolist()}, "
-                             f"every value must be a finite {need} number")
 
 
 def load_states(path: Path, profile: Profile) -> States:
@@ -111,7 +90,10 @@ def load_states(path: Path, profile: Profile) -> States:
         arrays = _from_csv(path, profile)
     else:
         raise InputError(f"{path}: a states file is a .npz or a .csv")
-    _check_values(path, profile, arrays)
+    if len(arrays["f_device"]) == 0:
+        raise InputError(f"{path}: holds no states")
+    check_state_values(str(path), profile, arrays)
+    check_derived_times(str(path), arrays)
     return States.from_dict(arrays)
 
 
