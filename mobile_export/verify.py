@@ -89,6 +89,11 @@ def _mean_ratio(test: Demonstrations, placements: np.ndarray) -> float:
 
 def _judge(report: Verification, cfg: ExportConfig) -> None:
     where = f"{cfg.stem} on {report.test_states} test states"
+    # A NaN compares false with every bound below: it would pass them all and reach the manifest.
+    for name, value in report.to_dict().items():
+        if not np.isfinite(value):
+            raise ExportRefused(f"{where}: {name} is {value}: the program or the test set gives "
+                                f"values that are not finite")
     if cfg.quantization == "fp32":
         if not report.max_abs_logit_error <= cfg.logit_tolerance:
             raise ExportRefused(f"{where}: a logit differs from eager by {report.max_abs_logit_error:.3g} "
