@@ -34,10 +34,13 @@ def _hop(params: Params, link: int, bits: float) -> float:
 
 
 def _mean_transfer(params: Params, bits: float) -> float:
-    """Mean time to move `bits` over the 9 ordered site pairs (same site: nothing to move)."""
+    """Mean time to move `bits` over the 9 ordered site pairs (same site: nothing to move).
+
+    Summed pair by pair in order D->E, D->C, E->D, E->C, C->E, C->D, as the C++ port sums them.
+    """
     up, down = _hop(params, UP, bits), _hop(params, DOWN, bits)
     bh_up, bh_down = _hop(params, BH_UP, bits), _hop(params, BH_DOWN, bits)
-    return (up + down + bh_up + bh_down + (up + bh_up) + (bh_down + down)) / 9.0
+    return (up + (up + bh_up) + down + bh_up + bh_down + (bh_down + down)) / 9.0
 
 
 def _mean_to_device(params: Params, bits: float) -> float:
@@ -48,7 +51,6 @@ def _mean_to_device(params: Params, bits: float) -> float:
 
 def upward_ranks(profile: Profile, params: Params) -> np.ndarray:
     """rank_i = mean compute_i + max over successors k of (mean transfer_i + rank_k): [N, S]."""
-    mean_seconds_per_cycle = sum(params.seconds_per_cycle) / 3.0
     succ = [[k for j, k in profile.edges if j == i] for i in range(profile.n)]
     exits = set(profile.exits)
     rank: list = [None] * profile.n
@@ -56,7 +58,8 @@ def upward_ranks(profile: Profile, params: Params) -> np.ndarray:
         tails = [_mean_transfer(params, params.out_bits[i]) + rank[k] for k in succ[i]]
         if i in exits:
             tails.append(_mean_to_device(params, params.out_bits[i]))
-        rank[i] = params.cycles[i] * mean_seconds_per_cycle + np.maximum.reduce(tails)
+        work = sum(params.cycles[i] * seconds for seconds in params.seconds_per_cycle) / 3.0
+        rank[i] = work + np.maximum.reduce(tails)
     return np.stack(np.broadcast_arrays(*rank))
 
 
