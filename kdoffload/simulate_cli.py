@@ -13,20 +13,22 @@ from kdoffload import options
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
+from model.policies import SIMULATED
 from model.profile import Profile, load_profile
 from model.runs import Runs
 from scheduler.budget import estimate
 from scheduler.engines import DecisionTime, EngineSet
 from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
 from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
+from scheduler.traces import TraceFiles, TraceFormat
 
 report = lazy("scheduler.report")
 
-BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
+BASELINE_NAMES = ",".join(SIMULATED)
 RATE_FACTOR, RATE_POINTS = 1.6, 14
+MIN_SCALE = 1e-9
 MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
-MIN_SCALE = 1e-9
 
 @user_errors
 def simulate(
@@ -41,7 +43,12 @@ def simulate(
         help="A phone's result (runs/<profile>/bench/phone-<serial>.json): decisions cost what "
              "they cost there, sampled from its measured times.")] = None,
     network: Annotated[str, typer.Option(help="static, gauss-markov or good-bad.")] = "static",
-    trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down to replay.")] = None,
+    trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down (bit/s) to replay.")] = None,
+    trace_up: Annotated[Path, typer.Option(help="Uplink trace file (with --trace-down).")] = None,
+    trace_down: Annotated[Path, typer.Option(help="Downlink trace file (with --trace-up).")] = None,
+    trace_format: Annotated[TraceFormat, typer.Option(
+        help="Format of --trace-up/--trace-down: mahimahi (ms delivery times) or throughput "
+             "(s and Mbit/s per line).")] = None,
     arrivals: Annotated[Path, typer.Option(help="CSV of arrival times (column time_s).")] = None,
     edge_outage: Annotated[list[str], typer.Option(help="START:END s; repeatable.")] = None,
     link_outage: Annotated[list[str], typer.Option(
@@ -62,8 +69,8 @@ def simulate(
     if not (sweep_rate or sweep_scale) and arrivals is None and rate * duration > MAX_TASKS:
         raise InputError(f"--rate x --duration: {rate * duration:,.0f} tasks expected, at most {MAX_TASKS:,}")
     prof = load_profile(profile)
-    scenario = Scenario(network, trace, tuple(edge_outage or ()), tuple(link_outage or ()),
-                        random_outages, seed)
+    scenario = Scenario(network, _trace_files(trace, trace_up, trace_down, trace_format),
+                        tuple(edge_outage or ()), tuple(link_outage or ()), random_outages, seed)
     scenario.build(prof)  # bad network or outage options fail here, before any work
     decision = DecisionTime.parse(decision_time)
     if decision_time_from is not None:
@@ -75,7 +82,7 @@ def simulate(
     out = out or Runs(prof.name).sim
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,
-              "trace": str(trace) if trace else None, "edge_outages": scenario.edge_outages,
+              **scenario.trace.describe(), "edge_outages": scenario.edge_outages,
               "link_outages": scenario.link_outages, "random_outages": random_outages}
     if not (sweep_rate or sweep_scale):
         _single(sim, rate, duration, arrivals, out, config)
@@ -83,6 +90,13 @@ def simulate(
         _rate_sweep(sim, rate, tasks, out, config)
     if sweep_scale:
         _scale_sweep(sim, rate, tasks, _scales(scales), out, config)
+
+
+def _trace_files(csv: Path | None, up: Path | None, down: Path | None,
+                 fmt: TraceFormat | None) -> TraceFiles:
+    if fmt is not None and up is None and down is None:
+        raise InputError("--trace-format: applies to --trace-up/--trace-down (--trace is a CSV)")
+    return TraceFiles(csv, up, down, fmt or TraceFormat.mahimahi)
 
 
 def _check_budget(sim: SimConfig, rate, duration, arrivals, tasks, sweep_rate, sweep_scale, scales):
@@ -180,6 +194,12 @@ def _scales(text: str | None) -> list[float]:
         raise InputError(f"--scales {text!r}: expected comma-separated numbers") from None
     if not values or any(not 0 < v <= 1 for v in values):
         raise InputError(f"--scales {text!r}: every scale must be in (0, 1]")
+    # A scale divides the arrival interval and multiplies every task's work: below MIN_SCALE
+    # the arrival rate it derives overflows (1 / 1e-320 is infinite) or means nothing.
+    tiny = [v for v in values if v < MIN_SCALE]
+    if tiny:
+        raise InputError(f"--scales {text!r}: scale {tiny[0]:g} makes the arrival rate "
+                         f"{1 / tiny[0]:g} times the base; every scale must be at least {MIN_SCALE:g}")
     return values
 
 
@@ -194,10 +214,4 @@ def _heading(prof: Profile, config: dict, title: str) -> str:
 
 
 def _done(name: str) -> None:
-    # A scale divides the arrival interval and multiplies every task's work: below MIN_SCALE
-    # the arrival rate it derives overflows (1 / 1e-320 is infinite) or means nothing.
-    tiny = [v for v in values if v < MIN_SCALE]
-    if tiny:
-        raise InputError(f"--scales {text!r}: scale {tiny[0]:g} makes the arrival rate "
-                         f"{1 / tiny[0]:g} times the base; every scale must be at least {MIN_SCALE:g}")
     err_console.print(f"{name} done", markup=False)

@@ -8,7 +8,8 @@ order of decision, subtask by subtask in index order: each resource serves its u
 never used in a gap before a time an earlier reservation holds (only decisions fill the device
 core's idle time: `scheduler.device`). Alone on idle resources, a task
 therefore takes exactly T(x) of the delay model. On top of that:
-- rates may change over time: a transfer runs at the rate in force when it starts;
+- rates may change over time: a wireless transfer drains its bits at the rate in force at each
+  moment (`scheduler.rates`), stalling where the rate is 0;
 - the edge's own users (`edge_wait`) keep every edge core busy until the task's start + edge_wait;
 - outage windows: no run or transfer overlaps one of its resource (it waits for the end), and a
   subtask whose site is unreachable when it is due is re-placed (`_replacement_site`).
@@ -175,10 +176,10 @@ class Executor:
         begin = t_from if t_from > free else free
         lat = task.lat[link]
         if self.dynamic and link <= DOWN:
-            rates_at = self.network.rates_at
+            drain_end = self.network.drain_end
 
-            def length(s):
-                return bits / rates_at(s)[link] + lat
+            def length(s):  # the bits drain at the rate in force at each moment
+                return drain_end(link, s, bits) - s + lat
         else:
             rate = task.rate[link]
 

@@ -1,28 +1,27 @@
 """Wireless rates over time: each task's own state, a Gauss–Markov process, a good/bad channel, a trace.
 
-A dynamic network gives (rate_up, rate_down) as a function of virtual time; the backhaul stays
-as each task's state has it. Every process is piecewise constant, so "the rate when a transfer
-starts" is well defined and a replayed trace is reproduced exactly.
+A dynamic network gives each wireless direction a piecewise-constant rate over virtual time
+(`scheduler.rates.StepRate`); the backhaul stays as each task's state has it. A transfer drains
+its bits at the rate in force at each moment (`drain_end`), and a decision reads the rate of its
+moment (`rates_at`). Random processes are drawn lazily, as far as a query reaches, so the rates a
+run meets do not depend on the order of the queries.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from model.delay import UP
 from model.errors import InputError
 from model.profile import Profile, shannon_rate
-from scheduler.csvfile import read_rows
+from scheduler.rates import StepRate
+from scheduler.traces import MIN_RATE, TraceFiles
 
 KINDS = ("static", "gauss-markov", "good-bad")
-TRACE_COLUMNS = ("time_s", "rate_up", "rate_down")
-# Slower than a bit per second is a dead link: a transfer would outlast any run (and a tiny rate
-# overflows its length to infinity). Outages model dead links.
-MIN_RATE = 1.0
 MAX_STEPS = 10_000_000  # Gauss–Markov grid points one run may draw
 
 
@@ -55,7 +54,46 @@ class Static:
         raise RuntimeError("a static network has no rates of its own")
 
 
-@dataclass
+class DynamicNetwork:
+    """The two wireless directions of a dynamic network: what decisions read, when transfers end.
+
+    A trace's rates repeat; a random `process` appends the next stretch of both directions
+    (`grow(up, down)`) whenever a query reaches past what it has drawn.
+    """
+
+    dynamic = True
+
+    def __init__(self, name: str, up: StepRate, down: StepRate, process=None):
+        self.name, self.links, self.process = name, (up, down), process
+
+    @classmethod
+    def of(cls, name: str, process) -> DynamicNetwork:
+        up, down = process.first_rates()
+        return cls(name, StepRate([0.0], [up]), StepRate([0.0], [down]), process)
+
+    def rates_at(self, t: float) -> tuple[float, float]:
+        """The rates in force at t, as a decision reads them: a stalled link reads as MIN_RATE
+        (unusable to every engine) rather than a 0 no delay model can divide by."""
+        self._reach(t)
+        up, down = (link.rate_at(t) for link in self.links)
+        return max(up, MIN_RATE), max(down, MIN_RATE)
+
+    def drain_end(self, link: int, start: float, bits: float) -> float:
+        """When a transfer of `bits` on wireless `link` (UP or DOWN) that starts at `start` has
+        left: its bits drain at the rate in force at each moment."""
+        rate = self.links[link - UP]
+        self._reach(start)
+        done = rate.drain_end(start, bits)
+        while self.process is not None and not done <= rate.end:
+            self.process.grow(*self.links)
+            done = rate.drain_end(start, bits)
+        return done
+
+    def _reach(self, t: float) -> None:
+        while self.process is not None and self.links[0].end <= t:
+            self.process.grow(*self.links)
+
+
 class GaussMarkov:
     """log rate_up is a stationary AR(1) on a grid of `step` s, correlation time `corr_time` s.
 
@@ -63,39 +101,34 @@ class GaussMarkov:
     the uplink times the geometric mean of the profile's downlink/uplink ratio range.
     """
 
-    stats: RateStatistics
-    seed: int
-    corr_time: float = 2.0
-    step: float = 0.05
-    name: str = "gauss-markov"
-    dynamic: bool = True
-    _z: list = field(default_factory=list, repr=False)
+    def __init__(self, stats: RateStatistics, seed: int, corr_time: float = 2.0, step: float = 0.05):
+        self.stats, self.step = stats, step
+        self._rho = math.exp(-step / corr_time)
+        self._rng = np.random.default_rng(seed)
+        self._z = float(self._rng.normal())
 
-    def __post_init__(self):
-        self._rng = np.random.default_rng(self.seed)
-        self._z.append(float(self._rng.normal()))
+    def _rates(self) -> tuple[float, float]:
+        up = math.exp(self.stats.mean_log + self.stats.std_log * self._z)
+        return up, up * self.stats.down_up
 
-    def _extend(self, k: int) -> None:
-        rho = math.exp(-self.step / self.corr_time)
-        kick = math.sqrt(1.0 - rho * rho)
+    def first_rates(self) -> tuple[float, float]:
+        return self._rates()
+
+    def grow(self, up: StepRate, down: StepRate) -> None:
+        """4096 more grid steps of both directions."""
+        k = len(up.times)
         if k > MAX_STEPS:
             raise InputError(f"--network gauss-markov: the run reaches t = {k * self.step:.3g} s, more "
                              f"than {MAX_STEPS:,} rate steps of {self.step} s; shorten the run")
-        while len(self._z) <= k:
-            z = self._z[-1]
-            for e in self._rng.normal(size=4096).tolist():
-                z = rho * z + kick * e
-                self._z.append(z)
-
-    def rates_at(self, t: float) -> tuple[float, float]:
-        k = int(t / self.step)
-        if k >= len(self._z):
-            self._extend(k)
-        up = math.exp(self.stats.mean_log + self.stats.std_log * self._z[k])
-        return up, up * self.stats.down_up
+        kick = math.sqrt(1.0 - self._rho * self._rho)
+        for e in self._rng.normal(size=4096).tolist():
+            self._z = self._rho * self._z + kick * e
+            rate_up, rate_down = self._rates()
+            up.append(k * self.step, rate_up)
+            down.append(k * self.step, rate_down)
+            k += 1
 
 
-@dataclass
 class GoodBad:
     """A two-state Markov channel (Gilbert–Elliott): exponential stays in good and bad.
 
@@ -103,106 +136,41 @@ class GoodBad:
     about the 2nd percentile); it starts good.
     """
 
-    stats: RateStatistics
-    seed: int
-    mean_good: float = 4.0
-    mean_bad: float = 1.0
-    name: str = "good-bad"
-    dynamic: bool = True
-    _switches: list = field(default_factory=list, repr=False)
+    def __init__(self, stats: RateStatistics, seed: int, mean_good: float = 4.0, mean_bad: float = 1.0):
+        self.stats, self.mean_good, self.mean_bad = stats, mean_good, mean_bad
+        self._rng = np.random.default_rng(seed)
+        self._good = math.exp(stats.mean_log)
+        self._bad = math.exp(stats.mean_log - 2.0 * stats.std_log)
 
-    def __post_init__(self):
-        self._rng = np.random.default_rng(self.seed)
-        self._good = math.exp(self.stats.mean_log)
-        self._bad = math.exp(self.stats.mean_log - 2.0 * self.stats.std_log)
+    def first_rates(self) -> tuple[float, float]:
+        return self._good, self._good * self.stats.down_up
 
-    def rates_at(self, t: float) -> tuple[float, float]:
-        while not self._switches or self._switches[-1] <= t:
-            last = self._switches[-1] if self._switches else 0.0
-            mean = self.mean_good if len(self._switches) % 2 == 0 else self.mean_bad
-            self._switches.append(last + float(self._rng.exponential(mean)))
-        bad = bisect.bisect_right(self._switches, t) % 2 == 1
-        up = self._bad if bad else self._good
-        return up, up * self.stats.down_up
+    def grow(self, up: StepRate, down: StepRate) -> None:
+        """The end of the current stay, and the other state from then on."""
+        good_now = len(up.times) % 2 == 1
+        end = up.end + float(self._rng.exponential(self.mean_good if good_now else self.mean_bad))
+        rate = self._bad if good_now else self._good
+        up.append(end, rate)
+        down.append(end, rate * self.stats.down_up)
 
 
-@dataclass
-class Trace:
-    """A measured trace replayed: each row's rates hold from its time to the next row's.
-
-    Before the first row the first row's rates apply, after the last row the last row's.
-    """
-
-    times: list
-    up: list
-    down: list
-    name: str = "trace"
-    dynamic: bool = True
-
-    def rates_at(self, t: float) -> tuple[float, float]:
-        k = max(bisect.bisect_right(self.times, t) - 1, 0)
-        return self.up[k], self.down[k]
+def load_trace(path: Path) -> DynamicNetwork:
+    """The simulator's CSV trace (time_s,rate_up,rate_down in bit/s), replayed."""
+    return DynamicNetwork("trace", *TraceFiles(csv=Path(path)).load())
 
 
-def load_trace(path: Path) -> Trace:
-    """A CSV with the header time_s,rate_up,rate_down (bit/s), times strictly increasing."""
-    path = Path(path)
-    rows = read_rows(path, "trace")
-    if not rows:
-        raise InputError(f"{path}: empty trace (need the header {','.join(TRACE_COLUMNS)})")
-    header = [h.strip() for h in rows[0]]
-    for name in header:
-        if name not in TRACE_COLUMNS:
-            raise InputError(f"{path}: unknown column {name!r} (expected {','.join(TRACE_COLUMNS)})")
-    for name in TRACE_COLUMNS:
-        if header.count(name) != 1:
-            problem = "missing" if name not in header else "given twice"
-            raise InputError(f"{path}: column {name!r} {problem}")
-    columns = {name: [] for name in TRACE_COLUMNS}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(f"{path}: line {line}: {len(row)} values, expected {len(header)}")
-        for name, cell in zip(header, row):
-            columns[name].append(_trace_value(path, line, name, cell))
-    times = columns["time_s"]
-    if not times:
-        raise InputError(f"{path}: the trace has a header but no rows")
-    for k in range(1, len(times)):
-        if times[k] <= times[k - 1]:
-            raise InputError(f"{path}: line {k + 2}: time_s {times[k]} is not after {times[k - 1]} "
-                             "(times must increase)")
-    return Trace(times, columns["rate_up"], columns["rate_down"])
-
-
-def _trace_value(path: Path, line: int, name: str, cell: str) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        what = "missing" if not cell.strip() else f"{cell.strip()!r} is not a number"
-        raise InputError(f"{path}: line {line}: {name}: {what}") from None
-    if not math.isfinite(value):
-        raise InputError(f"{path}: line {line}: {name}: {cell.strip()!r} is not finite")
-    if name == "time_s" and value < 0:
-        raise InputError(f"{path}: line {line}: time_s: {value} is negative")
-    if name != "time_s" and value < MIN_RATE:
-        problem = "must be positive" if value <= 0 else f"is below {MIN_RATE:g} bit/s"
-        raise InputError(f"{path}: line {line}: {name}: {value} {problem} "
-                         "(model a dead link with --link-outage)")
-    return value
-
-
-def make_network(kind: str, profile: Profile, seed: int, trace: Path | None = None):
-    """The network of a run: a trace if one is given, else the named process."""
-    if trace is not None:
+def make_network(kind: str, profile: Profile, seed: int, trace: TraceFiles | Path | None = None):
+    """The network of a run: a trace if one is given (a Path is a CSV), else the named process."""
+    if isinstance(trace, (str, Path)):
+        trace = TraceFiles(csv=Path(trace))
+    if trace:
         if kind != "static":
-            raise InputError(f"--network {kind} and --trace: give one of them")
-        return load_trace(trace)
+            raise InputError(f"--network {kind} and a trace: give one of them")
+        return DynamicNetwork("trace", *trace.load())
     if kind == "static":
         return Static()
     if kind == "gauss-markov":
-        return GaussMarkov(RateStatistics.of(profile), seed)
+        return DynamicNetwork.of(kind, GaussMarkov(RateStatistics.of(profile), seed))
     if kind == "good-bad":
-        return GoodBad(RateStatistics.of(profile), seed)
+        return DynamicNetwork.of(kind, GoodBad(RateStatistics.of(profile), seed))
     raise InputError(f"--network: unknown kind {kind!r} (known: {', '.join(KINDS)})")

@@ -26,6 +26,7 @@ from scheduler.engines import DecisionTime, Engine
 from scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
 from scheduler.faults import Faults, make_faults
 from scheduler.network import make_network
+from scheduler.traces import TraceFiles
 
 
 def sub_seeds(seed: int) -> dict[str, int]:
@@ -114,7 +115,7 @@ class Scenario:
     """The world a run happens in: how the wireless rates move, and when things fail."""
 
     network: str = "static"
-    trace: Path | None = None
+    trace: TraceFiles = TraceFiles()
     edge_outages: tuple[str, ...] = ()
     link_outages: tuple[str, ...] = ()
     random_outages: str | None = None

@@ -1,0 +1,221 @@
+"""Reading measured link traces: the simulator's CSV, Mahimahi's packet schedules, throughput logs.
+
+Each reader turns a file into a periodic `StepRate` per direction, so every format is replayed by
+the same rule: the trace repeats from its start when it ends, as Mahimahi repeats its traces.
+- CSV `time_s,rate_up,rate_down` (bit/s, both directions): a row holds from its time to the next
+  row's, the first row also before it (from 0), the last row for as long as the row before it.
+- Mahimahi (one direction a file): one line per delivery opportunity, its time in whole ms from the
+  start; each lets one 1500-byte packet through, and a repeated time is several packets. The
+  trace lasts until its last time. Between two consecutive opportunity times the rate is that
+  the later one's packets spread over the gap, so the fluid link delivers exactly the packets of
+  the emulator by each opportunity.
+- Throughput logs (one direction a file): `time throughput` per line, seconds and Mbit/s,
+  separated by whitespace or a comma; `#` starts a comment. Times count from the first line; each
+  sample holds like a CSV row.
+Every way a file can be wrong is one `InputError` that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.errors import InputError
+from scheduler.csvfile import read_rows, read_text
+from scheduler.rates import StepRate
+
+CSV_COLUMNS = ("time_s", "rate_up", "rate_down")
+PACKET_BITS = 1500 * 8  # one Mahimahi delivery opportunity (an MTU-sized packet)
+# A rate between 0 and this is refused: 0 is a stall the trace means, a rate far below a bit per
+# second only makes a transfer outlast any run (and a tiny one overflows its length to infinity).
+MIN_RATE = 1.0
+
+
+class TraceFormat(str, enum.Enum):
+    """Formats of a one-direction trace file (`--trace-up`, `--trace-down`)."""
+
+    mahimahi = "mahimahi"
+    throughput = "throughput"
+
+
+@dataclass(frozen=True)
+class TraceFiles:
+    """Where a run's trace comes from: one CSV for both directions, or one file per direction."""
+
+    csv: Path | None = None
+    up: Path | None = None
+    down: Path | None = None
+    format: TraceFormat = TraceFormat.mahimahi
+
+    def __post_init__(self):
+        if self.csv is not None and (self.up is not None or self.down is not None):
+            raise InputError("--trace and --trace-up/--trace-down: give one of them")
+        if (self.up is None) != (self.down is None):
+            given = "--trace-up" if self.up is not None else "--trace-down"
+            raise InputError(f"{given}: give --trace-up and --trace-down together (the same file "
+                             "twice for one trace both ways)")
+
+    def __bool__(self) -> bool:
+        return self.csv is not None or self.up is not None
+
+    def describe(self) -> dict:
+        """The run record's fields for the trace (None where unused)."""
+        split = self.up is not None
+        return {"trace": str(self.csv) if self.csv else None,
+                "trace_up": str(self.up) if split else None,
+                "trace_down": str(self.down) if split else None,
+                "trace_format": self.format.value if split else None}
+
+    def load(self) -> tuple[StepRate, StepRate]:
+        """(uplink, downlink) rates. Every engine of a run replays the same trace: it is read once
+        (a trace's rates never change once read, so the engines can share them)."""
+        paths = [p for p in (self.csv, self.up, self.down) if p is not None]
+        return _load(self, tuple(_stamp(Path(p)) for p in paths))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(files: TraceFiles, stamps: tuple) -> tuple[StepRate, StepRate]:
+    if files.csv is not None:
+        return read_csv_trace(files.csv)
+    reader = read_mahimahi if files.format == TraceFormat.mahimahi else read_throughput
+    return reader(files.up), reader(files.down)
+
+
+def _stamp(path: Path):
+    """What tells a file changed: its modification time and size (None where it is missing)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def read_csv_trace(path: Path) -> tuple[StepRate, StepRate]:
+    """A CSV with the header time_s,rate_up,rate_down (bit/s), times strictly increasing."""
+    path = Path(path)
+    rows = read_rows(path, "trace")
+    if not rows:
+        raise InputError(f"{path}: empty trace (need the header {','.join(CSV_COLUMNS)})")
+    header = [h.strip() for h in rows[0]]
+    for name in header:
+        if name not in CSV_COLUMNS:
+            raise InputError(f"{path}: unknown column {name!r} (expected {','.join(CSV_COLUMNS)})")
+    for name in CSV_COLUMNS:
+        if header.count(name) != 1:
+            problem = "missing" if name not in header else "given twice"
+            raise InputError(f"{path}: column {name!r} {problem}")
+    columns = {name: [] for name in CSV_COLUMNS}
+    lines = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(f"{path}: line {line}: {len(row)} values, expected {len(header)}")
+        for name, cell in zip(header, row):
+            columns[name].append(_number(path, line, name, cell))
+        lines.append(line)
+    times = columns["time_s"]
+    if not times:
+        raise InputError(f"{path}: the trace has a header but no rows")
+    if times[0] < 0:
+        raise InputError(f"{path}: line {lines[0]}: time_s: {times[0]} is negative")
+    _check_times(path, lines, times, "time_s")
+    return (_samples(path, times, columns["rate_up"], lines, "rate_up"),
+            _samples(path, times, columns["rate_down"], lines, "rate_down"))
+
+
+def read_throughput(path: Path) -> StepRate:
+    """`time_s throughput_mbps` per line (whitespace or comma), times increasing."""
+    path = Path(path)
+    times, rates, lines = [], [], []
+    for line, text in enumerate(read_text(path, "trace").splitlines(), start=1):
+        cells = text.split("#", 1)[0].replace(",", " ").split()
+        if not cells:
+            continue
+        if len(cells) != 2:
+            raise InputError(f"{path}: line {line}: {len(cells)} values, expected 2 "
+                             "(time in s, throughput in Mbit/s)")
+        times.append(_number(path, line, "time", cells[0]))
+        rates.append(_number(path, line, "throughput", cells[1]) * 1e6)
+        lines.append(line)
+    if not times:
+        raise InputError(f"{path}: no samples (expected lines of time in s and throughput in Mbit/s)")
+    _check_times(path, lines, times, "time")
+    first = times[0]
+    return _samples(path, [t - first for t in times], rates, lines, "throughput")
+
+
+def read_mahimahi(path: Path) -> StepRate:
+    """Mahimahi's schedule: one delivery opportunity per line, its time in ms, never decreasing."""
+    path = Path(path)
+    stamps = []
+    for line, text in enumerate(read_text(path, "trace").splitlines(), start=1):
+        text = text.strip()
+        if not text:
+            continue
+        if not text.isdigit():
+            raise InputError(f"{path}: line {line}: {text[:40]!r} is not a whole number of ms "
+                             "(a Mahimahi trace has one delivery time per line)")
+        ms = int(text)
+        if stamps and ms < stamps[-1]:
+            raise InputError(f"{path}: line {line}: {ms} ms is before {stamps[-1]} ms "
+                             "(times must not decrease)")
+        stamps.append(ms)
+    if not stamps:
+        raise InputError(f"{path}: no delivery times (a Mahimahi trace has one ms time per line)")
+    if stamps[-1] == 0:
+        raise InputError(f"{path}: the trace lasts 0 ms (its last time must be after 0)")
+    return opportunity_rate(stamps)
+
+
+def opportunity_rate(stamps_ms: list[int]) -> StepRate:
+    """The fluid rate of a Mahimahi schedule (sorted ms times, the last one > 0), repeating."""
+    period = stamps_ms[-1]
+    counts: dict[int, int] = {}
+    for ms in stamps_ms:
+        # Opportunities at 0 of the next lap fall at the same instant as the last time of this one.
+        key = period if ms == 0 else ms
+        counts[key] = counts.get(key, 0) + 1
+    times, rates, previous = [0.0], [], 0
+    for ms in sorted(counts):
+        rates.append(counts[ms] * PACKET_BITS / ((ms - previous) / 1000.0))
+        times.append(ms / 1000.0)
+        previous = ms
+    return StepRate(times[:-1], rates, period / 1000.0)
+
+
+def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> StepRate:
+    """Rows holding from their time to the next's (the first from 0, the last as long as the one
+    before it), repeating."""
+    for line, rate in zip(lines, rates):
+        if rate < 0 or 0 < rate < MIN_RATE:
+            problem = "must be positive or 0 (a stall)" if rate < 0 else f"is below {MIN_RATE:g} bit/s"
+            raise InputError(f"{path}: line {line}: {name}: {rate:g} {problem}")
+    if not any(rates):
+        raise InputError(f"{path}: {name}: every rate is 0, the link never delivers "
+                         "(need a positive rate somewhere)")
+    if len(times) == 1:
+        return StepRate([0.0], rates)
+    starts = [0.0] + [float(t) for t in times[1:]]
+    return StepRate(starts, rates, times[-1] + (times[-1] - times[-2]))
+
+
+def _check_times(path: Path, lines: list, times: list, name: str) -> None:
+    for k in range(1, len(times)):
+        if times[k] <= times[k - 1]:
+            raise InputError(f"{path}: line {lines[k]}: {name} {times[k]} is not after {times[k - 1]} "
+                             "(times must increase)")
+
+
+def _number(path: Path, line: int, name: str, cell: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        what = "missing" if not cell.strip() else f"{cell.strip()!r} is not a number"
+        raise InputError(f"{path}: line {line}: {name}: {what}") from None
+    if not math.isfinite(value):
+        raise InputError(f"{path}: line {line}: {name}: {cell.strip()!r} is not finite")
+    return value
