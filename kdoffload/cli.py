@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-from typing import Annotated
+from kdoffload import interrupt  # first: a Ctrl-C during the imports below is one line too
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated  # noqa: E402
 
 from kdoffload.quiet import be_verbose, silence_third_party
 
@@ -13,9 +15,10 @@ silence_third_party()  # before torch, torchao and executorch are first imported
 
 import typer  # noqa: E402
 
-from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, err_console,
-                              ray_or_none, user_errors)
+from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, ray_or_none,
+                              say_error, user_errors)
 from kdoffload import pipeline
+from kdoffload.boundary import BoundaryGroup
 from kdoffload.lazy import lazy
 from kdoffload import evaluate_cli, export_cli, graph_cli, options, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.android.cli import android_app
@@ -27,7 +30,7 @@ from model.runs import Runs
 
 learning = lazy("kdoffload.learning")
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+app = typer.Typer(cls=BoundaryGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
 
 
@@ -193,16 +196,19 @@ app.add_typer(graph_cli.graph_app, name="graph")
 
 def main() -> None:
     """The console script: click's usage errors (a mistyped option or value) end as one line too."""
+    interrupt.entering_main()
     try:
-        code = app(standalone_mode=False)  # typer turns Ctrl-C into exit code 130
-    except (typer.Abort, KeyboardInterrupt):
+        code = app(standalone_mode=False)  # the boundary (kdoffload.boundary) ends every command
+    except (typer.Abort, KeyboardInterrupt):  # a Ctrl-C outside any command, while parsing
+        interrupt.say_interrupted()
         code = 130
     except typer.TyperException as err:  # usage errors: unknown option, a value of the wrong type
         message = err.format_message() if hasattr(err, "format_message") else str(err)
-        err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+        say_error(message)
         code = getattr(err, "exit_code", 2)
-    if code == 130:
-        err_console.print("interrupted: files already finished are kept, unfinished ones were not "
-                          "written (a rerun resumes from finished shards and checkpoints)",
-                          markup=False, highlight=False, soft_wrap=True)
-    sys.exit(code if isinstance(code, int) else 0)
+    if code == 130:  # typer's own ending of a Ctrl-C while it parsed, outside the boundary
+        interrupt.say_interrupted()
+    interrupt.end_process(code if isinstance(code, int) else 0)
+
+
+interrupt.imported()

@@ -21,15 +21,24 @@ ProfileOption = Annotated[str, typer.Option(
     "--profile", "-p", help="A shipped profile (chain6, dag10) or the path of a profile TOML.")]
 
 
+def say_error(message: str) -> None:
+    """An error as the one line a command ends with, on stderr."""
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
 def user_errors(command):
-    """Bad input ends as one line on stderr and exit code 2, never a traceback."""
+    """Bad input ends as one line on stderr and exit code 2, never a traceback.
+
+    The command group's boundary (kdoffload.boundary) does the same for every command; this
+    keeps a command function called on its own (not through the app) to the same promise.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except InputError as err:
-            err_console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+            say_error(str(err))
             raise typer.Exit(2) from None
 
     return wrapper

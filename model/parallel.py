@@ -10,6 +10,8 @@ large read-only inputs every job needs, which an engine may ship once rather tha
 from __future__ import annotations
 
 import signal
+import threading
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -35,8 +37,9 @@ def process_pool(workers: int) -> JobMap:
         pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
                                    initializer=_ignore_interrupts)
         try:
-            futures = {pool.submit(fn, *job, **(shared or {})): position
-                       for position, job in enumerate(jobs)}
+            with _interrupts_held():  # the workers start during submit and inherit the blocked mask
+                futures = {pool.submit(fn, *job, **(shared or {})): position
+                           for position, job in enumerate(jobs)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
         except BaseException:  # Ctrl-C or a failed job: stop at once, not after the queue drains
@@ -47,6 +50,23 @@ def process_pool(workers: int) -> JobMap:
         pool.shutdown()
 
     return run
+
+
+@contextmanager
+def _interrupts_held():
+    """SIGINT blocked in this thread meanwhile, delivered after (a Ctrl-C is late, never lost).
+
+    A Ctrl-C goes to the terminal's whole process group, workers included: a worker started in
+    this window never sees one, even before its initializer runs (a traceback from its imports).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _ignore_interrupts() -> None:
