@@ -9,7 +9,8 @@ from model.profile import DEVICE, EDGE, load_profile
 from model.states import sample_states
 from scheduler.engines import Engine
 from scheduler.executor import Executor, tasks_from_states
-from scheduler.network import Static
+from scheduler.network import DynamicNetwork, Static
+from scheduler.rates import StepRate
 from scheduler.stream import Workload, simulate
 from scheduler.engines import DecisionTime
 from tests.model.reference import reference_delay, state_dict
@@ -65,3 +66,26 @@ def test_tasks_queue_for_the_device_core_in_arrival_order(chain6):
     first = executor.run(0, 0.0, 0.0, 0.0, tasks[0], [DEVICE] * 6)
     second = executor.run(1, 0.0, 0.0, 0.0, tasks[1], [DEVICE] * 6)
     assert second.run_start[0] == first.run_end[5]  # the one core is held until the first is done
+
+
+def test_a_constant_trace_gives_the_delay_model_too(dag10):
+    # Dynamic rates that never change must give T(x) of a state with those rates.
+    states = sample_states(dag10, 300, np.random.default_rng(11))
+    states.rate_up[:], states.rate_down[:] = 3.7e6, 1.3e7
+    placements = np.random.default_rng(12).integers(0, 3, size=(300, dag10.n))
+    network = DynamicNetwork("trace", StepRate([0.0, 5.0], [3.7e6, 3.7e6], 10.0),
+                             StepRate([0.0], [1.3e7]))
+    tasks = tasks_from_states(states)
+    got = [Executor(dag10, network).run(k, 0.0, 0.0, 0.0, tasks[k], placements[k]).done for k in range(300)]
+    np.testing.assert_allclose(got, delays(dag10, states, placements), rtol=1e-12, atol=0)
+
+
+def test_a_transfer_waits_out_a_stall_instead_of_keeping_its_start_rate(chain6):
+    states = sample_states(chain6, 1, np.random.default_rng(3))
+    states.in_bits[:] = 1e6
+    states.lat_wireless[:] = 0.0
+    # 10 Mbit/s, then nothing for 0.1 s from 50 ms on, then 10 Mbit/s again.
+    network = DynamicNetwork("trace", StepRate([0.0, 0.05, 0.15], [1e7, 0.0, 1e7], 100.0),
+                             StepRate([0.0], [4e7]))
+    rec = Executor(chain6, network).run(0, 0.0, 0.0, 0.0, tasks_from_states(states)[0], [EDGE] * 6)
+    assert rec.ready[0] == pytest.approx(1e6 / 1e7 + 0.1)  # the bits before and after the stall
