@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.delay import Params, Schedule
+from model import native
+from model.delay import Params, Schedule, delays
 from model.graph_heuristics import Heft, RoundRobin, heft_orders
 from model.policies import Greedy
 from model.profile import DEVICE, load_profile
@@ -96,3 +97,13 @@ def test_round_robin_cycles_through_the_sites():
     profile = load_profile("dag10")
     placements = RoundRobin(profile).decide(_states(profile, 3))
     assert placements.tolist() == [[0, 1, 2, 0, 1, 2, 0, 1, 2, 0]] * 3
+
+
+@pytest.mark.skipif(not (native.available() and hasattr(native, "heft")), reason="no native HEFT")
+@pytest.mark.parametrize("name", ["dag10", "daggen:n=30,seed=2", "daggen:n=64,density=0.9,seed=4"])
+def test_heft_equals_the_cpp_port(name):
+    profile = load_profile(name)
+    states = _states(profile, 60, seed=5)
+    placements, delay = native.heft(profile, states)
+    assert np.array_equal(placements, Heft(profile).decide(states))
+    assert np.array_equal(delay, delays(profile, states, placements))
