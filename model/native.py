@@ -34,6 +34,10 @@ class _States(ctypes.Structure):
     _fields_ = [("count", ctypes.c_int64)] + [(name, ctypes.c_void_p) for name in SUBTASK_FIELDS + SCALAR_FIELDS]
 
 
+class _Budget(ctypes.Structure):
+    _fields_ = [("max_nodes", ctypes.c_uint64), ("max_seconds", ctypes.c_double)]
+
+
 def library_path() -> Path:
     """Where the core is looked for: $KDO_CORE_LIB, else build/native/libkdocore.so."""
     return Path(os.environ.get("KDO_CORE_LIB", LIBRARY))
@@ -61,6 +65,9 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_solve.argtypes = [p, st, ctypes.c_int, i8, f64, u64]
     lib.kdo_solve_timed.argtypes = [p, st, ctypes.c_int, i8, f64, f64]
     lib.kdo_greedy.argtypes = [p, st, i8, f64]
+    lib.kdo_heft.argtypes = [p, st, i8, f64]
+    u8 = np.ctypeslib.ndpointer(np.uint8, flags="C_CONTIGUOUS")
+    lib.kdo_solve_certified.argtypes = [p, st, ctypes.POINTER(_Budget), i8, f64, f64, u8, u64]
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
@@ -182,7 +189,7 @@ class NativeOptimal:
     """
 
     profile: Profile
-    name: str = "oracle-native"
+    name: str = "optimal-native"
 
     def __post_init__(self):
         _profile(self.profile)  # a missing library is an InputError now, not mid-run
@@ -195,13 +202,41 @@ class NativeOptimal:
         return labels, float(seconds.sum())
 
 
-def greedy(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
-    """The greedy placements [S, N] int8 (as model.policies.Greedy) and their delays [S]."""
+def solve_certified(profile: Profile, states: States, max_nodes: int = 0, max_seconds: float = 0.0):
+    """The anytime exact solve, each state under its own budget (0: no limit).
+
+    Returns (labels [S, N] int8, delays [S] of those labels, lower bounds on T* [S], certified
+    [S] bool, search nodes [S] uint64). A certified label is x* with the usual ties.
+    """
+    if max_nodes < 0 or max_seconds < 0:
+        raise InputError(f"budget: max_nodes {max_nodes} and max_seconds {max_seconds} must be >= 0")
+    struct, keep = _states(profile, states)
+    count = len(states)
+    labels = np.empty((count, profile.n), dtype=np.int8)
+    found, lower = np.empty(count), np.empty(count)
+    certified, nodes = np.empty(count, dtype=np.uint8), np.empty(count, dtype=np.uint64)
+    budget = _Budget(int(max_nodes), float(max_seconds))
+    _check(_lib().kdo_solve_certified(_profile(profile).handle, ctypes.byref(struct), ctypes.byref(budget),
+                                      labels, found, lower, certified, nodes))
+    return labels, found, lower, certified.astype(bool), nodes
+
+
+def _heuristic(entry: str, profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
     struct, keep = _states(profile, states)
     labels = np.empty((len(states), profile.n), dtype=np.int8)
     out = np.empty(len(states))
-    _check(_lib().kdo_greedy(_profile(profile).handle, ctypes.byref(struct), labels, out))
+    _check(getattr(_lib(), entry)(_profile(profile).handle, ctypes.byref(struct), labels, out))
     return labels, out
+
+
+def greedy(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
+    """The greedy placements [S, N] int8 (as model.policies.Greedy) and their delays [S]."""
+    return _heuristic("kdo_greedy", profile, states)
+
+
+def heft(profile: Profile, states: States) -> tuple[np.ndarray, np.ndarray]:
+    """The HEFT placements [S, N] int8 (three sites; native/src/solvers.hpp) and their delays [S]."""
+    return _heuristic("kdo_heft", profile, states)
 
 
 def decode(profile: Profile, states: States, logits: np.ndarray, decoder: str, top_k: int,

@@ -6,7 +6,19 @@
 namespace kdo {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// The load test's sums run in another order than the schedule's: it only prunes a node whose
+// bound passes the incumbent by more than rounding could explain.
+constexpr double kLoadSlack = 1e-9;
+
+// What a child needs of its parent: resources and the outputs of the subtasks placed so far
+// (place() writes outputs[i] whole and reads only earlier ones), not all kMaxSubtasks slots.
+void copy_placed(ScheduleState& to, const ScheduleState& from, int placed, int edge_cores) {
+  std::copy(std::begin(from.link_free), std::end(from.link_free), to.link_free);
+  to.device_free = from.device_free;
+  std::copy(from.edge_free, from.edge_free + edge_cores, to.edge_free);
+  std::copy(from.outputs, from.outputs + placed, to.outputs);
 }
+}  // namespace
 
 uint64_t placement_code(const int* placement, int n) {
   uint64_t code = 0;
@@ -15,13 +27,37 @@ uint64_t placement_code(const int* placement, int n) {
 }
 
 BranchAndBound::BranchAndBound(const Profile& profile, bool prune)
-    : scheduler_(profile), greedy_(profile), prune_(prune), n_(profile.n), weight_(profile.n),
-      children_(static_cast<size_t>(profile.n) * kSites) {
-  uint64_t w = 1;
-  for (int i = n_ - 1; i >= 0; --i, w *= 3) weight_[i] = w;
+    : scheduler_(profile), greedy_(profile), heft_(profile), prune_(prune), n_(profile.n),
+      succs_(successors(profile)), is_exit_(exit_flags(profile)),
+      children_(static_cast<size_t>(profile.n) * kSites), path_(profile.n), best_(profile.n),
+      scratch_(profile.n) {}
+
+void BranchAndBound::compute_tails() {
+  // tail(k, s): k's output must still reach an exit's way home (or, for an exit, the device);
+  // durations on idle links and cores only, so a lower bound on T - finish(k).
+  const SystemState& s = scheduler_.state();
+  ScheduleState idle;
+  scheduler_.reset(idle);
+  std::fill(std::begin(idle.link_free), std::end(idle.link_free), 0.0);
+  for (int k = n_ - 1; k >= 0; --k) {
+    for (int site = 0; site < kSites; ++site) {
+      const double b = s.out_bits[k];
+      double tail = 0.0;
+      if (is_exit_[k]) tail = scheduler_.move_bound(idle, 0.0, site, kDevice, b);
+      for (int i : succs_[k]) {
+        double best = kInf;
+        for (int to = 0; to < kSites; ++to) {
+          best = std::min(best, scheduler_.move_bound(idle, 0.0, site, to, b) +
+                                    scheduler_.run_seconds(i, to) + tail_[i][to]);
+        }
+        tail = std::max(tail, best);
+      }
+      tail_[k][site] = tail;
+    }
+  }
 }
 
-double BranchAndBound::lower_bound(const ScheduleState& st, int next) const {
+double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const {
   const Profile& p = scheduler_.profile();
   const SystemState& s = scheduler_.state();
   const double edge_free = *std::min_element(st.edge_free, st.edge_free + p.edge_cores);
@@ -65,70 +101,170 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next) const {
     }
     total = std::max(total, home);
   }
+  *beyond_incumbent = prune_ && total <= best_delay_ && load_exceeds(st, next, finish);
   return total;
 }
 
-void BranchAndBound::visit(const ScheduleState& st, int i, uint64_t code) {
+bool BranchAndBound::load_exceeds(const ScheduleState& st, int next,
+                                  const double (*finish)[kSites]) const {
+  const int cores = scheduler_.profile().edge_cores;
+  const double limit = best_delay_ * (1.0 + kLoadSlack);
+  // The last remaining subtask on a site still has its tail to go, at least the least tail.
+  double tail_device = kInf, tail_edge = kInf;
+  for (int k = next; k < n_; ++k) {
+    tail_device = std::min(tail_device, tail_[k][kDevice]);
+    tail_edge = std::min(tail_edge, tail_[k][kEdge]);
+  }
+  // Work that still fits: after the device's free time; on the edge, after its earliest free
+  // core, spread over all cores (the busiest core carries at least the mean). Negative: none.
+  const double edge_free = *std::min_element(st.edge_free, st.edge_free + cores);
+  double room_device = limit - tail_device - st.device_free;
+  double room_edge = cores * (limit - tail_edge - edge_free);
+  const bool device_open = room_device >= 0.0, edge_open = room_edge >= 0.0;
+  struct Either { double device, edge; };
+  Either either[kMaxSubtasks];
+  int flexible = 0;
+  for (int k = next; k < n_; ++k) {
+    const bool device = device_open && finish[k][kDevice] + tail_[k][kDevice] <= limit;
+    const bool edge = edge_open && finish[k][kEdge] + tail_[k][kEdge] <= limit;
+    if (finish[k][kCloud] + tail_[k][kCloud] <= limit) continue;  // the cloud has room for all
+    const double on_device = scheduler_.run_seconds(k, kDevice);
+    const double on_edge = scheduler_.run_seconds(k, kEdge);
+    if (device && edge) {
+      either[flexible++] = {on_device, on_edge};
+    } else if (device) {
+      room_device -= on_device;
+    } else if (edge) {
+      room_edge -= on_edge;
+    } else {
+      return true;
+    }
+  }
+  if ((device_open && room_device < 0.0) || (edge_open && room_edge < 0.0)) return true;
+  // Fractional: the device takes first what would cost the edge most per second of its own.
+  std::sort(either, either + flexible, [](const Either& a, const Either& b) {
+    return a.edge * b.device > b.edge * a.device;
+  });
+  for (int f = 0; f < flexible; ++f) {
+    const double share = std::min(1.0, room_device / either[f].device);
+    room_device -= share * either[f].device;
+    room_edge -= (1.0 - share) * either[f].edge;
+  }
+  return edge_open && room_edge < 0.0;
+}
+
+bool BranchAndBound::prefix_after_incumbent(int depth) const {
+  for (int k = 0; k <= depth; ++k) {
+    if (path_[k] != best_[k]) return path_[k] > best_[k];
+  }
+  return false;
+}
+
+bool BranchAndBound::path_before_incumbent() const {
+  return std::lexicographical_compare(path_.begin(), path_.end(), best_.begin(), best_.end());
+}
+
+bool BranchAndBound::out_of_budget() {
+  if (stopped_) return true;
+  if (budget_.max_nodes != 0 && nodes_ >= budget_.max_nodes) stopped_ = true;
+  // The clock only every 256 nodes: reading it costs about as much as a node.
+  if (budget_.max_seconds > 0.0 && (nodes_ & 255) < kSites &&
+      std::chrono::steady_clock::now() >= deadline_) {
+    stopped_ = true;
+  }
+  return stopped_;
+}
+
+void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
+  if (out_of_budget()) {
+    open_bound_ = std::min(open_bound_, node_bound);
+    return;
+  }
   ScheduleState* child = &children_[static_cast<size_t>(i) * kSites];
   double bound[kSites];
+  bool beyond[kSites] = {false, false, false};
   for (int site = 0; site < kSites; ++site) {
-    child[site] = st;
+    copy_placed(child[site], st, i, scheduler_.profile().edge_cores);
     scheduler_.place(child[site], i, site);
     ++nodes_;
-    const uint64_t child_code = code + site * weight_[i];
     if (i == n_ - 1) {
       const double total = scheduler_.finish(child[site]);
-      if (total < best_delay_ || (total == best_delay_ && child_code < best_code_)) {
+      path_[i] = site;
+      if (total < best_delay_ || (total == best_delay_ && path_before_incumbent())) {
         best_delay_ = total;
-        best_code_ = child_code;
+        best_ = path_;
       }
     } else {
-      bound[site] = prune_ ? lower_bound(child[site], i + 1) : 0.0;
+      bound[site] = prune_ ? lower_bound(child[site], i + 1, &beyond[site]) : 0.0;
     }
   }
   if (i == n_ - 1) return;
-  // Most promising first: a good incumbent early prunes more. The code test keeps tied
-  // placements with smaller codes alive, so the order cannot change the answer.
+  // Most promising first: a good incumbent early prunes more. The prefix test keeps tied
+  // placements that come earlier alive, so the order cannot change the answer.
   int order[kSites] = {0, 1, 2};
   std::stable_sort(order, order + kSites, [&](int a, int b) { return bound[a] < bound[b]; });
   for (int site : order) {
-    const uint64_t child_code = code + site * weight_[i];
-    if (prune_ && (bound[site] > best_delay_ ||
-                   (bound[site] == best_delay_ && child_code > best_code_))) {
+    path_[i] = site;
+    if (prune_ && (beyond[site] || bound[site] > best_delay_ ||
+                   (bound[site] == best_delay_ && prefix_after_incumbent(i)))) {
       continue;
     }
-    visit(child[site], i + 1, child_code);
+    visit(child[site], i + 1, bound[site]);
   }
 }
 
-double BranchAndBound::solve(const SystemState& state, int* placement, SearchStats* stats) {
+void BranchAndBound::take_incumbent(const SystemState& state) {
+  best_delay_ = greedy_.decide(state, best_.data());
+  const double heft = heft_.decide(state, scratch_.data());
+  if (heft < best_delay_ || (heft == best_delay_ &&
+                             std::lexicographical_compare(scratch_.begin(), scratch_.end(),
+                                                          best_.begin(), best_.end()))) {
+    best_delay_ = heft;
+    best_ = scratch_;
+  }
+}
+
+double BranchAndBound::solve(const SystemState& state, int* placement, SearchStats* stats,
+                             const SearchBudget& budget) {
   scheduler_.set_state(state);
   nodes_ = 0;
+  budget_ = budget;
+  deadline_ = std::chrono::steady_clock::now() +
+              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                  std::chrono::duration<double>(budget.max_seconds));
+  stopped_ = false;
+  open_bound_ = kInf;
   if (prune_) {
-    best_delay_ = greedy_.decide(state, placement);
-    best_code_ = placement_code(placement, n_);
+    take_incumbent(state);
+    compute_tails();
   } else {
     best_delay_ = kInf;
-    best_code_ = 0;
+    std::fill(best_.begin(), best_.end(), 0);
   }
   ScheduleState root;
   scheduler_.reset(root);
-  visit(root, 0, 0);
-  uint64_t code = best_code_;
-  for (int i = n_ - 1; i >= 0; --i, code /= 3) placement[i] = static_cast<int>(code % 3);
-  if (stats) stats->nodes = nodes_;
+  bool unused;
+  visit(root, 0, prune_ ? lower_bound(root, 0, &unused) : 0.0);
+  std::copy(best_.begin(), best_.end(), placement);
+  if (stats) {
+    stats->nodes = nodes_;
+    stats->certified = !stopped_;
+    stats->lower_bound = stopped_ ? std::min(open_bound_, best_delay_) : best_delay_;
+  }
   return best_delay_;
 }
 
 ExactSolver::ExactSolver(const Profile& profile)
     : profile_(profile), chain_(is_chain(profile)), search_(profile) {}
 
-double ExactSolver::solve(const SystemState& state, int* placement, SearchStats* stats) {
+double ExactSolver::solve(const SystemState& state, int* placement, SearchStats* stats,
+                          const SearchBudget& budget) {
   if (chain_) {
-    if (stats) stats->nodes = 0;
-    return chain_dp(profile_, state, placement);
+    const double optimal = chain_dp(profile_, state, placement);
+    if (stats) *stats = SearchStats{0, optimal, true};
+    return optimal;
   }
-  return search_.solve(state, placement, stats);
+  return search_.solve(state, placement, stats, budget);
 }
 
 }  // namespace kdo

@@ -106,6 +106,24 @@ std::function<double(const kdo::SystemState&, int*, uint64_t*)> make_solver(
   };
 }
 
+// A heuristic's placement and its T for every state (Heuristic: Greedy or Heft).
+template <typename Heuristic>
+int run_heuristic(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
+                  double* delays) {
+  return guarded([&] {
+    check_batch(profile, states);
+    const int n = profile->profile.n;
+    Heuristic heuristic(profile->profile);
+    kdo::SystemState state;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      delays[k] = heuristic.decide(state, x.data());
+      std::copy(x.begin(), x.end(), labels + k * n);
+    }
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -211,20 +229,37 @@ int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int me
   });
 }
 
-int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
-               double* delays) {
+int kdo_solve_certified(const kdo_profile* profile, const kdo_states* states,
+                        const kdo_budget* budget, int8_t* labels, double* delays,
+                        double* lower_bounds, uint8_t* certified, uint64_t* nodes) {
   return guarded([&] {
     check_batch(profile, states);
+    require(budget != nullptr && budget->max_seconds >= 0.0, "budget: null or negative seconds");
     const int n = profile->profile.n;
-    kdo::Greedy greedy(profile->profile);
+    kdo::ExactSolver solver(profile->profile);
+    const kdo::SearchBudget limits{budget->max_nodes, budget->max_seconds};
     kdo::SystemState state;
+    kdo::SearchStats stats;
     std::vector<int> x(n);
     for (int64_t k = 0; k < states->count; ++k) {
       read_state(*states, n, k, state);
-      delays[k] = greedy.decide(state, x.data());
+      delays[k] = solver.solve(state, x.data(), &stats, limits);
+      lower_bounds[k] = stats.lower_bound;
+      certified[k] = stats.certified ? 1 : 0;
+      nodes[k] = stats.nodes;
       std::copy(x.begin(), x.end(), labels + k * n);
     }
   });
+}
+
+int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
+               double* delays) {
+  return run_heuristic<kdo::Greedy>(profile, states, labels, delays);
+}
+
+int kdo_heft(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
+             double* delays) {
+  return run_heuristic<kdo::Heft>(profile, states, labels, delays);
 }
 
 int kdo_time_solve(const kdo_profile* profile, const kdo_states* states, int method, int rounds,
@@ -257,7 +292,7 @@ int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float
   return guarded([&] {
     check_batch(profile, states);
     require(logits != nullptr && decoder != nullptr, "logits or decoder: null");
-    require(top_k >= 1 && ood_top_k >= top_k, "top_k, ood_top_k: need 1 <= top_k <= ood_top_k");
+    require(top_k >= 1 && ood_top_k >= 1, "top_k, ood_top_k: must be >= 1");
     const kdo::DecoderKind kind = kdo::parse_decoder(decoder);
     const int n = profile->profile.n;
     kdo::TopKDecoder topk(profile->profile, top_k);

@@ -10,7 +10,7 @@
 
 namespace kdo {
 
-constexpr int kMaxSubtasks = 20;
+constexpr int kMaxSubtasks = 64;
 constexpr int kMaxEdgeCores = 8;
 
 // When one datum is at each site (infinity: no copy there).

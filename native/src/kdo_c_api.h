@@ -58,9 +58,28 @@ int kdo_solve(const kdo_profile* profile, const kdo_states* states, int method, 
 int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int method,
                     int8_t* labels, double* delays, double* ns);
 
+/* How much search one state may take (0: no limit). A node budget answers the same on every
+ * machine; a time budget does not. */
+typedef struct kdo_budget {
+  uint64_t max_nodes;
+  double max_seconds;
+} kdo_budget;
+
+/* The exact solve under a budget, anytime: per state the best placement found (labels
+ * [count][n]) and its T (delays), a lower bound on T* (lower_bounds), certified [count] 1 when
+ * the search finished (then the label is x* with today's ties and lower_bounds == delays), and
+ * the search nodes. Chains use the chain DP (always certified). */
+int kdo_solve_certified(const kdo_profile* profile, const kdo_states* states,
+                        const kdo_budget* budget, int8_t* labels, double* delays,
+                        double* lower_bounds, uint8_t* certified, uint64_t* nodes);
+
 /* The greedy placement and its T for every state. */
 int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
                double* delays);
+
+/* The HEFT placement (three sites, upward rank then earliest finish; see solvers.hpp) and its T. */
+int kdo_heft(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
+             double* delays);
 
 /* Times `method` in C++ (steady_clock around each solve, `rounds` passes over the states after
  * one untimed pass): ns_per_solve [rounds * count] gets every sample. */

@@ -1,8 +1,9 @@
-// The exact expert and the greedy baseline in C++, with model/oracle.py's and
-// model/policies.py's answers bit for bit: x* = argmin_x T(x), ties to the lexicographically
-// smallest x (subtask 0 most significant, local < edge < cloud).
+// The exact expert and the heuristics in C++, with model/oracle.py's and model/policies.py's
+// answers bit for bit: x* = argmin_x T(x), ties to the lexicographically smallest x (subtask 0
+// most significant, local < edge < cloud).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -19,8 +20,17 @@ double chain_dp(const Profile& profile, const SystemState& state, int* placement
 
 bool is_chain(const Profile& profile);
 
+// How much search one state may take; 0 means no limit. A node budget gives the same answer on
+// every machine, a time budget does not.
+struct SearchBudget {
+  uint64_t max_nodes = 0;
+  double max_seconds = 0.0;
+};
+
 struct SearchStats {
-  uint64_t nodes = 0;  // partial placements scheduled (a leaf counts as a node)
+  uint64_t nodes = 0;        // partial placements scheduled (a leaf counts as a node)
+  double lower_bound = 0.0;  // no placement has a smaller T
+  bool certified = true;     // the search finished: the placement is x*, lower_bound == T*
 };
 
 // Each subtask in index order goes where it would finish earliest given the earlier choices
@@ -37,31 +47,82 @@ class Greedy {
   ScheduleState current_, option_[kSites];
 };
 
-// Any DAG: depth-first over placements in subtask index order. A node's bound is the earliest
-// finish each remaining subtask could have on its best site ignoring contention among the
-// remaining ones, starting from the resources' current free times; every quantity of the bound
-// is a composition of max and + over values no later than the real ones, so in floating point
-// too it never exceeds the T of any completion, and pruning is exact. The greedy placement is
-// the first incumbent. With prune = false it is the exhaustive search (every leaf).
+// HEFT on three sites (Topcuoglu et al. 2002, adapted to this delay model):
+// 1. Mean costs over the sites: w(k) = (run_D + run_E + run_C) / 3; a datum of b bits costs the
+//    mean over the nine (from, to) site pairs of its idle-link transfer time (0 on one site;
+//    device <-> cloud is both hops); an exit's output also costs the mean over the three sites of
+//    its way home (0, down, cloud->edge + down).
+// 2. Upward rank: rank(k) = w(k) + home(k) for an exit, else w(k) + max over successors i of
+//    (comm(out_bits[k]) + rank(i)). Subtasks are taken by decreasing rank, ties by index (a
+//    topological order, since every rank exceeds its successors').
+// 3. Each goes to the site where it finishes earliest (an exit: where its output reaches the
+//    device earliest) in the list schedule of the subtasks taken before it; ties to the lower
+//    site. The placement's T is then the delay model's (index order), as for any policy.
+class Heft {
+ public:
+  explicit Heft(const Profile& profile);
+
+  double decide(const SystemState& state, int* placement);
+
+ private:
+  Scheduler scheduler_;
+  DelayModel delay_model_;
+  std::vector<std::vector<int>> succs_;
+  std::vector<bool> is_exit_;
+  std::vector<double> rank_;
+  std::vector<int> order_;
+  ScheduleState current_, option_[kSites];
+};
+
+// Any DAG: depth-first over placements in subtask index order, placements held as arrays (N up
+// to kMaxSubtasks). Two bounds prune a node:
+// - the critical path: the earliest finish each remaining subtask could have on its best site
+//   ignoring contention among the remaining ones, from the resources' current free times. Every
+//   quantity is a composition of max and + over values no later than the real ones, so in
+//   floating point too it never exceeds the T of any completion; it also orders the children.
+// - the load test: with tail(k, s) the least time from k's finish on s to T (a backward pass
+//   over durations alone), a completion can reach the incumbent's T only if every remaining
+//   subtask's site has head + tail within it, the device's remaining work fits after its free
+//   time, and the edge's fits on its cores; checked with the subtasks that may go to either
+//   split fractionally (a relaxation, so a "no" is a proof). Its sums are taken in another order
+//   than the schedule's, so it compares with a 1e-9 relative slack and prunes strict losers only.
+// The first incumbent is the better of greedy and HEFT. With prune = false it is the exhaustive
+// search (every leaf). Under a budget the search is anytime: it returns the best placement found,
+// and the least bound of the subtrees it left unexplored as the lower bound.
 class BranchAndBound {
  public:
   explicit BranchAndBound(const Profile& profile, bool prune = true);
 
-  double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr);
+  double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr,
+               const SearchBudget& budget = {});
 
  private:
-  void visit(const ScheduleState& st, int i, uint64_t code);
-  double lower_bound(const ScheduleState& st, int next) const;
+  void visit(const ScheduleState& st, int i, double node_bound);
+  double lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const;
+  bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites]) const;
+  void compute_tails();
+  void take_incumbent(const SystemState& state);
+  bool out_of_budget();
+  bool prefix_after_incumbent(int depth) const;  // path_[0..depth] > best_[0..depth]
+  bool path_before_incumbent() const;            // path_ < best_
 
   Scheduler scheduler_;
-  Greedy greedy_;  // the first incumbent
+  Greedy greedy_;
+  Heft heft_;
   bool prune_;
   int n_;
-  std::vector<uint64_t> weight_;  // 3^(n-1-i): a subtask's digit weight in the placement code
+  std::vector<std::vector<int>> succs_;
+  std::vector<bool> is_exit_;
   std::vector<ScheduleState> children_;  // [n][3], one level of scratch per depth
+  std::vector<int> path_, best_, scratch_;
+  double tail_[kMaxSubtasks][kSites] = {};
   double best_delay_ = 0;
-  uint64_t best_code_ = 0;
   uint64_t nodes_ = 0;
+  // Anytime bookkeeping: the budget, whether it ran out, the least bound left unexplored.
+  SearchBudget budget_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool stopped_ = false;
+  double open_bound_ = 0;
 };
 
 // One entry point per state: the chain DP on chains, else the branch and bound.
@@ -69,7 +130,8 @@ class ExactSolver {
  public:
   explicit ExactSolver(const Profile& profile);
 
-  double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr);
+  double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr,
+               const SearchBudget& budget = {});
 
  private:
   const Profile& profile_;
@@ -78,5 +140,9 @@ class ExactSolver {
 };
 
 uint64_t placement_code(const int* placement, int n);
+
+// Successors per subtask (increasing) and the exit flags, from the predecessor lists.
+std::vector<std::vector<int>> successors(const Profile& profile);
+std::vector<bool> exit_flags(const Profile& profile);
 
 }  // namespace kdo
