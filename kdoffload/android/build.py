@@ -1,9 +1,12 @@
-"""`kdoffload android build`: the debug APK with the user's own Gradle and Android SDK."""
+"""`kdoffload android build`: the debug APK with the project's Gradle wrapper and the user's SDK.
+
+android_demo/ ships the standard wrapper (gradlew, gradle/wrapper/), pinned to the Gradle the
+Android Gradle plugin it declares needs; the wrapper fetches that Gradle once.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from model.errors import InputError
 
 PROJECT = Path("android_demo")
 DEBUG_APK = PROJECT / "app/build/outputs/apk/debug/app-debug.apk"
+GRADLE_LOG = "build/kdoffload-gradle.log"  # inside the project: Gradle's whole output
 
 
 def android_sdk() -> Path:
@@ -24,35 +28,45 @@ def android_sdk() -> Path:
 
 def gradle_command(project: Path = PROJECT) -> list[str]:
     wrapper = project / "gradlew"
-    if wrapper.is_file():
-        return [str(wrapper.resolve())]
-    found = shutil.which("gradle")
-    if found:
-        return [found]
-    raise InputError("Gradle not found: install it (https://gradle.org/install/) so `gradle` is on "
-                     "PATH, or open android_demo/ in Android Studio")
+    if not wrapper.is_file():
+        raise InputError(f"{wrapper}: the Gradle wrapper is missing (git checkout -- {wrapper} "
+                         "gradle/wrapper brings it back)")
+    return [str(wrapper.resolve())]
+
+
+def gradle_reason(output: str) -> str:
+    """The line of Gradle's output that says what went wrong."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for k, line in enumerate(lines):
+        if line.startswith("* What went wrong:") and k + 1 < len(lines):
+            return lines[k + 1]
+        if line.startswith("Exception in thread") and "UnknownHostException" in line:
+            return (f"the wrapper cannot download Gradle ({line.rsplit(': ', 1)[-1]} unreachable): it "
+                    "needs the network once, or a GRADLE_USER_HOME that holds that Gradle")
+        if line.startswith("Exception in thread"):
+            return line.split(" ", 4)[-1]
+    frames = [line for line in lines if not line.startswith("at ")]
+    return frames[-1] if frames else "no output"
 
 
 def build_debug_apk(project: Path = PROJECT) -> Path:
     if not (project / "settings.gradle.kts").is_file() and not (project / "settings.gradle").is_file():
         raise InputError(f"{project}: no Gradle project here (run from the repository's root)")
-    try:
-        sdk = android_sdk()
-    except InputError:
-        try:
-            gradle_command(project)
-        except InputError:
-            raise InputError("Android SDK and Gradle not found: install Android Studio (it brings "
-                             "both) and open android_demo/ in it, or set ANDROID_HOME to an SDK and "
-                             "put gradle on PATH") from None
-        raise
     command = gradle_command(project) + ["--no-daemon", "assembleDebug"]
+    sdk = android_sdk()
     env = {**os.environ, "ANDROID_HOME": str(sdk)}
-    done = subprocess.run(command, cwd=project, env=env)
+    try:
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                              errors="replace", stdin=subprocess.DEVNULL)
+    except OSError as err:
+        raise InputError(f"{command[0]}: cannot run ({err.strerror})") from None
+    log = project / GRADLE_LOG
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(done.stdout + done.stderr)
     if done.returncode != 0:
-        raise InputError(f"gradle assembleDebug failed in {project} (exit {done.returncode}; its "
-                         "output is above)")
+        raise InputError(f"gradlew assembleDebug failed in {project} (exit {done.returncode}): "
+                         f"{gradle_reason(done.stdout + done.stderr)}; all of it in {log}")
     apk = project / DEBUG_APK.relative_to(PROJECT)
     if not apk.is_file():
-        raise InputError(f"{apk}: gradle finished but made no APK")
+        raise InputError(f"{apk}: gradlew finished but made no APK (its output: {log})")
     return apk

@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from kdoffload.android import build as apk_build
-from kdoffload.android.adb import Adb, find_adb
+from kdoffload.android.adb import Adb, AdbError, find_adb
 from kdoffload.android.bench_run import BenchConfig, run_bench
 from kdoffload.android.devices import choose_device, list_devices
+from kdoffload.android.install_failures import install_failure
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
+from model.decider import TOP_K
 from model.errors import InputError
 from model.profile import load_profile
 from model.runs import Runs
@@ -55,7 +57,7 @@ def devices(serial: SerialOption = None):
 @android_app.command()
 @user_errors
 def build():
-    """Assemble the debug APK of android_demo/ (needs Gradle and an Android SDK)."""
+    """Assemble the debug APK of android_demo/ with its Gradle wrapper (needs an Android SDK)."""
     console.print(str(apk_build.build_debug_apk()), markup=False)
 
 
@@ -68,7 +70,13 @@ def install(apk: Annotated[Path, typer.Option(help="The APK (default: the debug 
     if not apk.is_file():
         raise InputError(f"{apk}: no such APK (kdoffload android build makes it, or give --apk)")
     adb, device = _device(serial)
-    adb.install(apk)
+    try:
+        adb.install(apk)
+    except AdbError as err:
+        advice = install_failure(str(err))
+        if advice is None:
+            raise
+        raise InputError(f"{apk}: {device.serial} refused it: {advice}") from None
     console.print(f"installed {apk} on {device.serial}", markup=False, highlight=False)
 
 
@@ -95,20 +103,21 @@ def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quan
 def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = None,
           iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
           warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
-          top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = 8,
+          top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = TOP_K,
           stream_tasks: Annotated[int, typer.Option(help="Tasks of the scheduled stream.")] = 1000,
+          threads: Annotated[int, typer.Option(help="XNNPACK threads of the model (the host's runs use 1).")] = BenchConfig.threads,
           timeout: Annotated[float, typer.Option(help="Seconds to wait for the result.")] = 600.0,
           serial: SerialOption = None):
     """Run the app's benchmark on the phone; writes runs/<profile>/bench/phone-<serial>.json."""
     for value, option in ((iters, "--iters"), (top_k, "--top-k"), (stream_tasks, "--stream-tasks"),
-                          (timeout, "--timeout")):
+                          (threads, "--threads"), (timeout, "--timeout")):
         _positive(value, option)
     if warmup < 0:
         raise InputError(f"--warmup: must not be negative, got {warmup}")
     prof = load_profile(profile)
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
-                      timeout_s=timeout)
+                      threads=threads, timeout_s=timeout)
     path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
@@ -130,12 +139,15 @@ def _table(profile_name: str, result: dict) -> str:
 def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
              sandbox: Annotated[Path, typer.Option(help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
              launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
-             no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False):
+             no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False,
+             sdk: Annotated[int, typer.Option(help="ro.build.version.sdk (install refuses an APK whose minSdk is above).")] = None,
+             abilist: Annotated[str, typer.Option(help="ro.product.cpu.abilist, comma-separated (default: the host's).")] = None):
     """An emulated phone in the foreground: the real adb drives it like one (Ctrl-C stops it)."""
     from kdoffload.android.phone.server import DEFAULT_LAUNCHER, Phone, PhoneConfig, listen, serve
 
+    device = {key: value for key, value in (("sdk", sdk), ("abilist", abilist)) if value is not None}
     phone = Phone(PhoneConfig(sandbox=sandbox, launcher=launcher or DEFAULT_LAUNCHER,
-                              shell_v2=not no_shell_v2))
+                              shell_v2=not no_shell_v2, **device))
     try:
         server = listen(phone, port)
     except OSError as err:

@@ -36,6 +36,16 @@ def parse_results(raw: bytes, source: str) -> list[dict]:
     return records
 
 
+def refusal(records: list[dict]) -> str | None:
+    """The app's one-line reason when its run failed (a load_status record other than 0, as
+    ExecuTorch's benchmark app writes it: the runtime's error code, -1 for any other failure)."""
+    for record in records:
+        if record["metric"] == "load_status" and record["actualValue"] != 0:
+            reason = record.get("reason") if isinstance(record.get("reason"), str) else "no reason given"
+            return f"{reason} (load_status {record['actualValue']:g})"
+    return None
+
+
 def _record_problem(record) -> str | None:
     if not isinstance(record, dict):
         return "not an object"

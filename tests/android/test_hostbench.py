@@ -47,7 +47,7 @@ def test_records_have_the_benchmark_app_schema(model_dir, tmp_path):
     run = hostbench("--model-dir", model_dir, "--files-dir", files, "--num-iter", 300,
                     "--num-warm-up-iter", 20, "--stream-tasks", 30, "--device-name", "pytest")
     assert run.returncode == 0, run.stderr
-    assert "kdoffload: golden check" in run.stdout
+    assert "golden check" in run.stdout and run.stdout.strip().splitlines()[-1].startswith("finished: ")
     records = json.loads((files / "kdoffload_results.json").read_text())
     assert isinstance(records, list) and records
     for r in records:
@@ -65,6 +65,7 @@ def test_records_have_the_benchmark_app_schema(model_dir, tmp_path):
     for metric in ("avg_inference_latency(ms)", "trimmean_inference_latency(ms)", "model_load_time(ms)"):
         assert by_metric[(metric, None)]["actualValue"] > 0
     assert by_metric[("load_status", None)]["actualValue"] == 0
+    assert by_metric[("num_threads", None)]["actualValue"] == 1
     assert by_metric[("golden_check", None)]["actualValue"] == 1
     for decoder in ("argmax", "topk", "guarded"):
         p50 = by_metric[("decision_p50(us)", decoder)]["actualValue"]
@@ -81,11 +82,29 @@ def test_records_have_the_benchmark_app_schema(model_dir, tmp_path):
     assert by_metric[("stream_decision_share", "all-local")]["actualValue"] == 0
 
 
-def test_bad_input_is_one_line_and_exit_2(model_dir, tmp_path):
-    run = hostbench("--model-dir", tmp_path / "nowhere", "--files-dir", tmp_path / "f")
-    assert run.returncode == 2 and run.stderr.strip().count("\n") == 0 and "nowhere" in run.stderr
+def _failure(run, files, *words) -> dict:
+    """A failed run as the app ends one: exit 2, its last line `failed: REASON`, and the result
+    file holding the one load_status record with that reason."""
+    assert run.returncode == 2, run.stdout + run.stderr
+    last = run.stdout.strip().splitlines()[-1]
+    assert last.startswith("failed: ") and all(w in last for w in words), last
+    (record,) = json.loads((files / "kdoffload_results.json").read_text())
+    assert record["metric"] == "load_status" and record["actualValue"] == -1
+    assert "failed: " + record["reason"] == last and set(record["deviceInfo"]) == DEVICE_INFO
+    return record
+
+
+def test_every_failure_writes_the_reason(model_dir, tmp_path):
+    files = tmp_path / "f"
+    _failure(hostbench("--model-dir", tmp_path / "nowhere", "--files-dir", files), files, "nowhere")
+    _failure(hostbench("--model-dir", model_dir, "--files-dir", files, "--num-iter", "x"), files, "--num-iter")
+    _failure(hostbench("--model-dir", model_dir, "--files-dir", files, "--num-threads", "0"), files, "num_threads")
     (model_dir / "bench_states.json").write_text('{"profile": "dag10", "states": []}')
-    run = hostbench("--model-dir", model_dir, "--files-dir", tmp_path / "f")
-    assert run.returncode == 2 and "profile is dag10" in run.stderr
-    run = hostbench("--model-dir", model_dir, "--files-dir", tmp_path / "f", "--num-iter", "x")
-    assert run.returncode == 2 and "--num-iter" in run.stderr
+    _failure(hostbench("--model-dir", model_dir, "--files-dir", files), files, "profile is dag10")
+
+
+def test_options_it_cannot_parse_are_one_line_on_stderr(tmp_path):
+    if not HOSTBENCH.is_file():
+        pytest.skip("run `make android-host` first")
+    run = hostbench("--model-dir", tmp_path, "--frobnicate", "1")
+    assert run.returncode == 2 and run.stderr.strip() == "hostbench: unknown option --frobnicate"

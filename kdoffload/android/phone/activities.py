@@ -5,6 +5,11 @@
 --num-iter N ... --device-name <model>` in the background, as the app's benchmark runs on its
 own thread; what it prints goes to the log under the app's tag. `-S` stops a running one first;
 `-W` returns once it has started, like a launch that completed.
+
+The app's process outlives its benchmark, as an Android process outlives its finished activity
+(`pidof` finds it until `am force-stop`); a launcher that dies another way than through the
+app's own exit codes (0, or 2 after writing the failure result) is a crash, and the log gets the
+Java runtime's `AndroidRuntime: FATAL EXCEPTION` lines with what it printed last.
 """
 
 from __future__ import annotations
@@ -20,18 +25,21 @@ TAG = "kdoffload"
 # Intent extras the app reads, and the launcher option each one becomes.
 EXTRA_OPTIONS = {"model_dir": "--model-dir", "num_iter": "--num-iter",
                  "num_warm_up_iter": "--num-warm-up-iter", "top_k": "--top-k",
-                 "stream_tasks": "--stream-tasks"}
+                 "stream_tasks": "--stream-tasks", "num_threads": "--num-threads"}
+APP_EXITS = (0, 2)  # hostbench: a result, or the failure result written
 
 
 class Activities:
     def __init__(self, storage, launcher: Path, device_name: str):
         self.storage, self.launcher, self.device_name = storage, Path(launcher), device_name
         self._running: dict[str, subprocess.Popen] = {}
+        self._alive: set[str] = set()  # packages whose process lives on after its benchmark
         self._lock = threading.Lock()
 
     def force_stop(self, package: str) -> None:
         with self._lock:
             process = self._running.pop(package, None)
+            self._alive.discard(package)
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
@@ -39,7 +47,8 @@ class Activities:
     def pid(self, package: str) -> int | None:
         with self._lock:
             process = self._running.get(package)
-        return process.pid if process is not None and process.poll() is None else None
+            alive = package in self._alive
+        return process.pid if process is not None and alive else None
 
     def start(self, package: str, extras: dict[str, str]) -> subprocess.Popen:
         argv = [str(self.launcher)]
@@ -57,14 +66,25 @@ class Activities:
                                    stdin=subprocess.DEVNULL, text=True, errors="replace")
         with self._lock:
             self._running[package] = process
-        threading.Thread(target=self._pump, args=(process,), daemon=True).start()
+            self._alive.add(package)
+        threading.Thread(target=self._pump, args=(package, process), daemon=True).start()
         return process
 
-    def _pump(self, process: subprocess.Popen) -> None:
+    def _pump(self, package: str, process: subprocess.Popen) -> None:
+        said: list[str] = []
         for line in process.stdout:
-            self.storage.log(TAG, "I", line.rstrip("\n"))
+            said = (said + [line.rstrip("\n")])[-3:]
+            self.storage.log(TAG, "I", said[-1])
         code = process.wait()
-        self.storage.log(TAG, "I" if code == 0 else "E", f"benchmark process exited with code {code}")
+        with self._lock:
+            killed = self._running.get(package) is not process  # am force-stop, or a new start
+        if code in APP_EXITS or killed:
+            return
+        with self._lock:
+            self._alive.discard(package)
+        for line in ["FATAL EXCEPTION: main", f"Process: {package}, PID: {process.pid}",
+                     f"java.lang.RuntimeException: the app exited with code {code}", *said]:
+            self.storage.log("AndroidRuntime", "E", line)
 
 
 def am(call: Call, args: list[str]) -> int:
@@ -83,6 +103,10 @@ def am(call: Call, args: list[str]) -> int:
             component = rest.pop(0)
         elif option in ("--es", "--ei", "--el", "--ef", "--ez") and len(rest) >= 2:
             key, value = rest.pop(0), rest.pop(0)
+            if option == "--ei" and not _java_int(value):
+                # am parses the extra with Integer.parseInt before anything starts.
+                return call.fail("Exception occurred while executing 'start':\njava.lang.NumberFormatException: "
+                                 f'For input string: "{value}"', 255)
             extras[key] = value
         else:
             return call.fail(f"Error: Unknown option: {option}")
@@ -105,6 +129,13 @@ def am(call: Call, args: list[str]) -> int:
         call.print(f"Status: ok\nActivity: {component}\nTotalTime: {took_ms}\nWaitTime: {took_ms}\n"
                    "Complete")
     return 0
+
+
+def _java_int(text: str) -> bool:
+    try:
+        return -2**31 <= int(text, 10) < 2**31 and text.strip() == text and "_" not in text
+    except ValueError:
+        return False
 
 
 def pidof(call: Call, args: list[str]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from kdoffload.android.phone.apk import NotAnApk, package_name
+from kdoffload.android.phone.apk import NotAnApk, apk_info
 from kdoffload.android.phone.shell import Call
 from model.io import atomic_write
 
@@ -61,18 +61,29 @@ def cmd(call: Call, args: list[str]) -> int:
 
 
 def _install(call: Call, apk: bytes, replace: bool) -> int:
+    """Installs as a phone's package manager does, refusing with its words: an APK that does
+    not parse, a minSdk above the phone's, native code for none of the phone's ABIs."""
     try:
-        package = package_name(apk)
+        info = apk_info(apk)
     except NotAnApk as err:
         return call.fail(f"Failure [INSTALL_PARSE_FAILED_NOT_APK: {err}]")
+    props = call.phone.properties
+    sdk = int(props["ro.build.version.sdk"])
+    if info.min_sdk > sdk:
+        return call.fail(f"Failure [INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: "
+                         f"/data/app/vmdl.tmp/base.apk (at Binary XML file line #7): Requires newer sdk "
+                         f"version #{info.min_sdk} (current version is #{sdk})]")
+    if info.abis and not set(info.abis) & set(props["ro.product.cpu.abilist"].split(",")):
+        return call.fail("Failure [INSTALL_FAILED_NO_MATCHING_ABIS: Failed to extract native "
+                         "libraries, res=-113]")
     storage = call.phone.storage
-    if storage.is_installed(package) and not replace:
-        return call.fail(f"Failure [INSTALL_FAILED_ALREADY_EXISTS: Attempt to re-install {package} "
+    if storage.is_installed(info.package) and not replace:
+        return call.fail(f"Failure [INSTALL_FAILED_ALREADY_EXISTS: Attempt to re-install {info.package} "
                          "without first uninstalling.]")
-    call.phone.activities.force_stop(package)
-    target = call.path(f"/data/app/{package}/base.apk")
+    call.phone.activities.force_stop(info.package)
+    target = call.path(f"/data/app/{info.package}/base.apk")
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, lambda f: f.write(apk))
-    call.path(f"/data/data/{package}/files").mkdir(parents=True, exist_ok=True)
+    call.path(f"/data/data/{info.package}/files").mkdir(parents=True, exist_ok=True)
     call.print("Success")
     return 0

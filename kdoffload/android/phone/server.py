@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kdoffload.android.phone import files, packages, system
+from kdoffload.android.phone.power import POWER_COMMANDS
 from kdoffload.android.phone.activities import Activities, am, pidof
 from kdoffload.android.phone.shell import Call, run_line
 from kdoffload.android.phone.storage import Storage
@@ -24,9 +25,12 @@ from kdoffload.android.phone.transport import Connection, Stream
 
 MODEL = "kdoffload-emulated"
 DEFAULT_LAUNCHER = Path("build/android_host/hostbench")
+RELEASES = {24: "7.0", 26: "8.0", 27: "8.1", 28: "9", 29: "10", 30: "11", 31: "12", 33: "13", 34: "14", 35: "15"}
 STDOUT, STDERR, EXIT = 1, 2, 3  # shell v2 packet ids
 COMMANDS = {**files.FILE_COMMANDS, "toybox": files.toybox, "pm": packages.pm, "cmd": packages.cmd,
-            "am": am, "pidof": pidof, "run-as": system.run_as, "logcat": system.logcat, "getprop": system.getprop}
+            "am": am, "pidof": pidof, "run-as": system.run_as, "logcat": system.logcat, "getprop": system.getprop,
+            **POWER_COMMANDS}
+HOST_ABI = {"x86_64": "x86_64", "aarch64": "arm64-v8a"}.get(platform.machine(), platform.machine())
 
 
 @dataclass
@@ -36,6 +40,8 @@ class PhoneConfig:
     shell_v2: bool = True
     handshake: str = "accept"  # accept | auth (stays unauthorized) | silent (stays offline)
     model: str = MODEL
+    sdk: int = 34  # ro.build.version.sdk: Android 14
+    abilist: str = HOST_ABI  # ro.product.cpu.abilist: what the host JVM runs
 
 
 @dataclass
@@ -44,15 +50,18 @@ class Phone:
     storage: Storage = field(init=False)
     activities: Activities = field(init=False)
     properties: dict[str, str] = field(init=False)
+    settings: dict[tuple[str, str], str] = field(default_factory=lambda: {("global", "stay_on_while_plugged_in"): "0"})
+    screen: dict[str, bool] = field(default_factory=lambda: {"awake": False, "locked": True})
 
     def __post_init__(self):
         self.storage = Storage(Path(self.config.sandbox))
         self.activities = Activities(self.storage, Path(self.config.launcher).resolve(), self.config.model)
-        abi = {"x86_64": "x86_64", "aarch64": "arm64-v8a"}.get(platform.machine(), platform.machine())
         self.properties = {"ro.product.model": self.config.model, "ro.product.name": "kdoffload_emulated",
                            "ro.product.device": "kdoffload", "ro.product.manufacturer": "kdoffload",
-                           "ro.product.cpu.abi": abi, "ro.build.version.release": "14",
-                           "ro.build.version.sdk": "34", "ro.kdoffload.emulated": "1"}
+                           "ro.product.cpu.abi": self.config.abilist.split(",")[0],
+                           "ro.product.cpu.abilist": self.config.abilist,
+                           "ro.build.version.release": RELEASES.get(self.config.sdk, "?"),
+                           "ro.build.version.sdk": str(self.config.sdk), "ro.kdoffload.emulated": "1"}
 
     def banner(self) -> str:
         features = "shell_v2,cmd" if self.config.shell_v2 else ""

@@ -20,7 +20,7 @@ class Storage:
 
     root: Path
     log_lines: list[tuple[str, str]] = field(default_factory=list)
-    _log_lock: threading.Lock = field(default_factory=threading.Lock)
+    _log_changed: threading.Condition = field(default_factory=threading.Condition)
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
@@ -47,14 +47,29 @@ class Storage:
 
     def log(self, tag: str, priority: str, message: str) -> None:
         stamp = time.strftime("%m-%d %H:%M:%S", time.localtime()) + f".{int(time.time() * 1000) % 1000:03d}"
-        with self._log_lock:
+        with self._log_changed:
             self.log_lines.append((tag, f"{stamp}  1000  1000 {priority} {tag}: {message}"))
+            self._log_changed.notify_all()
 
-    def logcat(self, tags: set[str] | None) -> list[str]:
-        with self._log_lock:
+    def logcat(self, tags: set[str] | None, pattern=None) -> list[str]:
+        """The lines of those tags (None: all) whose message matches `pattern` (None: any)."""
+        with self._log_changed:
             lines = list(self.log_lines)
-        return [line for tag, line in lines if tags is None or tag in tags]
+        return [line for tag, line in lines if (tags is None or tag in tags)
+                and (pattern is None or pattern.search(line.split(": ", 1)[-1]))]
+
+    def follow_log(self, tags: set[str] | None, pattern, count: int, timeout_s: float) -> list[str]:
+        """Waits until `count` lines match (or timeout_s passed); a reader that sleeps, as
+        logcat's does, woken only when a line is written."""
+        deadline = time.monotonic() + timeout_s
+        with self._log_changed:
+            while True:
+                found = self.logcat(tags, pattern)
+                left = deadline - time.monotonic()
+                if len(found) >= count or left <= 0:
+                    return found[:count]
+                self._log_changed.wait(left)
 
     def clear_log(self) -> None:
-        with self._log_lock:
+        with self._log_changed:
             self.log_lines.clear()

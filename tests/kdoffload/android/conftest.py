@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from kdoffload.android.phone.server import PhoneConfig, start_in_thread
 
 REPO = Path(__file__).resolve().parents[3]
+HOSTBENCH = REPO / "build/android_host/hostbench"
 
 
 def _free_port() -> int:
@@ -97,3 +99,14 @@ def workdir(tmp_path, monkeypatch, fixture_export):
             shutil.copy(fixture_export / f"student_xnnpack_{quant}{suffix}", export)
     monkeypatch.chdir(tmp_path / "work")
     return tmp_path / "work"
+
+
+@pytest.fixture
+def app_launcher(fixture_export):
+    """The app's real code path on the host JVM (make android-host builds it)."""
+    if not HOSTBENCH.is_file():
+        pytest.skip(f"{HOSTBENCH} missing: make android-host")
+    manifest = json.loads((fixture_export / "student_xnnpack_int8.manifest.json").read_text())
+    if manifest["format_version"] != 2:
+        pytest.skip("bench/native/make_fixture.py writes manifest format 1; the app reads format 2")
+    return HOSTBENCH

@@ -9,32 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from tests.kdoffload.android.conftest import REPO
-from tests.kdoffload.android.helpers import launcher, write_apk, writing_launcher
+from tests.kdoffload.android.helpers import installed_phone, invoke, one_line_error, writing_launcher
 
 runner = CliRunner()
-HOSTBENCH = REPO / "build/android_host/hostbench"
-
-
-def invoke(*args):
-    return runner.invoke(app, ["android", *args])
-
-
-def one_line_error(result, *words):
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
-    last = result.stderr.strip().splitlines()[-1]  # progress lines may come first
-    assert errors == [last] and last.startswith("error: "), result.stderr
-    for word in words:
-        assert word in last, last
-    return last
-
-
-def installed_phone(phones, tmp_path, launcher_path, **config):
-    serial, phone = phones(launcher=launcher_path, **config)
-    result = invoke("install", "--apk", str(write_apk(tmp_path / "app.apk")), "--serial", serial)
-    assert result.exit_code == 0, result.stderr
-    return serial, phone
 
 
 def test_devices_lists_state_and_model(phones):
@@ -84,17 +61,6 @@ def test_push_refuses_a_manifest_the_app_runtime_cannot_load(phones, workdir):
     one_line_error(invoke("push", "--serial", serial), "executorch_version 0.7.0", "major.minor")
 
 
-@pytest.fixture
-def app_launcher(fixture_export):
-    """The app's real code path on the host JVM (make android-host builds it)."""
-    if not HOSTBENCH.is_file():
-        pytest.skip(f"{HOSTBENCH} missing: make android-host")
-    manifest = json.loads((fixture_export / "student_xnnpack_int8.manifest.json").read_text())
-    if manifest["format_version"] != 2:
-        pytest.skip("bench/native/make_fixture.py writes manifest format 1; the app reads format 2")
-    return HOSTBENCH
-
-
 def bench_on(phones, tmp_path, launcher_path, *options):
     serial, phone = installed_phone(phones, tmp_path, launcher_path)
     result = invoke("bench", "--serial", serial, "--iters", "200", "--warmup", "20",
@@ -104,16 +70,21 @@ def bench_on(phones, tmp_path, launcher_path, *options):
 
 
 def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_path, app_launcher):
-    serial, phone, result = bench_on(phones, tmp_path, app_launcher)
+    serial, phone, result = bench_on(phones, tmp_path, app_launcher, "--threads", "2")
     saved = workdir / "runs/chain6/bench" / f"phone-{serial.replace(':', '_')}.json"
     data = json.loads(saved.read_text())
     assert data["emulated"] is True and "kdoffload-emulated" in data["deviceInfo"]["device"]
     times = [r for r in data["records"] if r["metric"] == "decision_times(us)"]
     assert len(times) == 1 and len(times[0]["values"]) == 200
+    assert data["settings"]["threads"] == 2
+    assert [r["actualValue"] for r in data["records"] if r["metric"] == "num_threads"] == [2]
     assert "| student guarded, emulated phone on the host: kdoffload-emulated |" \
         in result.stdout
     log = "\n".join(phone.storage.logcat({"kdoffload"}))
-    assert "--num-iter 200" in log and "golden check" in log
+    assert "--num-iter 200" in log and "--num-threads 2" in log and "golden check" in log
+    # Woken and kept on for the run, the stay-on setting put back as it was.
+    assert phone.screen == {"awake": True, "locked": False}
+    assert phone.settings[("global", "stay_on_while_plugged_in")] == "0"
 
 
 def test_bench_sets_the_phone_rows_beside_the_host_rows(phones, workdir, tmp_path):
@@ -145,29 +116,6 @@ def test_bench_without_the_app_says_install_it(phones, workdir):
     one_line_error(invoke("bench", "--serial", serial), "not installed", "kdoffload android install")
 
 
-def test_bench_timeout_shows_the_app_log(phones, workdir, tmp_path):
-    stuck = launcher(tmp_path / "stuck", "print('loading the model took forever', flush=True)\n"
-                                         "time.sleep(60)\n")
-    serial, _ = installed_phone(phones, tmp_path, stuck)
-    one_line_error(invoke("bench", "--serial", serial, "--timeout", "1.5"),
-                   "within 1.5 s", "loading the model took forever")
-
-
-def test_bench_stops_waiting_when_the_app_dies(phones, workdir, tmp_path):
-    crashing = launcher(tmp_path / "crashing", "print('model refused: bad manifest', flush=True)\n"
-                                               "sys.exit(2)\n")
-    serial, _ = installed_phone(phones, tmp_path, crashing)
-    one_line_error(invoke("bench", "--serial", serial, "--timeout", "600"),
-                   "stopped without a result", "model refused: bad manifest")
-
-
-def test_bench_rejects_a_result_that_does_not_parse(phones, workdir, tmp_path):
-    broken = launcher(tmp_path / "broken", "import os\nopen(os.path.join(a.files_dir, "
-                                           "'kdoffload_results.json'), 'w').write('{truncated')\n")
-    serial, _ = installed_phone(phones, tmp_path, broken)
-    one_line_error(invoke("bench", "--serial", serial, "--timeout", "30"), "not JSON")
-
-
 def test_device_states_and_counts_are_one_line_errors(phones, workdir):
     one_line_error(invoke("push"), "no device attached")
     locked, _ = phones("locked", handshake="auth")
@@ -182,22 +130,6 @@ def test_missing_adb_says_how_to_get_it(monkeypatch, tmp_path):
     for variable in ("ANDROID_HOME", "ANDROID_SDK_ROOT"):
         monkeypatch.delenv(variable, raising=False)
     one_line_error(invoke("devices"), "adb not found", "apt-get install adb")
-
-
-def test_build_without_sdk_or_gradle_says_what_is_missing(monkeypatch, tmp_path):
-    project = tmp_path / "android_demo"
-    project.mkdir()
-    (project / "settings.gradle.kts").write_text("")
-    monkeypatch.chdir(tmp_path)
-    for variable in ("ANDROID_HOME", "ANDROID_SDK_ROOT"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
-    one_line_error(invoke("build"), "Android SDK and Gradle not found", "Android Studio")
-    (project / "gradlew").write_text("#!/bin/sh\n")
-    one_line_error(invoke("build"), "Android SDK not found", "ANDROID_HOME")
-    (project / "gradlew").unlink()
-    monkeypatch.setenv("ANDROID_HOME", str(tmp_path))
-    one_line_error(invoke("build"), "Gradle not found", "gradle")
 
 
 @pytest.mark.skipif(shutil.which("adb") is None, reason="needs adb")

@@ -61,3 +61,49 @@ def test_adb_install_registers_the_apk_package(adb, phones, tmp_path, shell_v2):
     (tmp_path / "bad.apk").write_bytes(b"not a zip")
     done = run(adb, serial, "install", "-r", str(tmp_path / "bad.apk"))
     assert "Success" not in done.stdout and "INSTALL_PARSE_FAILED_NOT_APK" in done.stdout + done.stderr
+
+
+def test_run_as_needs_a_debuggable_package(adb, phones, tmp_path):
+    serial, _ = phones()
+    run(adb, serial, "install", "-r", str(write_apk(tmp_path / "app.apk", debuggable=False)))
+    refused = run(adb, serial, "shell", "run-as org.kdoffload.demo ls files")
+    assert refused.returncode == 1 and "run-as: package not debuggable: org.kdoffload.demo" in refused.stderr
+    run(adb, serial, "install", "-r", str(write_apk(tmp_path / "app.apk")))
+    assert run(adb, serial, "shell", "run-as org.kdoffload.demo ls files").returncode == 0
+
+
+def test_install_checks_sdk_and_abi_with_the_package_manager_words(adb, phones, tmp_path):
+    serial, _ = phones(sdk=27, abilist="x86_64")
+    old = run(adb, serial, "install", "-r", str(write_apk(tmp_path / "a.apk")))
+    assert "INSTALL_FAILED_OLDER_SDK" in old.stdout + old.stderr
+    assert "Requires newer sdk version #28 (current version is #27)" in old.stdout + old.stderr
+    arm = run(adb, serial, "install", "-r", str(write_apk(tmp_path / "b.apk", min_sdk=21, abis=("arm64-v8a",))))
+    assert "INSTALL_FAILED_NO_MATCHING_ABIS" in arm.stdout + arm.stderr
+    assert run(adb, serial, "shell", "getprop ro.product.cpu.abilist").stdout.strip() == "x86_64"
+
+
+def test_am_start_refuses_an_ei_that_is_no_integer(adb, phones, tmp_path):
+    serial, phone = phones()
+    run(adb, serial, "install", "-r", str(write_apk(tmp_path / "app.apk")))
+    done = run(adb, serial, "shell", "am start -n org.kdoffload.demo/.BenchActivity --ei num_iter lots")
+    assert done.returncode == 255 and 'NumberFormatException: For input string: "lots"' in done.stderr
+    assert phone.activities.pid("org.kdoffload.demo") is None
+
+
+def test_the_wake_commands_change_the_screen(adb, phones):
+    serial, phone = phones()
+    for line in ("svc power stayon true", "input keyevent KEYCODE_WAKEUP", "wm dismiss-keyguard"):
+        assert run(adb, serial, "shell", line).returncode == 0, line
+    assert phone.screen == {"awake": True, "locked": False}
+    assert run(adb, serial, "shell", "settings get global stay_on_while_plugged_in").stdout.strip() == "7"
+    assert run(adb, serial, "shell", "svc power stayon sometimes").returncode != 0
+
+
+def test_logcat_follows_until_a_line_matches(adb, phones):
+    import threading
+
+    serial, phone = phones()
+    threading.Timer(0.3, lambda: [phone.storage.log("kdoffload", "I", "golden check: ok"),
+                                  phone.storage.log("kdoffload", "I", "finished: results")]).start()
+    done = run(adb, serial, "shell", "logcat -m 1 -e '^finished: ' -s kdoffload")
+    assert done.stdout.strip().endswith("I kdoffload: finished: results"), done.stdout
