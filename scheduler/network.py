@@ -107,12 +107,9 @@ class GaussMarkov:
         self._rng = np.random.default_rng(seed)
         self._z = float(self._rng.normal())
 
-    def _rates(self) -> tuple[float, float]:
+    def first_rates(self) -> tuple[float, float]:
         up = math.exp(self.stats.mean_log + self.stats.std_log * self._z)
         return up, up * self.stats.down_up
-
-    def first_rates(self) -> tuple[float, float]:
-        return self._rates()
 
     def grow(self, up: StepRate, down: StepRate) -> None:
         """4096 more grid steps of both directions."""
@@ -121,12 +118,14 @@ class GaussMarkov:
             raise InputError(f"--network gauss-markov: the run reaches t = {k * self.step:.3g} s, more "
                              f"than {MAX_STEPS:,} rate steps of {self.step} s; shorten the run")
         kick = math.sqrt(1.0 - self._rho * self._rho)
+        z = []
         for e in self._rng.normal(size=4096).tolist():
             self._z = self._rho * self._z + kick * e
-            rate_up, rate_down = self._rates()
-            up.append(k * self.step, rate_up)
-            down.append(k * self.step, rate_down)
-            k += 1
+            z.append(self._z)
+        rates = np.exp(self.stats.mean_log + self.stats.std_log * np.array(z))
+        times = np.arange(k, k + len(z)) * self.step
+        up.extend(times, rates)
+        down.extend(times, rates * self.stats.down_up)
 
 
 class GoodBad:

@@ -16,6 +16,8 @@ import bisect
 import math
 from array import array
 
+import numpy as np
+
 INF = float("inf")
 
 
@@ -23,13 +25,14 @@ class StepRate:
     """r(t) in bit/s, constant on [times[k], times[k+1]); times[0] == 0, t >= 0."""
 
     def __init__(self, times, rates, period: float | None = None):
-        if not times or times[0] != 0.0 or len(times) != len(rates):
+        if len(times) == 0 or times[0] != 0.0 or len(times) != len(rates):
             raise ValueError("a step rate needs breakpoints from 0, one rate each")
         # Arrays of doubles, not lists: a long random process holds millions of breakpoints.
         self.times, self.rates, self.period = array("d"), array("d"), period
         self.bits = array("d", [0.0])  # bits delivered from 0 to each breakpoint
-        for t, r in zip(times, rates):
-            self.append(float(t), float(r))
+        self.append(float(times[0]), float(rates[0]))
+        if len(times) > 1:
+            self.extend(np.asarray(times[1:], dtype=float), np.asarray(rates[1:], dtype=float))
         if period is not None:
             if not period > self.times[-1]:
                 raise ValueError("the period must end after the last breakpoint")
@@ -45,6 +48,16 @@ class StepRate:
             self.bits.append(self.bits[-1] + self.rates[-1] * (time - self.times[-1]))
         self.times.append(time)
         self.rates.append(rate)
+
+    def extend(self, times: np.ndarray, rates: np.ndarray) -> None:
+        """`append` for many breakpoints at once (increasing, after the last one)."""
+        if not times[0] > self.times[-1] or np.any(np.diff(times) <= 0):
+            raise ValueError("breakpoints must increase")
+        spans = np.diff(times, prepend=self.times[-1])
+        before = np.concatenate(([self.rates[-1]], rates[:-1]))
+        self.bits.extend(self.bits[-1] + np.cumsum(before * spans))
+        self.times.extend(times)
+        self.rates.extend(rates)
 
     @property
     def end(self) -> float:

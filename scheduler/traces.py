@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from model.errors import InputError
 from scheduler.csvfile import read_rows, read_text
 from scheduler.rates import StepRate
@@ -151,40 +153,48 @@ def read_throughput(path: Path) -> StepRate:
 def read_mahimahi(path: Path) -> StepRate:
     """Mahimahi's schedule: one delivery opportunity per line, its time in ms, never decreasing."""
     path = Path(path)
-    stamps = []
-    for line, text in enumerate(read_text(path, "trace").splitlines(), start=1):
+    text = read_text(path, "trace")
+    tokens = text.split()
+    try:  # the whole file at once; a file it refuses is read again line by line for the error
+        stamps = np.array(tokens).astype(np.int64)
+        good = (len(stamps) > 0 and stamps[0] >= 0 and bool(np.all(np.diff(stamps) >= 0))
+                and len(tokens) == sum(1 for line in text.splitlines() if line.strip())
+                and all(token.isdigit() for token in tokens))
+    except ValueError:
+        good = False
+    if not good:
+        _refuse_mahimahi(path, text.splitlines())
+    if stamps[-1] == 0:
+        raise InputError(f"{path}: the trace lasts 0 ms (its last time must be after 0)")
+    return opportunity_rate(stamps)
+
+
+def _refuse_mahimahi(path: Path, lines: list[str]) -> None:
+    """The first line that makes a Mahimahi schedule wrong, as an InputError."""
+    last = None
+    for line, text in enumerate(lines, start=1):
         text = text.strip()
         if not text:
             continue
         if not text.isdigit():
             raise InputError(f"{path}: line {line}: {text[:40]!r} is not a whole number of ms "
                              "(a Mahimahi trace has one delivery time per line)")
-        ms = int(text)
-        if stamps and ms < stamps[-1]:
-            raise InputError(f"{path}: line {line}: {ms} ms is before {stamps[-1]} ms "
+        if last is not None and int(text) < last:
+            raise InputError(f"{path}: line {line}: {int(text)} ms is before {last} ms "
                              "(times must not decrease)")
-        stamps.append(ms)
-    if not stamps:
-        raise InputError(f"{path}: no delivery times (a Mahimahi trace has one ms time per line)")
-    if stamps[-1] == 0:
-        raise InputError(f"{path}: the trace lasts 0 ms (its last time must be after 0)")
-    return opportunity_rate(stamps)
+        last = int(text)
+    raise InputError(f"{path}: no delivery times (a Mahimahi trace has one ms time per line)")
 
 
-def opportunity_rate(stamps_ms: list[int]) -> StepRate:
+def opportunity_rate(stamps_ms) -> StepRate:
     """The fluid rate of a Mahimahi schedule (sorted ms times, the last one > 0), repeating."""
-    period = stamps_ms[-1]
-    counts: dict[int, int] = {}
-    for ms in stamps_ms:
-        # Opportunities at 0 of the next lap fall at the same instant as the last time of this one.
-        key = period if ms == 0 else ms
-        counts[key] = counts.get(key, 0) + 1
-    times, rates, previous = [0.0], [], 0
-    for ms in sorted(counts):
-        rates.append(counts[ms] * PACKET_BITS / ((ms - previous) / 1000.0))
-        times.append(ms / 1000.0)
-        previous = ms
-    return StepRate(times[:-1], rates, period / 1000.0)
+    stamps = np.asarray(stamps_ms, dtype=np.int64)
+    period = int(stamps[-1])
+    # Opportunities at 0 of the next lap fall at the same instant as the last time of this one.
+    instants, counts = np.unique(np.where(stamps == 0, period, stamps), return_counts=True)
+    gaps_s = np.diff(instants, prepend=0) / 1000.0
+    times = np.concatenate(([0.0], instants[:-1] / 1000.0))
+    return StepRate(times, counts * PACKET_BITS / gaps_s, period / 1000.0)
 
 
 def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> StepRate:
