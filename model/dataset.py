@@ -229,6 +229,10 @@ def _check_arrays(path: Path, profile: Profile, arrays: dict[str, np.ndarray]) -
     count = len(arrays["labels"]) if arrays["labels"].ndim else 0
     if count < 1:
         raise InputError(f"{source}: labels: holds no demonstrations")
+    for key in (*ARRAY_FIELDS, *STATE_FIELDS):
+        rows = arrays[key].shape[0] if arrays[key].ndim else None
+        if rows != count:
+            raise InputError(f"{source}: {key} holds {rows} rows, labels holds {count}")
     width = len(feature_recipe(profile))
     check_shape(source, "features", arrays["features"], (count, width), np.float32)
     check_shape(source, "labels", arrays["labels"], (count, profile.n), np.int8)

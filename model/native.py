@@ -12,7 +12,6 @@ does the same floating-point operations in the same order).
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import weakref
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.nesting import parse_json
 from model.profile import Profile
 from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
@@ -275,7 +275,8 @@ class NativeDecider:
         manifest = Path(manifest)
         if not manifest.is_file():
             raise InputError(f"{manifest}: no such manifest (run: kdoffload export --profile {profile.name})")
-        declared = json.loads(manifest.read_text()).get("profile", {}).get("name")
+        raw = parse_json(manifest.read_bytes(), manifest)
+        declared = (raw.get("profile") or {}).get("name") if isinstance(raw, dict) else None
         if declared != profile.name:
             raise InputError(f"{manifest}: profile.name is {declared!r}, not {profile.name!r}")
         lib = _lib()
