@@ -50,7 +50,7 @@ def run(profile_name: str, states: int, count: int) -> dict:
     for name, data in programs(net, train, normalizer, count).items():
         forward = pte_forward(PteProgram(data, name))
         for decoder in DECODERS:
-            policies.append(Decider(profile, normalizer, forward, DecoderConfig(decoder, 8, 32), support,
+            policies.append(Decider(profile, normalizer, forward, DecoderConfig(decoder), support,
                                     f"{name}: {decoder}"))
     shifted = robustness.robustness(profile, [load_regime(r) for r in shipped_regimes()], policies, states, 0)
     on_test, _ = quality.evaluate(profile, test, policies)

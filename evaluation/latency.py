@@ -23,9 +23,10 @@ from evaluation.latency_checks import must_show
 from evaluation.latency_report import device_info, figure, markdown
 from mobile_export.config import ExportConfig, floor_path, pte_path
 from mobile_export.golden import golden_vectors
-from mobile_export.policy import PteModel, load_pte, manifest_decoder
+from mobile_export.policy import PteModel, load_pte
 from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
+from model.decider import DecoderConfig
 from model.features import Support, build_features
 from model.io import atomic_write_json, atomic_write_text
 
@@ -122,7 +123,7 @@ def native_records(test: Demonstrations, src: Sources, pte: dict[str, PteModel],
         exported = pte[label]
         decider, manifest = exported.decider, exported.manifest
         features = decider.normalizer(build_features(profile, states))
-        config = manifest_decoder(manifest)
+        config = DecoderConfig.from_manifest(manifest["decoder"])
         golden = golden_vectors(profile, states, features, exported.program.logits(features), config,
                                 Support.from_dict(manifest["features"]["support"]))
         stem = label.replace(" ", "_")

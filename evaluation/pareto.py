@@ -16,14 +16,13 @@ import numpy as np
 
 from distill.student import DistillConfig, Member, student_data, train_members
 from evaluation import latency_native
-from evaluation.quality import OOD_TOP_K
 from mobile_export.config import ExportConfig, manifest_path, pte_path
 from mobile_export.export import export_checkpoint, export_is_current, read_checkpoint
 from mobile_export.policy import load_pte
 from mobile_export.verify import ExportRefused
 from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
-from model.decider import Decoder, DecoderConfig, decode
+from model.decider import TOP_K, Decoder, DecoderConfig, decode
 from model.metrics import delay_ratio
 from model.widths import hidden_name
 from model.parallel import JobMap
@@ -32,8 +31,8 @@ from model.train import run_finished
 
 SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
 ARGMAX_P50_LIMIT = 3.0   # µs, native, one decision, argmax
-DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), ("top-8", Decoder.TOPK, 8),
-            ("guarded-2", Decoder.GUARDED, 2), ("guarded-8", Decoder.GUARDED, 8))
+DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), (f"top-{TOP_K}", Decoder.TOPK, TOP_K),
+            ("guarded-2", Decoder.GUARDED, 2), (f"guarded-{TOP_K}", Decoder.GUARDED, TOP_K))
 
 
 # Two-layer students from a fraction of the fp32 default's parameters to several times it (int8
@@ -92,7 +91,7 @@ def quality(profile: Profile, test: Demonstrations, pte: Path) -> dict[str, floa
     flagged = decider.out_of_support(test.states)
     out = {}
     for label, decoder, k in DECODERS:
-        placements = decode(profile, test.states, logits, DecoderConfig(decoder, k, max(k, OOD_TOP_K)), flagged)
+        placements = decode(profile, test.states, logits, DecoderConfig(decoder, k), flagged)
         out[label] = float(delay_ratio(test, placements).mean())
     return out
 

@@ -6,16 +6,14 @@ import time
 
 
 from model.dataset import Demonstrations
-from model.decider import Decider, Decoder, DecoderConfig
-from model.decoding import argmax_placements, guarded_with_support, verified_topk
+from model.decider import TOP_K, Decider, Decoder, DecoderConfig, decode
+from model.decoding import argmax_placements, verified_topk
 from model.features import Support
 from model.learned import load_net_decider
 from model.metrics import delay_ratio, policy_metrics, ratio_metrics
-from model.policies import Policy, baselines
+from model.policies import OPTIMAL, Policy, baselines
 from model.profile import Profile
 from model.runs import Runs
-
-OOD_TOP_K = 32
 
 
 def learned_policies(profile: Profile, runs: Runs, k: int,
@@ -36,7 +34,7 @@ def learned_policies(profile: Profile, runs: Runs, k: int,
 def with_decoders(decider: Decider, name: str, k: int) -> list[Decider]:
     """`decider` with argmax, verified top-K and guarded decoding, named as reports show them."""
     return [decider.with_decoder(config, config.label(name))
-            for config in (DecoderConfig(decoder, k, max(k, OOD_TOP_K)) for decoder in Decoder)]
+            for config in (DecoderConfig(decoder, k) for decoder in Decoder)]
 
 
 def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) -> tuple[dict, dict]:
@@ -47,7 +45,7 @@ def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) ->
     metrics, ratios = {}, {}
     for policy in policies:
         flagged = None
-        if policy.name == "optimal":
+        if policy.name == OPTIMAL:
             placements = demos.labels  # the test set's labels are the exact optimum
         elif isinstance(policy, Decider):
             placements, flagged = policy.decide_flagged(demos.states)
@@ -58,7 +56,7 @@ def evaluate(profile: Profile, demos: Demonstrations, policies: list[Policy]) ->
     return metrics, ratios
 
 
-def all_policies(profile: Profile, runs: Runs, k: int = 8,
+def all_policies(profile: Profile, runs: Runs, k: int = TOP_K,
                  support: Support | None = None) -> tuple[list[Policy], dict]:
     learned, params = learned_policies(profile, runs, k, support)
     return learned + baselines(profile), params
@@ -68,7 +66,7 @@ def quality_against_k(profile: Profile, demos: Demonstrations, decider: Decider,
                       ks=(1, 2, 4, 8, 16, 32)) -> list[dict]:
     """Verified top-K and guarded: mean ratio and Python decode cost per state as K grows.
 
-    K=1 top-K is argmax plus all-local; guarded uses K in support and max(K, 32) out of it.
+    K=1 top-K is argmax plus all-local; guarded widens K out of support as `DecoderConfig` says.
     """
     logits = decider.logits(demos.states)
     flagged = decider.out_of_support(demos.states)
@@ -79,7 +77,7 @@ def quality_against_k(profile: Profile, demos: Demonstrations, decider: Decider,
         per_state_us = (time.perf_counter() - started) / len(demos) * 1e6
         _, ratio = policy_metrics(profile, demos, placements)
         started = time.perf_counter()
-        guarded = guarded_with_support(profile, demos.states, logits, k, max(k, OOD_TOP_K), flagged)
+        guarded = decode(profile, demos.states, logits, DecoderConfig(Decoder.GUARDED, k), flagged)
         guarded_us = (time.perf_counter() - started) / len(demos) * 1e6
         _, guarded_ratio = policy_metrics(profile, demos, guarded)
         rows.append({"k": k, "candidates": k + 1, **ratio_metrics(ratio),

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from model.io import atomic_write, atomic_write_json, atomic_write_text
+from model.policies import OPTIMAL
 
 COLUMNS = [("mean_delay_s", "mean delay (s)", "{:.4f}"), ("mean_ratio", "mean ratio", "{:.4f}"),
            ("median_ratio", "median", "{:.4f}"), ("p95_ratio", "p95", "{:.3f}"),
@@ -104,7 +105,7 @@ def _cdf_figure(path: Path, ratios: dict, name: str) -> Path:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    shown = [p for p in ratios if p != "optimal"]
+    shown = [p for p in ratios if p != OPTIMAL]
     for k, policy in enumerate(shown):
         xs = np.sort(ratios[policy])
         learned = "teacher" in policy or "student" in policy  # learned solid, baselines dashed

@@ -9,6 +9,7 @@ import numpy as np
 
 from evaluation import quality
 from model.dataset import Demonstrations
+from model.decider import TOP_K
 from model.features import Support
 from model.learned import load_net_decider
 from model.profile import Profile
@@ -25,7 +26,7 @@ def _scores(profile: Profile, path: Path, kind: str, k: int, support: Support | 
 
 
 def score_seeds(profile: Profile, checkpoints: dict[int, dict[str, Path]], test: Demonstrations,
-                shifted: Demonstrations, k: int = 8, support: Support | None = None) -> dict:
+                shifted: Demonstrations, k: int = TOP_K, support: Support | None = None) -> dict:
     """`checkpoints`: seed -> {"teacher": path, "student": path}. Per seed, per split, per
     policy, the metrics of `quality.evaluate`; a network shared by seeds is scored once."""
     splits = {"test": test, "shifted": shifted}

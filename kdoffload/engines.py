@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from model.decider import Decider, Decoder, DecoderConfig
+from model.decider import TOP_K, Decider, Decoder, DecoderConfig
 from model.errors import InputError
 from model.learned import load_net_decider
 from model.profile import Profile
 
 from model.runs import Runs
 
-TOP_K = 8
 # engine name -> (network, kind, decoder, the command that makes it)
 _CHECKPOINTS = {
     "teacher": ("teacher", "teacher", Decoder.ARGMAX, "train"),

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
+from kdoffload import options, outputs
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import training_support
 from mobile_export.config import ExportConfig, pte_path
-from model.decider import Decoder
+from model.decider import TOP_K, Decoder
 from model.errors import InputError
 from model.io import atomic_write_json, atomic_write_text
 from model.policies import baselines
@@ -47,20 +48,25 @@ def _check_k(top_k: int) -> None:
 @user_errors
 def evaluate(profile: ProfileOption = "chain6",
              full: Annotated[bool, typer.Option("--full", help="The larger budget.")] = False,
-             top_k: TopKOption = 8,
+             top_k: TopKOption = TOP_K,
              states: Annotated[Path, typer.Option(
                  help="Evaluate on these states instead: a dataset .npz or a CSV (docs/formats.md).")] = None):
     """Every policy on held-out and shifted test states, or on a file of states; writes a report."""
     _check_k(top_k)
     prof = load_profile(profile)
-    if states is None:
-        learning.evaluate(prof, top_k, full)
-        return
+    with outputs.holding(Runs(prof.name).dir):
+        if states is None:
+            learning.evaluate(prof, top_k, full)
+        else:
+            _evaluate_states(prof, states, top_k)
+
+
+def _evaluate_states(prof: Profile, states: Path, top_k: int) -> None:
+    stem = check_name(states.stem, f"{states}: file name")
+    out_dir = options.output_dir(Runs(prof.name).report, "report folder")  # before any work
     demos = solved(prof, load_states(states, prof), str(states))
     policies, _ = every_policy(prof, top_k)
     metrics, ratios = quality.evaluate(prof, demos, policies)
-    stem = check_name(states.stem, f"{states}: file name")
-    out_dir = Runs(prof.name).report
     atomic_write_json(out_dir / f"states-{stem}.json",
                       {"profile": prof.name, "states_file": str(states), "samples": len(demos),
                        "policies": metrics})
@@ -77,7 +83,7 @@ def robustness(profile: ProfileOption = "chain6",
                    help="A shipped regime name or a regime TOML (repeatable; default: every shipped one).")] = None,
                states: Annotated[int, typer.Option(help="States per regime.")] = 2000,
                seed: Annotated[int, typer.Option(help="Seed of the state draws.")] = 0,
-               top_k: TopKOption = 8):
+               top_k: TopKOption = TOP_K):
     """Every policy and decoder on shifted regimes (configs/regimes/); writes report/robustness.*."""
     _check_k(top_k)
     if not 1 <= states <= 1_000_000:
@@ -86,10 +92,15 @@ def robustness(profile: ProfileOption = "chain6",
         raise InputError(f"--seed: must not be negative, got {seed}")
     prof = load_profile(profile)
     regimes = [load_regime(r) for r in (regime or shipped_regimes())]
+    with outputs.holding(Runs(prof.name).dir):
+        _robustness(prof, regimes, states, seed, top_k)
+
+
+def _robustness(prof: Profile, regimes: list, states: int, seed: int, top_k: int) -> None:
+    out_dir = options.output_dir(Runs(prof.name).report, "report folder")
     policies, _ = every_policy(prof, top_k)
     result = robust.robustness(prof, regimes, policies, states, seed,
                                lambda name: err_console.print(f"{name} done", markup=False))
-    out_dir = Runs(prof.name).report
     atomic_write_json(out_dir / "robustness.json", result)
     text = robust.markdown(result)
     atomic_write_text(out_dir / "robustness.md", text)

@@ -12,6 +12,7 @@ from evaluation import quality, report as quality_report
 from distill.student import DistillConfig, sweep
 from model import dataset
 from model.checkpoint import load_checkpoint
+from model.decider import TOP_K
 from model.io import atomic_write_json
 from model.parallel import JobMap, process_pool
 from model.profile import Profile
@@ -100,7 +101,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
     return summary
 
 
-def evaluate(profile: Profile, k: int = 8, full: bool = False, workers: int = 2) -> dict:
+def evaluate(profile: Profile, k: int = TOP_K, full: bool = False, workers: int = 2) -> dict:
     test = dataset.load(ensure_dataset(profile, "test", workers=workers, full=full))
     shifted = dataset.load(ensure_dataset(profile, "shifted", workers=workers, full=full))
     support = training_support(profile, full, workers)

@@ -15,7 +15,7 @@ from model.features import Support
 from model.errors import InputError
 from model.metrics import delay_ratio
 from model.parallel import JobMap
-from model.policies import baselines
+from model.policies import OPTIMAL, baselines
 from model.profile import Profile
 from model.runs import Runs
 from model.states import shifted_profile
@@ -113,7 +113,7 @@ def print_summary(summary: dict, path: Path) -> None:
 def baseline_ratios(profile: Profile, demos: dataset.Demonstrations) -> dict[str, dict]:
     out = {}
     for policy in baselines(profile):
-        if policy.name == "optimal":
+        if policy.name == OPTIMAL:
             ratio = np.ones(len(demos))
         else:
             ratio = delay_ratio(demos, policy.decide(demos.states))

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from kdoffload import options
+from kdoffload import options, outputs
 from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, progress_bar, ray_or_none,
                               user_errors)
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import ensure_dataset, training_support
 from model import dataset
+from model.decider import TOP_K
 from model.errors import InputError
 from model.io import atomic_write_json, atomic_write_text
 from model.parallel import JobMap
@@ -23,8 +24,6 @@ from model.runs import Runs
 learning = lazy("kdoffload.learning")
 training = lazy("distill.seeds")
 scoring = lazy("evaluation.seeds")
-
-TOP_K = 8
 
 
 def check_seeds(seeds: list[int] | None) -> list[int]:
@@ -57,7 +56,9 @@ def seeds(profile: ProfileOption = "chain6",
         raise InputError(f"unexpected argument {more[0]}: seeds follow --seeds")
     chosen = check_seeds([*(seed or []), *(more or [])])
     jobs = ray_or_none(engine, address)
-    seed_spread(load_profile(profile), chosen, full, fixed_teacher, jobs)
+    prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        seed_spread(prof, chosen, full, fixed_teacher, jobs)
 
 
 def _teacher_progress(bar, profile_name: str, epochs: int):

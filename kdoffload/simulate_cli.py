@@ -13,6 +13,7 @@ from kdoffload import options
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
+from model.policies import SIMULATED
 from model.profile import Profile, load_profile
 from model.runs import Runs
 from scheduler.budget import estimate
@@ -23,7 +24,7 @@ from scheduler.traces import TraceFiles, TraceFormat
 
 report = lazy("scheduler.report")
 
-BASELINE_NAMES = "oracle,greedy,all-local,all-edge,all-cloud,random"
+BASELINE_NAMES = ",".join(SIMULATED)
 RATE_FACTOR, RATE_POINTS = 1.6, 14
 MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 

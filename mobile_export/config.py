@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig
 from model.errors import InputError
 
 FORMAT_VERSION = 2  # the manifest schema of docs/formats.md, read by every client
@@ -28,8 +29,8 @@ class ExportConfig:
     model: str = "student"
     backend: str = "xnnpack"
     quantization: str = "fp32"
-    top_k: int = 8                    # the decoder's K, carried in the manifest
-    ood_top_k: int = 32               # guarded decoder's K for states out of the training support
+    top_k: int = TOP_K                # the decoder's K, carried in the manifest
+    ood_top_k: int = OOD_TOP_K        # guarded decoder's K for states out of the training support
     golden: int = 32                  # golden vectors in the manifest (at least 16)
     calibration_states: int = 2048    # int8: demonstration states the observers see (and as many from widened ranges)
     logit_tolerance: float = 1e-4     # fp32: |pte - eager| on every logit of the test set
@@ -46,14 +47,18 @@ class ExportConfig:
             raise InputError("--quant int8: needs --backend xnnpack (the quantized kernels live there)")
         if self.top_k < 1:
             raise InputError(f"--top-k: must be at least 1, got {self.top_k}")
-        if self.ood_top_k < self.top_k:
-            raise InputError(f"--ood-top-k: must be at least --top-k ({self.top_k}), got {self.ood_top_k}")
+        self.decoder  # K and the widened K checked where the decoder is defined
         if self.golden < 16:
             raise InputError(f"golden: at least 16 vectors, got {self.golden}")
 
     @classmethod
     def shipped(cls, model: str = "student", backend: str = "xnnpack") -> "ExportConfig":
         return cls(model=model, backend=backend, quantization=shipped_quantization(model, backend))
+
+    @property
+    def decoder(self) -> DecoderConfig:
+        """The decoder the manifest ships: guarded, with this export's K and widened K."""
+        return DecoderConfig(Decoder.GUARDED, self.top_k, self.ood_top_k)
 
     @property
     def stem(self) -> str:

@@ -93,7 +93,7 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
     features = normalizer(test.features)
     program = PteProgram(data, label=pte_file.name)
     report, logits = verify(program, net, features, test, cfg, support)
-    decoder = DecoderConfig("guarded", cfg.top_k, cfg.ood_top_k)
+    decoder = cfg.decoder
     golden = select_golden(profile, test.states, features, logits, test.labels, decoder, support, cfg.golden)
     golden += out_of_support_golden(profile, program, normalizer, decoder, support, OUT_OF_SUPPORT_GOLDEN)
     floor = floor_bytes(net.config.in_features, profile.n, cfg.backend)

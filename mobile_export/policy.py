@@ -31,14 +31,6 @@ def pte_forward(program: PteProgram) -> Forward:
     return forward
 
 
-def manifest_decoder(manifest: dict, decoder: Decoder | str | None = None,
-                     top_k: int | None = None) -> DecoderConfig:
-    """The manifest's decoder settings, with the caller's choices taking precedence."""
-    settings = manifest["decoder"]
-    return DecoderConfig(decoder or settings["default"], top_k or settings["top_k"],
-                         settings["ood_top_k"])
-
-
 @dataclass
 class PteModel:
     """A checked export: the loaded program, its manifest, and the decider over both."""
@@ -53,7 +45,7 @@ def load_pte(profile: Profile, pte: Path, decoder: Decoder | str | None = None,
     """Open, check and replay the golden vectors; the decoder defaults to the manifest's."""
     program, manifest = open_checked(pte, profile)
     features = manifest["features"]
-    config = manifest_decoder(manifest, decoder, top_k)
+    config = DecoderConfig.from_manifest(manifest["decoder"], decoder, top_k)
     model = manifest["export"].get("model", "model")
     decider = Decider(profile, Normalizer.from_dict(features), pte_forward(program), config,
                       Support.from_dict(features["support"]), name or config.label(f"{model}-pte"))

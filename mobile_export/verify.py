@@ -18,7 +18,7 @@ import torch
 from mobile_export.config import ExportConfig
 from mobile_export.runtime import PteProgram
 from model.dataset import Demonstrations
-from model.decider import DecoderConfig, decode
+from model.decider import decode
 from model.decoding import argmax_placements
 from model.features import Support
 from model.metrics import delay_ratio
@@ -68,7 +68,7 @@ def verify(program: PteProgram, net: OffloadMLP, features: np.ndarray, test: Dem
     with torch.inference_mode():
         eager_logits = net(torch.from_numpy(features)).numpy()
     pte_placements, eager_placements = argmax_placements(pte_logits), argmax_placements(eager_logits)
-    shipped = DecoderConfig("guarded", cfg.top_k, cfg.ood_top_k)
+    shipped = cfg.decoder
     flagged = None if support is None else support.outside(test.features)
     report = Verification(
         test_states=len(features),

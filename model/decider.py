@@ -39,19 +39,41 @@ class Decoder(str, Enum):
                              f"{', '.join(d.value for d in cls)}") from None
 
 
+# The decoder defaults, written once: every Python reader, the manifest and through it the C++
+# and Java ports take K and the widened K from here.
+TOP_K = 8       # candidates of verified top-K and guarded decoding
+OOD_TOP_K = 32  # guarded decoding's K for a state out of the training support (at least K)
+
+
 @dataclass(frozen=True)
 class DecoderConfig:
-    """Which decoder, with K for states in support and the wider K for states out of it."""
+    """Which decoder, with K for states in support and the wider K for states out of it.
+
+    The widening rule: out of support the guarded decoder takes max(top_k, ood_top_k)
+    candidates, so asking for a larger K never narrows the out-of-support search. The
+    stored `ood_top_k` is that effective width; every port applies the same rule.
+    """
 
     decoder: Decoder = Decoder.GUARDED
-    top_k: int = 8
-    ood_top_k: int = 32
+    top_k: int = TOP_K
+    ood_top_k: int = OOD_TOP_K
 
     def __post_init__(self):
         object.__setattr__(self, "decoder", Decoder.parse(self.decoder))
         for value, what in ((self.top_k, "top_k"), (self.ood_top_k, "ood_top_k")):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise InputError(f"{what}: must be an integer of at least 1, got {value!r}")
+        object.__setattr__(self, "ood_top_k", max(int(self.top_k), int(self.ood_top_k)))
+
+    @classmethod
+    def from_manifest(cls, block: dict, decoder: Decoder | str | None = None,
+                      top_k: int | None = None) -> DecoderConfig:
+        """A manifest's `decoder` block; a caller's decoder or K takes precedence."""
+        return cls(decoder or block.get("default"), top_k or block.get("top_k"), block.get("ood_top_k"))
+
+    def to_manifest(self) -> dict:
+        """The manifest's `decoder` block (docs/formats.md)."""
+        return {"default": self.decoder.value, "top_k": self.top_k, "ood_top_k": self.ood_top_k}
 
     def label(self, model: str) -> str:
         """The policy name a report shows: `student`, `student+top8`, `student+guarded`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.dataset import Demonstrations
+from model.decider import TOP_K
 from model.decoding import argmax_placements, verified_topk
 from model.delay import delays
 from model.profile import LABELS, Profile
@@ -41,7 +42,7 @@ def policy_metrics(profile: Profile, demos: Demonstrations, placements: np.ndarr
             "exact_match": float(correct.all(axis=1).mean())}, ratio
 
 
-def argmax_and_topk(profile: Profile, test: Demonstrations, logits, keys, k: int = 8) -> dict:
+def argmax_and_topk(profile: Profile, test: Demonstrations, logits, keys, k: int = TOP_K) -> dict:
     """The metrics `keys` of argmax and of verified top-k decoding of the same logits."""
     argmax, _ = policy_metrics(profile, test, argmax_placements(logits))
     topk, _ = policy_metrics(profile, test, verified_topk(profile, test.states, logits, k))

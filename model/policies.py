@@ -7,14 +7,17 @@ evaluation, benchmarks and the task scheduler treat every policy alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
-from model import oracle
+from model import native, oracle
 from model.delay import Params, Schedule, delays
+from model.errors import InputError
 from model.profile import CLOUD, DEVICE, EDGE, Profile
 from model.states import States
+
+OPTIMAL = "optimal"  # the exact expert's one name, in reports and in the simulator
 
 
 class Policy(Protocol):
@@ -108,13 +111,49 @@ class Optimal:
     """The exact expert: x* = argmin T(x), ties to the lexicographically smallest placement."""
 
     profile: Profile
-    name: str = "optimal"
+    name: str = OPTIMAL
 
     def decide(self, states: States) -> np.ndarray:
         return oracle.solve(self.profile, states)[0]
 
 
+# The registry: every non-learned policy by the one name reports and the simulator show, as a
+# factory of (profile, seed); only random uses the seed. Adding a policy is adding its entry
+# (and its name to BASELINES if evaluation should compare it). Learned policies need trained
+# artifacts, so their callers build them and pass them beside these.
+Factory = Callable[[Profile, int], Policy]
+POLICIES: dict[str, Factory] = {
+    "all-local": lambda profile, seed: Everywhere(profile, DEVICE),
+    "all-edge": lambda profile, seed: Everywhere(profile, EDGE),
+    "all-cloud": lambda profile, seed: Everywhere(profile, CLOUD),
+    "random": lambda profile, seed: RandomPolicy(profile, seed),
+    "greedy": lambda profile, seed: Greedy(profile),
+    "best-trivial": lambda profile, seed: BestTrivial(profile),
+    OPTIMAL: lambda profile, seed: Optimal(profile),
+    # The exact expert in C++ (same placements), charged at its C++ time; needs `make native`.
+    "optimal-native": lambda profile, seed: native.NativeOptimal(profile),
+}
+# The simulator's names for the optimum before it took the reports' name; still accepted.
+ALIASES = {"oracle": OPTIMAL, "oracle-native": "optimal-native"}
+# What the quality reports compare, cheapest first (optimal-native would repeat optimal).
+BASELINES = ("all-local", "all-edge", "all-cloud", "random", "greedy", "best-trivial", OPTIMAL)
+# What `kdoffload simulate` runs unless told.
+SIMULATED = (OPTIMAL, "greedy", "all-local", "all-edge", "all-cloud", "random")
+
+
+def canonical(name: str) -> str:
+    """A registry name for `name`, aliases resolved (unknown names are returned as they are)."""
+    return ALIASES.get(name, name)
+
+
+def make_policy(name: str, profile: Profile, seed: int = 0) -> Policy:
+    try:
+        factory = POLICIES[canonical(name)]
+    except KeyError:
+        raise InputError(f"policy {name!r}: unknown (known: {', '.join(POLICIES)})") from None
+    return factory(profile, seed)
+
+
 def baselines(profile: Profile, seed: int = 0) -> list[Policy]:
-    """The non-learned policies, cheapest first."""
-    return [Everywhere(profile, DEVICE), Everywhere(profile, EDGE), Everywhere(profile, CLOUD),
-            RandomPolicy(profile, seed), Greedy(profile), BestTrivial(profile), Optimal(profile)]
+    """The non-learned policies the reports compare, cheapest first."""
+    return [make_policy(name, profile, seed) for name in BASELINES]

@@ -1,8 +1,9 @@
 """Decision engines: any `model.policies.Policy` under a name, timed for real on every call.
 
-`make_engine(name, profile)` knows the baselines. Learned policies are passed in by the caller as
-a mapping of factories, `{"student": build_student}` with `build_student(profile) -> Policy`; the
-scheduler imports no trained model and keeps no registry.
+`make_engine(name, profile)` knows every policy of the registry in `model.policies`. Learned
+policies are passed in by the caller as a mapping of factories, `{"student": build_student}` with
+`build_student(profile) -> Policy`; the scheduler imports no trained model and keeps no list of
+its own.
 """
 
 from __future__ import annotations
@@ -14,29 +15,20 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from model import native
 from model.errors import InputError
-from model.policies import Everywhere, Greedy, Optimal, Policy, RandomPolicy
-from model.profile import CLOUD, DEVICE, EDGE, Profile
+from model.policies import POLICIES, Policy, canonical, make_policy
+from model.profile import Profile
 from model.states import States
-
-# Baseline factories take the profile and the run's seed (only random uses it).
-BASELINES: dict[str, Callable[[Profile, int], Policy]] = {
-    "oracle": lambda profile, seed: Optimal(profile, name="oracle"),
-    "greedy": lambda profile, seed: Greedy(profile),
-    "all-local": lambda profile, seed: Everywhere(profile, DEVICE),
-    "all-edge": lambda profile, seed: Everywhere(profile, EDGE),
-    "all-cloud": lambda profile, seed: Everywhere(profile, CLOUD),
-    "random": lambda profile, seed: RandomPolicy(profile, seed),
-    # The exact expert in C++, charged at its C++ time; needs `make native`.
-    "oracle-native": lambda profile, seed: native.NativeOptimal(profile),
-}
 
 Factories = Mapping[str, Callable[[Profile], Policy]]
 
 
 def known_engines(learned: Factories = {}) -> list[str]:
-    return list(BASELINES) + sorted(learned)
+    return list(POLICIES) + sorted(learned)
+
+
+def _unknown(name: str, learned: Factories) -> InputError:
+    return InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines(learned))})")
 
 
 @dataclass(frozen=True)
@@ -122,11 +114,12 @@ class Engine:
 
 
 def make_engine(name: str, profile: Profile, seed: int = 0, learned: Factories = {}) -> Engine:
-    if name in BASELINES:
-        return Engine(name, BASELINES[name](profile, seed))
+    """The engine of a registry policy (an alias gives its registry name) or a learned one."""
     if name in learned:
         return Engine(name, learned[name](profile))
-    raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines(learned))})")
+    if canonical(name) in POLICIES:
+        return Engine(canonical(name), make_policy(name, profile, seed))
+    raise _unknown(name, learned)
 
 
 @dataclass(frozen=True)
@@ -138,13 +131,13 @@ class EngineSet:
 
     @classmethod
     def parse(cls, text: str, learned: Factories = {}) -> EngineSet:
-        """A comma-separated list of engine names, each checked, none twice."""
-        names = [n.strip() for n in text.split(",") if n.strip()]
+        """A comma-separated list of engine names, each checked, none twice (aliases resolved)."""
+        names = [n if n in learned else canonical(n) for n in (n.strip() for n in text.split(",")) if n]
         if not names:
             raise InputError("--policies: name at least one policy")
         for name in names:
-            if name not in BASELINES and name not in learned:
-                raise InputError(f"policy {name!r}: unknown (known: {', '.join(known_engines(learned))})")
+            if name not in POLICIES and name not in learned:
+                raise _unknown(name, learned)
         if len(set(names)) != len(names):
             raise InputError("--policies: a policy is named twice")
         return cls(tuple(names), learned)

@@ -63,9 +63,9 @@ def decoded(profile, states, rng: np.random.Generator) -> dict:
     coarse = rng.random(count) < 0.5
     logits[coarse] = (rng.integers(-2, 3, size=(int(coarse.sum()), profile.n, 3)) * 0.5).astype(np.float32)
     flagged = rng.random(count) < 0.3
-    out = {"logits": logits.tolist(), "out_of_support": flagged.tolist(), "top_k": 8, "ood_top_k": 32}
+    out = {"logits": logits.tolist(), "out_of_support": flagged.tolist(), **DecoderConfig().to_manifest()}
     for decoder in Decoder:
-        config = DecoderConfig(decoder, top_k=8, ood_top_k=32)
+        config = DecoderConfig(decoder)
         out[decoder.value] = decode(profile, states, logits, config, flagged).tolist()
     return out
 

@@ -17,6 +17,7 @@ from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.decider import TOP_K
+from model.decider import TOP_K
 from model.errors import InputError
 from model.profile import load_profile
 from model.runs import Runs

@@ -24,10 +24,12 @@ enum class DecoderKind { argmax, topk, guarded };
 // Throws std::invalid_argument naming the value if it is not argmax, topk or guarded.
 DecoderKind parse_decoder(const std::string& name);
 
+// K and the widened K have no defaults here: they come from the manifest's decoder block,
+// written from model/decider.py's DecoderConfig.
 struct DecoderConfig {
-  DecoderKind decoder = DecoderKind::guarded;
-  int top_k = 8;
-  int ood_top_k = 32;  // K for a state out of the training support (guarded only)
+  DecoderKind decoder;
+  int top_k;
+  int ood_top_k;  // K for a state out of the training support (guarded only), at least top_k
 };
 
 class Decider {

@@ -84,8 +84,9 @@ double TopKDecoder::decode(const float* logits, const SystemState& state, int* p
 }
 
 GuardedDecoder::GuardedDecoder(const Profile& profile, int top_k, int ood_top_k)
-    : n_(profile.n), in_support_(profile, top_k), out_of_support_(profile, ood_top_k),
-      greedy_(profile), delay_model_(profile), scratch_placement_(profile.n) {
+    : n_(profile.n), in_support_(profile, top_k),
+      out_of_support_(profile, std::max(top_k, ood_top_k)), greedy_(profile),
+      delay_model_(profile), scratch_placement_(profile.n) {
   candidates_.reserve(std::max(top_k, ood_top_k) + 4);
 }
 

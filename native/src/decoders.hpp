@@ -51,6 +51,8 @@ class TopKDecoder {
 // Never worse than greedy or any single-site placement, by construction: those are candidates.
 class GuardedDecoder {
  public:
+  // Out of support the beam is max(top_k, ood_top_k) wide: the widening rule of
+  // model/decider.py's DecoderConfig, so a larger K never narrows the out-of-support search.
   GuardedDecoder(const Profile& profile, int top_k, int ood_top_k);
 
   // Writes the chosen placement and returns its delay; ties to the smallest placement.

@@ -73,7 +73,7 @@ def test_a_bad_trace_is_one_line_and_exit_2(tmp_path, body, words):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--policies", "telepathy,oracle"], "policy 'telepathy': unknown (known: oracle, greedy"),
+    (["--policies", "telepathy,oracle"], "policy 'telepathy': unknown (known: all-local, all-edge"),
     (["--rate", "0"], "--rate"),
     (["--duration", "-5"], "--duration"),
     (["--edge-outage", "9:3"], "--edge-outage '9:3'"),

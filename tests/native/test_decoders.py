@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model import native
-from model.decider import Decoder, DecoderConfig, decode
+from model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig, decode
 from model.errors import InputError
 from tests.conftest import states_for
 
@@ -22,16 +22,18 @@ def logits_with_ties(profile, count: int, rng: np.random.Generator) -> np.ndarra
 
 @pytest.mark.parametrize("name", ["chain6", "dag10"])
 @pytest.mark.parametrize("decoder", list(Decoder))
-@pytest.mark.parametrize("top_k", [1, 8])
-def test_the_cpp_decoders_place_as_python_does(request, name, decoder, top_k):
+# (1, 32) and (8, 32) as shipped; (64, 32) asks for more than the widened K: out of support
+# both sides must take max(64, 32), the widening rule of DecoderConfig.
+@pytest.mark.parametrize("top_k, ood_top_k", [(1, OOD_TOP_K), (TOP_K, OOD_TOP_K), (64, OOD_TOP_K)])
+def test_the_cpp_decoders_place_as_python_does(request, name, decoder, top_k, ood_top_k):
     profile = request.getfixturevalue(name)
     rng = np.random.default_rng([top_k, len(name)])
     states = states_for(profile, 600, 11)
     logits = logits_with_ties(profile, len(states), rng)
     flagged = rng.random(len(states)) < 0.3
-    config = DecoderConfig(decoder, top_k, 32)
+    config = DecoderConfig(decoder, top_k, ood_top_k)
     expected = decode(profile, states, logits, config, flagged)
-    got = native.decode(profile, states, logits, decoder.value, top_k, 32, flagged)
+    got = native.decode(profile, states, logits, decoder.value, top_k, ood_top_k, flagged)
     assert np.array_equal(got, expected)
 
 
@@ -43,4 +45,4 @@ def test_bad_decoder_input_is_one_line(chain6):
     with pytest.raises(InputError, match="logits: shape"):
         native.decode(chain6, states, logits[:, :2], "topk", 8, 32, np.zeros(4, dtype=bool))
     with pytest.raises(InputError, match="top_k"):
-        native.decode(chain6, states, logits, "topk", 8, 4, np.zeros(4, dtype=bool))
+        native.decode(chain6, states, logits, "topk", 8, 0, np.zeros(4, dtype=bool))

@@ -15,7 +15,7 @@ from tests.conftest import states_for
 
 def test_native_oracle_engine_places_like_the_oracle_and_reports_its_time(dag10):
     states = states_for(dag10, 20, 201)
-    engine = make_engine("oracle-native", dag10)
+    engine = make_engine("optimal-native", dag10)
     expected = oracle.solve(dag10, states)[0]
     for k in range(len(states)):
         placement, seconds = engine.decide(states[k])

@@ -1,15 +1,18 @@
 import numpy as np
 import pytest
 
+from model import native
 from model.errors import InputError
+from model.policies import POLICIES
 from model.states import sample_states
-from scheduler import engines
 from scheduler.engines import DecisionTime, EngineSet, make_engine
 
 
-def test_every_baseline_decides_one_state(dag10):
+def test_every_registry_policy_decides_one_state(dag10):
     state = sample_states(dag10, 1, np.random.default_rng(0))
-    for name in engines.BASELINES:
+    for name in POLICIES:
+        if name.endswith("-native") and not native.available():
+            continue
         engine = make_engine(name, dag10)
         placement, wall = engine.decide(state)
         assert engine.name == name and len(placement) == dag10.n and wall > 0
@@ -19,9 +22,16 @@ def test_every_baseline_decides_one_state(dag10):
 def test_an_unknown_policy_names_itself_and_the_known_ones(dag10):
     with pytest.raises(InputError) as err:
         make_engine("telepathy", dag10)
-    assert "'telepathy'" in str(err.value) and "oracle" in str(err.value) and "greedy" in str(err.value)
+    assert "'telepathy'" in str(err.value) and "optimal" in str(err.value) and "greedy" in str(err.value)
     with pytest.raises(InputError, match="named twice"):
         EngineSet.parse("greedy,greedy")
+    with pytest.raises(InputError, match="named twice"):
+        EngineSet.parse("oracle,optimal")  # the old name is an alias of the one name
+
+
+def test_the_optimum_has_one_name_and_the_old_one_is_an_alias(dag10):
+    assert EngineSet.parse("oracle,greedy").names == ("optimal", "greedy")
+    assert make_engine("oracle", dag10).name == "optimal" == make_engine("optimal", dag10).policy.name
 
 
 def test_a_learned_policy_is_passed_by_name(dag10):
@@ -34,8 +44,8 @@ def test_a_learned_policy_is_passed_by_name(dag10):
         def decide(self, states):
             return np.ones((len(states), self.n), dtype=np.int8)
 
-    chosen = EngineSet.parse("student,oracle", {"student": Constant})
-    assert chosen.names == ("student", "oracle")
+    chosen = EngineSet.parse("student,optimal", {"student": Constant})
+    assert chosen.names == ("student", "optimal")
     placement, _ = chosen.make("student", dag10, 0).decide(sample_states(dag10, 1, np.random.default_rng(0)))
     assert placement == [1] * dag10.n
 

@@ -86,12 +86,12 @@ def test_with_free_decisions_the_oracle_is_best_when_tasks_rarely_overlap(dag10)
     # resource, so each one's delay is its T(x) and the per-task optimum is the best possible.
     # Under contention it need not be: the optimum for one task ignores the next.
     workload = counted_workload(dag10, 120, seed=1).at_rate(0.02)
-    names = ["oracle", "greedy", "all-local", "all-edge", "all-cloud", "random"]
+    names = ["optimal", "greedy", "all-local", "all-edge", "all-cloud", "random"]
     summaries = run_policies(SimConfig(dag10, EngineSet(tuple(names)), DecisionTime("zero"),
                                        Scenario(seed=1)), workload)
     means = {s.policy: s.mean_e2e for s in summaries}
-    assert min(means, key=means.get) == "oracle"
-    assert all(means["oracle"] < means[n] for n in names[1:])
+    assert min(means, key=means.get) == "optimal"
+    assert all(means["optimal"] < means[n] for n in names[1:])
 
 
 def test_summary_counts_what_happened(dag10, run_stream):

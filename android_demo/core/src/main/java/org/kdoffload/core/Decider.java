@@ -59,7 +59,8 @@ public final class Decider {
     this.forward = forward;
     this.decoder = decoder;
     this.topK = topK;
-    this.oodTopK = oodTopK;
+    // The widening rule of model/decider.py's DecoderConfig: out of support never fewer than K.
+    this.oodTopK = Math.max(topK, oodTopK);
     this.schedule = new Schedule(profile);
     this.greedy = new Greedy(profile);
     this.raw = new float[recipe.width()];
