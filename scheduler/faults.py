@@ -69,7 +69,7 @@ class Windows:
         """The earliest s >= start with [s, s + duration(s)) clear of every window.
 
         `duration` is a number or a function of the start time (a transfer's length depends on the
-        rate when it starts).
+        rates it meets from its start on).
         """
         s = start
         for skipped in range(MAX_SKIPPED + 1):
