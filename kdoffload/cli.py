@@ -20,7 +20,7 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
 from kdoffload import pipeline
 from kdoffload.boundary import BoundaryGroup
 from kdoffload.lazy import lazy
-from kdoffload import evaluate_cli, export_cli, graph_cli, options, pareto_cli, seeds_cli, simulate_cli
+from kdoffload import evaluate_cli, export_cli, graph_cli, options, outputs, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.android.cli import android_app
 from model import dataset
 from model.errors import InputError
@@ -63,12 +63,14 @@ def data(
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
-    path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs, solver)
-    pipeline.print_summary(dataset.summary(dataset.load(path)), path)
+    with outputs.holding(out):
+        path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs, solver)
+        pipeline.print_summary(dataset.summary(dataset.load(path)), path)
 
 
 FullOption = Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")]
 ResumeOption = Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace what an earlier run made (start over).")]
 EpochsOption = Annotated[int, typer.Option(help="Override the budget's epoch count.")]
 SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffling.")]
 
@@ -76,7 +78,7 @@ SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffl
 @app.command()
 @user_errors
 def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
-          epochs: EpochsOption = None, seed: SeedOption = 0,
+          force: ForceOption = False, epochs: EpochsOption = None, seed: SeedOption = 0,
           regret_weight: Annotated[float, typer.Option(
               help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = pipeline.DEFAULT_REGRET_WEIGHT,
           augment_log_scale: Annotated[float, typer.Option(
@@ -84,14 +86,17 @@ def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: R
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
     _check_training(epochs, seed)
     options.number(augment_log_scale, "--augment-log-scale", 0, 5)
-    learning.train(load_profile(profile), full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
-                   augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
+    prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        outputs.replaceable(Runs(prof.name).checkpoint("teacher"), force, resume)
+        learning.train(prof, full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
+                       augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
 
 
 @app.command()
 @user_errors
 def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
-            epochs: EpochsOption = None, seed: SeedOption = 0,
+            force: ForceOption = False, epochs: EpochsOption = None, seed: SeedOption = 0,
             transfer_samples: Annotated[int, typer.Option(
                 help="Extra unlabelled states that only the teacher labels (default: the budget's).")] = None,
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
@@ -112,11 +117,12 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
         options.number(t, "--temperature", 0, 1e3, open_low=True)
     for a in alpha or []:
         options.number(a, "--alpha", 0, 1)
-    learning.distill(load_profile(profile), full, resume, epochs, seed,
-                     None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples")),
-                     temperature, alpha,
-                     workers=workers, regret_weight=_non_negative(regret_weight, "--regret-weight"),
-                     jobs=jobs, hidden=widths)
+    transfer = None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples"))
+    prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        outputs.replaceable(Runs(prof.name).checkpoint("student"), force, resume)
+        learning.distill(prof, full, resume, epochs, seed, transfer, temperature, alpha, workers=workers,
+                         regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs, hidden=widths)
 
 
 @app.command()
@@ -125,7 +131,7 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
              seed: Annotated[list[int], typer.Option(help="Seeds (repeatable; at least two, default 0 1 2).")] = None,
              transfer_samples: Annotated[int, typer.Option(
                  help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None,
-             engine: EngineOption = "local", address: AddressOption = None):
+             force: ForceOption = False, engine: EngineOption = "local", address: AddressOption = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
     jobs = ray_or_none(engine, address)
     seeds = [options.seed(s) for s in seed or [0, 1, 2]]
@@ -135,15 +141,19 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
     prof = load_profile(profile)
     if transfer_samples is None:
         transfer_samples = pipeline.budget(prof, full).transfer_samples
-    learning.ablation(prof, seeds, int(_non_negative(transfer_samples, "--transfer-samples")), epochs, full,
-                      jobs=jobs)
+    transfer = int(_non_negative(transfer_samples, "--transfer-samples"))
+    with outputs.holding(Runs(prof.name).dir):
+        outputs.replaceable(Runs(prof.name).ablation, force)
+        learning.ablation(prof, seeds, transfer, epochs, full, jobs=jobs)
 
 
 @app.command("compare-loss")
 @user_errors
 def compare_loss(profile: ProfileOption = "chain6", full: FullOption = False):
     """The teacher with plain cross-entropy against the regret-aware loss, on held-out states."""
-    learning.compare_loss(load_profile(profile), full)
+    prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        learning.compare_loss(prof, full)
 
 
 @app.command()
@@ -153,21 +163,28 @@ def demo(
     full: FullOption = False,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
 ):
-    """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6)."""
+    """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6).
+
+    Every artifact an earlier run made is reused as it is; only what is missing is made."""
     options.count(workers, "--workers", 1, 256)
-    for name in profile or ["chain6"]:
-        prof = load_profile(name)
-        started = time.perf_counter()
-        path = pipeline.ensure_dataset(prof, "train", workers=workers, full=full)
-        demos = dataset.load(path)
-        pipeline.print_summary(dataset.summary(demos), path)
-        pipeline.print_baselines(prof, demos)
-        if not learning.teacher_path(prof).exists():
-            learning.train(prof, full, workers=workers)
-        if not Runs(prof.name).checkpoint("student").exists():
-            learning.distill(prof, full, workers=workers)
-        learning.evaluate(prof, full=full, workers=workers)
-        console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
+    profiles = [load_profile(name) for name in profile or ["chain6"]]
+    with outputs.holding(*(Runs(prof.name).dir for prof in profiles)):
+        for prof in profiles:
+            _demo(prof, full, workers)
+
+
+def _demo(prof, full: bool, workers: int) -> None:
+    started = time.perf_counter()
+    path = pipeline.ensure_dataset(prof, "train", workers=workers, full=full)
+    demos = dataset.load(path)
+    pipeline.print_summary(dataset.summary(demos), path)
+    pipeline.print_baselines(prof, demos)
+    if not learning.teacher_path(prof).exists():
+        learning.train(prof, full, workers=workers)
+    if not Runs(prof.name).checkpoint("student").exists():
+        learning.distill(prof, full, workers=workers)
+    learning.evaluate(prof, full=full, workers=workers)
+    console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
 
 
 def _non_negative(value, option: str):

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kdoffload import options, outputs
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import training_support
@@ -53,14 +54,19 @@ def evaluate(profile: ProfileOption = "chain6",
     """Every policy on held-out and shifted test states, or on a file of states; writes a report."""
     _check_k(top_k)
     prof = load_profile(profile)
-    if states is None:
-        learning.evaluate(prof, top_k, full)
-        return
+    with outputs.holding(Runs(prof.name).dir):
+        if states is None:
+            learning.evaluate(prof, top_k, full)
+        else:
+            _evaluate_states(prof, states, top_k)
+
+
+def _evaluate_states(prof: Profile, states: Path, top_k: int) -> None:
+    stem = check_name(states.stem, f"{states}: file name")
+    out_dir = options.output_dir(Runs(prof.name).report, "report folder")  # before any work
     demos = solved(prof, load_states(states, prof), str(states))
     policies, _ = every_policy(prof, top_k)
     metrics, ratios = quality.evaluate(prof, demos, policies)
-    stem = check_name(states.stem, f"{states}: file name")
-    out_dir = Runs(prof.name).report
     atomic_write_json(out_dir / f"states-{stem}.json",
                       {"profile": prof.name, "states_file": str(states), "samples": len(demos),
                        "policies": metrics})
@@ -86,10 +92,15 @@ def robustness(profile: ProfileOption = "chain6",
         raise InputError(f"--seed: must not be negative, got {seed}")
     prof = load_profile(profile)
     regimes = [load_regime(r) for r in (regime or shipped_regimes())]
+    with outputs.holding(Runs(prof.name).dir):
+        _robustness(prof, regimes, states, seed, top_k)
+
+
+def _robustness(prof: Profile, regimes: list, states: int, seed: int, top_k: int) -> None:
+    out_dir = options.output_dir(Runs(prof.name).report, "report folder")
     policies, _ = every_policy(prof, top_k)
     result = robust.robustness(prof, regimes, policies, states, seed,
                                lambda name: err_console.print(f"{name} done", markup=False))
-    out_dir = Runs(prof.name).report
     atomic_write_json(out_dir / "robustness.json", result)
     text = robust.markdown(result)
     atomic_write_text(out_dir / "robustness.md", text)

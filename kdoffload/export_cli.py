@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from kdoffload import options
+from kdoffload import options, outputs
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
-from mobile_export.config import ExportConfig, manifest_path, shipped_quantization
+from mobile_export.config import ExportConfig, manifest_path, pte_path, shipped_quantization
 from model.decider import TOP_K, Decoder
 from model import dataset, native
 from model.errors import InputError
@@ -58,11 +58,17 @@ def checked_export(profile: Profile, cfg: ExportConfig):
 @user_errors
 def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
            backend: BackendOption = "xnnpack", quant: QuantOption = None,
-           top_k: Annotated[int, typer.Option("--top-k", help="K of the verified top-K decoder.")] = TOP_K):
+           top_k: Annotated[int, typer.Option("--top-k", help="K of the verified top-K decoder.")] = TOP_K,
+           force: Annotated[bool, typer.Option("--force", help="Replace an export of this build.")] = False):
     """Lower a trained network to an ExecuTorch .pte with its manifest, verified on the test set."""
     cfg = ExportConfig(model=model, backend=backend, quantization=quant or shipped_quantization(model, backend),
                        top_k=top_k)
-    result = checked_export(load_profile(profile), cfg)
+    prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        folder = options.output_dir(export_dir(prof.name), "export folder")  # before any work
+        for made in (pte_path(folder, cfg), manifest_path(folder, cfg)):
+            outputs.replaceable(made, force)
+        result = checked_export(prof, cfg)
     v = result.verification
     console.print(f"{result.pte}: {result.size_bytes:,} bytes; {v.test_states:,} test states, max "
                   f"|logit - eager| {v.max_abs_logit_error:.2e}, argmax agreement "
@@ -130,6 +136,11 @@ def latency(profile: ProfileOption = "chain6",
             raise InputError(f"{option}: must be at least 1, got {value}")
     options.cpu(cpu)
     prof = load_profile(profile)
+    with outputs.holding(Runs(prof.name).dir):
+        _latency(prof, states, oracle_states, native, cpu)
+
+
+def _latency(prof: Profile, states: int, oracle_states: int, native: bool, cpu: int) -> None:
     test = dataset.load(ensure_dataset(prof, "test"))
     for _, cfg in latency_run.EXPORTS:
         current_export(prof, cfg)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 from pathlib import Path
 
 from model.errors import InputError
@@ -73,11 +74,28 @@ def output_file(path: Path, option: str, force: bool = False, suffix: str | None
         raise InputError(f"{option} {path}: must be a {suffix} file")
     if path.exists() and not force:
         raise InputError(f"{option} {path}: already exists (use --force to overwrite)")
-    folder = path.parent
+    _writable_folder(path.parent, option, path)
+    return path
+
+
+def output_dir(path: Path, option: str) -> Path:
+    """A folder the command may write files in: not a file, creatable and writable."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path}: is a file, not a folder")
+    _writable_folder(path, option, path)
+    return path
+
+
+def _writable_folder(folder: Path, option: str, target: Path) -> None:
+    """The nearest existing folder of `folder` takes a file: tried, since permission bits say
+    nothing to root and nothing of a read-only mount."""
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
-        raise InputError(f"{option} {path}: {folder} is a file, not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"{option} {path}: {folder} is not writable")
-    return path
+        raise InputError(f"{option} {target}: {folder} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise InputError(f"{option} {target}: {folder} is not writable ({err.strerror})") from None

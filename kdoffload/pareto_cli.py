@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kdoffload import options
+from kdoffload import options, outputs
 from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, progress_bar,
                               ray_or_none, user_errors)
 from kdoffload.lazy import lazy
@@ -60,34 +60,35 @@ def pareto(profile: ProfileOption = "chain6",
     jobs = ray_or_none(engine, address) or process_pool(workers)
     prof = load_profile(profile)
     run = Runs(prof.name)
-    if not run.sweep_file.exists():
-        learning.distill(prof, full)
-    selected = json.loads(run.sweep_file.read_text())["selected"]
-    train = dataset.load(ensure_dataset(prof, "train", full=full))
-    test = dataset.load(ensure_dataset(prof, "test", full=full))
-    b = budget(prof, full)
-    dcfg = student.DistillConfig(transfer_samples=b.transfer_samples)
-    dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or b.student_epochs, seed=0,
-                                       regret_weight=DEFAULT_REGRET_WEIGHT))
-    paths = sweep.SweepPaths(run.pareto)
-    with progress_bar() as bar:
-        task = bar.add_task(f"{prof.name} students", total=len(grid), rate="")
-        sweep.train_candidates(prof, train, learning.teacher_path(prof), dcfg, selected["temperature"],
-                               selected["alpha"], grid, paths, jobs,
-                               on_member=lambda name: bar.update(task, advance=1, rate=name))
-    runner = latency_native.build_runner() if native else None
-    with progress_bar("exports") as bar:
-        task = bar.add_task(f"{prof.name} exports", total=len(grid) * len(quants), rate="")
-        rows = sweep.measure(prof, train, test, grid, quants, top_k, paths, runner, cpu=cpu,
-                             on_row=lambda r: bar.update(task, advance=1, rate=f"{r['name']} {r['quant']}"))
-    machine = {"cpu": latency_report.device_info()["device"], "cores": os.cpu_count(),
-               "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    result = sweep.summarise(prof, rows, len(test), train.meta, dcfg, selected["temperature"],
-                             selected["alpha"], machine)
-    atomic_write_json(run.report / "pareto.json", result)
-    text = sweep_report.markdown(result)
-    atomic_write_text(run.report / "pareto.md", text)
-    sweep_report.figure(result, run.report / "pareto.png")
-    console.print(text, markup=False, highlight=False)
-    console.print(f"{run.report / 'pareto.json'}\n{run.report / 'pareto.md'}\n{run.report / 'pareto.png'}",
-                  markup=False, highlight=False)
+    with outputs.holding(run.dir):
+        if not run.sweep_file.exists():
+            learning.distill(prof, full)
+        selected = json.loads(run.sweep_file.read_text())["selected"]
+        train = dataset.load(ensure_dataset(prof, "train", full=full))
+        test = dataset.load(ensure_dataset(prof, "test", full=full))
+        b = budget(prof, full)
+        dcfg = student.DistillConfig(transfer_samples=b.transfer_samples)
+        dcfg = replace(dcfg, train=replace(dcfg.train, epochs=epochs or b.student_epochs, seed=0,
+                                           regret_weight=DEFAULT_REGRET_WEIGHT))
+        paths = run.pareto
+        with progress_bar() as bar:
+            task = bar.add_task(f"{prof.name} students", total=len(grid), rate="")
+            sweep.train_candidates(prof, train, learning.teacher_path(prof), dcfg, selected["temperature"],
+                                   selected["alpha"], grid, paths, jobs,
+                                   on_member=lambda name: bar.update(task, advance=1, rate=name))
+        runner = latency_native.build_runner() if native else None
+        with progress_bar("exports") as bar:
+            task = bar.add_task(f"{prof.name} exports", total=len(grid) * len(quants), rate="")
+            rows = sweep.measure(prof, train, test, grid, quants, top_k, paths, runner, cpu=cpu,
+                                 on_row=lambda r: bar.update(task, advance=1, rate=f"{r['name']} {r['quant']}"))
+        machine = {"cpu": latency_report.device_info()["device"], "cores": os.cpu_count(),
+                   "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+        result = sweep.summarise(prof, rows, len(test), train.meta, dcfg, selected["temperature"],
+                                 selected["alpha"], machine)
+        atomic_write_json(run.report / "pareto.json", result)
+        text = sweep_report.markdown(result)
+        atomic_write_text(run.report / "pareto.md", text)
+        sweep_report.figure(result, run.report / "pareto.png")
+        console.print(text, markup=False, highlight=False)
+        console.print(f"{run.report / 'pareto.json'}\n{run.report / 'pareto.md'}\n{run.report / 'pareto.png'}",
+                      markup=False, highlight=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kdoffload.android.results import decision_samples_us, load_phone_result
-from kdoffload import options
+from kdoffload import options, outputs
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.errors import InputError
@@ -79,17 +79,18 @@ def simulate(
                                         seed, str(decision_time_from))
     sim = SimConfig(prof, EngineSet.parse(policies, learned_engines()), decision, scenario)
     _check_budget(sim, rate, duration, arrivals, tasks, sweep_rate, sweep_scale, scales)
-    out = out or Runs(prof.name).sim
+    out = options.output_dir(out or Runs(prof.name).sim, "--out")  # before any work
     config = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
               "decision_time": str(sim.decision_time), "network": network,
               **scenario.trace.describe(), "edge_outages": scenario.edge_outages,
               "link_outages": scenario.link_outages, "random_outages": random_outages}
-    if not (sweep_rate or sweep_scale):
-        _single(sim, rate, duration, arrivals, out, config)
-    if sweep_rate:
-        _rate_sweep(sim, rate, tasks, out, config)
-    if sweep_scale:
-        _scale_sweep(sim, rate, tasks, _scales(scales), out, config)
+    with outputs.holding(Runs(prof.name).dir, out):  # a learned engine may export into runs/<profile>
+        if not (sweep_rate or sweep_scale):
+            _single(sim, rate, duration, arrivals, out, config)
+        if sweep_rate:
+            _rate_sweep(sim, rate, tasks, out, config)
+        if sweep_scale:
+            _scale_sweep(sim, rate, tasks, _scales(scales), out, config)
 
 
 def _trace_files(csv: Path | None, up: Path | None, down: Path | None,

@@ -54,19 +54,27 @@ def process_pool(workers: int) -> JobMap:
 
 @contextmanager
 def _interrupts_held():
-    """SIGINT blocked in this thread meanwhile, delivered after (a Ctrl-C is late, never lost).
+    """Ctrl-C held back meanwhile and acted on after (late, never lost), while workers start.
 
-    A Ctrl-C goes to the terminal's whole process group, workers included: a worker started in
-    this window never sees one, even before its initializer runs (a traceback from its imports).
+    A Ctrl-C goes to the terminal's whole process group, workers included: a worker started here
+    inherits SIGINT blocked, so it never sees one, even before its initializer runs. Blocking it
+    in this thread is not enough for this process (another thread may take the signal and
+    Python runs the handler here all the same), so the handler only notes it meanwhile: a worker
+    left half-started would print the traceback of its broken start-up.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    arrived = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: arrived.append(signum))
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if arrived and callable(previous):
+        previous(signal.SIGINT, None)
 
 
 def _ignore_interrupts() -> None:

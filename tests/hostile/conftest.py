@@ -1,8 +1,9 @@
 """Hostile input, as a user (or an attacker) would give it: the commands must refuse in one line.
 
 `refused(...)` runs the real CLI in a working directory of the test's own and checks the
-promise: exit code 2, exactly one line on stderr naming what is wrong, no traceback, and no file
-under the working directory changed.
+promise: exit code 2, exactly one line on stderr naming what is wrong, no traceback, no file
+under the working directory changed, and the line a check's own (not the command boundary's
+catch-all for an exception no check named).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kdoffload.boundary import is_boundary_line
 from kdoffload.cli import app
 
 
@@ -33,6 +35,7 @@ def refused(tmp_path, monkeypatch):
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1, result.stderr
         assert "Traceback" not in result.output and needle in lines[0], lines[0]
+        assert not is_boundary_line(lines[0]), f"no check named this: {lines[0]}"
         assert snapshot(tmp_path) == before, "an earlier artifact changed"
         return lines[0]
 
