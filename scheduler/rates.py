@@ -64,10 +64,6 @@ class StepRate:
         """The last breakpoint: beyond it an open-ended rate is only its last rate so far."""
         return self.times[-1]
 
-    def bits_known(self) -> float:
-        """Bits delivered from 0 to the last breakpoint."""
-        return self.bits[-1]
-
     def rate_at(self, t: float) -> float:
         _, u = self._fold(t)
         return self.rates[max(bisect.bisect_right(self.times, u) - 1, 0)]
