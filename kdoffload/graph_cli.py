@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from kdoffload import options
-from kdoffload.common import console, user_errors
+from kdoffload.common import AddressOption, EngineOption, console, ray_or_none, user_errors
 from model import daggen, graphs
 from model.dataset import default_solver
 from model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
@@ -80,14 +80,17 @@ def demos(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
     force: ForceOption = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
 ):
     """Optimal demonstrations of a family profile, one graph per state (docs/formats.md)."""
     from model.graph_family import generate_family
 
+    jobs = ray_or_none(engine, address)
     family = load_profile(profile, allow_family=True)
     options.count(samples, "--samples")
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     out = options.output_file(out, "--out", force, ".npz")
-    path = generate_family(family, samples, seed, out, workers, solver=solver or default_solver())
+    path = generate_family(family, samples, seed, out, workers, jobs, solver or default_solver())
     console.print(f"{path}: {samples} states of {family.name}")
