@@ -52,7 +52,11 @@ def _lib() -> ctypes.CDLL:
     path = library_path()
     if not path.is_file():
         raise InputError(f"{path}: the native core is not built ({BUILD_HINT})")
-    lib = ctypes.CDLL(str(path))
+    try:
+        lib = ctypes.CDLL(str(path))
+    except OSError as err:  # a file that is not a shared library, or one built for elsewhere
+        raise InputError(f"{path}: not a loadable native core ({err}); KDO_CORE_LIB names the "
+                         f"library, default {LIBRARY}") from None
     p, st = ctypes.c_void_p, ctypes.POINTER(_States)
     i8, f64, u64 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.int8, np.float64, np.uint64))
     lib.kdo_last_error.restype = ctypes.c_char_p

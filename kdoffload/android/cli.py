@@ -137,8 +137,8 @@ def _table(profile_name: str, result: dict) -> str:
 # `adb connect` there would list the phone twice: the default port lies outside that range.
 @android_app.command()
 @user_errors
-def emulator(port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
-             sandbox: Annotated[Path, typer.Option(help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
+def emulator(port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
+             sandbox: Annotated[Path, typer.Option(file_okay=False, help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
              launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
              no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False,
              sdk: Annotated[int, typer.Option(help="ro.build.version.sdk (install refuses an APK whose minSdk is above).")] = None,
