@@ -64,6 +64,27 @@ native-scaling: native
 	  || $(PY) bench/native/make_fixture.py --out $(NATIVE_BUILD)/fixture-$$p --profile $$p; done
 	$(PY) -m bench.solver_scaling --out runs/scaling
 
+# Coverage-guided fuzzing of the native loaders (libFuzzer, clang from apt if missing; not in
+# `make test`): FUZZ_SECONDS per target from the fixture's programs and manifest. Crashes land in
+# build/fuzz/crashes/ (docs/reliability.md says what was run and what became regression cases).
+.PHONY: fuzz
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 240
+fuzz: native-check
+	@command -v clang++ >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang)
+	cmake -S native -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ -DKDO_FUZZ=ON \
+	  -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j2 --target kdo_fuzz_program kdo_fuzz_manifest
+	mkdir -p $(FUZZ_BUILD)/corpus-program $(FUZZ_BUILD)/corpus-manifest $(FUZZ_BUILD)/crashes
+	cp $(NATIVE_BUILD)/fixture/*.pte $(FUZZ_BUILD)/corpus-program/
+	cp $(NATIVE_BUILD)/fixture/student_xnnpack_int8.manifest.json $(FUZZ_BUILD)/corpus-manifest/
+	cd $(FUZZ_BUILD) && ./kdo_fuzz_manifest corpus-manifest -max_total_time=$(FUZZ_SECONDS) \
+	  -artifact_prefix=crashes/manifest- -print_final_stats=1 2>&1 | grep -v '^executorch E' | tail -n 20
+	cd $(FUZZ_BUILD) && ./kdo_fuzz_program corpus-program -max_total_time=$(FUZZ_SECONDS) -fork=1 \
+	  -ignore_crashes=1 -artifact_prefix=crashes/program- 2>&1 | grep -v '^executorch E' | tail -n 20
+	ls $(FUZZ_BUILD)/crashes
+
 # ARM64: the shipped chain6 student's golden vectors under qemu-aarch64 (exported first if missing).
 ARM_MODEL := runs/chain6/export/student_xnnpack_int8
 arm-check: $(STAMP)

@@ -33,38 +33,30 @@ def check_nesting(text: str, source: Path | str) -> None:
         raise _too_deep(source)
 
 
-def _text(data: bytes | str, source: Path | str) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not UTF-8 text (not a JSON or TOML file)") from None
-
-
 def _too_deep(source: Path | str) -> InputError:
     return InputError(f"{source}: nested deeper than {MAX_DEPTH} levels")
 
 
+def _parse(data: bytes | str, source: Path | str, loads, malformed: type[Exception], kind: str):
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not UTF-8 text (not a {kind} file)") from None
+    check_nesting(data, source)
+    try:
+        return loads(data)
+    except malformed as err:
+        raise InputError(f"{source}: not valid {kind}: {err}") from None
+    except RecursionError:  # the scan above makes this unreachable; it stays the last line of defence
+        raise _too_deep(source) from None
+
+
 def parse_json(data: bytes | str, source: Path | str):
     """The JSON value of `data` (a file's bytes or text); InputError naming `source` if malformed."""
-    text = _text(data, source)
-    check_nesting(text, source)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{source}: not valid JSON ({err})") from None
-    except RecursionError:
-        raise _too_deep(source) from None
+    return _parse(data, source, json.loads, json.JSONDecodeError, "JSON")
 
 
 def parse_toml(data: bytes | str, source: Path | str) -> dict:
     """The TOML table of `data`; InputError naming `source` if malformed or nested too deeply."""
-    text = _text(data, source)
-    check_nesting(text, source)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{source}: not valid TOML: {err}") from None
-    except RecursionError:
-        raise _too_deep(source) from None
+    return _parse(data, source, tomllib.loads, tomllib.TOMLDecodeError, "TOML")
