@@ -3,6 +3,7 @@ package org.pytorch.executorch;
 import java.io.Closeable;
 import java.io.File;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pytorch.executorch.annotations.Experimental;
@@ -86,9 +87,7 @@ public class Module implements Closeable {
   }
 
   public EValue[] execute(String methodName, EValue... inputs) {
-    lock.lock();
-    try {
-      checkAlive();
+    return whileAlive(() -> {
       loadLocked(methodName);
       if (inputs.length != 1 || !inputs[0].isTensor() || inputs[0].toTensor().dtype() != DType.FLOAT) {
         throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName
@@ -104,51 +103,30 @@ public class Module implements Closeable {
       } catch (RuntimeException e) {
         throw failure(codeOf(e), "Execution failed for method: " + methodName, e);
       }
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   public void loadMethod(String methodName) {
-    lock.lock();
-    try {
-      checkAlive();
+    whileAlive(() -> {
       loadLocked(methodName);
-    } finally {
-      lock.unlock();
-    }
+      return null;
+    });
   }
 
   public String[] getMethods() {
-    lock.lock();
-    try {
-      checkAlive();
-      return new String[] {FORWARD};
-    } finally {
-      lock.unlock();
-    }
+    return whileAlive(() -> new String[] {FORWARD});
   }
 
   /** The host runtime does not report a method's delegates: backends is empty. */
   public MethodMetadata getMethodMetadata(String name) {
-    lock.lock();
-    try {
-      checkAlive();
+    return whileAlive(() -> {
       if (!FORWARD.equals(name)) throw new IllegalArgumentException("method " + name + " does not exist for this module");
       return new MethodMetadata(name, new String[0]);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   public String[] readLogBuffer() {
-    lock.lock();
-    try {
-      checkAlive();
-      return new String[0];
-    } finally {
-      lock.unlock();
-    }
+    return whileAlive(() -> new String[0]);
   }
 
   /** False, as the AAR built without profiling answers: the host build writes no ETDump. */
@@ -157,13 +135,7 @@ public class Module implements Closeable {
   }
 
   public boolean etdump(String outputPath) {
-    lock.lock();
-    try {
-      checkAlive();
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    return whileAlive(() -> false);
   }
 
   public void destroy() {
@@ -182,8 +154,15 @@ public class Module implements Closeable {
     destroy();
   }
 
-  private void checkAlive() {
-    if (destroyed) throw new IllegalStateException("Module has been destroyed");
+  // Every method but destroy, as in the AAR: under the lock, refused once destroyed.
+  private <T> T whileAlive(Supplier<T> body) {
+    lock.lock();
+    try {
+      if (destroyed) throw new IllegalStateException("Module has been destroyed");
+      return body.get();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void loadLocked(String methodName) {
