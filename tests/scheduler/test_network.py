@@ -36,28 +36,6 @@ def test_trace_columns_may_come_in_any_order(tmp_path):
     assert trace.rates_at(0.0) == (1e6, 4e6)  # before the first row: the first row
 
 
-@pytest.mark.parametrize("text, words", [
-    ("time_s,rate_up,rate_down\n0,-1e6,4e6\n", ["line 2", "rate_up", "positive or 0"]),
-    ("time_s,rate_up,rate_down\n0,0.5,4e6\n", ["line 2", "rate_up", "below 1 bit/s"]),
-    ("time_s,rate_up,rate_down\n0,0,4e6\n1,0,4e6\n", ["rate_up", "every rate is 0"]),
-    ("time_s,rate_up,rate_down\n-1,1e6,4e6\n", ["line 2", "time_s", "negative"]),
-    ("time_s,rate_up,rate_down\n0,,4e6\n", ["line 2", "rate_up", "missing"]),
-    ("time_s,rate_up,rate_down\n0,1e6\n", ["line 2", "2 values"]),
-    ("time_s,rate_up,rate_down\n0,1e6,4e6\n1,1e6,4e6\n1,2e6,4e6\n", ["line 4", "increase"]),
-    ("time_s,rate_up,rate_down,snr\n0,1e6,4e6,3\n", ["unknown column 'snr'"]),
-    ("time_s,rate_up\n0,1e6\n", ["'rate_down' missing"]),
-    ("time_s,rate_up,rate_down\n", ["no rows"]),
-    ("time_s,rate_up,rate_down\n0,abc,4e6\n", ["'abc' is not a number"]),
-])
-def test_a_bad_trace_names_its_line_and_column(tmp_path, text, words):
-    with pytest.raises(InputError) as err:
-        load_trace(write(tmp_path, text))
-    message = str(err.value)
-    assert "trace.csv" in message and "\n" not in message
-    for word in words:
-        assert word in message
-
-
 def test_gauss_markov_matches_the_profile_and_is_correlated(dag10):
     stats = RateStatistics.of(dag10)
     process = DynamicNetwork.of("gauss-markov", GaussMarkov(stats, seed=1, corr_time=2.0, step=0.05))

@@ -3,7 +3,8 @@
 import pytest
 
 from model.errors import InputError
-from scheduler.traces import PACKET_BITS, TraceFiles, TraceFormat, read_mahimahi, read_throughput
+from scheduler.traces import (PACKET_BITS, TraceFiles, TraceFormat, read_csv_trace, read_mahimahi,
+                              read_throughput)
 
 
 def write(tmp_path, text, name="trace.txt"):
@@ -63,6 +64,17 @@ def test_trace_files_take_one_csv_or_one_file_per_direction(tmp_path):
     (read_throughput, "0 0\n1 0\n", ["every rate is 0"]),
     (read_throughput, "0 inf\n", ["line 1", "not finite"]),
     (read_throughput, "# nothing\n", ["no samples"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,-1e6,4e6\n", ["line 2", "rate_up", "positive or 0"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,0.5,4e6\n", ["line 2", "rate_up", "below 1 bit/s"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,0,4e6\n1,0,4e6\n", ["rate_up", "every rate is 0"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n-1,1e6,4e6\n", ["line 2", "time_s", "negative"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,,4e6\n", ["line 2", "rate_up", "missing"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,1e6\n", ["line 2", "2 values"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,1e6,4e6\n1,1e6,4e6\n1,2e6,4e6\n", ["line 4", "increase"]),
+    (read_csv_trace, "time_s,rate_up,rate_down,snr\n0,1e6,4e6,3\n", ["unknown column 'snr'"]),
+    (read_csv_trace, "time_s,rate_up\n0,1e6\n", ["'rate_down' missing"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n", ["no rows"]),
+    (read_csv_trace, "time_s,rate_up,rate_down\n0,abc,4e6\n", ["'abc' is not a number"]),
 ])
 def test_a_bad_trace_names_its_file_and_line(tmp_path, reader, text, words):
     with pytest.raises(InputError) as err:
