@@ -47,7 +47,7 @@ public final class HostBench {
     try {
       BenchConfig cfg = new BenchConfig(Paths.get(o.get("--model-dir")), files, integer(o, "--num-iter", 1000),
           integer(o, "--num-warm-up-iter", 100), integer(o, "--top-k", 0), integer(o, "--stream-tasks", 0),
-          integer(o, "--num-threads", 1));
+          integer(o, "--num-threads", BenchConfig.DEFAULT_NUM_THREADS));
       new BenchRun(cfg, device, System.out::println).run();
     } catch (Throwable t) { // as the activity: the native library missing is a failure result too
       System.out.println(BenchFailure.record(files, device, t));

@@ -59,7 +59,7 @@ public class BenchActivity extends Activity {
       device = device();
       BenchConfig cfg = new BenchConfig(modelDir(extras), getFilesDir().toPath(),
           integer(extras, "num_iter", 1000), integer(extras, "num_warm_up_iter", 100),
-          integer(extras, "top_k", 0), integer(extras, "stream_tasks", 0), integer(extras, "num_threads", 1));
+          integer(extras, "top_k", 0), integer(extras, "stream_tasks", 0), integer(extras, "num_threads", BenchConfig.DEFAULT_NUM_THREADS));
       show(new BenchRun(cfg, device, line -> Log.i(TAG, line)).run());
     } catch (Throwable t) { // UnsatisfiedLinkError from the runtime's native library included
       String line = BenchFailure.record(getFilesDir().toPath(), device, t);

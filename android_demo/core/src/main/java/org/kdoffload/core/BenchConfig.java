@@ -4,6 +4,9 @@ import java.nio.file.Path;
 
 /** One benchmark run's knobs: the intent extras of BenchActivity, the flags of hostbench. */
 public final class BenchConfig {
+  // One XNNPACK thread unless told: at batch 1 it beats two, and it is what the host's timings use.
+  public static final int DEFAULT_NUM_THREADS = 1;
+
   public final Path modelDir; // what `kdoffload android push` filled
   public final Path filesDir; // where the model is copied to and the results are written
   public final int numIter;

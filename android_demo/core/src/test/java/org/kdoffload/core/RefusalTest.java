@@ -29,6 +29,10 @@ public class RefusalTest {
 
   /** Loads and checks as BenchRun does; the message of what refused it. */
   private String refusal() {
+    return refused().getMessage();
+  }
+
+  private RefusedException refused() {
     RefusedException e = assertThrows(RefusedException.class, () -> {
       ModelFiles files = ModelFiles.find(pte.getParent());
       Manifest m = Manifest.read(files.manifest, null);
@@ -41,7 +45,7 @@ public class RefusalTest {
       }
     });
     assertEquals("one line", -1, e.getMessage().indexOf('\n'));
-    return e.getMessage();
+    return e;
   }
 
   private String manifestText() throws Exception {
@@ -102,9 +106,11 @@ public class RefusalTest {
     String text = manifestText().replaceFirst("\"sha256\": *\"[0-9a-f]{64}\"", "\"sha256\": \"" + digest + "\"")
         .replaceFirst("\"size_bytes\": *\\d+", "\"size_bytes\": " + Files.size(pte));
     writeManifest(text);
-    String message = refusal();
-    assertTrue(message, message.contains("cannot load forward ([ExecuTorch Error 0x"));
-    assertTrue(message, message.contains("not a loadable program"));
+    RefusedException e = refused();
+    assertTrue(e.getMessage(), e.getMessage().contains("cannot load forward ([ExecuTorch Error 0x"));
+    assertTrue(e.getMessage(), e.getMessage().contains("not a loadable program"));
+    // The runtime's own error code, as the benchmark app's load_status carries it.
+    assertTrue("load_status " + e.loadStatus, e.loadStatus > 0);
   }
 
   @Test
