@@ -61,12 +61,15 @@ def teacher_logits(teacher: OffloadMLP, x: torch.Tensor, batch: int = 16384) -> 
 
 def student_data(profile: Profile, demos: Demonstrations, teacher_checkpoint: Checkpoint,
                  transfer_samples: int = 0, transfer_seed: int = 3,
-                 transfer_targets: str = "soft", with_regret: bool = False) -> StudentData:
-    """The demonstrations plus `transfer_samples` teacher-only states, appended after them."""
+                 transfer_targets: str = "soft", with_regret: bool = False,
+                 certified_only: bool = True) -> StudentData:
+    """The demonstrations plus `transfer_samples` teacher-only states, appended after them.
+    With `certified_only`, demonstrations whose label is not certified optimal are not trained on."""
     normalizer = teacher_checkpoint.normalizer
     teacher = teacher_checkpoint.net()
     val_rows = np.asarray(teacher_checkpoint.extra["split"]["val"], dtype=np.int64)
-    train_rows = np.setdiff1d(np.arange(len(demos)), val_rows)
+    rows = np.flatnonzero(demos.certified) if certified_only else np.arange(len(demos))
+    train_rows = np.setdiff1d(rows, val_rows)
     x = torch.from_numpy(normalizer(demos.features))
     labels = torch.from_numpy(demos.labels.astype(np.int64))
     regret = torch.from_numpy(flip_regret(profile, demos)) if with_regret else None

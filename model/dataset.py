@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from model import native, oracle
+from model import exact, native, oracle
 from model.delay import delays
 from model.arrays_file import (check_derived_times, check_finite, check_shape, check_state_values,
                                read_members)
@@ -59,7 +59,9 @@ def check_solver(solver: str, profile: Profile | None = None) -> str:
 
 @dataclass
 class Demonstrations:
-    """A loaded dataset: states, features [S, F], labels [S, N] int8, optimal delays [S]."""
+    """A loaded dataset: states, features [S, F], labels [S, N] int8, optimal delays [S], and per
+    state the certificate: gap [S] (0: exact) and certified [S] bool (a file without them was
+    solved exactly throughout). An uncertified state's label and delay are the best found."""
 
     profile: Profile
     states: States
@@ -67,6 +69,14 @@ class Demonstrations:
     labels: np.ndarray
     optimal_delay: np.ndarray
     meta: dict
+    gap: np.ndarray | None = None
+    certified: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.gap is None:
+            self.gap = np.zeros(len(self.labels))
+        if self.certified is None:
+            self.certified = np.ones(len(self.labels), dtype=bool)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -88,9 +98,10 @@ def make_shard(profile_dict: dict, seed: int, index: int, count: int,
     profile = profile_from_dict(profile_dict)
     rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
     states = sample_states(profile, count, rng)
-    labels, optimal = SOLVERS[solver](profile, states)
-    return {"features": build_features(profile, states), "labels": labels.astype(np.int8),
-            "optimal_delay": optimal, **states.to_dict(),
+    solution = exact.solve_certified(profile, states, exact.DEFAULT_BUDGET, solver)
+    return {"features": build_features(profile, states), "labels": solution.labels.astype(np.int8),
+            "optimal_delay": solution.delay, "gap": solution.gap, "certified": solution.certified,
+            **states.to_dict(),
             "shard_key": np.array(_shard_key(profile_dict, seed, index, count))}
 
 
@@ -193,6 +204,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
 
 
 ARRAY_FIELDS = ("features", "labels", "optimal_delay")
+CERTIFICATE_FIELDS = ("gap", "certified")  # absent from older files, which are exact throughout
 
 
 def load(path: Path) -> Demonstrations:
@@ -201,7 +213,7 @@ def load(path: Path) -> Demonstrations:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such dataset")
-    arrays = read_members(path, ("meta", *ARRAY_FIELDS, *STATE_FIELDS))
+    arrays = read_members(path, ("meta", *ARRAY_FIELDS, *STATE_FIELDS, *CERTIFICATE_FIELDS))
     missing = [k for k in ("meta", *ARRAY_FIELDS, *STATE_FIELDS) if k not in arrays]
     if missing:
         raise InputError(f"{path}: not a kdoffload dataset (member {missing[0]} missing)")
@@ -210,8 +222,9 @@ def load(path: Path) -> Demonstrations:
         raise InputError(f"{path}: meta.profile: missing or not a table")
     profile = profile_from_dict(meta["profile"], source=str(path))
     _check_arrays(path, profile, arrays)
+    _check_certificate(path, arrays)
     return Demonstrations(profile, States.from_dict(arrays), arrays["features"], arrays["labels"],
-                          arrays["optimal_delay"], meta)
+                          arrays["optimal_delay"], meta, arrays.get("gap"), arrays.get("certified"))
 
 
 def _meta(value: np.ndarray, path: Path) -> dict:
@@ -251,6 +264,24 @@ def _check_arrays(path: Path, profile: Profile, arrays: dict[str, np.ndarray]) -
     states = {f: arrays[f] for f in STATE_FIELDS}
     check_state_values(source, profile, states)
     check_derived_times(source, states)
+
+
+def _check_certificate(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Both certificate arrays or neither; a gap in [0, 1], zero wherever a state is certified."""
+    present = [k for k in CERTIFICATE_FIELDS if k in arrays]
+    if not present:
+        return
+    if len(present) == 1:
+        raise InputError(f"{path}: {present[0]} without {({*CERTIFICATE_FIELDS} - {present[0]}).pop()}")
+    count = len(arrays["labels"])
+    check_shape(str(path), "gap", arrays["gap"], (count,), np.float64)
+    check_shape(str(path), "certified", arrays["certified"], (count,), np.bool_)
+    gap, certified = arrays["gap"], arrays["certified"]
+    wrong = ~np.isfinite(gap) | (gap < 0) | (gap > 1) | (certified & (gap != 0))
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        raise InputError(f"{path}: gap: row {row} holds {gap[row]!r} (certified {bool(certified[row])}), "
+                         "must be in [0, 1] and 0 where certified")
 
 
 def read_meta(path: Path) -> dict:

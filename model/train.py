@@ -42,6 +42,7 @@ class TrainConfig:
     regret_weight: float = 0.0  # > 0 adds the expected flip regret to the loss
     augment_log_scale: float = 0.0  # > 0: rescale each training state by the model's exact invariances
 
+    certified_only: bool = True  # an uncertified state's label is only the best found: leave it out
 
 # -- the loop ----------------------------------------------------------------------------------
 
@@ -207,6 +208,8 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
     masks = scale_invariance_masks(profile)
     y = torch.from_numpy(demos.labels.astype(np.int64))
     regret = torch.from_numpy(flip_regret(profile, demos)) if cfg.regret_weight > 0 else None
+    if cfg.certified_only:
+        split = split.within(demos.certified)
     train_idx = torch.from_numpy(split.train)
     net = OffloadMLP(teacher_config(x.shape[1], profile.n))
 

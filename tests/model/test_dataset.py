@@ -21,7 +21,8 @@ def test_identical_for_one_and_two_workers(tmp_path, chain6):
 def test_format_is_the_documented_one(tmp_path, chain6):
     path = dataset.generate(chain6, 500, 0, tmp_path / "d.npz")
     with np.load(path) as z:
-        assert set(z.files) == {"features", "labels", "optimal_delay", "meta", *STATE_FIELDS}
+        assert set(z.files) == {"features", "labels", "optimal_delay", "gap", "certified", "meta", *STATE_FIELDS}
+        assert z["certified"].dtype == np.bool_ and z["certified"].all() and (z["gap"] == 0).all()
         assert z["features"].dtype == np.float32 and z["features"].shape[0] == 500
         assert z["labels"].dtype == np.int8 and z["labels"].shape == (500, 6)
         assert z["optimal_delay"].dtype == np.float64

@@ -1,0 +1,96 @@
+"""Certified share and solve time of the native branch and bound against N, on daggen graphs
+with the DRL offloading papers' parameters (fat 0.7, regularity 0.7, density 0.6, ccr 0.5),
+each state under its own time budget; beside it greedy's and HEFT's T / T* on certified states.
+
+    python -m bench.exact_scaling --out runs/exact-scaling --sizes 10,20,30,40,50 \\
+        --graphs 3 --states 3 --seconds 1
+
+writes exact_scaling.json and exact_scaling.md (the table of docs/graphs.md). A state's time is
+the wall time of its solve call (one state per call, so the ~20 µs of ctypes around it is in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from model import native
+from model.io import atomic_write_json, atomic_write_text
+from model.profile import load_profile
+from model.states import sample_states
+
+FAMILY = "daggen:n={n},fat=0.7,density=0.6,regularity=0.7,ccr=0.5,seed={graph}"
+
+
+def solve_each(profile, states, seconds: float) -> dict[str, np.ndarray]:
+    """One certified solve per state under `seconds`, timed around the call."""
+    rows = {"delay": [], "lower": [], "certified": [], "nodes": [], "seconds": []}
+    for k in range(len(states)):
+        began = time.perf_counter()
+        _, delay, lower, certified, nodes = native.solve_certified(profile, states[k:k + 1], max_seconds=seconds)
+        rows["seconds"].append(time.perf_counter() - began)
+        for key, value in (("delay", delay), ("lower", lower), ("certified", certified), ("nodes", nodes)):
+            rows[key].append(value[0])
+    return {k: np.array(v) for k, v in rows.items()}
+
+
+def size_record(n: int, graphs: int, states_per_graph: int, seconds: float, seed: int) -> dict:
+    parts, ratios = [], {"greedy": [], "heft": []}
+    for graph in range(graphs):
+        profile = load_profile(FAMILY.format(n=n, graph=graph))
+        states = sample_states(profile, states_per_graph, np.random.default_rng([seed, n, graph]))
+        solved = solve_each(profile, states, seconds)
+        parts.append(solved)
+        for name, heuristic in (("greedy", native.greedy), ("heft", native.heft)):
+            delay = heuristic(profile, states)[1]
+            ratios[name].append((delay / solved["delay"])[solved["certified"]])
+    rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    open_gap = ((rows["delay"] - rows["lower"]) / rows["delay"])[~rows["certified"]]
+    record = {"n": n, "states": len(rows["delay"]), "certified": float(rows["certified"].mean()),
+              "p50_s": float(np.median(rows["seconds"])), "p99_s": float(np.percentile(rows["seconds"], 99)),
+              "nodes_p50": float(np.median(rows["nodes"])), "nodes_p99": float(np.percentile(rows["nodes"], 99)),
+              "gap_max": float(open_gap.max()) if len(open_gap) else 0.0}
+    for name, values in ratios.items():
+        values = np.concatenate(values)
+        record[f"{name}_mean"] = float(values.mean()) if len(values) else None
+        record[f"{name}_p99"] = float(np.percentile(values, 99)) if len(values) else None
+    return record
+
+
+def table(records: list[dict], seconds: float) -> str:
+    lines = [f"| N | states | certified within {seconds:g} s | time p50 / p99 s | nodes p50 / p99 | "
+             "largest gap left | greedy T/T* mean / p99 | HEFT T/T* mean / p99 |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    ratio = (lambda r, name: "–" if r[f"{name}_mean"] is None
+             else f"{r[f'{name}_mean']:.3f} / {r[f'{name}_p99']:.3f}")
+    for r in records:
+        lines.append(f"| {r['n']} | {r['states']} | {r['certified']:.0%} | {r['p50_s']:.4f} / {r['p99_s']:.3f} | "
+                     f"{r['nodes_p50']:.0f} / {r['nodes_p99']:.0f} | {r['gap_max']:.1%} | "
+                     f"{ratio(r, 'greedy')} | {ratio(r, 'heft')} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("runs/exact-scaling"))
+    parser.add_argument("--sizes", default="10,20,30,40,50")
+    parser.add_argument("--graphs", type=int, default=3, help="daggen graphs per size")
+    parser.add_argument("--states", type=int, default=3, help="states per graph")
+    parser.add_argument("--seconds", type=float, default=1.0, help="budget per state")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    records = [size_record(int(n), args.graphs, args.states, args.seconds, args.seed)
+               for n in args.sizes.split(",")]
+    args.out.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(args.out / "exact_scaling.json", {"budget_s": args.seconds, "family": FAMILY,
+                                                         "sizes": records})
+    text = table(records, args.seconds)
+    atomic_write_text(args.out / "exact_scaling.md", text)
+    print(text, end="")
+
+
+if __name__ == "__main__":
+    main()
