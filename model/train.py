@@ -41,8 +41,8 @@ class TrainConfig:
     threads: int = 2           # this machine has two cores; more threads only contend
     regret_weight: float = 0.0  # > 0 adds the expected flip regret to the loss
     augment_log_scale: float = 0.0  # > 0: rescale each training state by the model's exact invariances
-
     certified_only: bool = True  # an uncertified state's label is only the best found: leave it out
+
 
 # -- the loop ----------------------------------------------------------------------------------
 
@@ -138,6 +138,10 @@ class Split:
         n_val = max(1, int(round(count * val_fraction)))
         return cls(np.sort(order[n_val:]), np.sort(order[:n_val]))
 
+    def within(self, keep: np.ndarray) -> Split:
+        """The rows where `keep` [S] bool holds, in both parts."""
+        return Split(self.train[keep[self.train]], self.val[keep[self.val]])
+
 
 def flip_regret(profile: Profile, demos: Demonstrations, cap: float = 10.0) -> np.ndarray:
     """[S, N, 3] relative cost of moving one subtask of x* to each site: (T(x') - T*) / T*.
@@ -203,13 +207,13 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
     """Imitation-train the teacher; writes `<out_dir>/checkpoint.pt` every epoch and returns it."""
     torch.manual_seed(cfg.seed)
     split = Split.of(len(demos), cfg.val_fraction, cfg.seed)
+    if cfg.certified_only:
+        split = split.within(demos.certified)
     normalizer = Normalizer.fit(demos.features[split.train])
     x = torch.from_numpy(normalizer(demos.features))
     masks = scale_invariance_masks(profile)
     y = torch.from_numpy(demos.labels.astype(np.int64))
     regret = torch.from_numpy(flip_regret(profile, demos)) if cfg.regret_weight > 0 else None
-    if cfg.certified_only:
-        split = split.within(demos.certified)
     train_idx = torch.from_numpy(split.train)
     net = OffloadMLP(teacher_config(x.shape[1], profile.n))
 
