@@ -30,7 +30,7 @@ def gradle_command(project: Path = PROJECT) -> list[str]:
     wrapper = project / "gradlew"
     if not wrapper.is_file():
         raise InputError(f"{wrapper}: the Gradle wrapper is missing (git checkout -- {wrapper} "
-                         "gradle/wrapper brings it back)")
+                         f"{project / 'gradle/wrapper'} brings it back)")
     return [str(wrapper.resolve())]
 
 
@@ -39,7 +39,7 @@ def gradle_reason(output: str) -> str:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     for k, line in enumerate(lines):
         if line.startswith("* What went wrong:") and k + 1 < len(lines):
-            return lines[k + 1]
+            return lines[k + 1].rstrip(".")
         if line.startswith("Exception in thread") and "UnknownHostException" in line:
             return (f"the wrapper cannot download Gradle ({line.rsplit(': ', 1)[-1]} unreachable): it "
                     "needs the network once, or a GRADLE_USER_HOME that holds that Gradle")

@@ -61,7 +61,8 @@ class Activities:
         files = self.storage.host_path(f"/data/data/{package}/files")
         files.mkdir(parents=True, exist_ok=True)
         argv += ["--files-dir", str(files), "--device-name", self.device_name]
-        self.storage.log(TAG, "I", "start: " + " ".join(argv[1:]))
+        # Where Android's ActivityManager says "Start proc ...": not under the app's own tag.
+        self.storage.log("ActivityManager", "I", "start: " + " ".join(argv[1:]))
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, text=True, errors="replace")
         with self._lock:

@@ -80,8 +80,9 @@ def test_bench_brings_home_the_phone_result_and_its_table(phones, workdir, tmp_p
     assert [r["actualValue"] for r in data["records"] if r["metric"] == "num_threads"] == [2]
     assert "| student guarded, emulated phone on the host: kdoffload-emulated |" \
         in result.stdout
-    log = "\n".join(phone.storage.logcat({"kdoffload"}))
-    assert "--num-iter 200" in log and "--num-threads 2" in log and "golden check" in log
+    started = "\n".join(phone.storage.logcat({"ActivityManager"}))
+    assert "--num-iter 200" in started and "--num-threads 2" in started
+    assert "golden check" in "\n".join(phone.storage.logcat({"kdoffload"}))
     # Woken and kept on for the run, the stay-on setting put back as it was.
     assert phone.screen == {"awake": True, "locked": False}
     assert phone.settings[("global", "stay_on_while_plugged_in")] == "0"
