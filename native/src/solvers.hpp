@@ -86,7 +86,8 @@ class Heft {
 //   time, and the edge's fits on its cores; checked with the subtasks that may go to either
 //   split fractionally (a relaxation, so a "no" is a proof). Its sums are taken in another order
 //   than the schedule's, so it compares with a 1e-9 relative slack and prunes strict losers only.
-// The first incumbent is the better of greedy and HEFT. With prune = false it is the exhaustive
+// The first incumbent is the better of greedy and HEFT, improved by one-site moves while any
+// lowers T. With prune = false it is the exhaustive
 // search (every leaf). Under a budget the search is anytime: it returns the best placement found,
 // and the least bound of the subtrees it left unexplored as the lower bound.
 class BranchAndBound {
@@ -109,6 +110,7 @@ class BranchAndBound {
   Scheduler scheduler_;
   Greedy greedy_;
   Heft heft_;
+  DelayModel delay_model_;  // the incumbent's local search
   bool prune_;
   int n_;
   std::vector<std::vector<int>> succs_;
