@@ -3,9 +3,10 @@
 The `.npz` keeps the single-graph dataset's field names and pads the subtask axis to
 MAX_SUBTASKS (docs/formats.md): `n_subtasks` int16 [S]; `pred_mask` uint64 [S, 64], bit j of
 pred_mask[s, i] set when subtask j feeds subtask i; `cycles`, `out_bits`, `in_bits` float64
-[S, 64], 0 past n; `labels` int8 [S, 64], -1 past n; `optimal_delay` and the per-state scalars
-[S]; `meta` names the family and `layout = "per-state-graph"`. There are no `features`: a
-model that reads the graph itself is the next step, and its recipe will say how to build them.
+[S, 64], 0 past n; `labels` int8 [S, 64], -1 past n; `optimal_delay`, the certificate (`gap`,
+`certified`, as in single-graph datasets) and the per-state scalars [S]; `meta` names the family
+and `layout = "per-state-graph"`. There are no `features`: a model that reads the graph itself
+is the next step, and its recipe will say how to build them.
 
 Shards draw graphs and states from (seed, shard index) alone, as single-graph datasets do, so
 the file is the same whatever the worker count.
@@ -19,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model import daggen
-from model.dataset import SOLVERS, _atomic_savez, _versions, check_solver
+from model import daggen, exact
+from model.dataset import _atomic_savez, _versions, check_solver
 from model.errors import InputError
 from model.graphs import MAX_SUBTASKS, TaskGraph
 from model.parallel import JobMap, process_pool
@@ -58,17 +59,19 @@ def make_family_shard(family_dict: dict, seed: int, index: int, count: int,
     out = {"n_subtasks": np.zeros(count, dtype=np.int16),
            "pred_mask": np.zeros((count, MAX_SUBTASKS), dtype=np.uint64),
            "labels": np.full((count, MAX_SUBTASKS), -1, dtype=np.int8),
-           "optimal_delay": np.zeros(count)}
+           "optimal_delay": np.zeros(count), "gap": np.zeros(count),
+           "certified": np.zeros(count, dtype=bool)}
     out.update({k: np.zeros((count, MAX_SUBTASKS)) for k in SUBTASK_FIELDS})
     out.update({k: np.zeros(count) for k in SCALAR_FIELDS})
     for k in range(count):
         graph = daggen.generate(family.family, rng)
         profile = member_profile(family, graph)
         state = sample_states(profile, 1, rng)
-        labels, optimal = SOLVERS[solver](profile, state)
+        solution = exact.solve_certified(profile, state, exact.DEFAULT_BUDGET, solver)
         n = graph.n
         out["n_subtasks"][k], out["pred_mask"][k] = n, pred_masks(graph)
-        out["labels"][k, :n], out["optimal_delay"][k] = labels[0], optimal[0]
+        out["labels"][k, :n], out["optimal_delay"][k] = solution.labels[0], solution.delay[0]
+        out["gap"][k], out["certified"][k] = solution.gap[0], solution.certified[0]
         for key, value in state.to_dict().items():
             if key in SUBTASK_FIELDS:
                 out[key][k, :n] = value[0]
