@@ -74,7 +74,7 @@ def graph_from_dict(raw, source: str = "graph", prefix: str = "graph.") -> TaskG
         if key not in GRAPH_KEYS:
             raise fail(key, f"unknown key (expected one of {', '.join(sorted(GRAPH_KEYS))})")
     n = raw.get("n")
-    if not _is_int(n) or n < 1:
+    if not is_int(n) or n < 1:
         raise fail("n", f"must be an integer >= 1, got {n!r}")
     if n > MAX_SUBTASKS:
         raise fail("n", f"{n} subtasks is more than the {MAX_SUBTASKS} kdoffload handles")
@@ -92,7 +92,8 @@ def graph_from_dict(raw, source: str = "graph", prefix: str = "graph.") -> TaskG
     return TaskGraph(n, edges, names, Workload(**workload))
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
+    """An int that is not a bool (TOML and JSON integers)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -101,7 +102,7 @@ def _check_edges(raw_edges, n: int, fail) -> tuple[tuple[int, int], ...]:
         raise fail("edges", "must be a list of [from, to] pairs")
     edges = []
     for e in raw_edges:
-        if not (isinstance(e, list) and len(e) == 2 and all(_is_int(v) for v in e)):
+        if not (isinstance(e, list) and len(e) == 2 and all(is_int(v) for v in e)):
             raise fail("edges", f"{e!r} is not a [from, to] pair of integers")
         j, i = e
         if not (0 <= j < n and 0 <= i < n):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -11,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model import daggen
+from model import daggen, graph_source
 from model.errors import InputError
-from model.graphs import MAX_SUBTASKS, TaskGraph, Workload, graph_from_dict, read_graph
+from model.graphs import MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
 from model.nesting import parse_toml
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
@@ -146,10 +145,7 @@ def load_profile(name_or_path: str | Path, allow_family: bool = False) -> Profil
     (each state its own graph) is only returned to a caller that handles one (`allow_family`).
     """
     if str(name_or_path).startswith(daggen.SPEC_PREFIX):
-        params, seed = daggen.parse_spec(str(name_or_path))
-        raw = {"name": _family_name(params, seed), "family": {"daggen": params.__dict__}}
-        if seed is not None:
-            raw["family"]["seed"] = seed
+        raw = graph_source.spec_profile(str(name_or_path))
         return profile_from_dict(raw, str(name_or_path), allow_family=allow_family)
     shipped_path = CONFIG_DIR / f"{name_or_path}.toml"
     path = Path(name_or_path)
@@ -173,11 +169,6 @@ def load_graph(source: str | Path) -> TaskGraph:
     return load_profile(source).graph
 
 
-def _family_name(params: daggen.DaggenParams, seed: int | None) -> str:
-    digest = hashlib.sha256(params.spec().encode()).hexdigest()[:8]
-    return f"daggen-n{params.n}-{digest}" + ("" if seed is None else f"-s{seed}")
-
-
 def read_toml(path: Path) -> dict:
     """A TOML file's table; a file that is not TOML (or not text) is an InputError naming it."""
     return parse_toml(path.read_bytes(), path)
@@ -199,13 +190,13 @@ def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None 
         raise fail("name", "must be a non-empty string")
     check_name(raw["name"], f"{source}: name")
     edge_cores = raw.get("edge_cores", 2)
-    if not _is_int(edge_cores) or not 1 <= edge_cores <= MAX_EDGE_CORES:
+    if not is_int(edge_cores) or not 1 <= edge_cores <= MAX_EDGE_CORES:
         raise fail("edge_cores", f"must be an integer from 1 to {MAX_EDGE_CORES}, got {edge_cores!r}")
     family, graph = None, None
     if "family" in raw:
-        family, graph = _check_family(raw["family"], source, fail, allow_family)
+        family, graph = graph_source.check_family(raw["family"], source, fail, allow_family)
     else:
-        graph = _load_graph(raw["graph"], source, base_dir, fail)
+        graph = graph_source.load_graph_table(raw["graph"], source, base_dir, fail)
     has_workload = graph is None or graph.workload is not None
     ranges = _check_ranges(raw.get("ranges", {}), fail)
     for key in WORKLOAD_RANGES:
@@ -218,31 +209,6 @@ def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None 
         return Profile(raw["name"], family.n, (), int(edge_cores), ranges, spread=spread, family=family)
     return Profile(raw["name"], graph.n, graph.edges, int(edge_cores), ranges, graph.names,
                    graph.workload, spread)
-
-
-def _load_graph(raw, source: str, base_dir: Path | None, fail) -> TaskGraph:
-    if isinstance(raw, str):
-        path = Path(raw) if Path(raw).is_absolute() or base_dir is None else base_dir / raw
-        return read_graph(path)
-    if not isinstance(raw, dict):
-        raise fail("graph", "must be a table with n and edges, or a graph file's path")
-    return graph_from_dict(raw, source)
-
-
-def _check_family(raw, source: str, fail, allow_family: bool):
-    """(params, None) for a family, (None, its graph) when a seed picks one graph of it."""
-    if not isinstance(raw, dict) or set(raw) - {"daggen", "seed"} or not isinstance(raw.get("daggen"), dict):
-        raise fail("family", "must be a table with a [family.daggen] table and an optional seed")
-    params = daggen.params_from_dict(raw["daggen"], f"{source}: family.daggen")
-    seed = raw.get("seed")
-    if seed is not None:
-        if not _is_int(seed) or seed < 0:
-            raise fail("family.seed", f"must be a non-negative integer, got {seed!r}")
-        return None, daggen.generate(params, np.random.default_rng(seed))
-    if not allow_family:
-        raise fail("family", "each state draws its own graph here, which only `kdoffload graph "
-                   "demos` handles; add a seed for one graph of the family")
-    return params, None
 
 
 def _check_spread(raw, fail) -> Spread:
@@ -263,10 +229,6 @@ def _reject_unknown(table: dict, known: set[str], prefix: str, fail) -> None:
     for key in table:
         if key not in known:
             raise fail(prefix + key, f"unknown key (expected one of {', '.join(sorted(known))})")
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value) -> bool:
