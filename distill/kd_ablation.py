@@ -23,6 +23,7 @@ from model.learned import net_decider
 from model.metrics import argmax_and_topk
 from model.parallel import JobMap
 from model.profile import Profile
+from model.runs import checkpoint_in
 
 VARIANTS = ("hard", "kd", "hard+transfer", "kd+transfer")
 REPORTED = ("mean_ratio", "median_ratio", "within_1pct", "beyond_2x", "mean_ratio_without_worst_1pct")
@@ -43,7 +44,7 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
               "hard+transfer": ("hard", 1.0, 0.0), "kd+transfer": ("soft", temperature, alpha)}
     plan = [(variant, seed) for variant in VARIANTS if recipe[variant][0] in datasets for seed in seeds]
     members = [Member(f"{variant} seed {seed}", recipe[variant][0], *recipe[variant][1:],
-                      replace(dcfg.train, seed=seed), out_dir / f"{variant}_seed{seed}" / "checkpoint.pt",
+                      replace(dcfg.train, seed=seed), checkpoint_in(out_dir, f"{variant}_seed{seed}"),
                       dcfg.hidden)
                for variant, seed in plan]
     trained = train_members(profile, demos, datasets, members, jobs=jobs, on_member=on_member,

@@ -24,6 +24,7 @@ from model.io import atomic_write
 from model.nets import OffloadMLP, student_config
 from model.parallel import JobMap
 from model.profile import Profile
+from model.runs import StudentLayout, checkpoint_in
 from model.states import sample_states
 from model.train import TrainConfig, expected_regret, fit, flip_regret, make_validator
 
@@ -138,7 +139,7 @@ def student_job(member: Member, resume_from: bytes | None, *, profile: Profile, 
     """One student trained in a scratch directory (on any worker): its checkpoint bytes, history."""
     torch.set_num_threads(member.train.threads)  # a worker process starts with its own count
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "checkpoint.pt"
+        path = checkpoint_in(Path(scratch))
         if resume_from is not None:
             path.write_bytes(resume_from)
         _, history = train_student(profile, demos, datasets[member.data_key], member.temperature,
@@ -187,20 +188,21 @@ def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcf
     and one checkpoint per sweep member under `<out_dir>/sweep/`. Returns the sweep's scores.
     Members run in this process, or as the jobs of `jobs` (same seeds, same students).
     """
+    layout = StudentLayout(out_dir)
     teacher = load_checkpoint(teacher_checkpoint, "teacher", profile)
     data = student_data(profile, demos, teacher, dcfg.transfer_samples, dcfg.transfer_seed,
                         with_regret=dcfg.train.regret_weight > 0)
     grid = [(t, a) for t in dcfg.temperatures for a in dcfg.alphas]
     members = [Member(f"student T={t:g} alpha={a:g}", "plain", t, a, dcfg.train,
-                      out_dir / "sweep" / f"T{t:g}_a{a:g}" / "checkpoint.pt", dcfg.hidden) for t, a in grid]
+                      layout.member(t, a), dcfg.hidden) for t, a in grid]
     members.append(Member("student without KD (hard labels only)", "plain", 1.0, 0.0, dcfg.train,
-                          out_dir / "nokd" / "checkpoint.pt", dcfg.hidden))
+                          layout.nokd, dcfg.hidden))
     trained = train_members(profile, demos, {"plain": data}, members, resume,
                             {"transfer_samples": dcfg.transfer_samples}, jobs, on_member, on_epoch)
     scores = {key: (min(h["val_score"] for h in history), m.checkpoint)
               for key, m, (_, history) in zip(grid, members, trained)}
     best = min(scores, key=lambda key: (scores[key][0], key))
-    shutil.copyfile(scores[best][1], out_dir / "checkpoint.pt")
+    shutil.copyfile(scores[best][1], layout.checkpoint)
     return {"selected": {"temperature": best[0], "alpha": best[1], "val_mean_ratio": scores[best][0]},
             "sweep": [{"temperature": t, "alpha": a, "val_mean_ratio": s} for (t, a), (s, _) in scores.items()],
             "nokd_val_mean_ratio": min(h["val_score"] for h in trained[-1][1])}

@@ -9,15 +9,14 @@ the test set through the exported program itself, so int8's rounding is in the n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from distill.student import DistillConfig, Member, student_data, train_members
 from evaluation import latency_native
-from mobile_export.config import ExportConfig, manifest_path, pte_path
-from mobile_export.export import export_checkpoint, export_is_current, read_checkpoint
+from mobile_export.config import ExportConfig
+from mobile_export.export import current_export
 from mobile_export.policy import load_pte
 from mobile_export.verify import ExportRefused
 from model.checkpoint import load_checkpoint
@@ -27,6 +26,7 @@ from model.metrics import delay_ratio
 from model.widths import hidden_name
 from model.parallel import JobMap
 from model.profile import Profile
+from model.runs import ParetoLayout
 from model.train import run_finished
 
 SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
@@ -42,19 +42,8 @@ DEFAULT_GRID = [(32, 32), (56, 56), (64, 64), (96, 96), (128, 128), (160, 160),
                 (48, 48, 48), (64, 64, 64), (96, 96, 96)]
 
 
-@dataclass(frozen=True)
-class SweepPaths:
-    root: Path
-
-    def checkpoint(self, hidden: tuple[int, ...]) -> Path:
-        return self.root / hidden_name(hidden) / "checkpoint.pt"
-
-    def export_dir(self, hidden: tuple[int, ...]) -> Path:
-        return self.root / hidden_name(hidden) / "export"
-
-
 def train_candidates(profile: Profile, demos: Demonstrations, teacher: Path, dcfg: DistillConfig,
-                     temperature: float, alpha: float, grid: list[tuple[int, ...]], paths: SweepPaths,
+                     temperature: float, alpha: float, grid: list[tuple[int, ...]], paths: ParetoLayout,
                      jobs: JobMap | None = None, on_member=None, on_epoch=None) -> None:
     """Distil one student per hidden widths; finished ones are kept as they are."""
     members = [Member(f"student {hidden_name(h)}", "plain", temperature, alpha, dcfg.train,
@@ -70,18 +59,13 @@ def train_candidates(profile: Profile, demos: Demonstrations, teacher: Path, dcf
                   {"transfer_samples": dcfg.transfer_samples, "sweep": "size"}, jobs, on_member, on_epoch)
 
 
-def current_export(profile: Profile, checkpoint: Path, train: Demonstrations, test: Demonstrations,
-                   export_dir: Path, cfg: ExportConfig) -> tuple[Path | None, str | None]:
-    """The candidate's export (made unless one of this checkpoint exists): (pte, None) or
-    (None, why it was refused)."""
-    if export_is_current(manifest_path(export_dir, cfg), checkpoint):
-        return pte_path(export_dir, cfg), None
+def candidate_export(profile: Profile, checkpoint: Path, train: Demonstrations, test: Demonstrations,
+                     export_dir: Path, cfg: ExportConfig) -> tuple[Path | None, str | None]:
+    """The candidate's export (`current_export`): (pte, None) or (None, why it was refused)."""
     try:
-        result = export_checkpoint(profile, read_checkpoint(profile, checkpoint, "student"), train, test,
-                                   export_dir, cfg)
+        return current_export(profile, checkpoint, export_dir, cfg, lambda: (train, test)), None
     except ExportRefused as err:
         return None, str(err)
-    return result.pte, None
 
 
 def quality(profile: Profile, test: Demonstrations, pte: Path) -> dict[str, float]:
@@ -111,7 +95,7 @@ def native_timing(runner: Path, pte: Path, scratch: Path, iters: int, cpu: int,
 
 
 def measure(profile: Profile, train: Demonstrations, test: Demonstrations, grid: list[tuple[int, ...]],
-            quants: list[str], top_k: int, paths: SweepPaths, runner: Path | None, iters: int = 20_000,
+            quants: list[str], top_k: int, paths: ParetoLayout, runner: Path | None, iters: int = 20_000,
             cpu: int = 0, on_row=None) -> list[dict]:
     """One row per (hidden widths, quantisation): size, native time, quality."""
     rows = []
@@ -122,7 +106,7 @@ def measure(profile: Profile, train: Demonstrations, test: Demonstrations, grid:
             cfg = ExportConfig(quantization=quant, top_k=top_k)
             row = {"hidden": list(hidden), "name": hidden_name(hidden), "quant": quant,
                    "params": saved.net().parameter_count(), "val_mean_ratio": saved.best_score}
-            pte, refused = current_export(profile, checkpoint, train, test, paths.export_dir(hidden), cfg)
+            pte, refused = candidate_export(profile, checkpoint, train, test, paths.export_dir(hidden), cfg)
             if pte is None:
                 rows.append({**row, "refused": refused})
                 if on_row:

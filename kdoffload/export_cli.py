@@ -11,7 +11,7 @@ from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
 from mobile_export.config import ExportConfig, manifest_path, pte_path, shipped_quantization
-from model.decider import TOP_K, Decoder
+from model.decider import TOP_K, Decoder, DecoderConfig
 from model import dataset, native
 from model.errors import InputError
 from model.profile import Profile, load_profile
@@ -35,24 +35,38 @@ def export_dir(profile_name: str):
     return Runs(profile_name).export
 
 
-def run_export(profile: Profile, cfg: ExportConfig):
-    """The checkpoint of runs/<profile>/<model>/ through export and verification."""
+def _checkpoint(profile: Profile, cfg: ExportConfig):
     checkpoint = Runs(profile.name).checkpoint(cfg.model)
     if not checkpoint.is_file():  # before any dataset is generated for nothing
         raise InputError(f"{checkpoint}: no such checkpoint (kdoffload train / distill make it)")
-    read = exporter.read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
+    return checkpoint
+
+
+def _splits(profile: Profile):
+    """(train, test) demonstrations, generated first if missing."""
     test = dataset.load(ensure_dataset(profile, "test"))
-    train = dataset.load(ensure_dataset(profile, "train"))
+    return dataset.load(ensure_dataset(profile, "train")), test
+
+
+def run_export(profile: Profile, cfg: ExportConfig):
+    """The checkpoint of runs/<profile>/<model>/ through export and verification."""
+    checkpoint = _checkpoint(profile, cfg)
+    read = exporter.read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any work
+    train, test = _splits(profile)
     return exporter.export_checkpoint(profile, read, train, test, export_dir(profile.name), cfg)
 
 
-def checked_export(profile: Profile, cfg: ExportConfig):
-    """`run_export`; an export that verification refuses ends as one line, exit code 1."""
+def _refusal_is_one_line(make):
+    """`make()`; an export that verification refuses ends as one line, exit code 1."""
     try:
-        return run_export(profile, cfg)
+        return make()
     except verify.ExportRefused as err:
         err_console.print(f"export refused: {err}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def checked_export(profile: Profile, cfg: ExportConfig):
+    return _refusal_is_one_line(lambda: run_export(profile, cfg))
 
 
 @user_errors
@@ -88,7 +102,7 @@ def pte_engines() -> dict:
     def build(decoder: Decoder):
         def make(profile: Profile):
             cfg = ExportConfig.shipped()
-            current_export(profile, cfg)
+            ensure_export(profile, cfg)
             return policy.exported_decider(profile, export_dir(profile.name), cfg, decoder=decoder)
         return make
 
@@ -97,30 +111,25 @@ def pte_engines() -> dict:
         # charged at its C++ time.
         def make(profile: Profile):
             cfg = ExportConfig()
-            current_export(profile, cfg)
+            ensure_export(profile, cfg)
             return native.NativeDecider(profile, manifest_path(export_dir(profile.name), cfg),
                                         decoder.value, name)
         return make
 
-    return {"student-pte": build(Decoder.ARGMAX), "student-pte+top8": build(Decoder.TOPK),
-            "student-pte+guarded": build(Decoder.GUARDED),
-            "student-native": build_native(Decoder.ARGMAX, "student-native"),
-            "student-native+top8": build_native(Decoder.TOPK, "student-native+top8"),
-            "student-native+guarded": build_native(Decoder.GUARDED, "student-native+guarded")}
+    labels = {decoder: DecoderConfig(decoder).label for decoder in Decoder}
+    return {**{labels[d]("student-pte"): build(d) for d in Decoder},
+            **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder}}
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
 
 
-def current_export(profile: Profile, cfg: ExportConfig) -> None:
-    """Export as `cfg` says unless an export of the present checkpoint already exists.
-
-    An export whose checkpoint is not here (copied from another machine) is used as it is.
-    """
-    manifest, checkpoint = manifest_path(export_dir(profile.name), cfg), Runs(profile.name).checkpoint(cfg.model)
-    if exporter.export_is_current(manifest, checkpoint) or (manifest.exists() and not checkpoint.exists()):
-        return
-    err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)
-    checked_export(profile, cfg)
+def ensure_export(profile: Profile, cfg: ExportConfig) -> None:
+    """`cfg`'s export of the present checkpoint, made first unless it is current (the rule of
+    `mobile_export.export.current_export`)."""
+    checkpoint = _checkpoint(profile, cfg)
+    _refusal_is_one_line(lambda: exporter.current_export(
+        profile, checkpoint, export_dir(profile.name), cfg, lambda: _splits(profile),
+        lambda: err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)))
 
 
 @bench_app.command("latency")
@@ -143,7 +152,7 @@ def latency(profile: ProfileOption = "chain6",
 def _latency(prof: Profile, states: int, oracle_states: int, native: bool, cpu: int) -> None:
     test = dataset.load(ensure_dataset(prof, "test"))
     for _, cfg in latency_run.EXPORTS:
-        current_export(prof, cfg)
+        ensure_export(prof, cfg)
     checkpoints = {m: Runs(prof.name).checkpoint(m) for m in ("student", "teacher")}
     runner = latency_native.build_runner() if native else None
     cfg = latency_run.LatencyConfig(states=states, oracle_states=oracle_states, cpu=cpu)

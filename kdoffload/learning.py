@@ -94,7 +94,7 @@ def distill(profile: Profile, full: bool = False, resume: bool = False, epochs: 
         on_member, on_epoch = _member_progress(bar, profile.name, dcfg.train.epochs,
                                                len(dcfg.temperatures) * len(dcfg.alphas) + 1, members)
         summary = sweep(profile, demos, teacher, dcfg, out_dir, resume, on_member, on_epoch, members)
-    atomic_write_json(out_dir / "sweep.json", summary)
+    atomic_write_json(Runs(profile.name).sweep_file, summary)
     sel = summary["selected"]
     console.print(f"student: T={sel['temperature']:g}, alpha={sel['alpha']:g} selected on validation "
                   f"(mean ratio {sel['val_mean_ratio']:.4f}; without KD {summary['nokd_val_mean_ratio']:.4f})")

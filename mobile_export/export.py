@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -109,10 +110,12 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
                         time.perf_counter() - started)
 
 
-def export_is_current(manifest: Path, checkpoint: Path) -> bool:
-    """Whether `manifest` describes an export, in this format, of the checkpoint as it is now.
+def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig) -> bool:
+    """Whether `manifest` describes an export, in this format, of the checkpoint as it is now,
+    shipping `cfg`'s decoder.
 
-    A missing, torn or foreign manifest is not current: the export is made again.
+    A missing, torn or foreign manifest is not current, nor is one whose checkpoint is missing
+    (nothing shows what it was made from): the export is made again.
     """
     if not (manifest.exists() and checkpoint.exists()):
         return False
@@ -120,9 +123,29 @@ def export_is_current(manifest: Path, checkpoint: Path) -> bool:
         current = json.loads(manifest.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError):
         return False
-    made_from = current.get("export", {}).get("checkpoint") or {}
+    if not isinstance(current, dict):
+        return False
+    made_from = (current.get("export") or {}).get("checkpoint") or {}
     return (current.get("format_version") == FORMAT_VERSION
+            and current.get("decoder") == cfg.decoder.to_manifest()
             and made_from.get("sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest())
+
+
+def current_export(profile: Profile, checkpoint: Path, export_dir: Path, cfg: ExportConfig,
+                   splits: Callable[[], tuple[Demonstrations, Demonstrations]],
+                   on_export: Callable[[], None] | None = None) -> Path:
+    """The .pte of `cfg`'s export of `checkpoint` in `export_dir`, made unless it is current.
+
+    `splits()` gives (train, test) and is called only when an export is made; `on_export` is
+    told first. Raises ExportRefused when verification refuses the export.
+    """
+    if export_is_current(manifest_path(export_dir, cfg), checkpoint, cfg):
+        return pte_path(export_dir, cfg)
+    read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any data
+    if on_export:
+        on_export()
+    train, test = splits()
+    return export_checkpoint(profile, read, train, test, export_dir, cfg).pte
 
 
 def read_checkpoint(profile: Profile, checkpoint: Path, model: str) -> tuple[Checkpoint, dict]:

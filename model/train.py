@@ -27,6 +27,7 @@ from model.features import Normalizer, scale_augment, scale_invariance_masks
 from model.metrics import delay_ratio
 from model.nets import OffloadMLP, teacher_config
 from model.profile import Profile
+from model.runs import checkpoint_in
 
 
 @dataclass
@@ -230,7 +231,7 @@ def train_teacher(profile: Profile, demos: Demonstrations, cfg: TrainConfig, out
 
     header = Checkpoint.start("teacher", profile, net, normalizer, cfg,
                              split={"val": split.val.tolist()}, data_meta=demos.meta)
-    checkpoint = out_dir / "checkpoint.pt"
+    checkpoint = checkpoint_in(out_dir)
     fit(net, loss_fn, len(split.train), make_validator(profile, demos, split.val, x[split.val]),
         cfg, checkpoint, header, resume, on_epoch)
     return checkpoint

@@ -16,7 +16,6 @@ from kdoffload.android.devices import Device
 from kdoffload.android.push import PACKAGE, PushConfig, push_profile
 from kdoffload.android.results import parse_results, phone_result_path, refusal
 from model.decider import TOP_K
-from model.decider import TOP_K
 from model.errors import InputError
 from model.io import atomic_write_json
 from model.profile import Profile

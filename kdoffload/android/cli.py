@@ -17,10 +17,9 @@ from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from model.decider import TOP_K
-from model.decider import TOP_K
 from model.errors import InputError
 from model.profile import load_profile
-from model.runs import Runs
+from model.runs import EMULATED_PHONE, Runs
 
 android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark on an Android phone.")
 
@@ -138,7 +137,7 @@ def _table(profile_name: str, result: dict) -> str:
 @android_app.command()
 @user_errors
 def emulator(port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port on 127.0.0.1 (adb connect 127.0.0.1:PORT).")] = 15555,
-             sandbox: Annotated[Path, typer.Option(file_okay=False, help="Folder that is the phone's storage.")] = Path("runs/emulated_phone"),
+             sandbox: Annotated[Path, typer.Option(file_okay=False, help="Folder that is the phone's storage.")] = EMULATED_PHONE,
              launcher: Annotated[Path, typer.Option(help="What `am start` of the app runs.")] = None,
              no_shell_v2: Annotated[bool, typer.Option("--no-shell-v2", help="Act as an old phone: plain shell, push + pm install.")] = False,
              sdk: Annotated[int, typer.Option(help="ro.build.version.sdk (install refuses an APK whose minSdk is above).")] = None,

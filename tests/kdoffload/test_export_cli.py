@@ -73,17 +73,17 @@ def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
 
 @pytest.mark.slow
 def test_an_export_of_an_older_manifest_format_is_made_again(run, monkeypatch):
-    from kdoffload.export_cli import current_export
+    from kdoffload.export_cli import ensure_export
     from mobile_export.config import ExportConfig
 
     root, run_dir = run
     monkeypatch.chdir(root)
-    current_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig())
     manifest = run_dir / "export" / "student_xnnpack_fp32.manifest.json"
     old = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**old, "format_version": 1}))
-    current_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]
     manifest.write_text("{ torn")
-    current_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]
