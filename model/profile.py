@@ -157,8 +157,11 @@ def load_profile(name_or_path: str | Path, allow_family: bool = False) -> Profil
                          "and no such file")
     if not path.is_file():
         raise InputError(f"{path}: no such profile file")
-    return profile_from_dict(read_toml(path), source=path.name, base_dir=path.parent,
-                             allow_family=allow_family)
+    raw = read_toml(path)
+    if set(raw) == {"graph"}:
+        raise InputError(f"{path}: a graph file, not a profile (a profile names it: "
+                         f"name = \"...\" and graph = \"{path.name}\")")
+    return profile_from_dict(raw, source=path.name, base_dir=path.parent, allow_family=allow_family)
 
 
 def load_graph(source: str | Path) -> TaskGraph:

@@ -90,6 +90,8 @@ def test_graph_file_round_trips(tmp_path):
     graph = read_graph(_write(tmp_path / "g.toml", GRAPH))
     write_graph(tmp_path / "h.toml", graph, "copy")
     assert read_graph(tmp_path / "h.toml") == graph
+    with pytest.raises(InputError, match='a graph file, not a profile .* graph = "h.toml"'):
+        load_profile(tmp_path / "h.toml")
 
 
 def _write(path, text):
