@@ -6,6 +6,7 @@ resource and copy rule) with decision time zero, so the figure is the scheduler'
 """
 
 import numpy as np
+import pytest
 
 from scheduler.engines import DecisionTime, make_engine
 from scheduler.executor import Executor, tasks_from_states
@@ -17,14 +18,17 @@ def _tasks(request, full: int) -> int:
     return 50 if request.config.getoption("benchmark_disable") else full
 
 
-def test_stream_of_dag10_tasks(benchmark, profiles, request):
+# Under a moving network every wireless transfer drains across the rate's steps (one bisection of
+# prefix sums) and the process is drawn as the run goes: its cost against static rates.
+@pytest.mark.parametrize("network", ["static", "gauss-markov", "good-bad"])
+def test_stream_of_dag10_tasks(benchmark, profiles, request, network):
     profile = profiles["dag10"]
     workload = counted_workload(profile, _tasks(request, 4000), seed=0).at_rate(0.5)
     subtasks = len(workload.arrivals) * profile.n
 
     def run():
         engine = make_engine("random", profile, seed=0)
-        return simulate(profile, engine, workload, DecisionTime("zero"), Scenario())
+        return simulate(profile, engine, workload, DecisionTime("zero"), Scenario(network=network))
 
     result = benchmark.pedantic(run, rounds=1 if request.config.getoption("benchmark_disable") else 5,
                                 iterations=1, warmup_rounds=0)

@@ -55,9 +55,10 @@ class StepRate:
             raise ValueError("breakpoints must increase")
         spans = np.diff(times, prepend=self.times[-1])
         before = np.concatenate(([self.rates[-1]], rates[:-1]))
-        self.bits.extend(self.bits[-1] + np.cumsum(before * spans))
-        self.times.extend(times)
-        self.rates.extend(rates)
+        # frombytes: array.extend would take a numpy array one element at a time
+        self.bits.frombytes((self.bits[-1] + np.cumsum(before * spans)).astype(np.float64).tobytes())
+        self.times.frombytes(np.asarray(times, dtype=np.float64).tobytes())
+        self.rates.frombytes(np.asarray(rates, dtype=np.float64).tobytes())
 
     @property
     def end(self) -> float:
