@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -38,11 +39,17 @@ constexpr int64_t kMaxOutputs = 1 << 20;    // output elements
 constexpr size_t kMaxRank = 4;
 
 int g_last_load_status = 0;
+// The runtime's last error line: a refusal carries it in its own one line. It can quote bytes of
+// the file (a named-data key), so only printable ASCII is kept (the JVM and Python read it).
+thread_local std::string t_last_runtime_error;
 
 std::string with_code(const std::string& what, et::Error error) {
   char code[16];
   std::snprintf(code, sizeof code, "0x%x", static_cast<unsigned>(error));
-  return what + " (ExecuTorch error " + code + ")";
+  std::string out = what + " (ExecuTorch error " + code;
+  if (!t_last_runtime_error.empty()) out += ": " + t_last_runtime_error;
+  t_last_runtime_error.clear();
+  return out + ")";
 }
 
 [[noreturn]] void fail(const std::string& what, et::Error error) {
@@ -79,11 +86,21 @@ bool sizes_within(executorch::runtime::Span<const int32_t> sizes, int64_t max_nu
   return true;
 }
 
+// Errors are kept for the refusal's message; printed as they come only with KDOFFLOAD_VERBOSE
+// (as Python's native_log_quiet does), so a refused program is one line.
 void emit_errors_only(et_timestamp_t, et_pal_log_level_t level, const char* filename,
                       const char*, size_t line, const char* message, size_t length) {
   if (level != kError && level != kFatal) return;
-  std::fprintf(stderr, "executorch %c %s:%zu] %.*s\n", static_cast<char>(level), filename, line,
-               static_cast<int>(length), message);
+  t_last_runtime_error.clear();
+  for (size_t k = 0; k < length && k < 200; ++k) {
+    const auto c = static_cast<unsigned char>(message[k]);
+    t_last_runtime_error += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+  }
+  static const bool verbose = std::getenv("KDOFFLOAD_VERBOSE") != nullptr;
+  if (verbose) {
+    std::fprintf(stderr, "executorch %c %s:%zu] %.*s\n", static_cast<char>(level), filename, line,
+                 static_cast<int>(length), message);
+  }
 }
 
 }  // namespace
@@ -125,6 +142,7 @@ EtModel::~EtModel() = default;
 std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
   init_runtime();
   g_last_load_status = 0;
+  t_last_runtime_error.clear();
   check_file_size(pte_path);
   auto impl = std::make_unique<Impl>();
   auto loader = executorch::extension::FileDataLoader::from(pte_path.c_str());
