@@ -15,6 +15,7 @@ import numpy as np
 from mobile_export.golden import state_record
 from model.errors import InputError
 from model.io import atomic_write_text
+from model.nesting import parse_json
 from model.profile import Profile
 from model.states import STATE_FIELDS, States
 
@@ -37,7 +38,7 @@ def read_bench_states(path: Path, profile: Profile) -> tuple[States, np.ndarray 
     """The states and arrivals of a bench_states.json written for `profile`."""
     path = Path(path)
     try:
-        payload = json.loads(path.read_text())
+        payload = parse_json(path.read_bytes(), path)
     except (OSError, ValueError) as err:
         raise InputError(f"{path}: not a readable JSON file ({err})") from None
     if not isinstance(payload, dict) or payload.get("profile") != profile.name:

@@ -26,8 +26,10 @@ from model import oracle
 from model.checkpoint import Checkpoint, load_checkpoint
 from model.dataset import Demonstrations
 from model.decider import DecoderConfig
+from model.errors import InputError
 from model.features import Normalizer, Support, build_features
 from model.io import atomic_write, atomic_write_text
+from model.nesting import parse_json
 from model.nets import OffloadMLP
 from model.profile import Profile
 from model.states import sample_states, shifted_profile
@@ -120,8 +122,8 @@ def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig) -> bo
     if not (manifest.exists() and checkpoint.exists()):
         return False
     try:
-        current = json.loads(manifest.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        current = parse_json(manifest.read_bytes(), manifest)
+    except InputError:
         return False
     if not isinstance(current, dict):
         return False

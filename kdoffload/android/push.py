@@ -8,7 +8,6 @@ load (major.minor differ) is refused before anything moves.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from kdoffload.android.adb import Adb, AdbError
 from mobile_export.config import shipped_quantization
 from model.errors import InputError
+from model.nesting import parse_json
 from model.profile import Profile
 from model.runs import Runs
 from scheduler.stream import counted_workload
@@ -73,7 +73,7 @@ def app_runtime_version(gradle: Path = APP_GRADLE) -> str:
 
 def check_runtime(manifest: Path, app_version: str) -> None:
     try:
-        exported = json.loads(manifest.read_text())["export"]["executorch_version"]
+        exported = parse_json(manifest.read_bytes(), manifest)["export"]["executorch_version"]
     except (ValueError, KeyError, TypeError):
         raise InputError(f"{manifest}: export.executorch_version: missing or unreadable") from None
     if _major_minor(str(exported)) != _major_minor(app_version):
