@@ -55,6 +55,7 @@ def evaluate(profile: ProfileOption = "chain6",
     _check_k(top_k)
     prof = load_profile(profile)
     with outputs.holding(Runs(prof.name).dir):
+        options.output_dir(Runs(prof.name).report, "report folder")  # before any work
         if states is None:
             learning.evaluate(prof, top_k, full)
         else:
@@ -63,7 +64,7 @@ def evaluate(profile: ProfileOption = "chain6",
 
 def _evaluate_states(prof: Profile, states: Path, top_k: int) -> None:
     stem = check_name(states.stem, f"{states}: file name")
-    out_dir = options.output_dir(Runs(prof.name).report, "report folder")  # before any work
+    out_dir = Runs(prof.name).report
     demos = solved(prof, load_states(states, prof), str(states))
     policies, _ = every_policy(prof, top_k)
     metrics, ratios = quality.evaluate(prof, demos, policies)

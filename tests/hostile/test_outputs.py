@@ -43,7 +43,7 @@ def test_every_bad_output_place_is_refused_before_any_work(refused, tmp_path):
     refused("data", "--samples", "10", "--out", "notes.md", needle="must be a .npz file")
 
 
-@pytest.mark.parametrize("command", [["evaluate", "--states", "absent.csv"], ["export"]])
+@pytest.mark.parametrize("command", [["evaluate"], ["evaluate", "--states", "absent.csv"], ["export"]])
 def test_a_report_or_export_folder_that_is_a_file_is_refused(refused, tmp_path, command):
     run = tmp_path / "runs" / "chain6"
     run.mkdir(parents=True)
