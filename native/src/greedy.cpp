@@ -2,6 +2,22 @@
 
 namespace kdo {
 
+int earliest_site(const Scheduler& scheduler, const ScheduleState& current, int i, bool is_exit,
+                  ScheduleState* option) {
+  int best = 0;
+  double best_done = 0.0;
+  for (int site = 0; site < kSites; ++site) {
+    option[site] = current;
+    double done = scheduler.place(option[site], i, site);
+    if (is_exit) done = scheduler.exit_arrival(option[site], i);
+    if (site == 0 || done < best_done) {  // strict: the lower site keeps a tie
+      best = site;
+      best_done = done;
+    }
+  }
+  return best;
+}
+
 double Greedy::decide(const SystemState& state, int* placement) {
   const Profile& p = scheduler_.profile();
   scheduler_.set_state(state);
@@ -10,17 +26,7 @@ double Greedy::decide(const SystemState& state, int* placement) {
   for (int i = 0; i < p.n; ++i) {
     const bool is_exit = next_exit < p.exits.size() && p.exits[next_exit] == i;
     next_exit += is_exit;
-    int best = 0;
-    double best_done = 0.0;
-    for (int site = 0; site < kSites; ++site) {
-      option_[site] = current_;
-      double done = scheduler_.place(option_[site], i, site);
-      if (is_exit) done = scheduler_.exit_arrival(option_[site], i);
-      if (site == 0 || done < best_done) {  // strict: the lower site keeps a tie
-        best = site;
-        best_done = done;
-      }
-    }
+    const int best = earliest_site(scheduler_, current_, i, is_exit, option_);
     placement[i] = best;
     current_ = option_[best];
   }

@@ -49,17 +49,7 @@ double Heft::decide(const SystemState& s, int* placement) {
   std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return rank_[a] > rank_[b]; });
   scheduler_.reset(current_);
   for (int k : order_) {
-    int best = 0;
-    double best_done = 0.0;
-    for (int site = 0; site < kSites; ++site) {
-      option_[site] = current_;
-      double done = scheduler_.place(option_[site], k, site);
-      if (is_exit_[k]) done = scheduler_.exit_arrival(option_[site], k);
-      if (site == 0 || done < best_done) {  // strict: the lower site keeps a tie
-        best = site;
-        best_done = done;
-      }
-    }
+    const int best = earliest_site(scheduler_, current_, k, is_exit_[k], option_);
     placement[k] = best;
     current_ = option_[best];
   }

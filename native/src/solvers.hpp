@@ -33,6 +33,11 @@ struct SearchStats {
   bool certified = true;     // the search finished: the placement is x*, lower_bound == T*
 };
 
+// The site where subtask i, scheduled after `current`, finishes earliest (an exit: where its
+// output reaches the device earliest), the lower site on a tie; option[site] holds each outcome.
+int earliest_site(const Scheduler& scheduler, const ScheduleState& current, int i, bool is_exit,
+                  ScheduleState* option);
+
 // Each subtask in index order goes where it would finish earliest given the earlier choices
 // (for an exit: where its output would reach the device earliest); ties to the lower site.
 class Greedy {
