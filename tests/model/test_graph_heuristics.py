@@ -103,7 +103,7 @@ def test_round_robin_cycles_through_the_sites():
 @pytest.mark.parametrize("name", ["dag10", "daggen:n=30,seed=2", "daggen:n=64,density=0.9,seed=4"])
 def test_heft_equals_the_cpp_port(name):
     profile = load_profile(name)
-    states = _states(profile, 60, seed=5)
+    states = _states(profile, 20, seed=5)
     placements, delay = native.heft(profile, states)
     assert np.array_equal(placements, Heft(profile).decide(states))
     assert np.array_equal(delay, delays(profile, states, placements))
