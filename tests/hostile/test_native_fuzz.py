@@ -142,3 +142,30 @@ def test_random_bytes_with_a_matching_manifest_are_refused(client, kdo_bench):
         client.install(random.Random(size).randbytes(size))
         assert not client.native_accepts(kdo_bench, f"{size} random bytes")
         assert not client.python_accepts()
+
+
+def test_a_manifest_cannot_loosen_the_golden_logit_bound(client, kdo_bench):
+    """logit_tolerance 1e300 in the manifest: a program whose logits moved is still refused."""
+    client.manifest["verification"]["logit_tolerance"] = 1e300
+    try:
+        for label, data in mutants(client.real, MUTANTS, seed=1):
+            client.install(data)
+            done = subprocess.run([str(kdo_bench), "--model", client.pte, "--manifest", client.manifest_file,
+                                   "--check-only"], cwd=client.work, capture_output=True, timeout=120)
+            if done.returncode == EXIT_GOLDEN and b"logit" in done.stderr:
+                assert not client.python_accepts(), label
+                return
+        pytest.fail("no mutant moved the logits: nothing was tested")
+    finally:
+        client.manifest["verification"]["logit_tolerance"] = 1e-4
+
+
+def test_a_floor_program_that_is_not_the_manifests_is_refused(client, kdo_bench, exported_run):
+    client.install(client.real)
+    floor = bytearray((exported_run / "floor_xnnpack.pte").read_bytes())
+    floor[len(floor) // 2] ^= 1
+    (client.work / "floor_xnnpack.pte").write_bytes(bytes(floor))
+    done = subprocess.run([str(kdo_bench), "--model", client.pte, "--manifest", client.manifest_file,
+                           "--floor", "floor_xnnpack.pte", "--check-only"], cwd=client.work,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == EXIT_INPUT and "manifest" in done.stderr and "floor says" in done.stderr, done.stderr
