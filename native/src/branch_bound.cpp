@@ -18,6 +18,40 @@ void copy_placed(ScheduleState& to, const ScheduleState& from, int placed, int e
   std::copy(from.edge_free, from.edge_free + edge_cores, to.edge_free);
   std::copy(from.outputs, from.outputs + placed, to.outputs);
 }
+
+// One remaining subtask as two resources see it: its cost on each, and whether it may use each.
+struct Claim {
+  double a, b;
+  bool on_a, on_b;
+};
+
+// Whether the claims cannot fit two resources with rooms room_a and room_b (negative: closed to
+// every claim), those that may use either split fractionally, the first resource taking first
+// what would cost the second most per second of its own. A relaxation: true is a proof.
+bool overflows(double room_a, double room_b, Claim* claims, int count) {
+  const bool open_a = room_a >= 0.0, open_b = room_b >= 0.0;
+  int flexible = 0;
+  for (int c = 0; c < count; ++c) {
+    const bool a = open_a && claims[c].on_a, b = open_b && claims[c].on_b;
+    if (a && b) {
+      claims[flexible++] = claims[c];
+    } else if (a) {
+      room_a -= claims[c].a;
+    } else if (b) {
+      room_b -= claims[c].b;
+    } else {
+      return true;
+    }
+  }
+  if ((open_a && room_a < 0.0) || (open_b && room_b < 0.0)) return true;
+  std::sort(claims, claims + flexible, [](const Claim& x, const Claim& y) { return x.b * y.a > y.b * x.a; });
+  for (int f = 0; f < flexible; ++f) {
+    const double share = std::min(1.0, room_a / claims[f].a);
+    room_a -= share * claims[f].a;
+    room_b -= (1.0 - share) * claims[f].b;
+  }
+  return open_b && room_b < 0.0;
+}
 }  // namespace
 
 uint64_t placement_code(const int* placement, int n) {
@@ -106,52 +140,65 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
   return total;
 }
 
+double BranchAndBound::charge_transfers(const ScheduleState& st, int next, double* uplink) const {
+  const SystemState& s = scheduler_.state();
+  const auto up = [&](double bits) { return bits / s.rate_up + s.lat_wireless; };
+  for (int k = next; k < n_; ++k) uplink[k] = scheduler_.is_entry(k) ? up(s.in_bits[k]) : 0.0;
+  // A placed output on the device alone crosses the uplink if its first remaining reader is off
+  // the device: charged to that reader, so each output counts at most once.
+  double home_pending = 0.0;
+  for (int j = 0; j < next; ++j) {
+    const Copies& copy = st.outputs[j];
+    if (is_exit_[j] && copy.at[kDevice] == kInf) {
+      home_pending += s.out_bits[j] / s.rate_down + s.lat_wireless;
+    }
+    if (copy.at[kDevice] == kInf || copy.at[kEdge] != kInf) continue;
+    const auto reader = std::lower_bound(succs_[j].begin(), succs_[j].end(), next);
+    if (reader != succs_[j].end()) uplink[*reader] += up(s.out_bits[j]);
+  }
+  return home_pending;
+}
+
 bool BranchAndBound::load_exceeds(const ScheduleState& st, int next,
                                   const double (*finish)[kSites]) const {
+  const SystemState& s = scheduler_.state();
   const int cores = scheduler_.profile().edge_cores;
   const double limit = best_delay_ * (1.0 + kLoadSlack);
-  // The last remaining subtask on a site still has its tail to go, at least the least tail.
-  double tail_device = kInf, tail_edge = kInf;
+  double uplink[kMaxSubtasks];
+  const double home_pending = charge_transfers(st, next, uplink);
+  // A resource's last remaining user still has its tail to go: at least the least such tail.
+  double tail_device = kInf, tail_edge = kInf, tail_uplink = kInf;
   for (int k = next; k < n_; ++k) {
     tail_device = std::min(tail_device, tail_[k][kDevice]);
     tail_edge = std::min(tail_edge, tail_[k][kEdge]);
+    tail_uplink = std::min({tail_uplink, scheduler_.run_seconds(k, kEdge) + tail_[k][kEdge],
+                            scheduler_.run_seconds(k, kCloud) + tail_[k][kCloud]});
   }
-  // Work that still fits: after the device's free time; on the edge, after its earliest free
-  // core, spread over all cores (the busiest core carries at least the mean). Negative: none.
+  // Room left on each resource; the edge's after its earliest free core, over all its cores
+  // (the busiest carries the mean). Each relaxation pits the device against one other resource
+  // and leaves out a subtask with a way out that costs neither.
+  const double room_device = limit - tail_device - st.device_free;
   const double edge_free = *std::min_element(st.edge_free, st.edge_free + cores);
-  double room_device = limit - tail_device - st.device_free;
-  double room_edge = cores * (limit - tail_edge - edge_free);
-  const bool device_open = room_device >= 0.0, edge_open = room_edge >= 0.0;
-  struct Either { double device, edge; };
-  Either either[kMaxSubtasks];
-  int flexible = 0;
+  const double room_edge = cores * (limit - tail_edge - edge_free);
+  const double room_uplink = limit - tail_uplink - st.link_free[kUp];
+  const double room_downlink = limit - home_pending - st.link_free[kDown];
+  Claim edge[kMaxSubtasks], up[kMaxSubtasks], down[kMaxSubtasks];
+  int edges = 0, ups = 0, downs = 0;
   for (int k = next; k < n_; ++k) {
-    const bool device = device_open && finish[k][kDevice] + tail_[k][kDevice] <= limit;
-    const bool edge = edge_open && finish[k][kEdge] + tail_[k][kEdge] <= limit;
-    if (finish[k][kCloud] + tail_[k][kCloud] <= limit) continue;  // the cloud has room for all
+    bool ok[kSites];
+    for (int site = 0; site < kSites; ++site) ok[site] = finish[k][site] + tail_[k][site] <= limit;
     const double on_device = scheduler_.run_seconds(k, kDevice);
-    const double on_edge = scheduler_.run_seconds(k, kEdge);
-    if (device && edge) {
-      either[flexible++] = {on_device, on_edge};
-    } else if (device) {
-      room_device -= on_device;
-    } else if (edge) {
-      room_edge -= on_edge;
-    } else {
-      return true;
+    const bool off = ok[kEdge] || ok[kCloud];
+    if (!ok[kCloud]) edge[edges++] = {on_device, scheduler_.run_seconds(k, kEdge), ok[kDevice], ok[kEdge]};
+    if (!off || uplink[k] > 0.0) up[ups++] = {on_device, uplink[k], ok[kDevice], off};
+    if (!off || is_exit_[k]) {
+      const double home = is_exit_[k] ? s.out_bits[k] / s.rate_down + s.lat_wireless : 0.0;
+      down[downs++] = {on_device, home, ok[kDevice], off};
     }
   }
-  if ((device_open && room_device < 0.0) || (edge_open && room_edge < 0.0)) return true;
-  // Fractional: the device takes first what would cost the edge most per second of its own.
-  std::sort(either, either + flexible, [](const Either& a, const Either& b) {
-    return a.edge * b.device > b.edge * a.device;
-  });
-  for (int f = 0; f < flexible; ++f) {
-    const double share = std::min(1.0, room_device / either[f].device);
-    room_device -= share * either[f].device;
-    room_edge -= (1.0 - share) * either[f].edge;
-  }
-  return edge_open && room_edge < 0.0;
+  return overflows(room_device, room_edge, edge, edges) ||
+         overflows(room_device, room_uplink, up, ups) ||
+         overflows(room_device, room_downlink, down, downs);
 }
 
 bool BranchAndBound::prefix_after_incumbent(int depth) const {

@@ -87,10 +87,12 @@ class Heft {
 //   floating point too it never exceeds the T of any completion; it also orders the children.
 // - the load test: with tail(k, s) the least time from k's finish on s to T (a backward pass
 //   over durations alone), a completion can reach the incumbent's T only if every remaining
-//   subtask's site has head + tail within it, the device's remaining work fits after its free
-//   time, and the edge's fits on its cores; checked with the subtasks that may go to either
-//   split fractionally (a relaxation, so a "no" is a proof). Its sums are taken in another order
-//   than the schedule's, so it compares with a 1e-9 relative slack and prunes strict losers only.
+//   subtask's site has head + tail within it and what must still use each resource fits before
+//   it: the device's core against, in turn, the edge's cores, the uplink (device inputs and
+//   device-only outputs sent off) and the downlink (exits' ways home); checked with the subtasks
+//   that may go either way split fractionally (a relaxation, so a "no" is a proof). Its sums
+//   are taken in another order than the schedule's, so it compares with a 1e-9 relative slack
+//   and prunes strict losers only.
 // The first incumbent is the better of greedy and HEFT, improved by one-site moves while any
 // lowers T. With prune = false it is the exhaustive
 // search (every leaf). Under a budget the search is anytime: it returns the best placement found,
@@ -106,6 +108,9 @@ class BranchAndBound {
   void visit(const ScheduleState& st, int i, double node_bound);
   double lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const;
   bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites]) const;
+  // Per remaining subtask, what going off the device costs the uplink; returns the downlink
+  // time the placed exits' ways home still need.
+  double charge_transfers(const ScheduleState& st, int next, double* uplink) const;
   void compute_tails();
   void take_incumbent(const SystemState& state);
   bool out_of_budget();
