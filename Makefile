@@ -41,6 +41,8 @@ native: $(STAMP)
 	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake g++ nlohmann-json3-dev libssl-dev)
 	cmake -S native -B $(NATIVE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEXECUTORCH_ROOT=$(EXECUTORCH_ROOT) >/dev/null
 	cmake --build $(NATIVE_BUILD) -j2
+	@# Python loads the core through the package (model/locations.py): its copy is this build.
+	mkdir -p model/lib && ln -sfn $(CURDIR)/$(NATIVE_BUILD)/libkdocore.so model/lib/libkdocore.so
 
 # The runner on a stand-in export, fp32 and the shipped int8: each loads and reproduces every
 # golden vector (whose top-K make_fixture.py cross-checks by enumerating all placements).

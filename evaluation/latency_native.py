@@ -15,10 +15,9 @@ from pathlib import Path
 
 from model.errors import InputError
 from model.io import atomic_write_text
+from model.locations import source_dir
 
-REPO = Path(__file__).resolve().parents[1]
-SOURCE_DIR = REPO / "native"
-BUILD_DIR = REPO / "build" / "native"
+NATIVE_SOURCES = "native/CMakeLists.txt"  # the core's and the runner's C++, in the source tree
 
 
 def toolchain_missing() -> str | None:
@@ -39,19 +38,25 @@ def executorch_root() -> str:
     return list(executorch.__path__)[0]
 
 
-def build_runner(build_dir: Path = BUILD_DIR) -> Path:
-    """Configure and build kdo_bench (incremental when already built); returns the binary."""
+def build_runner(build_dir: Path | None = None) -> Path:
+    """Configure and build kdo_bench (incremental when already built); returns the binary.
+
+    The sources are the source tree's (`model.locations.source_dir`): a wheel carries none.
+    The default build folder is the tree's own build/native, shared with `make native`.
+    """
+    root = source_dir(NATIVE_SOURCES)
+    sources, build_dir = root / "native", build_dir or root / "build" / "native"
     missing = toolchain_missing()
     if missing:
-        raise InputError(f"cannot build {SOURCE_DIR}: {missing}")
-    steps = (["cmake", "-S", str(SOURCE_DIR), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
+        raise InputError(f"cannot build {sources}: {missing}")
+    steps = (["cmake", "-S", str(sources), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
               f"-DEXECUTORCH_ROOT={executorch_root()}"],
              ["cmake", "--build", str(build_dir), "-j2"])
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise InputError(f"{SOURCE_DIR}: build failed ({' '.join(step[:2])}): {tail[0]}")
+            raise InputError(f"{sources}: build failed ({' '.join(step[:2])}): {tail[0]}")
     return build_dir / "kdo_bench"
 
 

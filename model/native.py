@@ -12,7 +12,6 @@ does the same floating-point operations in the same order).
 from __future__ import annotations
 
 import ctypes
-import os
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,12 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.locations import core_library
 from model.nesting import parse_json
 from model.profile import Profile
 from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
-LIBRARY = Path(__file__).resolve().parent.parent / "build" / "native" / "libkdocore.so"
-BUILD_HINT = "build it with `make native`"
+BUILD_HINT = "build it with `make native`, or set KDO_CORE_LIB to a built libkdocore.so"
 METHODS = {"auto": 0, "chain_dp": 1, "branch_bound": 2, "exhaustive": 3}
 
 class _States(ctypes.Structure):
@@ -39,8 +38,8 @@ class _Budget(ctypes.Structure):
 
 
 def library_path() -> Path:
-    """Where the core is looked for: $KDO_CORE_LIB, else build/native/libkdocore.so."""
-    return Path(os.environ.get("KDO_CORE_LIB", LIBRARY))
+    """Where the core is looked for (model.locations): $KDO_CORE_LIB, else the package's copy."""
+    return core_library()
 
 
 def available() -> bool:
@@ -56,7 +55,7 @@ def _lib() -> ctypes.CDLL:
         lib = ctypes.CDLL(str(path))
     except OSError as err:  # a file that is not a shared library, or one built for elsewhere
         raise InputError(f"{path}: not a loadable native core ({err}); KDO_CORE_LIB names the "
-                         f"library, default {LIBRARY}") from None
+                         "library") from None
     p, st = ctypes.c_void_p, ctypes.POINTER(_States)
     i8, f64, u64 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.int8, np.float64, np.uint64))
     lib.kdo_last_error.restype = ctypes.c_char_p

@@ -6,6 +6,7 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,9 @@ LABELS = ("local", "edge", "cloud")
 # Profiles take graphs of up to MAX_SUBTASKS (model/graphs.py); numpy's exhaustive search is only
 # practical up to 12 (model/dataset.py refuses it beyond).
 NUMPY_EXHAUSTIVE_MAX = 12
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+# The shipped profiles and regimes are package data (pyproject.toml), found through the installed
+# package; a package on the file system (every install here) gives a real folder.
+CONFIG_DIR = Path(str(resources.files("model") / "configs"))
 
 
 @dataclass(frozen=True)

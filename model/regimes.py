@@ -1,6 +1,6 @@
 """Named shift regimes: a profile with some sampling ranges moved beyond training.
 
-A regime file (`configs/regimes/<name>.toml`) holds `name`, `moves` (what it shifts, in words)
+A regime file (`model/configs/regimes/<name>.toml`) holds `name`, `moves` (what it shifts, in words)
 and a `[ranges]` table in the profile's own form; applied to a profile it replaces those ranges
 and keeps the task graph and name, so the profile's trained models still apply. Anyone can rerun
 them, or write their own.

@@ -17,6 +17,7 @@ import numpy as np
 from kdoffload.android.adb import Adb, AdbError
 from mobile_export.config import shipped_quantization
 from model.errors import InputError
+from model.locations import source_dir
 from model.nesting import parse_json
 from model.profile import Profile
 from model.runs import Runs
@@ -25,7 +26,7 @@ from scheduler.stream import counted_workload
 PACKAGE = "org.kdoffload.demo"
 REMOTE_ROOT = "/data/local/tmp/kdoffload"
 # The app's source beside this package (an editable install, or a checkout on PYTHONPATH).
-APP_GRADLE = Path(__file__).resolve().parents[2] / "android_demo/app/build.gradle.kts"
+APP_GRADLE = "android_demo/app/build.gradle.kts"  # in the source tree (model.locations)
 # The runtime the app ships when its Gradle file cannot be read: the AAR of the ExecuTorch
 # release the project exports with.
 APP_EXECUTORCH_VERSION = "1.5.1"
@@ -62,9 +63,18 @@ def export_files(profile: Profile, cfg: PushConfig) -> tuple[Path, Path]:
     return pte, manifest
 
 
-def app_runtime_version(gradle: Path = APP_GRADLE) -> str:
+def app_gradle() -> Path | None:
+    """The app's Gradle file in the source tree; None where there is none (an installed wheel)."""
+    try:
+        return source_dir(APP_GRADLE) / APP_GRADLE
+    except InputError:
+        return None
+
+
+def app_runtime_version(gradle: Path | None = None) -> str:
     """The executorch-android version the app declares, else the release it is built against."""
-    if gradle.is_file():
+    gradle = gradle or app_gradle()
+    if gradle is not None and gradle.is_file():
         found = re.search(r"executorch-android:([0-9][0-9A-Za-z.+-]*)", gradle.read_text())
         if found:
             return found.group(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from statistics import median
 
 import numpy as np
@@ -70,11 +71,12 @@ def test_adb_device_lines_of_every_kind_parse():
     assert found[2].serial == "FA7X1" and found[2].state.startswith("no permissions")
 
 
-def test_the_app_runtime_version_comes_from_its_gradle_file(tmp_path):
-    from kdoffload.android.push import APP_GRADLE, app_runtime_version
+def test_the_app_runtime_version_comes_from_its_gradle_file(tmp_path, monkeypatch):
+    from kdoffload.android.push import app_gradle, app_runtime_version
 
-    assert APP_GRADLE.is_file()
-    assert app_runtime_version() in APP_GRADLE.read_text()
+    monkeypatch.setenv("KDO_SOURCE_DIR", str(Path(__file__).resolve().parents[3]))
+    assert app_gradle().is_file()
+    assert app_runtime_version() in app_gradle().read_text()
     gradle = tmp_path / "build.gradle.kts"
     gradle.write_text('dependencies {\n  implementation("org.pytorch:executorch-android:0.7.0")\n}\n')
     assert app_runtime_version(gradle) == "0.7.0"
