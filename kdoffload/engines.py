@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from model.decider import TOP_K, Decider, Decoder, DecoderConfig
+from model.decider import Decider, Decoder, DecoderConfig
 from model.errors import InputError
 from model.learned import load_net_decider
 from model.profile import Profile
 
 from model.runs import Runs
 
-# engine name -> (network, kind, decoder, the command that makes it)
-_CHECKPOINTS = {
-    "teacher": ("teacher", "teacher", Decoder.ARGMAX, "train"),
-    f"teacher+top{TOP_K}": ("teacher", "teacher", Decoder.TOPK, "train"),
-    "student": ("student", "student", Decoder.ARGMAX, "distill"),
-    f"student+top{TOP_K}": ("student", "student", Decoder.TOPK, "distill"),
-    "student+guarded": ("student", "student", Decoder.GUARDED, "distill"),
-    "student-nokd": ("student-nokd", "student", Decoder.ARGMAX, "distill"),
-}
+# Each network with the decoders the simulator offers it, and the command that makes it.
+_NETWORKS = (("teacher", "teacher", (Decoder.ARGMAX, Decoder.TOPK), "train"),
+             ("student", "student", tuple(Decoder), "distill"),
+             ("student-nokd", "student", (Decoder.ARGMAX,), "distill"))
+# engine name (as reports name the policy) -> (network, kind, decoder, command)
+_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, kind, decoder, command)
+                for network, kind, decoders, command in _NETWORKS for decoder in decoders}
 
 
 def _factory(name: str):
@@ -28,7 +26,7 @@ def _factory(name: str):
         if not path.exists():
             raise InputError(f"policy {name!r}: no trained {kind} at {path} "
                              f"(run: kdoffload {command} --profile {profile.name})")
-        return load_net_decider(path, kind, profile, name, DecoderConfig(decoder, TOP_K))[0]
+        return load_net_decider(path, kind, profile, name, DecoderConfig(decoder))[0]
 
     return build
 
