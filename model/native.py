@@ -83,7 +83,7 @@ def _lib() -> ctypes.CDLL:
 
 def _check(rc: int) -> None:
     if rc != 0:
-        raise InputError(f"native core: {_lib().kdo_last_error().decode()}")
+        raise InputError(f"native core: {_lib().kdo_last_error().decode('utf-8', 'replace')}")
 
 
 class _Profile:
@@ -96,7 +96,7 @@ class _Profile:
                                           edges.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
                                           len(edges), profile.edge_cores)
         if not self.handle:
-            raise InputError(f"profile {profile.name}: {lib.kdo_last_error().decode()}")
+            raise InputError(f"profile {profile.name}: {lib.kdo_last_error().decode('utf-8', 'replace')}")
         self.n = profile.n
         weakref.finalize(self, lib.kdo_profile_free, self.handle)
 
@@ -285,7 +285,7 @@ class NativeDecider:
         lib = _lib()
         self.handle = lib.kdo_decider_new(str(manifest).encode(), decoder.encode() if decoder else None)
         if not self.handle:
-            raise InputError(f"{manifest}: {lib.kdo_last_error().decode()}")
+            raise InputError(f"{manifest}: {lib.kdo_last_error().decode('utf-8', 'replace')}")
         weakref.finalize(self, lib.kdo_decider_free, self.handle)
         self.profile, self.name = profile, name
 

@@ -169,3 +169,26 @@ def test_a_floor_program_that_is_not_the_manifests_is_refused(client, kdo_bench,
                            "--floor", "floor_xnnpack.pte", "--check-only"], cwd=client.work,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == EXIT_INPUT and "manifest" in done.stderr and "floor says" in done.stderr, done.stderr
+
+
+def test_the_core_reads_any_manifest_bytes_in_process(client):
+    """libkdocore's manifest reader through ctypes (NativeDecider): truncations and flipped bytes
+    of a real manifest are refused or read, never a crash of this process."""
+    if not native.available():
+        pytest.skip(f"{native.library_path()} missing ({native.BUILD_HINT})")
+    real = (client.work / client.manifest_file).read_bytes()
+    path = client.work / "fuzzed.manifest.json"
+    rng, refused = random.Random(2), 0
+    for k in range(40):
+        data = bytearray(real)
+        if k % 2:
+            data = data[: rng.randrange(len(data))]
+        else:
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        try:
+            native.NativeDecider(client.profile, path)
+        except InputError as err:
+            assert str(path) in str(err) and "\n" not in str(err), str(err)
+            refused += 1
+    assert refused >= 20, "truncated manifests were read"
