@@ -14,6 +14,7 @@ import numpy as np
 from model import native, oracle
 from model.delay import Params, Schedule, delays
 from model.errors import InputError
+from model.graph_heuristics import Heft, RoundRobin
 from model.profile import CLOUD, DEVICE, EDGE, Profile
 from model.states import States
 
@@ -128,6 +129,8 @@ POLICIES: dict[str, Factory] = {
     "all-cloud": lambda profile, seed: Everywhere(profile, CLOUD),
     "random": lambda profile, seed: RandomPolicy(profile, seed),
     "greedy": lambda profile, seed: Greedy(profile),
+    "heft": lambda profile, seed: Heft(profile),
+    "round-robin": lambda profile, seed: RoundRobin(profile),
     "best-trivial": lambda profile, seed: BestTrivial(profile),
     OPTIMAL: lambda profile, seed: Optimal(profile),
     # The exact expert in C++ (same placements), charged at its C++ time; needs `make native`.

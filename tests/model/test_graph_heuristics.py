@@ -8,7 +8,7 @@ import pytest
 from model import native
 from model.delay import Params, Schedule, delays
 from model.graph_heuristics import Heft, RoundRobin, heft_orders
-from model.policies import Greedy
+from model.policies import Greedy, make_policy
 from model.profile import DEVICE, load_profile
 from model.states import sample_states
 
@@ -107,3 +107,9 @@ def test_heft_equals_the_cpp_port(name):
     placements, delay = native.heft(profile, states)
     assert np.array_equal(placements, Heft(profile).decide(states))
     assert np.array_equal(delay, delays(profile, states, placements))
+
+
+def test_both_are_in_the_policy_registry():
+    profile = load_profile("dag10")
+    assert isinstance(make_policy("heft", profile), Heft)
+    assert isinstance(make_policy("round-robin", profile), RoundRobin)
