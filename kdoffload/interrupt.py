@@ -37,6 +37,7 @@ def say_interrupted() -> None:
 def _on_interrupt(signum, frame) -> None:
     if _State.importing or (_State.seen and _State.in_main):
         say_interrupted()
+        _release_semaphores()
         os._exit(130)
     _State.seen = True
     raise KeyboardInterrupt

@@ -3,6 +3,8 @@ exit 2 for input the system refused, 1 for a bug of ours; --verbose adds the tra
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from typer.testing import CliRunner
 
@@ -10,6 +12,7 @@ from kdoffload import pipeline
 from kdoffload.boundary import is_boundary_line
 from kdoffload.cli import app
 from kdoffload.interrupt import INTERRUPTED
+from kdoffload.quiet import VERBOSE_ENV, silence_third_party
 from model import native
 
 DATA = ["data", "--samples", "10", "--workers", "1", "--solver", "numpy"]
@@ -42,9 +45,13 @@ def test_an_unnamed_error_is_one_line_naming_command_and_file(tmp_path, monkeypa
 
 def test_verbose_shows_the_traceback(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KDOFFLOAD_VERBOSE", raising=False)
+    monkeypatch.setenv(VERBOSE_ENV, "")  # --verbose sets it: restored after, or every later command is verbose
     _fail_with(monkeypatch, ZeroDivisionError("a slip of ours"))
-    result = CliRunner().invoke(app, ["--verbose", *DATA])
+    try:
+        result = CliRunner().invoke(app, ["--verbose", *DATA])
+    finally:
+        os.environ[VERBOSE_ENV] = ""
+        silence_third_party()
     assert result.exit_code == 1
     assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
     assert is_boundary_line(_lines(result)[-1])

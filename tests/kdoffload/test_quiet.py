@@ -32,5 +32,5 @@ def test_export_and_evaluate_print_only_their_own_lines(tmp_path):
     foreign = [line for line in (evaluate.stdout + evaluate.stderr).splitlines() if FOREIGN.search(line)]
     assert not foreign, foreign
     assert "student-pte+guarded" in evaluate.stdout
-    verbose = kdoffload(tmp_path, "--verbose", "export", "--profile", "chain6")
+    verbose = kdoffload(tmp_path, "--verbose", "export", "--profile", "chain6", "--force")
     assert verbose.returncode == 0 and FOREIGN.search(verbose.stdout + verbose.stderr)
