@@ -9,15 +9,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // The load test's sums run in another order than the schedule's: it only prunes a node whose
 // bound passes the incumbent by more than rounding could explain.
 constexpr double kLoadSlack = 1e-9;
+constexpr uint64_t kPolishAfter = 4096;
 
-// What a child needs of its parent: resources and the outputs of the subtasks placed so far
-// (place() writes outputs[i] whole and reads only earlier ones), not all kMaxSubtasks slots.
-void copy_placed(ScheduleState& to, const ScheduleState& from, int placed, int edge_cores) {
-  std::copy(std::begin(from.link_free), std::end(from.link_free), to.link_free);
-  to.device_free = from.device_free;
-  std::copy(from.edge_free, from.edge_free + edge_cores, to.edge_free);
-  std::copy(from.outputs, from.outputs + placed, to.outputs);
-}
 
 // One remaining subtask as two resources see it: its cost on each, and whether it may use each.
 struct Claim {
@@ -224,6 +217,7 @@ bool BranchAndBound::out_of_budget() {
 }
 
 void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
+  if (prune_ && !polished_ && nodes_ >= kPolishAfter) polish_incumbent();
   if (out_of_budget()) {
     open_bound_ = std::min(open_bound_, node_bound);
     return;
@@ -232,7 +226,8 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   double bound[kSites];
   bool beyond[kSites] = {false, false, false};
   for (int site = 0; site < kSites; ++site) {
-    copy_placed(child[site], st, i, scheduler_.profile().edge_cores);
+    // A child needs only the outputs placed so far (place() writes outputs[i] whole).
+    copy_schedule(child[site], st, i, scheduler_.profile().edge_cores);
     scheduler_.place(child[site], i, site);
     ++nodes_;
     if (i == n_ - 1) {
@@ -263,6 +258,16 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
 
 void BranchAndBound::take_incumbent(const SystemState& state) {
   best_delay_ = greedy_.decide(state, best_.data());
+}
+
+void BranchAndBound::polish_incumbent() {
+  // Once a search proves hard (kPolishAfter nodes; on the shipped profiles most finish in fewer
+  // than these steps would cost): HEFT's placement if better, then one-site moves while any
+  // helps, a few dozen delay evaluations that often take the incumbent most of the way to T*.
+  // Any better placement may replace the incumbent mid-search: the tie rule still finds the
+  // smallest optimum.
+  polished_ = true;
+  const SystemState& state = scheduler_.state();
   const double heft = heft_.decide(state, scratch_.data());
   if (heft < best_delay_ || (heft == best_delay_ &&
                              std::lexicographical_compare(scratch_.begin(), scratch_.end(),
@@ -270,8 +275,6 @@ void BranchAndBound::take_incumbent(const SystemState& state) {
     best_delay_ = heft;
     best_ = scratch_;
   }
-  // Then one-site moves while any helps: a few dozen delay evaluations that often take the
-  // incumbent most of the way to T*, and every point it gains prunes more of the search.
   for (bool improved = true; improved;) {
     improved = false;
     for (int i = 0; i < n_; ++i) {
@@ -300,6 +303,7 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                   std::chrono::duration<double>(budget.max_seconds));
   stopped_ = false;
+  polished_ = false;
   open_bound_ = kInf;
   if (prune_) {
     take_incumbent(state);

@@ -51,7 +51,7 @@ double Heft::decide(const SystemState& s, int* placement) {
   for (int k : order_) {
     const int best = earliest_site(scheduler_, current_, k, is_exit_[k], option_);
     placement[k] = best;
-    current_ = option_[best];
+    copy_schedule(current_, option_[best], n, scheduler_.profile().edge_cores);
   }
   return delay_model_.delay(s, placement);
 }

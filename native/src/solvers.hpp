@@ -33,6 +33,10 @@ struct SearchStats {
   bool certified = true;     // the search finished: the placement is x*, lower_bound == T*
 };
 
+// `from`'s resources and its first `outputs` outputs into `to`: a schedule is kMaxSubtasks
+// outputs wide, and copying only the ones in use keeps small graphs as cheap as before.
+void copy_schedule(ScheduleState& to, const ScheduleState& from, int outputs, int edge_cores);
+
 // The site where subtask i, scheduled after `current`, finishes earliest (an exit: where its
 // output reaches the device earliest), the lower site on a tie; option[site] holds each outcome.
 int earliest_site(const Scheduler& scheduler, const ScheduleState& current, int i, bool is_exit,
@@ -93,8 +97,8 @@ class Heft {
 //   that may go either way split fractionally (a relaxation, so a "no" is a proof). Its sums
 //   are taken in another order than the schedule's, so it compares with a 1e-9 relative slack
 //   and prunes strict losers only.
-// The first incumbent is the better of greedy and HEFT, improved by one-site moves while any
-// lowers T. With prune = false it is the exhaustive
+// The first incumbent is greedy's; a search still running after a few thousand nodes takes
+// HEFT's placement if better, then one-site moves while any lowers T. With prune = false it is the exhaustive
 // search (every leaf). Under a budget the search is anytime: it returns the best placement found,
 // and the least bound of the subtrees it left unexplored as the lower bound.
 class BranchAndBound {
@@ -113,6 +117,7 @@ class BranchAndBound {
   double charge_transfers(const ScheduleState& st, int next, double* uplink) const;
   void compute_tails();
   void take_incumbent(const SystemState& state);
+  void polish_incumbent();
   bool out_of_budget();
   bool prefix_after_incumbent(int depth) const;  // path_[0..depth] > best_[0..depth]
   bool path_before_incumbent() const;            // path_ < best_
@@ -134,6 +139,7 @@ class BranchAndBound {
   SearchBudget budget_;
   std::chrono::steady_clock::time_point deadline_;
   bool stopped_ = false;
+  bool polished_ = false;  // the incumbent's one-site moves are done
   double open_bound_ = 0;
 };
 
