@@ -40,7 +40,7 @@ def lock_scope(path: Path) -> tuple[Path, Path]:
         inside = path.resolve().relative_to(runs_root).parts
     except ValueError:
         inside = ()
-    if inside:
+    if len(inside) > 1 or (inside and path.is_dir()):  # runs/<x>.npz itself is a file beside the folders
         folder = Runs(inside[0]).dir
         return folder / LOCK_NAME, folder
     return path.parent / f".{path.name}.lock", path

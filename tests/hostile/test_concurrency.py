@@ -46,6 +46,16 @@ def test_an_output_elsewhere_has_its_own_lock(refused, tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_each_output_maps_to_one_lock(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs" / "dag10").mkdir(parents=True)
+    runs = Path("runs")
+    assert outputs.lock_scope(runs / "chain6" / "data" / "train.npz") == (runs / "chain6" / ".lock", runs / "chain6")
+    assert outputs.lock_scope(tmp_path / "runs" / "dag10") == (runs / "dag10" / ".lock", runs / "dag10")
+    assert outputs.lock_scope(runs / "mine.npz") == (runs / ".mine.npz.lock", runs / "mine.npz")
+    assert outputs.lock_scope(Path("sim")) == (Path(".sim.lock"), Path("sim"))
+
+
 def test_a_dead_runs_lock_file_does_not_block(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
