@@ -10,6 +10,7 @@ from pathlib import Path
 
 from distill.kd_ablation import REPORTED
 from model.dataset import Demonstrations
+from model.decider import TOP_K
 from model.learned import load_net_decider
 from model.metrics import argmax_and_topk
 from model.profile import Profile
@@ -26,10 +27,10 @@ def markdown(profile: str, rows: dict, test_samples: int) -> str:
     lines = [f"# {profile}: teacher loss, plain cross-entropy against cross-entropy + flip regret", "",
              f"Same architecture, data, seed and budget; {test_samples:,} held-out test states.", "",
              "| loss | regret weight | val mean ratio | argmax mean ratio | argmax median | argmax within 1% "
-             "| argmax mean w/o worst 1% | top-8 mean ratio |",
+             f"| argmax mean w/o worst 1% | top-{TOP_K} mean ratio |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows.items():
-        a, t = r["argmax"], r["top8"]
+        a, t = r["argmax"], r[f"top{TOP_K}"]
         lines.append(f"| {name} | {r['regret_weight']:g} | {r['val_mean_ratio']:.4f} | {a['mean_ratio']:.4f} | "
                      f"{a['median_ratio']:.4f} | {a['within_1pct']:.3f} | "
                      f"{a['mean_ratio_without_worst_1pct']:.4f} | {t['mean_ratio']:.4f} |")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from model.decider import TOP_K
+
 STUDENT_PTE_MAX_BYTES = 32 * 1024
 
 
@@ -35,7 +37,7 @@ def must_show(result: dict) -> list[dict]:
     checks = [
         _check(f"{shipped} .pte size, bytes", result.get("student_pte_bytes"), "≤", STUDENT_PTE_MAX_BYTES),
         _check(f"native {shipped} argmax decision p50, µs", student, "≤", 3.0),
-        _check(f"native {shipped} verified top-8 decision p50, µs", topk, "≤", 6.0),
+        _check(f"native {shipped} verified top-{TOP_K} decision p50, µs", topk, "≤", 6.0),
         _check("native student fp32 p50 / C++ loop p50", ratio(fp32, loop), "≤", 1.5),
         _check("native teacher p50 / native student p50", ratio(teacher, student), "≥", 3.0),
     ]

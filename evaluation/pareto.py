@@ -31,8 +31,9 @@ from model.train import run_finished
 
 SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
 ARGMAX_P50_LIMIT = 3.0   # µs, native, one decision, argmax
-DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), (f"top-{TOP_K}", Decoder.TOPK, TOP_K),
-            ("guarded-2", Decoder.GUARDED, 2), (f"guarded-{TOP_K}", Decoder.GUARDED, TOP_K))
+TOPK_LABEL, GUARDED_LABEL = f"top-{TOP_K}", f"guarded-{TOP_K}"  # the shipped K's columns
+DECODERS = (("argmax", Decoder.ARGMAX, 1), ("top-2", Decoder.TOPK, 2), (TOPK_LABEL, Decoder.TOPK, TOP_K),
+            ("guarded-2", Decoder.GUARDED, 2), (GUARDED_LABEL, Decoder.GUARDED, TOP_K))
 
 
 # Two-layer students from a fraction of the fp32 default's parameters to several times it (int8
@@ -125,7 +126,7 @@ def measure(profile: Profile, train: Demonstrations, test: Demonstrations, grid:
 
 def pareto_front(rows: list[dict], cost) -> set[int]:
     """Indices of rows no other row beats on both guarded quality and `cost(row)`."""
-    scored = [(i, r["quality"]["guarded-8"], cost(r)) for i, r in enumerate(rows)
+    scored = [(i, r["quality"][GUARDED_LABEL], cost(r)) for i, r in enumerate(rows)
               if "quality" in r and cost(r) is not None]
     return {i for i, q, c in scored
             if not any((q2 <= q and c2 <= c) and (q2 < q or c2 < c) for _, q2, c2 in scored)}
@@ -136,12 +137,12 @@ def argmax_p50(row: dict) -> float | None:
 
 
 def select(rows: list[dict]) -> int | None:
-    """The best guarded quality within SIZE_LIMIT bytes and ARGMAX_P50_LIMIT µs (ties: top-8, size)."""
+    """The best guarded quality within SIZE_LIMIT bytes and ARGMAX_P50_LIMIT µs (ties: top-K, size)."""
     fits = [i for i, r in enumerate(rows) if "quality" in r and r["pte_bytes"] <= SIZE_LIMIT
             and argmax_p50(r) is not None and argmax_p50(r) <= ARGMAX_P50_LIMIT]
     if not fits:
         return None
-    return min(fits, key=lambda i: (rows[i]["quality"]["guarded-8"], rows[i]["quality"]["top-8"],
+    return min(fits, key=lambda i: (rows[i]["quality"][GUARDED_LABEL], rows[i]["quality"][TOPK_LABEL],
                                     rows[i]["pte_bytes"]))
 
 

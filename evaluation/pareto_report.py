@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluation.pareto import DECODERS, argmax_p50
+from evaluation.pareto import DECODERS, GUARDED_LABEL, TOPK_LABEL, argmax_p50
 
 
 def _time(row: dict, decoder: str) -> str:
@@ -20,11 +20,11 @@ def markdown(result: dict) -> str:
             f"{result['epochs']} epochs), exported as fp32 and int8 (XNNPACK). Quality: mean delay ratio "
             f"on {result['test_samples']:,} test states through the exported program. Time: one decision "
             f"through the native runner, one pinned core, p50 / p99 µs (median of three runs). Fronts: not beaten on both "
-            f"guarded-8 quality and argmax time (t) or .pte size (s). Machine: {result['machine']['cpu']}, "
+            f"{GUARDED_LABEL} quality and argmax time (t) or .pte size (s). Machine: {result['machine']['cpu']}, "
             f"load average {result['machine']['load']}.")
     quality_cols = [label for label, _, _ in DECODERS]
     lines = [head, "",
-             "| student | quant | params | .pte bytes | argmax µs | top-8 µs | guarded-8 µs | "
+             f"| student | quant | params | .pte bytes | argmax µs | {TOPK_LABEL} µs | {GUARDED_LABEL} µs | "
              + " | ".join(quality_cols) + " | front |",
              "|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(quality_cols) + "---|"]
     selected = result.get("selected") or {}
@@ -42,7 +42,7 @@ def markdown(result: dict) -> str:
                      + " | ".join(f"{row['quality'][c]:.4f}" for c in quality_cols) + f" | {front} |")
     lines.append("")
     if selected:
-        lines.append(f"Selected: {selected['name']} {selected['quant']}, the best guarded-8 quality within "
+        lines.append(f"Selected: {selected['name']} {selected['quant']}, the best {GUARDED_LABEL} quality within "
                      f"{result['size_limit']:,} bytes and {result['argmax_p50_limit_us']:g} µs argmax p50.")
     else:
         lines.append("No candidate fits both limits (or none was timed natively).")
@@ -63,12 +63,12 @@ def figure(result: dict, path: Path) -> Path:
         for quant, (marker, color) in styles.items():
             mine = [r for r in rows if r["quant"] == quant and cost(r) is not None]
             xs = [cost(r) for r in mine]
-            ax.scatter(xs, [r["quality"]["guarded-8"] for r in mine], marker=marker, color=color,
-                       label=f"{quant}, guarded-8")
-            ax.scatter(xs, [r["quality"]["top-8"] for r in mine], marker=marker, facecolors="none",
-                       edgecolors=color, label=f"{quant}, top-8")
+            ax.scatter(xs, [r["quality"][GUARDED_LABEL] for r in mine], marker=marker, color=color,
+                       label=f"{quant}, {GUARDED_LABEL}")
+            ax.scatter(xs, [r["quality"][TOPK_LABEL] for r in mine], marker=marker, facecolors="none",
+                       edgecolors=color, label=f"{quant}, {TOPK_LABEL}")
             for r, x in zip(mine, xs):
-                ax.annotate(r["name"], (x, r["quality"]["guarded-8"]), fontsize=7,
+                ax.annotate(r["name"], (x, r["quality"][GUARDED_LABEL]), fontsize=7,
                             xytext=(3, 3), textcoords="offset points")
         ax.axvline(limit, color="grey", linestyle="--", linewidth=1)
         ax.set_xlabel(label)
