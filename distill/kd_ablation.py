@@ -19,6 +19,7 @@ import numpy as np
 from distill.student import DistillConfig, Member, student_data, train_members
 from model.checkpoint import load_checkpoint
 from model.dataset import Demonstrations
+from model.decider import TOP_K
 from model.learned import net_decider
 from model.metrics import argmax_and_topk
 from model.parallel import JobMap
@@ -61,7 +62,7 @@ def run(profile: Profile, demos: Demonstrations, test: Demonstrations, teacher_c
 
 def _spread(runs: list[dict]) -> dict:
     out = {}
-    for decoder in ("argmax", "top8"):
+    for decoder in ("argmax", f"top{TOP_K}"):
         for key in REPORTED:
             values = np.array([r[decoder][key] for r in runs])
             out[f"{decoder}_{key}"] = {"mean": float(values.mean()), "std": float(values.std(ddof=1))
@@ -78,7 +79,8 @@ def markdown(result: dict) -> str:
              f"{result['transfer_samples']:,} unlabelled states; {result['test_samples']:,} held-out "
              "test states. Mean ± std over seeds [min, max].",
              "",
-             "| variant | argmax mean ratio | argmax median | argmax within 1% | argmax mean w/o worst 1% | top-8 mean ratio |",
+             "| variant | argmax mean ratio | argmax median | argmax within 1% | argmax mean w/o worst 1% "
+             f"| top-{TOP_K} mean ratio |",
              "|---|---:|---:|---:|---:|---:|"]
     for variant, s in result["summary"].items():
         def cell(key, fmt="{:.4f}"):
@@ -86,5 +88,5 @@ def markdown(result: dict) -> str:
             return f"{fmt.format(v['mean'])} ± {fmt.format(v['std'])} [{fmt.format(v['min'])}, {fmt.format(v['max'])}]"
         lines.append(f"| {variant} | {cell('argmax_mean_ratio')} | {cell('argmax_median_ratio')} | "
                      f"{cell('argmax_within_1pct', '{:.3f}')} | {cell('argmax_mean_ratio_without_worst_1pct')} | "
-                     f"{cell('top8_mean_ratio')} |")
+                     f"{cell(f'top{TOP_K}_mean_ratio')} |")
     return "\n".join(lines) + "\n"
