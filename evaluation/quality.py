@@ -13,7 +13,7 @@ from model.learned import load_net_decider
 from model.metrics import delay_ratio, policy_metrics, ratio_metrics
 from model.policies import OPTIMAL, Policy, baselines
 from model.profile import Profile
-from model.runs import Runs
+from model.runs import KINDS, Runs
 
 
 def learned_policies(profile: Profile, runs: Runs, k: int,
@@ -21,7 +21,7 @@ def learned_policies(profile: Profile, runs: Runs, k: int,
     """Teacher and students found in `runs`, each with argmax, verified top-K and guarded
     decoding; and each network's parameter count."""
     found, params = [], {}
-    for name, kind in (("teacher", "teacher"), ("student", "student"), ("student-nokd", "student")):
+    for name, kind in KINDS.items():
         path = runs.checkpoint(name)
         if not path.exists():
             continue

@@ -7,15 +7,14 @@ from model.errors import InputError
 from model.learned import load_net_decider
 from model.profile import Profile
 
-from model.runs import Runs
+from model.runs import KINDS, Runs
 
 # Each network with the decoders the simulator offers it, and the command that makes it.
-_NETWORKS = (("teacher", "teacher", (Decoder.ARGMAX, Decoder.TOPK), "train"),
-             ("student", "student", tuple(Decoder), "distill"),
-             ("student-nokd", "student", (Decoder.ARGMAX,), "distill"))
+_NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (tuple(Decoder), "distill"),
+             "student-nokd": ((Decoder.ARGMAX,), "distill")}
 # engine name (as reports name the policy) -> (network, kind, decoder, command)
-_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, kind, decoder, command)
-                for network, kind, decoders, command in _NETWORKS for decoder in decoders}
+_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network], decoder, command)
+                for network, (decoders, command) in _NETWORKS.items() for decoder in decoders}
 
 
 def _factory(name: str):

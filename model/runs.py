@@ -20,6 +20,8 @@ EMULATED_PHONE = ROOT / "emulated_phone"  # the storage of `kdoffload android em
 # Learned networks by the name reports and engines use -> their folder under runs/<profile>/.
 NOKD = "nokd"  # the hard-label ablation, inside the student's folder
 NETWORKS = {"teacher": "teacher", "student": "student", "student-nokd": f"student/{NOKD}"}
+# Which kind of checkpoint each holds (model.checkpoint checks it when loading).
+KINDS = {"teacher": "teacher", "student": "student", "student-nokd": "student"}
 # Networks of one training seed (`kdoffload seeds`) -> their folder under the seed's folder. A
 # student distilled from the main teacher is kept apart from one distilled from its seed's teacher.
 SEED_NETWORKS = {"teacher": "teacher", "student": "student", "student-fixed-teacher": "student-fixed-teacher"}
