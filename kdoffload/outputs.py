@@ -1,7 +1,7 @@
 """What a command writes: one run at a time on it, and never an artifact replaced unasked.
 
-The lock: a run holds `fcntl.flock` on `runs/<profile>/.lock` for everything it writes under that
-folder, or on `.<name>.lock` beside an output elsewhere (`data --out`, `simulate --out`). A
+The lock: a run holds `fcntl.flock` on `runs/.<profile>.lock` for everything it writes under
+`runs/<profile>/`, or on `.<name>.lock` beside an output elsewhere (`data --out`, `simulate --out`). A
 second run on the same outputs is refused in one line that names the holder (pid, command, start
 time). The kernel drops a flock when its process dies however it dies, so a dead run's lock file
 never blocks; the file is removed when its run ends. While it holds the lock a run is the only
@@ -29,21 +29,17 @@ from typing import Iterator
 from model.errors import InputError
 from model.runs import Runs
 
-LOCK_NAME = ".lock"
-
-
 def lock_scope(path: Path) -> tuple[Path, Path]:
-    """(lock file, what it covers) for an output: its runs/<profile>/ folder, else the output."""
+    """(lock file, what it covers) for an output: its runs/<profile>/ folder, else the output
+    itself; the lock is `.<name>.lock` beside what it covers (so a file straight in runs/ and a
+    profile's folder never share one, and no folder is made for a file)."""
     path = Path(path)
-    runs_root = Runs.root.resolve()
     try:
-        inside = path.resolve().relative_to(runs_root).parts
+        inside = path.resolve().relative_to(Runs.root.resolve()).parts
     except ValueError:
         inside = ()
-    if len(inside) > 1 or (inside and path.is_dir()):  # runs/<x>.npz itself is a file beside the folders
-        folder = Runs(inside[0]).dir
-        return folder / LOCK_NAME, folder
-    return path.parent / f".{path.name}.lock", path
+    covers = Runs(inside[0]).dir if inside else path
+    return covers.parent / f".{covers.name}.lock", covers
 
 
 def _command_line() -> str:

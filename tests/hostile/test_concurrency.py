@@ -32,7 +32,7 @@ def test_a_second_run_on_the_same_outputs_is_refused(refused, tmp_path, command)
     with outputs.holding(Runs("chain6").dir):
         line = refused(*command, "--profile", "chain6", needle=f"in use by pid {os.getpid()}")
     assert "runs/chain6" in line and "since" in line
-    assert not (tmp_path / "runs" / "chain6" / ".lock").exists()  # gone with its run
+    assert not (tmp_path / "runs" / ".chain6.lock").exists()  # gone with its run
 
 
 def test_an_output_elsewhere_has_its_own_lock(refused, tmp_path):
@@ -50,8 +50,9 @@ def test_each_output_maps_to_one_lock(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "runs" / "dag10").mkdir(parents=True)
     runs = Path("runs")
-    assert outputs.lock_scope(runs / "chain6" / "data" / "train.npz") == (runs / "chain6" / ".lock", runs / "chain6")
-    assert outputs.lock_scope(tmp_path / "runs" / "dag10") == (runs / "dag10" / ".lock", runs / "dag10")
+    assert outputs.lock_scope(runs / "chain6" / "data" / "train.npz") == (runs / ".chain6.lock", runs / "chain6")
+    assert outputs.lock_scope(runs / "chain6") == (runs / ".chain6.lock", runs / "chain6")
+    assert outputs.lock_scope(tmp_path / "runs" / "dag10") == (runs / ".dag10.lock", runs / "dag10")
     assert outputs.lock_scope(runs / "mine.npz") == (runs / ".mine.npz.lock", runs / "mine.npz")
     assert outputs.lock_scope(Path("sim")) == (Path(".sim.lock"), Path("sim"))
 
@@ -59,7 +60,7 @@ def test_each_output_maps_to_one_lock(tmp_path, monkeypatch):
 def test_a_dead_runs_lock_file_does_not_block(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    lock = tmp_path / "runs" / "chain6" / ".lock"
+    lock = tmp_path / "runs" / ".chain6.lock"
     lock.parent.mkdir(parents=True)
     lock.write_text(json.dumps({"pid": int(dead.stdout), "command": "kdoffload data", "started": "earlier"}))
     result = CliRunner().invoke(app, ["data", "--samples", "10", "--workers", "1"])
