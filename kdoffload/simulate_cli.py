@@ -26,9 +26,9 @@ report = lazy("scheduler.report")
 
 BASELINE_NAMES = ",".join(SIMULATED)
 RATE_FACTOR, RATE_POINTS = 1.6, 14
+MIN_SCALE = 1e-9
 MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
-MIN_SCALE = 1e-9
 
 @user_errors
 def simulate(
@@ -195,6 +195,12 @@ def _scales(text: str | None) -> list[float]:
         raise InputError(f"--scales {text!r}: expected comma-separated numbers") from None
     if not values or any(not 0 < v <= 1 for v in values):
         raise InputError(f"--scales {text!r}: every scale must be in (0, 1]")
+    # A scale divides the arrival interval and multiplies every task's work: below MIN_SCALE
+    # the arrival rate it derives overflows (1 / 1e-320 is infinite) or means nothing.
+    tiny = [v for v in values if v < MIN_SCALE]
+    if tiny:
+        raise InputError(f"--scales {text!r}: scale {tiny[0]:g} makes the arrival rate "
+                         f"{1 / tiny[0]:g} times the base; every scale must be at least {MIN_SCALE:g}")
     return values
 
 
@@ -209,10 +215,4 @@ def _heading(prof: Profile, config: dict, title: str) -> str:
 
 
 def _done(name: str) -> None:
-    # A scale divides the arrival interval and multiplies every task's work: below MIN_SCALE
-    # the arrival rate it derives overflows (1 / 1e-320 is infinite) or means nothing.
-    tiny = [v for v in values if v < MIN_SCALE]
-    if tiny:
-        raise InputError(f"--scales {text!r}: scale {tiny[0]:g} makes the arrival rate "
-                         f"{1 / tiny[0]:g} times the base; every scale must be at least {MIN_SCALE:g}")
     err_console.print(f"{name} done", markup=False)
