@@ -221,7 +221,8 @@ def main() -> None:
         code = 130
     except typer.TyperException as err:  # usage errors: unknown option, a value of the wrong type
         message = err.format_message() if hasattr(err, "format_message") else str(err)
-        say_error(message)
+        if message:  # a group called bare has printed its help: nothing is wrong to say
+            say_error(message)
         code = getattr(err, "exit_code", 2)
     if code == 130:  # typer's own ending of a Ctrl-C while it parsed, outside the boundary
         interrupt.say_interrupted()

@@ -126,7 +126,9 @@ bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine."
 def ensure_export(profile: Profile, cfg: ExportConfig) -> None:
     """`cfg`'s export of the present checkpoint, made first unless it is current (the rule of
     `mobile_export.export.current_export`)."""
-    checkpoint = _checkpoint(profile, cfg)
+    checkpoint = Runs(profile.name).checkpoint(cfg.model)
+    if not manifest_path(export_dir(profile.name), cfg).exists():
+        _checkpoint(profile, cfg)  # nothing to use and nothing to make it from: say so first
     _refusal_is_one_line(lambda: exporter.current_export(
         profile, checkpoint, export_dir(profile.name), cfg, lambda: _splits(profile),
         lambda: err_console.print(f"exporting {profile.name} {cfg.stem} ...", markup=False, highlight=False)))

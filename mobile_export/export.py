@@ -117,7 +117,7 @@ def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig) -> bo
     shipping `cfg`'s decoder.
 
     A missing, torn or foreign manifest is not current, nor is one whose checkpoint is missing
-    (nothing shows what it was made from): the export is made again.
+    (nothing shows what it was made from).
     """
     if not (manifest.exists() and checkpoint.exists()):
         return False
@@ -139,9 +139,12 @@ def current_export(profile: Profile, checkpoint: Path, export_dir: Path, cfg: Ex
     """The .pte of `cfg`'s export of `checkpoint` in `export_dir`, made unless it is current.
 
     `splits()` gives (train, test) and is called only when an export is made; `on_export` is
-    told first. Raises ExportRefused when verification refuses the export.
+    told first. Raises ExportRefused when verification refuses the export. An export whose
+    checkpoint is not here (copied from another machine) is used as it is: every client checks
+    it when it loads it.
     """
-    if export_is_current(manifest_path(export_dir, cfg), checkpoint, cfg):
+    manifest = manifest_path(export_dir, cfg)
+    if export_is_current(manifest, checkpoint, cfg) or (manifest.exists() and not checkpoint.exists()):
         return pte_path(export_dir, cfg)
     read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any data
     if on_export:

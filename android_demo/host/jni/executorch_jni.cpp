@@ -3,68 +3,21 @@
 // would crash the runtime (ExecuTorch does not verify a delegate's payload, so one flipped bit
 // there can segfault XNNPACK) is first loaded and run once by kdo_pte_probe, a child process
 // beside this library; only a program the probe survived is loaded into the JVM.
-#include <dlfcn.h>
-#include <fcntl.h>
 #include <jni.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "../../../native/src/threadpool_decl.hpp"
+#include "et_model.hpp"
 #include "program.hpp"
-
-extern char** environ;
 
 namespace {
 
 using kdo_jni::Program;
-
-// kdo_pte_probe sits beside this library.
-std::string probe_path() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&probe_path), &info) == 0 || info.dli_fname == nullptr) {
-    throw std::runtime_error("cannot locate libkdo_executorch_jni.so");
-  }
-  std::string self(info.dli_fname);
-  return self.substr(0, self.find_last_of('/') + 1) + "kdo_pte_probe";
-}
-
-// Loads and runs `path` once in a child process; throws if the child crashed or hung.
-void probe(const std::string& path) {
-  const std::string exe = probe_path();
-  std::vector<char*> argv = {const_cast<char*>(exe.c_str()), const_cast<char*>(path.c_str()), nullptr};
-  // The probe's own error lines would repeat what the in-process load below reports.
-  posix_spawn_file_actions_t quiet;
-  posix_spawn_file_actions_init(&quiet);
-  posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, exe.c_str(), &quiet, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&quiet);
-  if (spawned != 0) throw std::runtime_error(exe + ": cannot start the load probe");
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      throw std::runtime_error(path + ": not a loadable program (loading it did not finish in 60 s)");
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (WIFSIGNALED(status)) {
-    throw std::runtime_error(path + ": not a loadable program (the runtime crashed on it: signal " +
-                             std::to_string(WTERMSIG(status)) + ")");
-  }
-  // A clean failure (exit 3) is reported by the load below, with the runtime's own message.
-}
 
 void throw_java(JNIEnv* env, const char* cls, const std::string& message) {
   if (env->ExceptionCheck()) return;  // one already pending says it first
@@ -112,7 +65,7 @@ JNIEXPORT jlong JNICALL Java_org_pytorch_executorch_Module_nativeLoad(JNIEnv* en
     std::string file(chars);
     env->ReleaseStringUTFChars(path, chars);
     kdo_jni::init_runtime();
-    probe(file);
+    kdo::EtModel::probe(file);  // a program that would crash the runtime crashes a child
     // The AAR's rule: 0 means cores / 2 (its JNI's default), any other value that many threads.
     // The app always says how many (1 unless told: at batch 1 it beats two, as for kdo_bench).
     const unsigned cores = std::thread::hardware_concurrency();
