@@ -8,7 +8,6 @@ that no oracle labelled: with soft targets they carry only the teacher's distrib
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +201,8 @@ def sweep(profile: Profile, demos: Demonstrations, teacher_checkpoint: Path, dcf
     scores = {key: (min(h["val_score"] for h in history), m.checkpoint)
               for key, m, (_, history) in zip(grid, members, trained)}
     best = min(scores, key=lambda key: (scores[key][0], key))
-    shutil.copyfile(scores[best][1], layout.checkpoint)
+    chosen = Path(scores[best][1]).read_bytes()
+    atomic_write(layout.checkpoint, lambda f: f.write(chosen))  # a kill leaves the old one or this
     return {"selected": {"temperature": best[0], "alpha": best[1], "val_mean_ratio": scores[best][0]},
             "sweep": [{"temperature": t, "alpha": a, "val_mean_ratio": s} for (t, a), (s, _) in scores.items()],
             "nokd_val_mean_ratio": min(h["val_score"] for h in trained[-1][1])}

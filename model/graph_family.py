@@ -24,6 +24,7 @@ from model import daggen, exact
 from model.dataset import _atomic_savez, _versions, check_solver
 from model.errors import InputError
 from model.graphs import MAX_SUBTASKS, TaskGraph
+from model.nesting import parse_json
 from model.parallel import JobMap, process_pool
 from model.profile import Profile, profile_from_dict
 from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States, sample_states
@@ -105,7 +106,7 @@ def generate_family(family: Profile, samples: int, seed: int, out: Path, workers
 def load_member(path: Path, k: int) -> tuple[Profile, States, np.ndarray, float]:
     """State k of a family dataset: its profile, its state, its optimal placement and delay."""
     with np.load(path) as z:
-        meta = json.loads(str(z["meta"]))
+        meta = parse_json(str(z["meta"]), path)
         if meta.get("layout") != LAYOUT:
             raise InputError(f"{path}: not a per-state-graph dataset")
         n, masks = int(z["n_subtasks"][k]), z["pred_mask"][k]

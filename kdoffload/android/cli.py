@@ -13,6 +13,7 @@ from kdoffload.android.adb import Adb, AdbError, find_adb
 from kdoffload.android.bench_run import BenchConfig, run_bench
 from kdoffload.android.devices import choose_device, list_devices
 from kdoffload.android.install_failures import install_failure
+from kdoffload import outputs
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
@@ -93,7 +94,8 @@ def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quan
     prof = load_profile(profile)
     cfg = PushConfig(model=model, quant=quant)
     adb, device = _device(serial)
-    remote = push_profile(adb, prof, cfg, _say)
+    with outputs.holding(Runs(prof.name).dir):  # the export it may make lives in runs/<profile>
+        remote = push_profile(adb, prof, cfg, _say)
     console.print(f"{device.serial}:{remote} holds the {model} ({cfg.quant}) export and its benchmark "
                   "states, sha256 checked", markup=False, highlight=False)
 
@@ -118,7 +120,8 @@ def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", qua
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       threads=threads, timeout_s=timeout)
-    path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
+    with outputs.holding(Runs(prof.name).dir):
+        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
 
