@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from model.errors import InputError
+from model.graphs import MAX_MAGNITUDE
 from model.profile import Profile
 
 MAX_MEMBER_BYTES = 8 << 30  # a member's declared size, at most (a 1M-state dag10 dataset is ~0.3 GB)
@@ -95,7 +96,7 @@ _DERIVED_TIMES = (("cycles", "f_device"), ("cycles", "f_edge"), ("cycles", "f_cl
                   ("in_bits", "rate_up"), ("in_bits", "rate_backhaul"))
 
 
-MAX_TIME_S = 1e30  # far beyond any real delay, far below where a sum of them overflows
+MAX_TIME_S = MAX_MAGNITUDE
 
 
 def check_derived_times(source: str, arrays: dict[str, np.ndarray]) -> None:

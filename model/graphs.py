@@ -17,6 +17,10 @@ from model.errors import InputError
 from model.io import atomic_write_text
 from model.nesting import parse_toml
 
+# Any size, clock, rate or time a file may give: far beyond any real one, far below where a sum
+# of them overflows a float.
+MAX_MAGNITUDE = 1e30
+
 # Every placement and every predecessor set fits one 64-bit word; the Python side handles this
 # many subtasks everywhere (the solvers may handle fewer, and say so).
 MAX_SUBTASKS = 64
@@ -139,8 +143,8 @@ def _check_workload(values, key: str, n: int, entries: set[int], fail) -> tuple[
         if key == "in_bits" and i not in entries:
             if v != 0:
                 raise fail(f"{key}[{i}]", f"subtask {i} has a predecessor: its device input must be 0")
-        elif not 0 < v <= 1e30:
-            raise fail(f"{key}[{i}]", f"must be positive (and at most 1e30), got {v!r}")
+        elif not 0 < v <= MAX_MAGNITUDE:
+            raise fail(f"{key}[{i}]", f"must be positive (and at most {MAX_MAGNITUDE:g}), got {v!r}")
         out.append(float(v))
     return tuple(out)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from model import daggen, graph_source
 from model.errors import InputError
-from model.graphs import MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
+from model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
 from model.nesting import parse_toml
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
@@ -70,7 +70,6 @@ _SIGNED = {"noise_dbm_per_hz", "noise_figure_db"}
 # (10^(dB/10) of a huge noise level) or means nothing.
 _BOUNDS = {"noise_dbm_per_hz": (-250.0, 0.0), "noise_figure_db": (0.0, 60.0), "tx_power": (0.0, 1e3),
            "distance": (0.0, 1e6), "bandwidth": (0.0, 1e11), "down_up_ratio": (0.0, 1e6)}
-_MAX_VALUE = 1e30  # any other range: sizes, clocks, rates and times far below float overflow
 MAX_EDGE_CORES = 4096
 
 
@@ -266,7 +265,7 @@ def _check_ranges(raw: dict, fail) -> Ranges:
             raise fail(key_name, f"must be positive, got {raw[key]!r}")
         if key not in _SIGNED and key not in _POSITIVE and low < 0:
             raise fail(key_name, f"must not be negative, got {raw[key]!r}")
-        lowest, highest = _BOUNDS.get(key, (-_MAX_VALUE, _MAX_VALUE))
+        lowest, highest = _BOUNDS.get(key, (-MAX_MAGNITUDE, MAX_MAGNITUDE))
         if not all(lowest <= v <= highest for v in (value if isinstance(value, tuple) else (value,))):
             raise fail(key_name, f"must lie within [{lowest:g}, {highest:g}], got {raw[key]!r}")
         values[key] = value
@@ -287,17 +286,17 @@ def _check_derived(ranges: Ranges, fail) -> None:
         raise fail("ranges", "bandwidth, distance, tx_power and noise make the uplink rate zero "
                    "at the far end of the ranges")
     fastest = max(uplinks) * ranges.down_up_ratio[1]
-    if not fastest <= _MAX_VALUE:
+    if not fastest <= MAX_MAGNITUDE:
         raise fail("ranges.bandwidth", f"{list(ranges.bandwidth)} Hz gives an uplink rate of "
-                   f"{max(uplinks):g} bit/s (downlink {fastest:g}), above {_MAX_VALUE:g}")
+                   f"{max(uplinks):g} bit/s (downlink {fastest:g}), above {MAX_MAGNITUDE:g}")
     bits = max(ranges.out_bits[1], ranges.in_bits[1])
     times = {f"ranges.{site}": ranges.cycles[1] / getattr(ranges, site)[0]
              for site in ("f_device", "f_edge", "f_cloud")}
     times |= {"ranges.bandwidth": bits / min(uplinks), "ranges.rate_backhaul": bits / ranges.rate_backhaul[0]}
     for key, seconds in times.items():
-        if not seconds <= _MAX_VALUE:
+        if not seconds <= MAX_MAGNITUDE:
             raise fail(key, f"the largest work or data over its lowest value takes {seconds:g} s, "
-                       f"more than {_MAX_VALUE:g}")
+                       f"more than {MAX_MAGNITUDE:g}")
 
 
 def shannon_rate(bandwidth, distance_m, tx_power_w, noise_dbm_per_hz, noise_figure_db):
