@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # One pip command pins torch and executorch together (an unpinned torch is a multi-GB CUDA build).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,distributed]' torch==2.13.0 executorch==1.5.1 --config-settings editable_mode=compat
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,distributed]' torch==2.13.0 executorch==1.5.1
 	touch $@
 
 demo: $(STAMP)

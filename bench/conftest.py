@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from model.profile import load_profile
-from model.states import sample_states
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model import native
-from model.io import atomic_write_json, atomic_write_text
-from model.profile import load_profile
-from model.states import sample_states
+from kdoffload.model import native
+from kdoffload.model.io import atomic_write_json, atomic_write_text
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states
 
 FAMILY = "daggen:n={n},fat=0.7,density=0.6,regularity=0.7,ccr=0.5,seed={graph}"
 

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import argparse
 
-from evaluation import quality, robustness
+from kdoffload.evaluation import quality, robustness
 from kdoffload.quiet import silence_third_party
-from mobile_export.export import CALIBRATION_WIDENING, calibration_features
-from mobile_export.lower import lower, quantize_int8
-from mobile_export.policy import pte_forward
-from mobile_export.runtime import PteProgram
-from model import dataset
-from model.checkpoint import load_checkpoint
-from model.decider import Decider, DecoderConfig
-from model.features import Support
-from model.io import atomic_write_json, atomic_write_text
-from model.profile import load_profile
-from model.regimes import load_regime, shipped_regimes
-from model.runs import Runs
+from kdoffload.mobile_export.export import CALIBRATION_WIDENING, calibration_features
+from kdoffload.mobile_export.lower import lower, quantize_int8
+from kdoffload.mobile_export.policy import pte_forward
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.model import dataset
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.decider import Decider, DecoderConfig
+from kdoffload.model.features import Support
+from kdoffload.model.io import atomic_write_json, atomic_write_text
+from kdoffload.model.profile import load_profile
+from kdoffload.model.regimes import load_regime, shipped_regimes
+from kdoffload.model.runs import Runs
 
 WIDENINGS = {"int8, training states": None, "int8, + widened x2": 2.0,
              f"int8, + widened x{CALIBRATION_WIDENING:g} (shipped)": CALIBRATION_WIDENING}

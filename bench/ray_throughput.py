@@ -22,11 +22,11 @@ from pathlib import Path
 import ray
 
 from bench import ray_cluster
-from model import dataset
-from model.io import atomic_write_text
-from model.parallel import process_pool
+from kdoffload.model import dataset
+from kdoffload.model.io import atomic_write_text
+from kdoffload.model.parallel import process_pool
 from kdoffload.ray_jobs import ray_jobs
-from model.profile import load_profile
+from kdoffload.model.profile import load_profile
 
 OVERHEAD_SHARDS = 256
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model import native
-from model.io import atomic_write, atomic_write_text
-from model.profile import load_profile
-from model.states import sample_states
+from kdoffload.model import native
+from kdoffload.model.io import atomic_write, atomic_write_text
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILES = ("dag10", "dag12", "dag14", "dag16")

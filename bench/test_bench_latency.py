@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 import torch
 
-from evaluation.latency_paths import OnnxStudent, eager_decision, onnx_missing
-from mobile_export.lower import export_bytes
-from mobile_export.policy import pte_forward
-from mobile_export.runtime import PteProgram
-from model.decider import Decider
-from model.features import Normalizer, build_features
-from model.learned import ARGMAX
-from model.nets import OffloadMLP, student_config, teacher_config
+from kdoffload.evaluation.latency_paths import OnnxStudent, eager_decision, onnx_missing
+from kdoffload.mobile_export.lower import export_bytes
+from kdoffload.mobile_export.policy import pte_forward
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.model.decider import Decider
+from kdoffload.model.features import Normalizer, build_features
+from kdoffload.model.learned import ARGMAX
+from kdoffload.model.nets import OffloadMLP, student_config, teacher_config
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from model import dataset, oracle
+from kdoffload.model import dataset, oracle
 
 # One core for the solvers: numpy must not fan out behind the measurement's back.
 os.environ.setdefault("OMP_NUM_THREADS", "1")

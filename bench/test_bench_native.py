@@ -8,7 +8,7 @@ own time per state, measured in C++ around each call (`native.time_solve_ns`), a
 import numpy as np
 import pytest
 
-from model import dataset, native
+from kdoffload.model import dataset, native
 
 pytestmark = pytest.mark.skipif(not native.available(), reason=f"libkdocore.so missing ({native.BUILD_HINT})")
 

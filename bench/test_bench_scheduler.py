@@ -8,10 +8,10 @@ resource and copy rule) with decision time zero, so the figure is the scheduler'
 import numpy as np
 import pytest
 
-from scheduler.engines import DecisionTime, make_engine
-from scheduler.executor import Executor, tasks_from_states
-from scheduler.network import Static
-from scheduler.stream import Scenario, counted_workload, simulate
+from kdoffload.scheduler.engines import DecisionTime, make_engine
+from kdoffload.scheduler.executor import Executor, tasks_from_states
+from kdoffload.scheduler.network import Static
+from kdoffload.scheduler.stream import Scenario, counted_workload, simulate
 
 
 def _tasks(request, full: int) -> int:

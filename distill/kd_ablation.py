@@ -16,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from distill.student import DistillConfig, Member, student_data, train_members
-from model.checkpoint import load_checkpoint
-from model.dataset import Demonstrations
-from model.decider import TOP_K
-from model.learned import net_decider
-from model.metrics import argmax_and_topk
-from model.parallel import JobMap
-from model.profile import Profile
-from model.runs import checkpoint_in
+from kdoffload.distill.student import DistillConfig, Member, student_data, train_members
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.learned import net_decider
+from kdoffload.model.metrics import argmax_and_topk
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import checkpoint_in
 
 VARIANTS = ("hard", "kd", "hard+transfer", "kd+transfer")
 REPORTED = ("mean_ratio", "median_ratio", "within_1pct", "beyond_2x", "mean_ratio_without_worst_1pct")

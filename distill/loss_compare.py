@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from distill.kd_ablation import REPORTED
-from model.dataset import Demonstrations
-from model.decider import TOP_K
-from model.learned import load_net_decider
-from model.metrics import argmax_and_topk
-from model.profile import Profile
+from kdoffload.distill.kd_ablation import REPORTED
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.learned import load_net_decider
+from kdoffload.model.metrics import argmax_and_topk
+from kdoffload.model.profile import Profile
 
 
 def scores(profile: Profile, test: Demonstrations, checkpoint: Path, kind: str) -> dict:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from distill.student import DistillConfig, Member, StudentData, student_data, train_members
-from model.checkpoint import load_checkpoint
-from model.dataset import Demonstrations
-from model.errors import InputError
-from model.parallel import JobMap
-from model.profile import Profile
-from model.runs import Runs
-from model.train import TrainConfig, run_finished, train_teacher
+from kdoffload.distill.student import DistillConfig, Member, StudentData, student_data, train_members
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.errors import InputError
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import Runs
+from kdoffload.model.train import TrainConfig, run_finished, train_teacher
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from distill.loss import UNLABELLED, KDLoss
-from model.checkpoint import Checkpoint, checkpoint_from_bytes, load_checkpoint
-from model.dataset import Demonstrations
-from model.features import Normalizer, build_features
-from model.io import atomic_write
-from model.nets import OffloadMLP, student_config
-from model.parallel import JobMap
-from model.profile import Profile
-from model.runs import StudentLayout, checkpoint_in
-from model.states import sample_states
-from model.train import TrainConfig, expected_regret, fit, flip_regret, make_validator
+from kdoffload.distill.loss import UNLABELLED, KDLoss
+from kdoffload.model.checkpoint import Checkpoint, checkpoint_from_bytes, load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.features import Normalizer, build_features
+from kdoffload.model.io import atomic_write
+from kdoffload.model.nets import OffloadMLP, student_config
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import StudentLayout, checkpoint_in
+from kdoffload.model.states import sample_states
+from kdoffload.model.train import TrainConfig, expected_regret, fit, flip_regret, make_validator
 
 
 @dataclass

@@ -17,18 +17,18 @@ from pathlib import Path
 
 import torch
 
-from evaluation import latency_native as native
-from evaluation import latency_paths as paths
-from evaluation.latency_checks import must_show
-from evaluation.latency_report import device_info, figure, markdown
-from mobile_export.config import ExportConfig, floor_path, pte_path
-from mobile_export.golden import golden_vectors
-from mobile_export.policy import PteModel, load_pte
-from model.checkpoint import load_checkpoint
-from model.dataset import Demonstrations
-from model.decider import DecoderConfig
-from model.features import Support, build_features
-from model.io import atomic_write_json, atomic_write_text
+from kdoffload.evaluation import latency_native as native
+from kdoffload.evaluation import latency_paths as paths
+from kdoffload.evaluation.latency_checks import must_show
+from kdoffload.evaluation.latency_report import device_info, figure, markdown
+from kdoffload.mobile_export.config import ExportConfig, floor_path, pte_path
+from kdoffload.mobile_export.golden import golden_vectors
+from kdoffload.mobile_export.policy import PteModel, load_pte
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.features import Support, build_features
+from kdoffload.model.io import atomic_write_json, atomic_write_text
 
 MODELS = ("teacher", "student")
 # The exports timed: (label, export). The shipped student is the one the checks judge; its fp32

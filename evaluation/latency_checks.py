@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.decider import TOP_K
+from kdoffload.model.decider import TOP_K
 
 STUDENT_PTE_MAX_BYTES = 32 * 1024
 

@@ -13,9 +13,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from model.errors import InputError
-from model.io import atomic_write_text
-from model.locations import source_dir
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_text
+from kdoffload.model.locations import source_dir
 
 NATIVE_SOURCES = "native/CMakeLists.txt"  # the core's and the runner's C++, in the source tree
 

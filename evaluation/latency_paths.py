@@ -16,13 +16,13 @@ from typing import Callable
 import numpy as np
 import torch
 
-from model import oracle
-from model.decider import Decider
-from model.features import Normalizer
-from model.learned import ARGMAX, net_decider
-from model.nets import OffloadMLP
-from model.profile import Profile
-from model.states import States
+from kdoffload.model import oracle
+from kdoffload.model.decider import Decider
+from kdoffload.model.features import Normalizer
+from kdoffload.model.learned import ARGMAX, net_decider
+from kdoffload.model.nets import OffloadMLP
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import States
 
 
 def time_each(decide: Callable[[States], object], states: list[States], warmup: int) -> np.ndarray:

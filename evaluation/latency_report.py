@@ -7,7 +7,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-from model.io import atomic_write
+from kdoffload.model.io import atomic_write
 
 
 def device_info() -> dict:

@@ -13,21 +13,21 @@ from pathlib import Path
 
 import numpy as np
 
-from distill.student import DistillConfig, Member, student_data, train_members
-from evaluation import latency_native
-from mobile_export.config import ExportConfig
-from mobile_export.export import current_export
-from mobile_export.policy import load_pte
-from mobile_export.verify import ExportRefused
-from model.checkpoint import load_checkpoint
-from model.dataset import Demonstrations
-from model.decider import TOP_K, Decoder, DecoderConfig, decode
-from model.metrics import delay_ratio
-from model.widths import hidden_name
-from model.parallel import JobMap
-from model.profile import Profile
-from model.runs import ParetoLayout
-from model.train import run_finished
+from kdoffload.distill.student import DistillConfig, Member, student_data, train_members
+from kdoffload.evaluation import latency_native
+from kdoffload.mobile_export.config import ExportConfig
+from kdoffload.mobile_export.export import current_export
+from kdoffload.mobile_export.policy import load_pte
+from kdoffload.mobile_export.verify import ExportRefused
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K, Decoder, DecoderConfig, decode
+from kdoffload.model.metrics import delay_ratio
+from kdoffload.model.widths import hidden_name
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import ParetoLayout
+from kdoffload.model.train import run_finished
 
 SIZE_LIMIT = 32 * 1024   # bytes of .pte a default student may take
 ARGMAX_P50_LIMIT = 3.0   # µs, native, one decision, argmax

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evaluation.pareto import DECODERS, GUARDED_LABEL, TOPK_LABEL, argmax_p50
+from kdoffload.evaluation.pareto import DECODERS, GUARDED_LABEL, TOPK_LABEL, argmax_p50
 
 
 def _time(row: dict, decoder: str) -> str:

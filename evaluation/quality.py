@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 
 
-from model.dataset import Demonstrations
-from model.decider import TOP_K, Decider, Decoder, DecoderConfig, decode
-from model.decoding import argmax_placements, verified_topk
-from model.features import Support
-from model.learned import load_net_decider
-from model.metrics import delay_ratio, policy_metrics, ratio_metrics
-from model.policies import OPTIMAL, Policy, baselines
-from model.profile import Profile
-from model.runs import KINDS, Runs
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K, Decider, Decoder, DecoderConfig, decode
+from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.features import Support
+from kdoffload.model.learned import load_net_decider
+from kdoffload.model.metrics import delay_ratio, policy_metrics, ratio_metrics
+from kdoffload.model.policies import OPTIMAL, Policy, baselines
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import KINDS, Runs
 
 
 def learned_policies(profile: Profile, runs: Runs, k: int,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.io import atomic_write, atomic_write_json, atomic_write_text
-from model.policies import OPTIMAL
+from kdoffload.model.io import atomic_write, atomic_write_json, atomic_write_text
+from kdoffload.model.policies import OPTIMAL
 
 COLUMNS = [("mean_delay_s", "mean delay (s)", "{:.4f}"), ("mean_ratio", "mean ratio", "{:.4f}"),
            ("median_ratio", "median", "{:.4f}"), ("p95_ratio", "p95", "{:.3f}"),

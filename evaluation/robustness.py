@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from evaluation import quality
-from model.policies import Policy
-from model.profile import Profile
-from model.regimes import Regime
-from model.states import sample_states
-from model.states_file import solved
+from kdoffload.evaluation import quality
+from kdoffload.model.policies import Policy
+from kdoffload.model.profile import Profile
+from kdoffload.model.regimes import Regime
+from kdoffload.model.states import sample_states
+from kdoffload.model.states_file import solved
 
 IN_DISTRIBUTION = "in-distribution"
 REPORTED = ("mean_ratio", "p99_ratio", "beyond_2x", "out_of_support")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluation import quality
-from model.dataset import Demonstrations
-from model.decider import TOP_K
-from model.features import Support
-from model.learned import load_net_decider
-from model.profile import Profile
+from kdoffload.evaluation import quality
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.features import Support
+from kdoffload.model.learned import load_net_decider
+from kdoffload.model.profile import Profile
 
 SPLITS = ("test", "shifted")
 

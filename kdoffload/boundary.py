@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 from kdoffload.common import say_error
 from kdoffload.interrupt import say_interrupted
 from kdoffload.quiet import VERBOSE_ENV
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 UNEXPECTED = "unexpected"  # every line the boundary writes for an exception no check named has it
 # Our own packages: where the traceback is searched for the file a failing step was working on.

@@ -22,11 +22,11 @@ from kdoffload.boundary import BoundaryGroup
 from kdoffload.lazy import lazy
 from kdoffload import evaluate_cli, export_cli, graph_cli, options, outputs, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.android.cli import android_app
-from model import dataset
-from model.errors import InputError
-from model.widths import parse_hidden
-from model.profile import load_profile
-from model.runs import Runs
+from kdoffload.model import dataset
+from kdoffload.model.errors import InputError
+from kdoffload.model.widths import parse_hidden
+from kdoffload.model.profile import load_profile
+from kdoffload.model.runs import Runs
 
 learning = lazy("kdoffload.learning")
 

@@ -12,7 +12,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 
 from kdoffload.quiet import VERBOSE_ENV
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)

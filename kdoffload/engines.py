@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from model.decider import Decider, Decoder, DecoderConfig
-from model.errors import InputError
-from model.learned import load_net_decider
-from model.profile import Profile
+from kdoffload.model.decider import Decider, Decoder, DecoderConfig
+from kdoffload.model.errors import InputError
+from kdoffload.model.learned import load_net_decider
+from kdoffload.model.profile import Profile
 
-from model.runs import KINDS, Runs
+from kdoffload.model.runs import KINDS, Runs
 
 # Each network with the decoders the simulator offers it, and the command that makes it.
 _NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (tuple(Decoder), "distill"),

@@ -11,21 +11,21 @@ from kdoffload import options, outputs
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import training_support
-from mobile_export.config import ExportConfig, pte_path
-from model.decider import TOP_K, Decoder
-from model.errors import InputError
-from model.io import atomic_write_json, atomic_write_text
-from model.policies import baselines
-from model.profile import Profile, check_name, load_profile
-from model.regimes import load_regime, shipped_regimes
-from model.runs import Runs
-from model.states_file import load_states, solved
+from kdoffload.mobile_export.config import ExportConfig, pte_path
+from kdoffload.model.decider import TOP_K, Decoder
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_json, atomic_write_text
+from kdoffload.model.policies import baselines
+from kdoffload.model.profile import Profile, check_name, load_profile
+from kdoffload.model.regimes import load_regime, shipped_regimes
+from kdoffload.model.runs import Runs
+from kdoffload.model.states_file import load_states, solved
 
-quality = lazy("evaluation.quality")
-quality_report = lazy("evaluation.report")
-robust = lazy("evaluation.robustness")
+quality = lazy("kdoffload.evaluation.quality")
+quality_report = lazy("kdoffload.evaluation.report")
+robust = lazy("kdoffload.evaluation.robustness")
 learning = lazy("kdoffload.learning")
-policy = lazy("mobile_export.policy")
+policy = lazy("kdoffload.mobile_export.policy")
 
 TopKOption = Annotated[int, typer.Option("--top-k", help="Candidates of verified top-K and guarded decoding.")]
 

@@ -10,19 +10,19 @@ from kdoffload import options, outputs
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.pipeline import ensure_dataset
-from mobile_export.config import ExportConfig, manifest_path, pte_path, shipped_quantization
-from model.decider import TOP_K, Decoder, DecoderConfig
-from model import dataset, native
-from model.errors import InputError
-from model.profile import Profile, load_profile
-from model.runs import Runs
+from kdoffload.mobile_export.config import ExportConfig, manifest_path, pte_path, shipped_quantization
+from kdoffload.model.decider import TOP_K, Decoder, DecoderConfig
+from kdoffload.model import dataset, native
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import Profile, load_profile
+from kdoffload.model.runs import Runs
 
-exporter = lazy("mobile_export.export")
-policy = lazy("mobile_export.policy")
-verify = lazy("mobile_export.verify")
-latency_run = lazy("evaluation.latency")
-latency_native = lazy("evaluation.latency_native")
-latency_report = lazy("evaluation.latency_report")
+exporter = lazy("kdoffload.mobile_export.export")
+policy = lazy("kdoffload.mobile_export.policy")
+verify = lazy("kdoffload.mobile_export.verify")
+latency_run = lazy("kdoffload.evaluation.latency")
+latency_native = lazy("kdoffload.evaluation.latency_native")
+latency_report = lazy("kdoffload.evaluation.latency_report")
 
 ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
 BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]

@@ -11,10 +11,10 @@ import typer
 
 from kdoffload import options
 from kdoffload.common import AddressOption, EngineOption, console, ray_or_none, user_errors
-from model import daggen, graphs
-from model.dataset import default_solver
-from model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
-from model.profile import load_graph, load_profile
+from kdoffload.model import daggen, graphs
+from kdoffload.model.dataset import default_solver
+from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
+from kdoffload.model.profile import load_graph, load_profile
 
 graph_app = typer.Typer(no_args_is_help=True, help="Task graphs: import, generate, show; family demonstrations.")
 
@@ -84,7 +84,7 @@ def demos(
     address: AddressOption = None,
 ):
     """Optimal demonstrations of a family profile, one graph per state (docs/formats.md)."""
-    from model.graph_family import generate_family
+    from kdoffload.model.graph_family import generate_family
 
     jobs = ray_or_none(engine, address)
     family = load_profile(profile, allow_family=True)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from kdoffload.common import console, progress_bar
 from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset, training_support
-from evaluation import quality, report as quality_report
-from distill.student import DistillConfig, sweep
-from model import dataset
-from model.checkpoint import load_checkpoint
-from model.decider import TOP_K
-from model.io import atomic_write_json
-from model.parallel import JobMap, process_pool
-from model.profile import Profile
-from model.runs import Runs
-from model.train import TrainConfig, train_teacher
+from kdoffload.evaluation import quality, report as quality_report
+from kdoffload.distill.student import DistillConfig, sweep
+from kdoffload.model import dataset
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.io import atomic_write_json
+from kdoffload.model.parallel import JobMap, process_pool
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import Runs
+from kdoffload.model.train import TrainConfig, train_teacher
 
 # Chosen on validation data: the expected-flip-regret term lowers the teacher's mean delay ratio
 # (see docs/results.md), so it is on by default; 0 gives the plain per-subtask cross-entropy.
@@ -126,8 +126,8 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
     """KD against hard labels over seeds, with the transfer-set control; writes the report."""
     import json
 
-    from distill import kd_ablation
-    from model.io import atomic_write_text
+    from kdoffload.distill import kd_ablation
+    from kdoffload.model.io import atomic_write_text
 
     sweep_file = Runs(profile.name).sweep_file
     if not sweep_file.exists():
@@ -156,8 +156,8 @@ def ablation(profile: Profile, seeds: list[int], transfer_samples: int, epochs: 
 
 def compare_loss(profile: Profile, full: bool = False, workers: int = 2) -> dict:
     """Train the teacher again with the other loss and compare both on the test set."""
-    from distill import loss_compare
-    from model.io import atomic_write_text
+    from kdoffload.distill import loss_compare
+    from kdoffload.model.io import atomic_write_text
 
     main = teacher_path(profile)
     if not main.exists():

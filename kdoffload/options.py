@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 MAX_SEED = 2**32 - 1
 # Bytes one demonstration holds in memory while a dataset is assembled (features, labels, state

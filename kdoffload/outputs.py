@@ -26,8 +26,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from model.errors import InputError
-from model.runs import Runs
+from kdoffload.model.errors import InputError
+from kdoffload.model.runs import Runs
 
 def lock_scope(path: Path) -> tuple[Path, Path]:
     """(lock file, what it covers) for an output: its runs/<profile>/ folder, else the output

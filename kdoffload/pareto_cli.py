@@ -14,22 +14,22 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
                               ray_or_none, user_errors)
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import DEFAULT_REGRET_WEIGHT, budget, ensure_dataset
-from mobile_export.config import QUANTIZATIONS
-from model import dataset
-from model.decider import TOP_K
-from model.errors import InputError
-from model.io import atomic_write_json, atomic_write_text
-from model.widths import parse_hidden
-from model.parallel import process_pool
-from model.profile import load_profile
-from model.runs import Runs
+from kdoffload.mobile_export.config import QUANTIZATIONS
+from kdoffload.model import dataset
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_json, atomic_write_text
+from kdoffload.model.widths import parse_hidden
+from kdoffload.model.parallel import process_pool
+from kdoffload.model.profile import load_profile
+from kdoffload.model.runs import Runs
 
 learning = lazy("kdoffload.learning")
-sweep = lazy("evaluation.pareto")
-student = lazy("distill.student")
-sweep_report = lazy("evaluation.pareto_report")
-latency_native = lazy("evaluation.latency_native")
-latency_report = lazy("evaluation.latency_report")
+sweep = lazy("kdoffload.evaluation.pareto")
+student = lazy("kdoffload.distill.student")
+sweep_report = lazy("kdoffload.evaluation.pareto_report")
+latency_native = lazy("kdoffload.evaluation.latency_native")
+latency_report = lazy("kdoffload.evaluation.latency_report")
 
 
 @user_errors

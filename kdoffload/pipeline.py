@@ -10,15 +10,15 @@ import numpy as np
 from rich.table import Table
 
 from kdoffload.common import console, progress_bar
-from model import dataset
-from model.features import Support
-from model.errors import InputError
-from model.metrics import delay_ratio
-from model.parallel import JobMap
-from model.policies import OPTIMAL, baselines
-from model.profile import Profile
-from model.runs import Runs
-from model.states import shifted_profile
+from kdoffload.model import dataset
+from kdoffload.model.features import Support
+from kdoffload.model.errors import InputError
+from kdoffload.model.metrics import delay_ratio
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.policies import OPTIMAL, baselines
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import Runs
+from kdoffload.model.states import shifted_profile
 
 SPLIT_SEEDS = {"train": 0, "test": 1, "shifted": 2}  # own seeds: test draws never seen in training
 

@@ -1,20 +1,24 @@
 """A JobMap whose jobs are Ray tasks: on a local Ray instance, or on a cluster given its address.
 
 Imported only under `--engine ray`. What each worker receives: the code of the packages jobs
-import (`model`, `distill`, shipped as Ray `py_modules`, so a node runs the driver's
-code, not whatever copy it has installed), the job's arguments, and `shared` once per map as one
+import (the `kdoffload` package as installed, shipped as a Ray `py_module`, so a node runs the
+driver's code, not whatever copy it has installed), the job's arguments, and `shared` once per map as one
 object-store entry. A worker that dies costs a retry of its task (`max_retries`), not a result.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import shutil
 import socket
+import tempfile
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from model.errors import InputError
-from model.parallel import JobMap
+from kdoffload.model.errors import InputError
+from kdoffload.model.parallel import JobMap
 
 INSTALL_HINT = "pip install 'kdoffload[distributed]'"
 
@@ -41,6 +45,23 @@ def _reachable(address: str, timeout_s: float = 5.0) -> bool:
         return False
 
 
+# The folders a checkout keeps beside kdoffload/ and an install puts inside it (pyproject.toml).
+_MAPPED = ("model", "distill", "mobile_export", "scheduler", "evaluation")
+_NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.so")
+
+
+def _package_tree(into: Path) -> Path:
+    """`kdoffload` laid out as an install has it, under `into`: from an editable checkout the
+    mapped folders live beside the package, and Ray ships a directory as it finds it."""
+    package = into / "kdoffload"
+    shutil.copytree(Path(importlib.import_module("kdoffload").__file__).parent, package,
+                    ignore=_NOT_SHIPPED, dirs_exist_ok=True)
+    for name in _MAPPED:
+        source = Path(importlib.import_module(f"kdoffload.{name}").__file__).parent
+        shutil.copytree(source, package / name, ignore=_NOT_SHIPPED, dirs_exist_ok=True)
+    return package
+
+
 def _connect(ray, address: str | None, verbose: bool, object_store_memory: int | None) -> None:
     """Start or join Ray once per process; its own log lines stay away unless `verbose`."""
     if ray.is_initialized():
@@ -49,8 +70,8 @@ def _connect(ray, address: str | None, verbose: bool, object_store_memory: int |
         raise InputError(f"--address: no Ray cluster answers at {address}")
     # Ray warns on every start about a future change of accelerator env handling; not ours to act on.
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
-    import distill
-    import model
+    from kdoffload import distill
+    from kdoffload import model
     options = dict(log_to_driver=verbose, logging_level=logging.INFO if verbose else logging.ERROR,
                    runtime_env={"py_modules": [model, distill]})
     if address is None:  # a fresh local instance: its size is ours to choose

@@ -13,17 +13,17 @@ from kdoffload.common import (AddressOption, EngineOption, ProfileOption, consol
                               user_errors)
 from kdoffload.lazy import lazy
 from kdoffload.pipeline import ensure_dataset, training_support
-from model import dataset
-from model.decider import TOP_K
-from model.errors import InputError
-from model.io import atomic_write_json, atomic_write_text
-from model.parallel import JobMap
-from model.profile import Profile, load_profile
-from model.runs import Runs
+from kdoffload.model import dataset
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_json, atomic_write_text
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile, load_profile
+from kdoffload.model.runs import Runs
 
 learning = lazy("kdoffload.learning")
-training = lazy("distill.seeds")
-scoring = lazy("evaluation.seeds")
+training = lazy("kdoffload.distill.seeds")
+scoring = lazy("kdoffload.evaluation.seeds")
 
 
 def check_seeds(seeds: list[int] | None) -> list[int]:

@@ -12,17 +12,17 @@ from kdoffload.android.results import decision_samples_us, load_phone_result
 from kdoffload import options, outputs
 from kdoffload.lazy import lazy
 from kdoffload.common import ProfileOption, console, err_console, user_errors
-from model.errors import InputError
-from model.policies import SIMULATED
-from model.profile import Profile, load_profile
-from model.runs import Runs
-from scheduler.budget import estimate
-from scheduler.engines import DecisionTime, EngineSet
-from scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
-from scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
-from scheduler.traces import TraceFiles, TraceFormat
+from kdoffload.model.errors import InputError
+from kdoffload.model.policies import SIMULATED
+from kdoffload.model.profile import Profile, load_profile
+from kdoffload.model.runs import Runs
+from kdoffload.scheduler.budget import estimate
+from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.harness import DEFAULT_SCALES, RateSweep, ScaleSweep, SimConfig, run_policies
+from kdoffload.scheduler.stream import Scenario, counted_workload, file_workload, poisson_workload
+from kdoffload.scheduler.traces import TraceFiles, TraceFormat
 
-report = lazy("scheduler.report")
+report = lazy("kdoffload.scheduler.report")
 
 BASELINE_NAMES = ",".join(SIMULATED)
 RATE_FACTOR, RATE_POINTS = 1.6, 14

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from mobile_export.golden import state_record
-from model.errors import InputError
-from model.io import atomic_write_text
-from model.nesting import parse_json
-from model.profile import Profile
-from model.states import STATE_FIELDS, States
+from kdoffload.mobile_export.golden import state_record
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_text
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import STATE_FIELDS, States
 
 
 def write_bench_states(profile: Profile, states: States, arrivals, path: Path) -> Path:

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from mobile_export.config import FORMAT_VERSION, manifest_for
-from mobile_export.probe import probe_bytes
-from mobile_export.runtime import PteProgram
-from model.decider import Decider, Decoder, DecoderConfig, decode
-from model.decoding import argmax_placements, verified_topk
-from model.delay import delays
-from model.errors import InputError
-from model.features import feature_recipe
-from model.nesting import parse_json
-from model.profile import Profile
-from model.states import STATE_FIELDS, SUBTASK_FIELDS, States
+from kdoffload.mobile_export.config import FORMAT_VERSION, manifest_for
+from kdoffload.mobile_export.probe import probe_bytes
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.model.decider import Decider, Decoder, DecoderConfig, decode
+from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import feature_recipe
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import STATE_FIELDS, SUBTASK_FIELDS, States
 
 
 def read_manifest(path: Path) -> dict:

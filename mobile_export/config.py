@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig
-from model.errors import InputError
+from kdoffload.model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig
+from kdoffload.model.errors import InputError
 
 FORMAT_VERSION = 2  # the manifest schema of docs/formats.md, read by every client
 MODELS = ("student", "teacher")

@@ -16,23 +16,23 @@ from typing import Callable
 
 import numpy as np
 
-from mobile_export.config import FORMAT_VERSION, ExportConfig, floor_path, manifest_path, pte_path
-from mobile_export.golden import golden_vectors, select_golden
-from mobile_export.lower import export_bytes, floor_bytes
-from mobile_export.manifest import build_manifest, file_record
-from mobile_export.runtime import PteProgram
-from mobile_export.verify import ExportRefused, Verification, verify
-from model import oracle
-from model.checkpoint import Checkpoint, load_checkpoint
-from model.dataset import Demonstrations
-from model.decider import DecoderConfig
-from model.errors import InputError
-from model.features import Normalizer, Support, build_features
-from model.io import atomic_write, atomic_write_text
-from model.nesting import parse_json
-from model.nets import OffloadMLP
-from model.profile import Profile
-from model.states import sample_states, shifted_profile
+from kdoffload.mobile_export.config import FORMAT_VERSION, ExportConfig, floor_path, manifest_path, pte_path
+from kdoffload.mobile_export.golden import golden_vectors, select_golden
+from kdoffload.mobile_export.lower import export_bytes, floor_bytes
+from kdoffload.mobile_export.manifest import build_manifest, file_record
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.mobile_export.verify import ExportRefused, Verification, verify
+from kdoffload.model import oracle
+from kdoffload.model.checkpoint import Checkpoint, load_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.io import atomic_write, atomic_write_text
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.nets import OffloadMLP
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import sample_states, shifted_profile
 
 OUT_OF_SUPPORT_GOLDEN = 8  # golden states drawn beyond the training ranges
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.decider import DecoderConfig, decode
-from model.decoding import argmax_placements, verified_topk
-from model.delay import delays
-from model.features import Support, build_features
-from model.policies import Greedy
-from model.profile import Profile
-from model.states import STATE_FIELDS, States
+from kdoffload.model.decider import DecoderConfig, decode
+from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.delay import delays
+from kdoffload.model.features import Support, build_features
+from kdoffload.model.policies import Greedy
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import STATE_FIELDS, States
 
 
 def pick_states(argmax: np.ndarray, topk: np.ndarray, optimal: np.ndarray, count: int) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.nets import OffloadMLP
+from kdoffload.model.nets import OffloadMLP
 
 # torch.export inside executorch 1.5.1 trips torch 2.13's own deprecation of LeafSpec checks, once
 # per pytree node: noise to a user, nothing they can act on.

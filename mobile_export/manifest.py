@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from importlib import metadata
 
-from mobile_export.config import FORMAT_VERSION, ExportConfig
-from model.features import Normalizer, Support, feature_recipe
-from model.nets import OffloadMLP
-from model.profile import LABELS, Profile
+from kdoffload.mobile_export.config import FORMAT_VERSION, ExportConfig
+from kdoffload.model.features import Normalizer, Support, feature_recipe
+from kdoffload.model.nets import OffloadMLP
+from kdoffload.model.profile import LABELS, Profile
 
 
 def file_record(name: str, data: bytes) -> dict:

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mobile_export.checks import check_golden, open_checked
-from mobile_export.config import ExportConfig, manifest_for, pte_path
-from mobile_export.runtime import PteProgram
-from model.decider import Decider, DecoderConfig, Decoder, Forward
-from model.features import Normalizer, Support
-from model.profile import Profile
+from kdoffload.mobile_export.checks import check_golden, open_checked
+from kdoffload.mobile_export.config import ExportConfig, manifest_for, pte_path
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.model.decider import Decider, DecoderConfig, Decoder, Forward
+from kdoffload.model.features import Normalizer, Support
+from kdoffload.model.profile import Profile
 
 
 def pte_forward(program: PteProgram) -> Forward:

@@ -5,7 +5,7 @@ XNNPACK blob can segfault the runtime, and a load error whose log line quotes by
 not UTF-8 aborts the Python binding. So the bytes are first loaded and run once in a child
 process, the native core's `kdo_pte_probe` (the loader kdo_bench and the Java host use), or
 this module run as a program where the core is not built; only bytes the child survived are
-loaded in process. `python -m mobile_export.probe FILE` exits as kdo_pte_probe does: 0 loads
+loaded in process. `python -m kdoffload.mobile_export.probe FILE` exits as kdo_pte_probe does: 0 loads
 and runs, 3 refused (the reason on stderr), killed by a signal: it crashed.
 """
 
@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from model import native
-from model.errors import InputError
+from kdoffload.model import native
+from kdoffload.model.errors import InputError
 
 PROBE_TIMEOUT_S = 60
 _survived: set[str] = set()  # digests of bytes a probe ran: the same bytes need no second child
@@ -31,7 +31,7 @@ def probe_command(pte: Path) -> list[str]:
     exe = native.library_path().parent / "kdo_pte_probe"
     if exe.is_file() and os.access(exe, os.X_OK):
         return [str(exe), str(pte)]
-    return [sys.executable, "-m", "mobile_export.probe", str(pte)]
+    return [sys.executable, "-m", "kdoffload.mobile_export.probe", str(pte)]
 
 
 def probe_bytes(data: bytes, label: str) -> None:
@@ -60,7 +60,7 @@ def probe_bytes(data: bytes, label: str) -> None:
 def _main(path: str) -> int:
     import numpy as np
 
-    from mobile_export.runtime import PteProgram
+    from kdoffload.mobile_export.runtime import PteProgram
 
     try:
         program = PteProgram(Path(path).read_bytes(), label=path)

@@ -15,14 +15,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from mobile_export.config import ExportConfig
-from mobile_export.runtime import PteProgram
-from model.dataset import Demonstrations
-from model.decider import decode
-from model.decoding import argmax_placements
-from model.features import Support
-from model.metrics import delay_ratio
-from model.nets import OffloadMLP
+from kdoffload.mobile_export.config import ExportConfig
+from kdoffload.mobile_export.runtime import PteProgram
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import decode
+from kdoffload.model.decoding import argmax_placements
+from kdoffload.model.features import Support
+from kdoffload.model.metrics import delay_ratio
+from kdoffload.model.nets import OffloadMLP
 
 
 class ExportRefused(RuntimeError):

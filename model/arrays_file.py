@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.graphs import MAX_MAGNITUDE
-from model.profile import Profile
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import MAX_MAGNITUDE
+from kdoffload.model.profile import Profile
 
 MAX_MEMBER_BYTES = 8 << 30  # a member's declared size, at most (a 1M-state dag10 dataset is ~0.3 GB)
 NON_NEGATIVE = {"edge_wait", "lat_wireless", "lat_backhaul", "in_bits"}

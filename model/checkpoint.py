@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.errors import InputError
-from model.features import Normalizer
-from model.io import atomic_write
-from model.nets import NetConfig, OffloadMLP
-from model.profile import Profile, profile_from_dict
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer
+from kdoffload.model.io import atomic_write
+from kdoffload.model.nets import NetConfig, OffloadMLP
+from kdoffload.model.profile import Profile, profile_from_dict
 
 CHECKPOINT_VERSION = 1
 # Far above any network this project trains (the teacher has ~0.5M parameters), far below what

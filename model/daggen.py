@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from model.errors import InputError
-from model.graphs import MAX_SUBTASKS, TaskGraph, Workload
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import MAX_SUBTASKS, TaskGraph, Workload
 
 # The middle of the shipped profiles' device clocks and a mid-range uplink: ccr is measured there.
 REFERENCE_CLOCK = 1.5e9  # Hz

@@ -20,18 +20,18 @@ from typing import Callable
 
 import numpy as np
 
-from model import exact, native, oracle
-from model.delay import delays
-from model.arrays_file import (check_derived_times, check_finite, check_shape, check_state_values,
+from kdoffload.model import exact, native, oracle
+from kdoffload.model.delay import delays
+from kdoffload.model.arrays_file import (check_derived_times, check_finite, check_shape, check_state_values,
                                read_members)
-from model.errors import InputError
-from model.features import build_features, feature_recipe
-from model.io import atomic_write
-from model.nesting import parse_json
-from model.parallel import JobMap, process_pool
-from model.policies import BestTrivial
-from model.profile import NUMPY_EXHAUSTIVE_MAX, Profile, profile_from_dict
-from model.states import STATE_FIELDS, SUBTASK_FIELDS, States, sample_states
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import build_features, feature_recipe
+from kdoffload.model.io import atomic_write
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.parallel import JobMap, process_pool
+from kdoffload.model.policies import BestTrivial
+from kdoffload.model.profile import NUMPY_EXHAUSTIVE_MAX, Profile, profile_from_dict
+from kdoffload.model.states import STATE_FIELDS, SUBTASK_FIELDS, States, sample_states
 
 SHARD_SIZE = 4096
 DATASET_VERSION = 1

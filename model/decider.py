@@ -15,11 +15,11 @@ from typing import Callable
 
 import numpy as np
 
-from model.decoding import argmax_placements, guarded_with_support, verified_topk
-from model.errors import InputError
-from model.features import Normalizer, Support, build_features
-from model.profile import Profile
-from model.states import States
+from kdoffload.model.decoding import argmax_placements, guarded_with_support, verified_topk
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import States
 
 # Normalised features [S, F] float32 -> logits [S, N, 3].
 Forward = Callable[[np.ndarray], np.ndarray]

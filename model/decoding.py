@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.delay import delays
-from model.policies import Greedy
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
+from kdoffload.model.delay import delays
+from kdoffload.model.policies import Greedy
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
 
 SINGLE_SITES = (DEVICE, EDGE, CLOUD)
 

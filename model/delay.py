@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
 
 UP, DOWN, BH_UP, BH_DOWN = 0, 1, 2, 3  # device->edge, edge->device, edge->cloud, cloud->edge
 

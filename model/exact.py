@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import native, oracle
-from model.errors import InputError
-from model.profile import NUMPY_EXHAUSTIVE_MAX, Profile
-from model.states import States
+from kdoffload.model import native, oracle
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import NUMPY_EXHAUSTIVE_MAX, Profile
+from kdoffload.model.states import States
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.profile import Profile
-from model.states import States
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import States
 
 _LOG_SCALARS = ("f_device", "f_edge", "f_cloud", "rate_up", "rate_down", "rate_backhaul")
 _TIME_SCALARS = ("edge_wait", "lat_wireless", "lat_backhaul")

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from model import daggen, exact
-from model.dataset import _atomic_savez, _versions, check_solver
-from model.errors import InputError
-from model.graphs import MAX_SUBTASKS, TaskGraph
-from model.nesting import parse_json
-from model.parallel import JobMap, process_pool
-from model.profile import Profile, profile_from_dict
-from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States, sample_states
+from kdoffload.model import daggen, exact
+from kdoffload.model.dataset import _atomic_savez, _versions, check_solver
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import MAX_SUBTASKS, TaskGraph
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.parallel import JobMap, process_pool
+from kdoffload.model.profile import Profile, profile_from_dict
+from kdoffload.model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States, sample_states
 
 LAYOUT = "per-state-graph"
 SHARD_SIZE = 1024

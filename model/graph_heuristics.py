@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP, Params, Schedule
-from model.profile import DEVICE, Profile
-from model.states import States
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP, Params, Schedule
+from kdoffload.model.profile import DEVICE, Profile
+from kdoffload.model.states import States
 
 SITES = np.arange(3)
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from model.daggen import REFERENCE_CLOCK
-from model.errors import InputError
-from model.graphs import TaskGraph, graph_from_dict
+from kdoffload.model.daggen import REFERENCE_CLOCK
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import TaskGraph, graph_from_dict
 
 # MRLCO's device computes 1 MiB of `size` per second; mapped onto the reference device clock.
 DOT_CYCLES_PER_BYTE = REFERENCE_CLOCK / 2**20

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model import daggen
-from model.graphs import TaskGraph, graph_from_dict, is_int, read_graph
+from kdoffload.model import daggen
+from kdoffload.model.graphs import TaskGraph, graph_from_dict, is_int, read_graph
 
 
 def load_graph_table(raw, source: str, base_dir: Path | None, fail) -> TaskGraph:

@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.errors import InputError
-from model.io import atomic_write_text
-from model.nesting import parse_toml
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_text
+from kdoffload.model.nesting import parse_toml
 
 # Any size, clock, rate or time a file may give: far beyond any real one, far below where a sum
 # of them overflows a float.

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model.checkpoint import Checkpoint, load_checkpoint
-from model.decider import Decider, DecoderConfig, Decoder, Forward
-from model.features import Normalizer, Support
-from model.nets import OffloadMLP
-from model.profile import Profile
+from kdoffload.model.checkpoint import Checkpoint, load_checkpoint
+from kdoffload.model.decider import Decider, DecoderConfig, Decoder, Forward
+from kdoffload.model.features import Normalizer, Support
+from kdoffload.model.nets import OffloadMLP
+from kdoffload.model.profile import Profile
 
 ARGMAX = DecoderConfig(Decoder.ARGMAX)
 

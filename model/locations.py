@@ -19,7 +19,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 CORE_LIBRARY = "libkdocore.so"
 DISTRIBUTION = "kdoffload"
@@ -29,7 +29,7 @@ def core_library() -> Path:
     """The native core library to load (it may not exist: see `model.native.available`)."""
     if os.environ.get("KDO_CORE_LIB"):
         return Path(os.environ["KDO_CORE_LIB"])
-    return Path(str(resources.files("model") / "lib" / CORE_LIBRARY))
+    return Path(str(resources.files("kdoffload.model") / "lib" / CORE_LIBRARY))
 
 
 def _installed_from() -> Path | None:
@@ -45,7 +45,7 @@ def _installed_from() -> Path | None:
         # Only the checkout the running `model` was imported from: another environment's record
         # (a borrowed site-packages) says nothing about this one.
         if ((record.get("dir_info") or {}).get("editable") and url.scheme == "file"
-                and (checkout / "model").resolve() == Path(str(resources.files("model"))).resolve()):
+                and (checkout / "model").resolve() == Path(str(resources.files("kdoffload.model"))).resolve()):
             return checkout
     return None
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.dataset import Demonstrations
-from model.decider import TOP_K
-from model.decoding import argmax_placements, verified_topk
-from model.delay import delays
-from model.profile import LABELS, Profile
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.delay import delays
+from kdoffload.model.profile import LABELS, Profile
 
 
 def delay_ratio(demos: Demonstrations, placements: np.ndarray, rows=slice(None)) -> np.ndarray:

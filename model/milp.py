@@ -22,10 +22,10 @@ import numpy as np
 from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP, Params
-from model.delay import delays_of_placements
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP, Params
+from kdoffload.model.delay import delays_of_placements
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
 
 SITES = (DEVICE, EDGE, CLOUD)
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.locations import core_library
-from model.nesting import parse_json
-from model.profile import Profile
-from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
+from kdoffload.model.errors import InputError
+from kdoffload.model.locations import core_library
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
 BUILD_HINT = "build it with `make native`, or set KDO_CORE_LIB to a built libkdocore.so"
 METHODS = {"auto": 0, "chain_dp": 1, "branch_bound": 2, "exhaustive": 3}

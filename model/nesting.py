@@ -14,7 +14,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 MAX_DEPTH = 64  # C++ (manifest.cpp) and Java (Json.java) refuse at the same depth
 

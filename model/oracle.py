@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP, Params, Schedule
-from model.errors import InputError
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP, Params, Schedule
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
 
 LEAF_CHUNK = 3**10
 

@@ -11,12 +11,12 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from model import native, oracle
-from model.delay import Params, Schedule, delays
-from model.errors import InputError
-from model.graph_heuristics import Heft, RoundRobin
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
+from kdoffload.model import native, oracle
+from kdoffload.model.delay import Params, Schedule, delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.graph_heuristics import Heft, RoundRobin
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
 
 OPTIMAL = "optimal"  # the exact expert's one name, in reports and in the simulator
 

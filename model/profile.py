@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model import daggen, graph_source
-from model.errors import InputError
-from model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
-from model.nesting import parse_toml
+from kdoffload.model import daggen, graph_source
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
+from kdoffload.model.nesting import parse_toml
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
 LABELS = ("local", "edge", "cloud")
@@ -23,7 +23,7 @@ LABELS = ("local", "edge", "cloud")
 NUMPY_EXHAUSTIVE_MAX = 12
 # The shipped profiles and regimes are package data (pyproject.toml), found through the installed
 # package; a package on the file system (every install here) gives a real folder.
-CONFIG_DIR = Path(str(resources.files("model") / "configs"))
+CONFIG_DIR = Path(str(resources.files("kdoffload.model") / "configs"))
 
 
 @dataclass(frozen=True)

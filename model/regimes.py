@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.errors import InputError
-from model.profile import CONFIG_DIR, Profile, check_name, profile_from_dict, read_toml
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import CONFIG_DIR, Profile, check_name, profile_from_dict, read_toml
 
 REGIME_DIR = CONFIG_DIR / "regimes"
 

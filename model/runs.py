@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.widths import hidden_name
+from kdoffload.model.widths import hidden_name
 
 ROOT = Path("runs")                   # relative: a run's artifacts live where it is started
 CHECKPOINT = "checkpoint.pt"          # a trained network's file, in its folder

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.profile import Profile, shannon_rate
+from kdoffload.model.profile import Profile, shannon_rate
 
 # State fields: per-subtask arrays [S, N], then per-state scalars [S].
 SUBTASK_FIELDS = ("cycles", "out_bits", "in_bits")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from model import oracle
-from model.arrays_file import check_derived_times, check_shape, check_state_values, read_members
-from model.dataset import Demonstrations
-from model.errors import InputError
-from model.features import build_features
-from model.profile import Profile
-from model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
+from kdoffload.model import oracle
+from kdoffload.model.arrays_file import check_derived_times, check_shape, check_state_values, read_members
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import build_features
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States
 
 MAX_STATES = 2_000_000  # beyond this the exact solve alone would take hours: refuse up front
 

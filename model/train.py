@@ -18,16 +18,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from model.dataset import Demonstrations
-from model.decoding import argmax_placements
-from model.delay import delays
-from model.errors import InputError
-from model.features import Normalizer, scale_augment, scale_invariance_masks
-from model.metrics import delay_ratio
-from model.nets import OffloadMLP, teacher_config
-from model.profile import Profile
-from model.runs import checkpoint_in
+from kdoffload.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decoding import argmax_placements
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, scale_augment, scale_invariance_masks
+from kdoffload.model.metrics import delay_ratio
+from kdoffload.model.nets import OffloadMLP, teacher_config
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import checkpoint_in
 
 
 @dataclass

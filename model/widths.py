@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 
 def parse_hidden(text: str, option: str = "--hidden") -> tuple[int, ...]:

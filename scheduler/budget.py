@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.errors import InputError
-from model.profile import Profile
-from scheduler.engines import DecisionTime
-from scheduler.faults import parse_means
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import Profile
+from kdoffload.scheduler.engines import DecisionTime
+from kdoffload.scheduler.faults import parse_means
 
 MAX_EVENTS = 10_000_000
 MAX_TIME_S = 2.0**32

@@ -10,10 +10,10 @@ import sys
 
 import numpy as np
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from scheduler.executor import DECISION, tasks_from_states
-from scheduler.stream import RunResult, Workload
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.scheduler.executor import DECISION, tasks_from_states
+from kdoffload.scheduler.stream import RunResult, Workload
 
 REL = 1e-9
 # Times are absolute: a run that starts at t is stored as t + run - t, exact only to the spacing of

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 
 def read_text(path: Path, what: str) -> str:

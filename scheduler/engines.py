@@ -15,10 +15,10 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from model.errors import InputError
-from model.policies import POLICIES, Policy, canonical, make_policy
-from model.profile import Profile
-from model.states import States
+from kdoffload.model.errors import InputError
+from kdoffload.model.policies import POLICIES, Policy, canonical, make_policy
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import States
 
 Factories = Mapping[str, Callable[[Profile], Policy]]
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.profile import CLOUD, DEVICE, EDGE, Profile
-from model.states import States
-from scheduler.device import DeviceCore
-from scheduler.faults import Faults
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
+from kdoffload.model.states import States
+from kdoffload.scheduler.device import DeviceCore
+from kdoffload.scheduler.faults import Faults
 
 INF = float("inf")
 FALLBACK_ORDER = (DEVICE, CLOUD, EDGE)

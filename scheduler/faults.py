@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.delay import DOWN, UP
-from model.errors import InputError
+from kdoffload.model.delay import DOWN, UP
+from kdoffload.model.errors import InputError
 
 LINK_NAMES = ("wireless", "backhaul")
 # Random windows drawn in one run at most: the command refuses up front what it can foresee, this

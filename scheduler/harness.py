@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from model.profile import Profile
-from scheduler.checks import check_run
-from scheduler.engines import DecisionTime, EngineSet
-from scheduler.metrics import Summary, summarise
-from scheduler.stream import Scenario, Workload, simulate, sub_seeds
+from kdoffload.model.profile import Profile
+from kdoffload.scheduler.checks import check_run
+from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.metrics import Summary, summarise
+from kdoffload.scheduler.stream import Scenario, Workload, simulate, sub_seeds
 
 ZERO = DecisionTime("zero")
 DEFAULT_SCALES = (1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.delay import BH_DOWN, BH_UP, DOWN, UP
-from model.profile import LABELS
-from scheduler.checks import conservation
-from scheduler.stream import RunResult
+from kdoffload.model.delay import BH_DOWN, BH_UP, DOWN, UP
+from kdoffload.model.profile import LABELS
+from kdoffload.scheduler.checks import conservation
+from kdoffload.scheduler.stream import RunResult
 
 RESOURCES = ("device", "edge", "uplink", "downlink", "backhaul_up", "backhaul_down", "cloud")
 

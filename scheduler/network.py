@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.delay import UP
-from model.errors import InputError
-from model.profile import Profile, shannon_rate
-from scheduler.rates import StepRate
-from scheduler.traces import MIN_RATE, TraceFiles
+from kdoffload.model.delay import UP
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import Profile, shannon_rate
+from kdoffload.scheduler.rates import StepRate
+from kdoffload.scheduler.traces import MIN_RATE, TraceFiles
 
 KINDS = ("static", "gauss-markov", "good-bad")
 MAX_STEPS = 10_000_000  # Gauss–Markov grid points one run may draw

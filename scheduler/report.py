@@ -12,9 +12,9 @@ import numpy
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from model.io import atomic_write, atomic_write_json, atomic_write_text  # noqa: E402
-from scheduler.harness import RateSweep, ScaleSweep  # noqa: E402
-from scheduler.metrics import Summary  # noqa: E402
+from kdoffload.model.io import atomic_write, atomic_write_json, atomic_write_text  # noqa: E402
+from kdoffload.scheduler.harness import RateSweep, ScaleSweep  # noqa: E402
+from kdoffload.scheduler.metrics import Summary  # noqa: E402
 
 
 def write_text(path: Path, text: str) -> Path:

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.profile import Profile
-from model.states import States, sample_states
-from scheduler.budget import MAX_TIME_S
-from scheduler.csvfile import read_rows
-from scheduler.engines import DecisionTime, Engine
-from scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
-from scheduler.faults import Faults, make_faults
-from scheduler.network import make_network
-from scheduler.traces import TraceFiles
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import Profile
+from kdoffload.model.states import States, sample_states
+from kdoffload.scheduler.budget import MAX_TIME_S
+from kdoffload.scheduler.csvfile import read_rows
+from kdoffload.scheduler.engines import DecisionTime, Engine
+from kdoffload.scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
+from kdoffload.scheduler.faults import Faults, make_faults
+from kdoffload.scheduler.network import make_network
+from kdoffload.scheduler.traces import TraceFiles
 
 
 def sub_seeds(seed: int) -> dict[str, int]:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from scheduler.csvfile import read_rows, read_text
-from scheduler.rates import StepRate
+from kdoffload.model.errors import InputError
+from kdoffload.scheduler.csvfile import read_rows, read_text
+from kdoffload.scheduler.rates import StepRate
 
 CSV_COLUMNS = ("time_s", "rate_up", "rate_down")
 PACKET_BITS = 1500 * 8  # one Mahimahi delivery opportunity (an MTU-sized packet)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from model.profile import Profile, load_profile
-from model.states import sample_states
+from kdoffload.model.profile import Profile, load_profile
+from kdoffload.model.states import sample_states
 
 settings.register_profile("default", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("default")

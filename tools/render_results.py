@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.io import atomic_write_text
+from kdoffload.model.io import atomic_write_text
 
 
 def machine_line(info: dict) -> str:

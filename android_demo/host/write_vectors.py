@@ -21,14 +21,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from model.decider import Decoder, DecoderConfig, decode  # noqa: E402
-from model.delay import delays  # noqa: E402
-from model.io import atomic_write_text  # noqa: E402
-from model.policies import Greedy  # noqa: E402
-from model.profile import load_profile  # noqa: E402
-from model.states import STATE_FIELDS, sample_states  # noqa: E402
-from scheduler.executor import Executor, tasks_from_states  # noqa: E402
-from scheduler.network import Static  # noqa: E402
+from kdoffload.model.decider import Decoder, DecoderConfig, decode  # noqa: E402
+from kdoffload.model.delay import delays  # noqa: E402
+from kdoffload.model.io import atomic_write_text  # noqa: E402
+from kdoffload.model.policies import Greedy  # noqa: E402
+from kdoffload.model.profile import load_profile  # noqa: E402
+from kdoffload.model.states import STATE_FIELDS, sample_states  # noqa: E402
+from kdoffload.scheduler.executor import Executor, tasks_from_states  # noqa: E402
+from kdoffload.scheduler.network import Static  # noqa: E402
 
 
 def state_records(states) -> list[dict]:

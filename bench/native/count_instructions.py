@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO))
 
-from model.io import atomic_write_text  # noqa: E402
+from kdoffload.model.io import atomic_write_text  # noqa: E402
 
 PATHS = ("pte/argmax", "pte/topk", "pte/guarded", "floor/argmax", "reference/argmax",
          "reference/topk", "reference/guarded", "solver/exact", "solver/greedy")

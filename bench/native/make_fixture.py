@@ -27,16 +27,16 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from kdoffload.quiet import silence_third_party  # noqa: E402
-from mobile_export.config import ExportConfig  # noqa: E402
-from mobile_export.export import calibration_features, export_model  # noqa: E402
-from model import dataset  # noqa: E402
-from model.dataset import Demonstrations  # noqa: E402
-from model.decoding import log_softmax  # noqa: E402
-from model.delay import delays_of_placements  # noqa: E402
-from model.features import Normalizer, Support, build_features  # noqa: E402
-from model.nets import OffloadMLP, student_config  # noqa: E402
-from model.profile import Profile, load_profile  # noqa: E402
-from model.states import STATE_FIELDS, States, sample_states  # noqa: E402
+from kdoffload.mobile_export.config import ExportConfig  # noqa: E402
+from kdoffload.mobile_export.export import calibration_features, export_model  # noqa: E402
+from kdoffload.model import dataset  # noqa: E402
+from kdoffload.model.dataset import Demonstrations  # noqa: E402
+from kdoffload.model.decoding import log_softmax  # noqa: E402
+from kdoffload.model.delay import delays_of_placements  # noqa: E402
+from kdoffload.model.features import Normalizer, Support, build_features  # noqa: E402
+from kdoffload.model.nets import OffloadMLP, student_config  # noqa: E402
+from kdoffload.model.profile import Profile, load_profile  # noqa: E402
+from kdoffload.model.states import STATE_FIELDS, States, sample_states  # noqa: E402
 
 
 def solved(profile: Profile, count: int, rng: np.random.Generator) -> Demonstrations:

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 DEFAULT_TIMEOUT_S = 60.0
 

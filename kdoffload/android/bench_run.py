@@ -15,11 +15,11 @@ from kdoffload.android.awake import kept_awake
 from kdoffload.android.devices import Device
 from kdoffload.android.push import PACKAGE, PushConfig, push_profile
 from kdoffload.android.results import parse_results, phone_result_path, refusal
-from model.decider import TOP_K
-from model.errors import InputError
-from model.io import atomic_write_json
-from model.profile import Profile
-from model.runs import Runs
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.errors import InputError
+from kdoffload.model.io import atomic_write_json
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import Runs
 
 ACTIVITY = f"{PACKAGE}/.BenchActivity"
 RESULT_FILE = "files/kdoffload_results.json"

@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 PROJECT = Path("android_demo")
 DEBUG_APK = PROJECT / "app/build/outputs/apk/debug/app-debug.apk"

@@ -17,10 +17,10 @@ from kdoffload import outputs
 from kdoffload.android.push import PushConfig, push_profile
 from kdoffload.android.results import latency_rows
 from kdoffload.common import ProfileOption, console, err_console, user_errors
-from model.decider import TOP_K
-from model.errors import InputError
-from model.profile import load_profile
-from model.runs import EMULATED_PHONE, Runs
+from kdoffload.model.decider import TOP_K
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
+from kdoffload.model.runs import EMULATED_PHONE, Runs
 
 android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark on an Android phone.")
 
@@ -128,7 +128,7 @@ def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", qua
 
 def _table(profile_name: str, result: dict) -> str:
     """The phone's rows under the host's `kdoffload bench latency` rows, when those exist."""
-    from evaluation.latency_report import rows_table
+    from kdoffload.evaluation.latency_report import rows_table
 
     host = Runs(profile_name).bench / "latency.json"
     host_rows = json.loads(host.read_text())["records"] if host.is_file() else []

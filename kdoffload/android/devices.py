@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kdoffload.android.adb import Adb
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 
 STATE_ADVICE = {
     "unauthorized": "accept the 'Allow USB debugging' prompt on the phone, then try again",

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from kdoffload.android.adb import Adb, AdbError
-from mobile_export.config import shipped_quantization
-from model.errors import InputError
-from model.locations import source_dir
-from model.nesting import parse_json
-from model.profile import Profile
-from model.runs import Runs
-from scheduler.stream import counted_workload
+from kdoffload.mobile_export.config import shipped_quantization
+from kdoffload.model.errors import InputError
+from kdoffload.model.locations import source_dir
+from kdoffload.model.nesting import parse_json
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import Runs
+from kdoffload.scheduler.stream import counted_workload
 
 PACKAGE = "org.kdoffload.demo"
 REMOTE_ROOT = "/data/local/tmp/kdoffload"
@@ -97,7 +97,7 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 def write_states_file(profile: Profile, cfg: PushConfig, path: Path) -> Path:
     """Seeded states and Poisson arrivals for the phone's task stream, in the app's format."""
-    from mobile_export.bench_states import write_bench_states
+    from kdoffload.mobile_export.bench_states import write_bench_states
 
     workload = counted_workload(profile, cfg.states, cfg.seed).at_rate(cfg.rate_per_s)
     write_bench_states(profile, workload.states, np.asarray(workload.arrivals), path)

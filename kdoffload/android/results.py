@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
-from model.nesting import check_nesting
-from model.runs import Runs
+from kdoffload.model.errors import InputError
+from kdoffload.model.nesting import check_nesting
+from kdoffload.model.runs import Runs
 
 DECISION_TIMES = "decision_times(us)"
 MODEL_FIELDS = ("name", "backend", "quantization")

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mobile_export.bench_states import write_bench_states
-from model.profile import load_profile
-from model.states import sample_states
+from kdoffload.mobile_export.bench_states import write_bench_states
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTBENCH = REPO / "build/android_host/hostbench"

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from evaluation.latency_native import build_runner, toolchain_missing
+from kdoffload.evaluation.latency_native import build_runner, toolchain_missing
 from bench.native import count_instructions
 
 pytestmark = [pytest.mark.slow,

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 import torch
 
-from evaluation.latency_native import build_runner, toolchain_missing
-from mobile_export.config import ExportConfig
-from mobile_export.export import export_model
-from model.features import Normalizer, Support
-from model.nets import OffloadMLP, student_config
-from model.profile import load_profile
+from kdoffload.evaluation.latency_native import build_runner, toolchain_missing
+from kdoffload.mobile_export.config import ExportConfig
+from kdoffload.mobile_export.export import export_model
+from kdoffload.model.features import Normalizer, Support
+from kdoffload.model.nets import OffloadMLP, student_config
+from kdoffload.model.profile import load_profile
 from tests.mobile_export.conftest import solved
 
 EXIT_INPUT, EXIT_GOLDEN = 2, 3

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.latency_native import build_runner, toolchain_missing
+from kdoffload.evaluation.latency_native import build_runner, toolchain_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL, MANIFEST = "student_xnnpack_fp32.pte", "student_xnnpack_fp32.manifest.json"

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from distill.loss import UNLABELLED, KDLoss
+from kdoffload.distill.loss import UNLABELLED, KDLoss
 
 
 def test_hand_computed_case():

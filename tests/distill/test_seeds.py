@@ -6,17 +6,17 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from distill.seeds import SeedPlan, train_students
-from distill.student import student_data, train_student
+from kdoffload.distill.seeds import SeedPlan, train_students
+from kdoffload.distill.student import student_data, train_student
 from kdoffload import pipeline
 from kdoffload.cli import app
-from model import dataset
-from model.checkpoint import load_checkpoint
-from model.errors import InputError
-from model.parallel import serial
-from model.profile import load_profile
-from model.runs import Runs
-from model.train import TrainConfig, run_finished, train_teacher
+from kdoffload.model import dataset
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.errors import InputError
+from kdoffload.model.parallel import serial
+from kdoffload.model.profile import load_profile
+from kdoffload.model.runs import Runs
+from kdoffload.model.train import TrainConfig, run_finished, train_teacher
 
 TEACHER = TrainConfig(epochs=2, batch_size=256, seed=5, threads=2, regret_weight=1.0)
 STUDENT = TrainConfig(epochs=2, batch_size=256, seed=5, threads=1, regret_weight=1.0)

@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from distill.loss import UNLABELLED
-from distill.student import DistillConfig, student_data, sweep
-from model import dataset
-from model.metrics import delay_ratio
-from model.decoding import argmax_placements
-from model.nets import STUDENT_HIDDEN
-from model.profile import load_profile
-from model.checkpoint import load_checkpoint
-from model.train import TrainConfig, train_teacher
+from kdoffload.distill.loss import UNLABELLED
+from kdoffload.distill.student import DistillConfig, student_data, sweep
+from kdoffload.model import dataset
+from kdoffload.model.metrics import delay_ratio
+from kdoffload.model.decoding import argmax_placements
+from kdoffload.model.nets import STUDENT_HIDDEN
+from kdoffload.model.profile import load_profile
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.train import TrainConfig, train_teacher
 
 GRID = DistillConfig(temperatures=(1.0, 4.0), alphas=(0.5, 0.9),
                      train=TrainConfig(epochs=2, batch_size=64, lr=3e-3, threads=1, regret_weight=1.0))
@@ -108,7 +108,7 @@ def test_a_transfer_set_adds_unlabelled_training_rows(setup):
 
 @pytest.mark.slow
 def test_the_sweep_on_two_processes_trains_the_same_students(setup, tmp_path):
-    from model.parallel import process_pool
+    from kdoffload.model.parallel import process_pool
 
     profile, demos, _, out, scores = setup
     teacher = out.parent / "teacher" / "checkpoint.pt"

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from evaluation.latency_checks import must_show
-from evaluation.latency_native import toolchain_missing
-from evaluation.latency_paths import latency_fields, onnx_missing
+from kdoffload.evaluation.latency_checks import must_show
+from kdoffload.evaluation.latency_native import toolchain_missing
+from kdoffload.evaluation.latency_paths import latency_fields, onnx_missing
 from kdoffload.cli import app
-from model.profile import load_profile
+from kdoffload.model.profile import load_profile
 from tests.mobile_export.conftest import make_run
 
 APP_FIELDS = ("benchmarkModel", "avg_inference_latency(ms)", "trimmean_inference_latency(ms)",

@@ -5,12 +5,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from evaluation.pareto import ARGMAX_P50_LIMIT, SIZE_LIMIT, argmax_p50, pareto_front, select
+from kdoffload.evaluation.pareto import ARGMAX_P50_LIMIT, SIZE_LIMIT, argmax_p50, pareto_front, select
 from kdoffload import pipeline
 from kdoffload.cli import app
-from model.checkpoint import load_checkpoint
-from model.errors import InputError
-from model.widths import hidden_name, parse_hidden
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.errors import InputError
+from kdoffload.model.widths import hidden_name, parse_hidden
 
 
 @pytest.mark.parametrize("text, widths", [("64x64", (64, 64)), ("128", (128,)), ("32X48x16", (32, 48, 16))])

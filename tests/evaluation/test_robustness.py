@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from evaluation.robustness import markdown, regime_states, robustness
-from model.decider import Decider, Decoder, DecoderConfig
-from model.errors import InputError
-from model.features import Normalizer, Support, build_features
-from model.policies import BestTrivial, Greedy
-from model.regimes import load_regime, shipped_regimes
+from kdoffload.evaluation.robustness import markdown, regime_states, robustness
+from kdoffload.model.decider import Decider, Decoder, DecoderConfig
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.policies import BestTrivial, Greedy
+from kdoffload.model.regimes import load_regime, shipped_regimes
 
 
 def test_every_shipped_regime_loads_and_moves_its_ranges(chain6):

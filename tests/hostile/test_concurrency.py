@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from kdoffload import outputs
 from kdoffload.cli import app
-from model.runs import Runs
+from kdoffload.model.runs import Runs
 
 # Every command that writes under runs/<profile>/, with options that reach its first write.
 WRITERS = [["data", "--samples", "10"], ["train", "--epochs", "1"], ["distill", "--epochs", "1"],

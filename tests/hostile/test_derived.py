@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.errors import InputError
-from model.profile import CONFIG_DIR, load_profile
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import CONFIG_DIR, load_profile
 
 CHAIN6 = (CONFIG_DIR / "chain6.toml").read_text()
 

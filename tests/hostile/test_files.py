@@ -15,14 +15,14 @@ import numpy as np
 import pytest
 import torch
 
-from model import dataset
-from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from model.errors import InputError
-from model.features import Normalizer, feature_recipe
-from model.nets import NetConfig, OffloadMLP, student_config
-from model.states import STATE_FIELDS
-from model.states_file import load_states
-from model.train import TrainConfig
+from kdoffload.model import dataset
+from kdoffload.model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, feature_recipe
+from kdoffload.model.nets import NetConfig, OffloadMLP, student_config
+from kdoffload.model.states import STATE_FIELDS
+from kdoffload.model.states_file import load_states
+from kdoffload.model.train import TrainConfig
 
 
 def savez(path: Path, arrays: dict) -> Path:
@@ -187,8 +187,8 @@ def test_every_hostile_checkpoint_is_one_line_before_a_network_exists(good_check
 
 
 def test_the_parameter_bound_is_above_every_network_this_project_trains():
-    from model.checkpoint import MAX_PARAMETERS
-    from model.nets import TEACHER_HIDDEN
+    from kdoffload.model.checkpoint import MAX_PARAMETERS
+    from kdoffload.model.nets import TEACHER_HIDDEN
 
     teacher = OffloadMLP(NetConfig(64 * 3 + 9, 64, TEACHER_HIDDEN))
     assert teacher.parameter_count() * 10 < MAX_PARAMETERS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import dataset
-from model.profile import CONFIG_DIR, load_profile
+from kdoffload.model import dataset
+from kdoffload.model.profile import CONFIG_DIR, load_profile
 
 
 @pytest.mark.parametrize("args, needle", [

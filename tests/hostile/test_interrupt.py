@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from kdoffload.interrupt import INTERRUPTED
-from model import dataset
-from model.profile import load_profile
+from kdoffload.model import dataset
+from kdoffload.model.profile import load_profile
 
 EXE = str(Path(sys.executable).parent / "kdoffload")
 # From the first import of the CLI (the interpreter's own start-up comes before any of our code)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from mobile_export.policy import load_pte
-from model import native
-from model.errors import InputError
-from model.profile import load_profile
+from kdoffload.mobile_export.policy import load_pte
+from kdoffload.model import native
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
 
 FP32, INT8 = "student_xnnpack_fp32", "student_xnnpack_int8"
 EXIT_INPUT, EXIT_GOLDEN = 2, 3

@@ -8,12 +8,12 @@ import subprocess
 import pytest
 
 from kdoffload.android.results import load_phone_result, parse_results
-from mobile_export.checks import read_manifest
-from model import native
-from model.errors import InputError
-from model.graphs import read_graph
-from model.nesting import MAX_DEPTH, parse_json, parse_toml
-from model.profile import CONFIG_DIR, load_profile
+from kdoffload.mobile_export.checks import read_manifest
+from kdoffload.model import native
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import read_graph
+from kdoffload.model.nesting import MAX_DEPTH, parse_json, parse_toml
+from kdoffload.model.profile import CONFIG_DIR, load_profile
 
 DEEP = 5000
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model import dataset
-from model.profile import load_profile
+from kdoffload.model import dataset
+from kdoffload.model.profile import load_profile
 
 SIM = ["--profile", "chain6", "--policies", "greedy", "--duration", "1"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from model.profile import CONFIG_DIR
+from kdoffload.model.profile import CONFIG_DIR
 
 
 class Payload:
@@ -45,7 +45,7 @@ def test_a_profile_name_is_not_a_path(refused, tmp_path):
 
 
 def test_a_shipped_name_means_the_shipped_profile(tmp_path, monkeypatch):
-    from model.profile import load_profile
+    from kdoffload.model.profile import load_profile
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "chain6").mkdir()  # a folder that shadows the name

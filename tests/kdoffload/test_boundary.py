@@ -13,7 +13,7 @@ from kdoffload.boundary import is_boundary_line
 from kdoffload.cli import app
 from kdoffload.interrupt import INTERRUPTED
 from kdoffload.quiet import VERBOSE_ENV, silence_third_party
-from model import native
+from kdoffload.model import native
 
 DATA = ["data", "--samples", "10", "--workers", "1", "--solver", "numpy"]
 

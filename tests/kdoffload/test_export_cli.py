@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model.profile import load_profile
+from kdoffload.model.profile import load_profile
 from tests.mobile_export.conftest import make_run
 
 
@@ -38,7 +38,7 @@ def test_export_writes_pte_manifest_and_floor(run, monkeypatch):
 
 def test_the_exported_student_is_a_simulator_engine(run, monkeypatch):
     from kdoffload.simulate_cli import learned_engines
-    from scheduler.engines import EngineSet
+    from kdoffload.scheduler.engines import EngineSet
 
     root, _ = run
     # An export of this build may exist (the test above made it): --force makes it again.
@@ -58,8 +58,8 @@ def test_bad_input_is_one_line_exit_2(run, monkeypatch):
 
 
 def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
-    from mobile_export import export as export_module
-    from mobile_export.lower import export_bytes
+    from kdoffload.mobile_export import export as export_module
+    from kdoffload.mobile_export.lower import export_bytes
 
     root, run_dir = run
     # The lowered program is another network of the same shape: verification must catch it.
@@ -74,7 +74,7 @@ def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
 @pytest.mark.slow
 def test_an_export_of_an_older_manifest_format_is_made_again(run, monkeypatch):
     from kdoffload.export_cli import ensure_export
-    from mobile_export.config import ExportConfig
+    from kdoffload.mobile_export.config import ExportConfig
 
     root, run_dir = run
     monkeypatch.chdir(root)

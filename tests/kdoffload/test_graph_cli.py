@@ -6,7 +6,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from kdoffload.graph_cli import graph_app
-from model.graphs import read_graph
+from kdoffload.model.graphs import read_graph
 
 DOT = """digraph G {
   1 [size="2097152", expect_size="1048576"]

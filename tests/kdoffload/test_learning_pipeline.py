@@ -4,8 +4,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model import dataset
-from model.profile import load_profile
+from kdoffload.model import dataset
+from kdoffload.model.profile import load_profile
 
 REQUIRED = {"mean_delay_s", "mean_ratio", "p95_ratio", "label_accuracy", "exact_match",
             "median_ratio", "within_1pct", "beyond_2x", "mean_ratio_without_worst_1pct"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.profile import load_profile
+from kdoffload.model.profile import load_profile
 from tests.mobile_export.conftest import make_run
 
 FOREIGN = re.compile(r"Failed to load|_pytree|cpuinfo|Warning|WARNING|^\[|^W\d{4}|^I\d{4}|Traceback")

@@ -18,14 +18,14 @@ import torch
 from typer.testing import CliRunner
 
 from bench import ray_cluster
-from distill import kd_ablation
-from distill.student import DistillConfig, sweep
+from kdoffload.distill import kd_ablation
+from kdoffload.distill.student import DistillConfig, sweep
 from kdoffload.cli import app
-from model import dataset
+from kdoffload.model import dataset
 from kdoffload.ray_jobs import ray_jobs
-from model.checkpoint import load_checkpoint
-from model.profile import load_profile
-from model.train import TrainConfig, train_teacher
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.profile import load_profile
+from kdoffload.model.train import TrainConfig, train_teacher
 
 ray = pytest.importorskip("ray", reason="the distributed extra: pip install 'kdoffload[distributed]'")
 
@@ -219,7 +219,7 @@ def test_a_cluster_that_fails_under_the_jobs_is_one_line_and_a_failing_job_is_it
     import ray.exceptions
 
     from kdoffload import ray_jobs as engine
-    from model.errors import InputError
+    from kdoffload.model.errors import InputError
 
     monkeypatch.setattr(engine, "_import_ray", lambda: _FakeRay(ray.exceptions.LocalRayletDiedError()))
     with pytest.raises(InputError, match=r"cluster failed under the jobs \(LocalRayletDiedError.*rerun resumes"):

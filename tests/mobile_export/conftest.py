@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 import torch
 
-from mobile_export.config import ExportConfig
-from mobile_export.export import export_model
-from model import oracle
-from model.checkpoint import Checkpoint, save_checkpoint
-from model.dataset import Demonstrations
-from model.features import Normalizer, Support, build_features
-from model.nets import OffloadMLP, student_config
-from model.profile import load_profile
-from model.states import sample_states
+from kdoffload.mobile_export.config import ExportConfig
+from kdoffload.mobile_export.export import export_model
+from kdoffload.model import oracle
+from kdoffload.model.checkpoint import Checkpoint, save_checkpoint
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.nets import OffloadMLP, student_config
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states
 
 
 def solved(profile, count: int, seed: int) -> Demonstrations:
@@ -72,8 +72,8 @@ def make_run(root, profile, test_states: int = 300):
 
     Returns the profile's run directory.
     """
-    from model import dataset
-    from model.nets import teacher_config
+    from kdoffload.model import dataset
+    from kdoffload.model.nets import teacher_config
 
     run = root / "runs" / profile.name
     test_path = dataset.generate(profile, test_states, 1, run / "data" / "test.npz", workers=1)

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from mobile_export.bench_states import read_bench_states, write_bench_states
-from model.errors import InputError
-from model.profile import load_profile
-from model.states import STATE_FIELDS, sample_states
+from kdoffload.mobile_export.bench_states import read_bench_states, write_bench_states
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import STATE_FIELDS, sample_states
 
 
 def test_round_trip_keeps_every_state_field_and_the_arrivals(tmp_path):

@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from mobile_export.checks import open_checked
-from mobile_export.policy import load_pte_decider
-from mobile_export.config import manifest_for
-from model.errors import InputError
-from model.profile import load_profile
+from kdoffload.mobile_export.checks import open_checked
+from kdoffload.mobile_export.policy import load_pte_decider
+from kdoffload.mobile_export.config import manifest_for
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
 
 
 @pytest.fixture

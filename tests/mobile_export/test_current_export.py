@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mobile_export.config import FORMAT_VERSION, ExportConfig
-from mobile_export.export import export_is_current
+from kdoffload.mobile_export.config import FORMAT_VERSION, ExportConfig
+from kdoffload.mobile_export.export import export_is_current
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from evaluation.quality import with_decoders
-from mobile_export.policy import load_pte_decider
-from model.decider import TOP_K, Decoder, DecoderConfig
-from model.learned import net_decider
-from model.states import sample_states, shifted_profile
+from kdoffload.evaluation.quality import with_decoders
+from kdoffload.mobile_export.policy import load_pte_decider
+from kdoffload.model.decider import TOP_K, Decoder, DecoderConfig
+from kdoffload.model.learned import net_decider
+from kdoffload.model.states import sample_states, shifted_profile
 
 
 def test_pte_decider_decides_like_eager(exported, student, support, test_demos, chain6_profile):

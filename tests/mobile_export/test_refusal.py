@@ -2,12 +2,12 @@
 
 import pytest
 
-from mobile_export import export as export_module
-from mobile_export.config import ExportConfig
-from mobile_export.export import export_model
-from mobile_export.lower import export_bytes
-from mobile_export.verify import ExportRefused
-from model.errors import InputError
+from kdoffload.mobile_export import export as export_module
+from kdoffload.mobile_export.config import ExportConfig
+from kdoffload.mobile_export.export import export_model
+from kdoffload.mobile_export.lower import export_bytes
+from kdoffload.mobile_export.verify import ExportRefused
+from kdoffload.model.errors import InputError
 
 
 def test_a_program_that_is_not_the_network_is_refused(chain6_profile, student, support, test_demos, tmp_path,
@@ -48,7 +48,7 @@ def test_bad_settings_are_user_errors():
 
 
 def test_int8_calibration_reaches_past_the_training_ranges(train_demos, student):
-    from mobile_export.export import calibration_features
+    from kdoffload.mobile_export.export import calibration_features
 
     _, normalizer = student
     seen = normalizer(train_demos.features)

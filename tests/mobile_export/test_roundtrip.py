@@ -6,12 +6,12 @@ import json
 import numpy as np
 import torch
 
-from mobile_export.checks import open_checked
-from mobile_export.config import FORMAT_VERSION
-from model.decoding import argmax_placements, verified_topk
-from model.delay import delays
-from model.features import build_features, feature_recipe
-from model.states import States
+from kdoffload.mobile_export.checks import open_checked
+from kdoffload.mobile_export.config import FORMAT_VERSION
+from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.delay import delays
+from kdoffload.model.features import build_features, feature_recipe
+from kdoffload.model.states import States
 
 
 def test_runtime_matches_eager_on_every_test_state(exported, student, test_demos, chain6_profile):

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from model.checkpoint import CHECKPOINT_VERSION, Checkpoint, load_checkpoint, save_checkpoint
-from model.errors import InputError
-from model.features import Normalizer
-from model.nets import OffloadMLP, student_config
-from model.train import TrainConfig
+from kdoffload.model.checkpoint import CHECKPOINT_VERSION, Checkpoint, load_checkpoint, save_checkpoint
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer
+from kdoffload.model.nets import OffloadMLP, student_config
+from kdoffload.model.train import TrainConfig
 
 # The keys a checkpoint file has always held; runs/ written before `Checkpoint` must still load.
 FILE_KEYS = {"kind", "profile", "net_config", "normalizer", "train_config", "split", "epoch",

@@ -5,11 +5,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model import dataset
-from model.delay import delays
-from model.errors import InputError
-from model.profile import load_profile
-from model.states import STATE_FIELDS
+from kdoffload.model import dataset
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import STATE_FIELDS
 
 
 def test_identical_for_one_and_two_workers(tmp_path, chain6):

@@ -1,6 +1,6 @@
 """`DecoderConfig`, the one home of the decoder defaults and of the widening rule."""
 
-from model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig
+from kdoffload.model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig
 
 
 def test_the_defaults_are_k_and_the_widened_k():

@@ -3,8 +3,8 @@ import itertools
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from model.decoding import argmax_placements, log_softmax, topk_placements, verified_topk
-from model.delay import delays
+from kdoffload.model.decoding import argmax_placements, log_softmax, topk_placements, verified_topk
+from kdoffload.model.delay import delays
 from tests.conftest import states_for
 
 
@@ -65,10 +65,10 @@ RANGE_KEYS = ("f_device", "f_edge", "f_cloud", "edge_wait", "cycles", "out_bits"
        k=st.integers(1, 12), exponents=st.lists(st.floats(-3, 3), min_size=12, max_size=12),
        logit_scale=st.floats(0.01, 20))
 def test_guarded_is_never_worse_than_greedy_or_any_single_site(name, seed, k, exponents, logit_scale):
-    from model.decoding import guarded
-    from model.policies import Greedy
-    from model.profile import load_profile
-    from model.states import sample_states
+    from kdoffload.model.decoding import guarded
+    from kdoffload.model.policies import Greedy
+    from kdoffload.model.profile import load_profile
+    from kdoffload.model.states import sample_states
 
     base = load_profile(name)
     profile = _any_ranges(base, {key: 10.0 ** e for key, e in zip(RANGE_KEYS, exponents)})

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from model.delay import delays, delays_of_placements
-from model.profile import load_profile
+from kdoffload.model.delay import delays, delays_of_placements
+from kdoffload.model.profile import load_profile
 from tests.conftest import random_dag, states_for
 from tests.model.reference import critical_path, reference_delay, state_dict
 

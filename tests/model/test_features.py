@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from model import oracle
-from model.features import (Normalizer, build_features, feature_recipe, scale_augment,
+from kdoffload.model import oracle
+from kdoffload.model.features import (Normalizer, build_features, feature_recipe, scale_augment,
                             scale_invariance_masks)
-from model.profile import load_profile
-from model.states import States
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import States
 from tests.conftest import states_for
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import daggen
-from model.delay import delays
-from model.errors import InputError
-from model.graph_family import edges_from_masks, generate_family, load_member, pred_masks
-from model.graphs import levels
-from model.parallel import serial
-from model.profile import load_profile, profile_from_dict
+from kdoffload.model import daggen
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.graph_family import edges_from_masks, generate_family, load_member, pred_masks
+from kdoffload.model.graphs import levels
+from kdoffload.model.parallel import serial
+from kdoffload.model.profile import load_profile, profile_from_dict
 
 
 def _graph(spec: str, seed: int = 0):

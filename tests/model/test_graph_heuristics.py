@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import native
-from model.delay import Params, Schedule, delays
-from model.graph_heuristics import Heft, RoundRobin, heft_orders
-from model.policies import Greedy, make_policy
-from model.profile import DEVICE, load_profile
-from model.states import sample_states
+from kdoffload.model import native
+from kdoffload.model.delay import Params, Schedule, delays
+from kdoffload.model.graph_heuristics import Heft, RoundRobin, heft_orders
+from kdoffload.model.policies import Greedy, make_policy
+from kdoffload.model.profile import DEVICE, load_profile
+from kdoffload.model.states import sample_states
 
 SMALL = ["dag10", "daggen:n=6,fat=0.8,density=0.8,seed=0", "daggen:n=8,jump=2,seed=3",
          "daggen:n=9,fat=0.4,regularity=0.2,seed=5"]

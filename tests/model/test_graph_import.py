@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from model.daggen import REFERENCE_CLOCK
-from model.errors import InputError
-from model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
+from kdoffload.model.daggen import REFERENCE_CLOCK
+from kdoffload.model.errors import InputError
+from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
 
 # MRLCO's dialect of daggen's DOT: ids from 1, listed out of topological order on purpose.
 DOT = """// four tasks in MRLCO's attributes

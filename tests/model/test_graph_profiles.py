@@ -8,12 +8,12 @@ import hashlib
 import numpy as np
 import pytest
 
-from model import native
-from model.dataset import make_shard
-from model.errors import InputError
-from model.graphs import read_graph, write_graph
-from model.profile import load_profile, profile_from_dict
-from model.states import STATE_FIELDS, sample_states
+from kdoffload.model import native
+from kdoffload.model.dataset import make_shard
+from kdoffload.model.errors import InputError
+from kdoffload.model.graphs import read_graph, write_graph
+from kdoffload.model.profile import load_profile, profile_from_dict
+from kdoffload.model.states import STATE_FIELDS, sample_states
 
 # sha256 over (name, bytes) of every array, sorted by name, for 16 states of shard 3 of seed 7,
 # as produced by the code before graphs became data (commit 15f578b).

@@ -4,17 +4,17 @@ import numpy as np
 import pytest
 import torch
 
-from model.decider import Decoder, DecoderConfig
-from model.decoding import argmax_placements, guarded, verified_topk
-from model.delay import delays
-from model.errors import InputError
-from model.features import Normalizer, Support, build_features
-from model.learned import ARGMAX, load_net_decider, net_decider
-from model.nets import OffloadMLP, student_config
-from model.policies import Everywhere, Greedy
-from model.profile import load_profile
-from model.states import sample_states, shifted_profile
-from model.checkpoint import Checkpoint, save_checkpoint
+from kdoffload.model.decider import Decoder, DecoderConfig
+from kdoffload.model.decoding import argmax_placements, guarded, verified_topk
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.learned import ARGMAX, load_net_decider, net_decider
+from kdoffload.model.nets import OffloadMLP, student_config
+from kdoffload.model.policies import Everywhere, Greedy
+from kdoffload.model.profile import load_profile
+from kdoffload.model.states import sample_states, shifted_profile
+from kdoffload.model.checkpoint import Checkpoint, save_checkpoint
 from tests.conftest import states_for
 
 TOP8 = DecoderConfig(Decoder.TOPK, top_k=8)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from model.errors import InputError
-from model.locations import core_library, source_dir
+from kdoffload.model.errors import InputError
+from kdoffload.model.locations import core_library, source_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,7 +16,7 @@ def test_the_core_is_the_setting_else_the_package_copy(monkeypatch, tmp_path):
     monkeypatch.setenv("KDO_CORE_LIB", str(tmp_path / "libkdocore.so"))
     assert core_library() == tmp_path / "libkdocore.so"
     monkeypatch.delenv("KDO_CORE_LIB")
-    assert core_library() == Path(str(resources.files("model"))) / "lib" / "libkdocore.so"
+    assert core_library() == Path(str(resources.files("kdoffload.model"))) / "lib" / "libkdocore.so"
 
 
 def test_the_source_tree_is_the_setting_and_it_must_be_a_checkout(monkeypatch, tmp_path):

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from model import oracle
-from model.dataset import Demonstrations
-from model.decoding import argmax_placements
-from model.delay import delays
-from model.features import build_features
-from model.metrics import argmax_and_topk, delay_ratio, policy_metrics, ratio_metrics
+from kdoffload.model import oracle
+from kdoffload.model.dataset import Demonstrations
+from kdoffload.model.decoding import argmax_placements
+from kdoffload.model.delay import delays
+from kdoffload.model.features import build_features
+from kdoffload.model.metrics import argmax_and_topk, delay_ratio, policy_metrics, ratio_metrics
 from tests.conftest import states_for
 
 

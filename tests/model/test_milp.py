@@ -7,8 +7,8 @@ T(x_milp) == T*, and HiGHS's dual bound may not pass T*.
 import numpy as np
 import pytest
 
-from model import exact, milp, native, oracle
-from model.profile import Profile
+from kdoffload.model import exact, milp, native, oracle
+from kdoffload.model.profile import Profile
 from tests.conftest import random_dag, states_for
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from model.features import build_features
-from model.nets import STUDENT_HIDDEN, TEACHER_HIDDEN, NetConfig, OffloadMLP, student_config, teacher_config
+from kdoffload.model.features import build_features
+from kdoffload.model.nets import STUDENT_HIDDEN, TEACHER_HIDDEN, NetConfig, OffloadMLP, student_config, teacher_config
 from tests.conftest import states_for
 
 

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from model import oracle
-from model.delay import delays, delays_of_placements
-from model.policies import baselines
-from model.profile import Profile, load_profile
+from kdoffload.model import oracle
+from kdoffload.model.delay import delays, delays_of_placements
+from kdoffload.model.policies import baselines
+from kdoffload.model.profile import Profile, load_profile
 from tests.conftest import random_dag, states_for
 
 

@@ -4,9 +4,9 @@ checked where loaded, and uncertified states left out of training by default."""
 import numpy as np
 import pytest
 
-from model import dataset, exact, native
-from model.errors import InputError
-from model.train import Split
+from kdoffload.model import dataset, exact, native
+from kdoffload.model.errors import InputError
+from kdoffload.model.train import Split
 from tests.conftest import states_for
 
 
@@ -22,7 +22,7 @@ def test_numpy_and_native_certified_solves_agree(dag10):
 
 
 def test_numpy_refuses_a_graph_beyond_its_reach():
-    from model.profile import Profile
+    from kdoffload.model.profile import Profile
     big = Profile("big", 13, tuple((i, i + 2) for i in range(11)))
     with pytest.raises(InputError, match="native"):
         exact.solve_certified(big, states_for(big, 1, 0), solver="numpy")

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from model.delay import Params, Schedule, delays
-from model.policies import BestTrivial, Everywhere, Greedy, Optimal, RandomPolicy, baselines
-from model.profile import CLOUD, DEVICE, EDGE
+from kdoffload.model.delay import Params, Schedule, delays
+from kdoffload.model.policies import BestTrivial, Everywhere, Greedy, Optimal, RandomPolicy, baselines
+from kdoffload.model.profile import CLOUD, DEVICE, EDGE
 from tests.conftest import states_for
 
 SITES = (DEVICE, EDGE, CLOUD)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from model.errors import InputError
-from model.policies import ALIASES, BASELINES, OPTIMAL, POLICIES, SIMULATED, canonical, make_policy
+from kdoffload.model.errors import InputError
+from kdoffload.model.policies import ALIASES, BASELINES, OPTIMAL, POLICIES, SIMULATED, canonical, make_policy
 
 
 def test_every_listed_name_and_alias_is_a_registry_entry():

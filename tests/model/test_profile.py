@@ -3,9 +3,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model.errors import InputError
-from model.profile import CONFIG_DIR, load_profile, profile_from_dict, shannon_rate
-from model.states import sample_states
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import CONFIG_DIR, load_profile, profile_from_dict, shannon_rate
+from kdoffload.model.states import sample_states
 
 GOOD = (CONFIG_DIR / "chain6.toml").read_text()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from model.runs import NETWORKS, Runs
+from kdoffload.model.runs import NETWORKS, Runs
 
 
 def test_default_root_and_profile_dir():

@@ -4,7 +4,7 @@ folder names, the checkpoint's file name or "runs" itself onto a path."""
 import ast
 from pathlib import Path
 
-from model import runs
+from kdoffload.model import runs
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("model", "distill", "mobile_export", "scheduler", "evaluation", "kdoffload")

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from model.errors import InputError
-from model.states import STATE_FIELDS
-from model.states_file import columns, load_states
+from kdoffload.model.errors import InputError
+from kdoffload.model.states import STATE_FIELDS
+from kdoffload.model.states_file import columns, load_states
 from tests.conftest import states_for
 
 

@@ -3,11 +3,11 @@ import torch
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model import dataset
-from model.checkpoint import load_checkpoint
-from model.errors import InputError
-from model.profile import Profile, load_profile
-from model.train import TrainConfig, expected_regret, train_teacher
+from kdoffload.model import dataset
+from kdoffload.model.checkpoint import load_checkpoint
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import Profile, load_profile
+from kdoffload.model.train import TrainConfig, expected_regret, train_teacher
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pytest
 
-from model import native
+from kdoffload.model import native
 
 # `make test` builds the core first (native-check), so these run there; elsewhere they say why not.
 

@@ -5,11 +5,11 @@ its heuristics equal to their Python definitions on graphs up to 64 subtasks."""
 import numpy as np
 import pytest
 
-from model import exact, native
-from model.delay import delays
-from model.graph_heuristics import Heft
-from model.policies import Greedy
-from model.profile import Profile
+from kdoffload.model import exact, native
+from kdoffload.model.delay import delays
+from kdoffload.model.graph_heuristics import Heft
+from kdoffload.model.policies import Greedy
+from kdoffload.model.profile import Profile
 from tests.conftest import random_dag, states_for
 from tests.native.test_random_graphs import tied_states
 
@@ -85,6 +85,6 @@ def test_heuristics_equal_their_python_definitions(n, cores):
 
 
 def test_a_bad_budget_is_one_line(dag10):
-    from model.errors import InputError
+    from kdoffload.model.errors import InputError
     with pytest.raises(InputError, match="budget"):
         native.solve_certified(dag10, states_for(dag10, 1, 0), max_nodes=-1)

@@ -4,7 +4,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from kdoffload.cli import app
-from model import dataset
+from kdoffload.model import dataset
 
 
 def test_native_and_numpy_datasets_are_byte_identical(tmp_path, dag10):

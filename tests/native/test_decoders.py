@@ -7,9 +7,9 @@ logits tie too): the beam's order and every tie rule must agree, not only the co
 import numpy as np
 import pytest
 
-from model import native
-from model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig, decode
-from model.errors import InputError
+from kdoffload.model import native
+from kdoffload.model.decider import OOD_TOP_K, TOP_K, Decoder, DecoderConfig, decode
+from kdoffload.model.errors import InputError
 from tests.conftest import states_for
 
 

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from mobile_export.policy import load_pte_decider
-from model import native, oracle
-from scheduler.engines import make_engine
+from kdoffload.mobile_export.policy import load_pte_decider
+from kdoffload.model import native, oracle
+from kdoffload.scheduler.engines import make_engine
 from tests.conftest import states_for
 
 
@@ -60,5 +60,5 @@ def test_native_student_refuses_a_manifest_whose_golden_vectors_fail(chain6, fix
     with pytest.raises(ValueError, match="golden check failed"):
         native.NativeDecider(chain6, path, "guarded")
     with pytest.raises(ValueError, match="profile.name is 'chain6', not 'dag10'"):
-        from model.profile import load_profile
+        from kdoffload.model.profile import load_profile
         native.NativeDecider(load_profile("dag10"), path)

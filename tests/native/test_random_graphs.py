@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from model import native, oracle
-from model.delay import delays
-from model.policies import Greedy
-from model.states import SCALAR_FIELDS, States
+from kdoffload.model import native, oracle
+from kdoffload.model.delay import delays
+from kdoffload.model.policies import Greedy
+from kdoffload.model.states import SCALAR_FIELDS, States
 from tests.conftest import random_dag, states_for
 
 

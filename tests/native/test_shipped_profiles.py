@@ -6,10 +6,10 @@ from multiprocessing import get_context
 import numpy as np
 import pytest
 
-from model import native, oracle
-from model.delay import delays
-from model.policies import Greedy
-from model.profile import load_profile
+from kdoffload.model import native, oracle
+from kdoffload.model.delay import delays
+from kdoffload.model.policies import Greedy
+from kdoffload.model.profile import load_profile
 from tests.conftest import states_for
 
 STATES = 10_000

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from model.states import sample_states
-from scheduler.engines import DecisionTime, make_engine
-from scheduler.stream import Scenario, Workload, simulate
+from kdoffload.model.states import sample_states
+from kdoffload.scheduler.engines import DecisionTime, make_engine
+from kdoffload.scheduler.stream import Scenario, Workload, simulate
 
 
 @pytest.fixture

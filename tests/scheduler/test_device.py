@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from scheduler.device import DeviceCore
+from kdoffload.scheduler.device import DeviceCore
 
 
 def test_a_decision_runs_in_the_first_idle_stretch_that_fits():

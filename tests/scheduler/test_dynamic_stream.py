@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from model.states import sample_states
-from scheduler.engines import DecisionTime, make_engine
-from scheduler.stream import Scenario, Workload, simulate
-from scheduler.traces import TraceFiles
+from kdoffload.model.states import sample_states
+from kdoffload.scheduler.engines import DecisionTime, make_engine
+from kdoffload.scheduler.stream import Scenario, Workload, simulate
+from kdoffload.scheduler.traces import TraceFiles
 
 
 def trace_csv(path, rows):

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from model import native
-from model.errors import InputError
-from model.policies import POLICIES
-from model.states import sample_states
-from scheduler.engines import DecisionTime, EngineSet, make_engine
+from kdoffload.model import native
+from kdoffload.model.errors import InputError
+from kdoffload.model.policies import POLICIES
+from kdoffload.model.states import sample_states
+from kdoffload.scheduler.engines import DecisionTime, EngineSet, make_engine
 
 
 def test_every_registry_policy_decides_one_state(dag10):
@@ -62,11 +62,11 @@ def test_bad_decision_time_is_an_input_error(text):
 
 
 def test_a_learned_engine_counts_decisions_out_of_its_support(dag10):
-    from model.decider import Decider, Decoder, DecoderConfig
-    from model.features import Normalizer, Support, build_features
-    from scheduler.engines import Engine
-    from scheduler.metrics import summarise
-    from scheduler.stream import Scenario, counted_workload, simulate
+    from kdoffload.model.decider import Decider, Decoder, DecoderConfig
+    from kdoffload.model.features import Normalizer, Support, build_features
+    from kdoffload.scheduler.engines import Engine
+    from kdoffload.scheduler.metrics import summarise
+    from kdoffload.scheduler.stream import Scenario, counted_workload, simulate
 
     workload = counted_workload(dag10, 30, seed=2).at_rate(0.5)
     features = build_features(dag10, workload.states)

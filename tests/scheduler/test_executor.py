@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 
-from model.delay import delays
-from model.policies import Everywhere
-from model.profile import DEVICE, EDGE, load_profile
-from model.states import sample_states
-from scheduler.engines import Engine
-from scheduler.executor import Executor, tasks_from_states
-from scheduler.network import DynamicNetwork, Static
-from scheduler.rates import StepRate
-from scheduler.stream import Workload, simulate
-from scheduler.engines import DecisionTime
+from kdoffload.model.delay import delays
+from kdoffload.model.policies import Everywhere
+from kdoffload.model.profile import DEVICE, EDGE, load_profile
+from kdoffload.model.states import sample_states
+from kdoffload.scheduler.engines import Engine
+from kdoffload.scheduler.executor import Executor, tasks_from_states
+from kdoffload.scheduler.network import DynamicNetwork, Static
+from kdoffload.scheduler.rates import StepRate
+from kdoffload.scheduler.stream import Workload, simulate
+from kdoffload.scheduler.engines import DecisionTime
 from tests.model.reference import reference_delay, state_dict
 
 

@@ -1,8 +1,8 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from model.errors import InputError
-from scheduler.faults import Windows, make_faults
+from kdoffload.model.errors import InputError
+from kdoffload.scheduler.faults import Windows, make_faults
 
 
 def test_windows_merge_and_answer_down():

@@ -5,12 +5,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from model.delay import delays
-from model.policies import Everywhere, Greedy
-from model.profile import CLOUD, DEVICE, load_profile
-from scheduler.engines import DecisionTime, EngineSet
-from scheduler.harness import ZERO, RateSweep, ScaleSweep, SimConfig, run_policies
-from scheduler.stream import Scenario, Workload, counted_workload
+from kdoffload.model.delay import delays
+from kdoffload.model.policies import Everywhere, Greedy
+from kdoffload.model.profile import CLOUD, DEVICE, load_profile
+from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.harness import ZERO, RateSweep, ScaleSweep, SimConfig, run_policies
+from kdoffload.scheduler.stream import Scenario, Workload, counted_workload
 
 POLICIES = "all-local,greedy,all-cloud"
 

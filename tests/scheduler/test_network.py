@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from model.errors import InputError
-from model.delay import DOWN, UP
-from scheduler.network import DynamicNetwork, GaussMarkov, GoodBad, RateStatistics, load_trace, make_network
+from kdoffload.model.errors import InputError
+from kdoffload.model.delay import DOWN, UP
+from kdoffload.scheduler.network import DynamicNetwork, GaussMarkov, GoodBad, RateStatistics, load_trace, make_network
 
 
 def write(tmp_path, text, name="trace.csv"):

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.delay import DOWN, UP
-from model.policies import Everywhere
-from model.profile import EDGE
-from model.states import sample_states
-from scheduler.engines import DecisionTime, Engine
-from scheduler.stream import Scenario, Workload, simulate
-from scheduler.traces import TraceFiles, TraceFormat, opportunity_rate
+from kdoffload.model.delay import DOWN, UP
+from kdoffload.model.policies import Everywhere
+from kdoffload.model.profile import EDGE
+from kdoffload.model.states import sample_states
+from kdoffload.scheduler.engines import DecisionTime, Engine
+from kdoffload.scheduler.stream import Scenario, Workload, simulate
+from kdoffload.scheduler.traces import TraceFiles, TraceFormat, opportunity_rate
 from tests.scheduler.packet_replay import PACKET_BITS, most_at_one_instant, packet_finish
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.rates import StepRate
+from kdoffload.scheduler.rates import StepRate
 
 
 def walk(times, rates, period, start, bits):

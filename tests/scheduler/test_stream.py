@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from scheduler.checks import ConsistencyError, check_run
-from scheduler.engines import DecisionTime, EngineSet
-from scheduler.harness import SimConfig, run_policies
-from scheduler.metrics import summarise
-from scheduler.stream import Scenario, counted_workload, poisson_workload
+from kdoffload.scheduler.checks import ConsistencyError, check_run
+from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.harness import SimConfig, run_policies
+from kdoffload.scheduler.metrics import summarise
+from kdoffload.scheduler.stream import Scenario, counted_workload, poisson_workload
 
 WORLDS = {
     "static": Scenario(),

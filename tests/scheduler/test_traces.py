@@ -2,8 +2,8 @@
 
 import pytest
 
-from model.errors import InputError
-from scheduler.traces import (PACKET_BITS, TraceFiles, TraceFormat, read_csv_trace, read_mahimahi,
+from kdoffload.model.errors import InputError
+from kdoffload.scheduler.traces import (PACKET_BITS, TraceFiles, TraceFormat, read_csv_trace, read_mahimahi,
                               read_throughput)
 
 

@@ -6,7 +6,7 @@ import shutil
 
 from kdoffload.android.phone.apk import NotAnApk, apk_info
 from kdoffload.android.phone.shell import Call
-from model.io import atomic_write
+from kdoffload.model.io import atomic_write
 
 
 def pm(call: Call, args: list[str]) -> int:

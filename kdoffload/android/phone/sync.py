@@ -13,7 +13,7 @@ import struct
 
 from kdoffload.android.phone.storage import OutsideSandbox, Storage
 from kdoffload.android.phone.transport import Stream
-from model.io import atomic_write
+from kdoffload.model.io import atomic_write
 
 CHUNK = 64 * 1024
 REQUEST = struct.Struct("<4sI")

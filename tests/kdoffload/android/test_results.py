@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kdoffload.android.results import decision_samples_us, parse_results, safe_serial
-from model.errors import InputError
+from kdoffload.model.errors import InputError
 from tests.kdoffload.android.helpers import result_records
 
 
