@@ -64,10 +64,21 @@ def fastest(profile: Profile, states: States, candidates: np.ndarray) -> np.ndar
     batch, width, n = candidates.shape
     lanes = states[np.repeat(np.arange(batch), width)]
     cost = delays(profile, lanes, candidates.reshape(-1, n)).reshape(batch, width)
-    code = (candidates.astype(np.int64) * 3 ** np.arange(n - 1, -1, -1)).sum(axis=2)
     tied_best = cost == cost.min(axis=1, keepdims=True)
-    pick = np.argmin(np.where(tied_best, code, np.iinfo(np.int64).max), axis=1)
-    return candidates[np.arange(batch), pick]
+    return candidates[np.arange(batch), first_smallest(candidates, tied_best)]
+
+
+def first_smallest(candidates: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Per row, the index of the lexicographically smallest placement among the `alive` ones.
+
+    candidates [B, C, N], alive [B, C] bool (at least one per row) -> [B] int. Column by column
+    rather than one packed base-3 code: 3^N overflows int64 from N = 40 on.
+    """
+    alive = alive.copy()
+    for column in np.moveaxis(candidates, 2, 0):
+        site = np.where(alive, column, np.iinfo(column.dtype).max)
+        alive &= site == site.min(axis=1, keepdims=True)
+    return np.argmax(alive, axis=1)
 
 
 def single_site_candidates(batch: int, n: int, sites=SINGLE_SITES) -> np.ndarray:
