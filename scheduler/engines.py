@@ -19,12 +19,14 @@ from kdoffload.model.errors import InputError
 from kdoffload.model.policies import POLICIES, Policy, canonical, make_policy
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
+from kdoffload.scheduler.hindsight import NAME as HINDSIGHT
+from kdoffload.scheduler.hindsight import HindsightPolicy
 
 Factories = Mapping[str, Callable[[Profile], Policy]]
 
 
 def known_engines(learned: Factories = {}) -> list[str]:
-    return list(POLICIES) + sorted(learned)
+    return list(POLICIES) + [HINDSIGHT] + sorted(learned)
 
 
 def _unknown(name: str, learned: Factories) -> InputError:
@@ -117,6 +119,8 @@ def make_engine(name: str, profile: Profile, seed: int = 0, learned: Factories =
     """The engine of a registry policy (an alias gives its registry name) or a learned one."""
     if name in learned:
         return Engine(name, learned[name](profile))
+    if name == HINDSIGHT:  # the simulator's own: it reads the network's future
+        return Engine(name, HindsightPolicy(profile))
     if canonical(name) in POLICIES:
         return Engine(canonical(name), make_policy(name, profile, seed))
     raise _unknown(name, learned)
@@ -136,7 +140,7 @@ class EngineSet:
         if not names:
             raise InputError("--policies: name at least one policy")
         for name in names:
-            if name not in POLICIES and name not in learned:
+            if name not in POLICIES and name not in learned and name != HINDSIGHT:
                 raise _unknown(name, learned)
         if len(set(names)) != len(names):
             raise InputError("--policies: a policy is named twice")

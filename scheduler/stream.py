@@ -152,8 +152,12 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
     states = workload.states
     tasks = tasks_from_states(states.scaled(workload.scale) if workload.scale != 1.0 else states)
     uses_core = decision_time.uses_core
-    # A warm-up call, untimed: the first call pays for lazy imports and caches, no later one does.
-    engine.decide(states[0])
+    # An engine that reads the future (hindsight) is shown the stream's queues and each task.
+    lookahead = engine.policy if getattr(engine.policy, "sees_future", False) else None
+    if lookahead is not None:
+        lookahead.attach(executor, tasks, decision_time)
+    else:  # a warm-up call, untimed: the first call pays for lazy imports and caches, no later one does
+        engine.decide(states[0])
     horizon = max(workload.duration, float(workload.arrivals[-1]))
     result = RunResult(engine.name, [], executor.log, [], [], len(tasks), horizon, faults)
     for k, arrival in enumerate(workload.arrivals.tolist()):
@@ -162,6 +166,8 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
         if network.dynamic:
             up, down = network.rates_at(begin)
             view.rate_up, view.rate_down = np.array([up]), np.array([down])
+        if lookahead is not None:
+            lookahead.arriving(k, arrival, begin)
         placement, wall = engine.decide(view)
         charged = decision_time.charge(wall, k)
         begin, start = executor.reserve_decision(k, arrival, begin, charged)
