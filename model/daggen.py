@@ -14,7 +14,7 @@ cycles on a phone).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
@@ -31,7 +31,7 @@ SPEC_PREFIX = "daggen:"
 class DaggenParams:
     """One family of graphs; defaults are the settings of the DRL offloading papers."""
 
-    n: int = 20  # subtasks
+    n: int = 20  # subtasks (with n_max: the fewest)
     fat: float = 0.7  # width: 0 a chain, 1 all in parallel
     density: float = 0.6  # how many parents a task draws from the level above
     regularity: float = 0.7  # 1: every level exactly the ideal width
@@ -39,12 +39,19 @@ class DaggenParams:
     ccr: float = 0.5  # communication-to-computation ratio at the reference rate and clock
     mindata: float = 1.25e3  # bytes a task handles, low end
     maxdata: float = 1.25e6  # bytes, high end
+    n_max: int = 0  # 0: every graph has n subtasks; else each draws its own from n to n_max
+
+    @property
+    def largest_n(self) -> int:
+        return self.n_max or self.n
 
     def spec(self) -> str:
-        return SPEC_PREFIX + ",".join(f"{k}={v:g}" for k, v in asdict(self).items())
+        # n_max = 0 is left out, so a spec written before n ranges keeps its text (and its name).
+        return SPEC_PREFIX + ",".join(f"{k}={v:g}" for k, v in asdict(self).items()
+                                      if k != "n_max" or v)
 
 
-_INT_KEYS = {"n", "jump"}
+_INT_KEYS = {"n", "jump", "n_max"}
 
 
 def params_from_dict(raw: dict, source: str) -> DaggenParams:
@@ -65,7 +72,9 @@ def params_from_dict(raw: dict, source: str) -> DaggenParams:
               ("fat", 0 <= params.fat <= 1, "in [0, 1]"), ("density", 0 <= params.density <= 1, "in [0, 1]"),
               ("regularity", 0 <= params.regularity <= 1, "in [0, 1]"), ("jump", params.jump >= 1, ">= 1"),
               ("ccr", 0 < params.ccr <= 1e6, "in (0, 1e6]"), ("mindata", 0 < params.mindata <= 1e27, "in (0, 1e27]"),
-              ("maxdata", params.mindata <= params.maxdata <= 1e27, "from mindata to 1e27")]
+              ("maxdata", params.mindata <= params.maxdata <= 1e27, "from mindata to 1e27"),
+              ("n_max", params.n_max == 0 or params.n <= params.n_max <= MAX_SUBTASKS,
+               f"0 or from n to {MAX_SUBTASKS}")]
     for key, ok, need in checks:
         if not ok:
             raise InputError(f"{source}: {key}: must be {need}, got {getattr(params, key)!r}")
@@ -116,6 +125,8 @@ def _parents(params: DaggenParams, levels: list[list[int]], level: int, rng) -> 
 
 def generate(params: DaggenParams, rng: np.random.Generator) -> TaskGraph:
     """One graph of the family; tasks are numbered level by level, so edges go from low to high."""
+    if params.n_max:  # drawn first, and only for a range: a fixed n keeps its graphs' draws
+        params = replace(params, n=int(rng.integers(params.n, params.n_max + 1)), n_max=0)
     levels, next_id = [], 0
     for width in _level_widths(params, rng):
         levels.append(list(range(next_id, next_id + width)))

@@ -42,7 +42,8 @@ def spec_profile(spec: str) -> dict:
     params, seed = daggen.parse_spec(spec)
     # A name is a folder under runs/: the spec's digest keeps families apart within 64 characters.
     digest = hashlib.sha256(params.spec().encode()).hexdigest()[:8]
-    raw = {"name": f"daggen-n{params.n}-{digest}" + ("" if seed is None else f"-s{seed}"),
+    sizes = f"{params.n}-{params.n_max}" if params.n_max else f"{params.n}"
+    raw = {"name": f"daggen-n{sizes}-{digest}" + ("" if seed is None else f"-s{seed}"),
            "family": {"daggen": params.__dict__}}
     if seed is not None:
         raw["family"]["seed"] = seed

@@ -211,7 +211,8 @@ def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None 
         raise fail("spread", "needs a graph with a nominal workload (cycles, out_bits, in_bits)")
     spread = _check_spread(raw.get("spread", {}), fail)
     if graph is None:  # a family: each state draws its own graph
-        return Profile(raw["name"], family.n, (), int(edge_cores), ranges, spread=spread, family=family)
+        return Profile(raw["name"], family.largest_n, (), int(edge_cores), ranges, spread=spread,
+                       family=family)
     return Profile(raw["name"], graph.n, graph.edges, int(edge_cores), ranges, graph.names,
                    graph.workload, spread)
 
