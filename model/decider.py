@@ -18,6 +18,7 @@ import numpy as np
 from kdoffload.model.decoding import argmax_placements, guarded_with_support, verified_topk
 from kdoffload.model.errors import InputError
 from kdoffload.model.features import Normalizer, Support, build_features
+from kdoffload.model.observation import Observation
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
 
@@ -93,9 +94,10 @@ class Decider:
     support: Support | None = None  # without it no state counts as out of support
     name: str = "learned"
 
-    def features(self, states: States) -> np.ndarray:
-        """Raw features [S, F] float32, before normalisation."""
-        return build_features(self.profile, states)
+    def features(self, states: States, observation: Observation | None = None) -> np.ndarray:
+        """Raw features [S, F] float32, before normalisation (`observation`: what the phone saw,
+        read only by a profile with an observation recipe)."""
+        return build_features(self.profile, states, observation)
 
     def out_of_support(self, states: States) -> np.ndarray:
         if self.support is None:
@@ -105,9 +107,10 @@ class Decider:
     def logits(self, states: States) -> np.ndarray:
         return self.forward(self.normalizer(self.features(states)))
 
-    def decide_flagged(self, states: States) -> tuple[np.ndarray, np.ndarray]:
+    def decide_flagged(self, states: States,
+                       observation: Observation | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Placements [S, N] int8 and which states were out of the training support [S] bool."""
-        raw = self.features(states)
+        raw = self.features(states, observation)
         flagged = (self.support.outside(raw) if self.support is not None
                    else np.zeros(len(states), dtype=bool))
         logits = self.forward(self.normalizer(raw))

@@ -2,7 +2,8 @@
 
 Sizes, clocks and rates span decades, so they enter as natural logs; times (edge_wait and the
 latencies) are already on a small linear scale and enter as they are. The recipe is a plain
-list so a client in any language can rebuild the input from a raw state.
+list so a client in any language can rebuild the input from a raw state. A profile with an
+observation recipe appends the summary of what the phone observed (model/observation.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kdoffload.model import observation as obs
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
 
@@ -25,14 +27,21 @@ def feature_recipe(profile: Profile) -> list[dict]:
     recipe += [{"field": "in_bits", "index": i, "transform": "log"} for i in profile.entries]
     recipe += [{"field": f, "index": None, "transform": "log"} for f in _LOG_SCALARS]
     recipe += [{"field": f, "index": None, "transform": "identity"} for f in _TIME_SCALARS]
+    if profile.observation:
+        recipe += [{"field": f, "index": None, "transform": t} for f, t in obs.SUMMARY_FIELDS]
     return recipe
 
 
-def build_features(profile: Profile, states: States) -> np.ndarray:
-    """Raw (unnormalised) features [S, F] float32."""
+def build_features(profile: Profile, states: States,
+                   observation: obs.Observation | None = None) -> np.ndarray:
+    """Raw (unnormalised) features [S, F] float32. A profile with an observation recipe reads
+    `observation` (none given: the network held still and nothing was queued)."""
+    summary = {}
+    if profile.observation:
+        summary = (observation if observation is not None else obs.still_observation(states)).summary()
     columns = []
     for item in feature_recipe(profile):
-        value = getattr(states, item["field"])
+        value = summary[item["field"]] if item["field"] in summary else getattr(states, item["field"])
         if item["index"] is not None:
             value = value[:, item["index"]]
         columns.append(np.log(value) if item["transform"] == "log" else value)

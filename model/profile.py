@@ -15,6 +15,7 @@ from kdoffload.model import daggen, graph_source
 from kdoffload.model.errors import InputError
 from kdoffload.model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
 from kdoffload.model.nesting import parse_toml
+from kdoffload.model.observation import check_recipe
 
 DEVICE, EDGE, CLOUD = 0, 1, 2
 LABELS = ("local", "edge", "cloud")
@@ -88,6 +89,9 @@ class Profile:
     workload: Workload | None = None
     spread: Spread = field(default_factory=Spread)
     family: daggen.DaggenParams | None = None  # set: each state has its own graph of this family
+    # None: the decision sees the state alone; "rate-history": also what the phone observed of its
+    # network and its own queues (model/observation.py).
+    observation: str | None = None
 
     @property
     def graph(self) -> TaskGraph:
@@ -121,6 +125,8 @@ class Profile:
             out["graph"] = self.graph.to_dict()
         if self.workload or self.family:  # old profiles keep their exact dict: it keys cached dataset shards
             out["spread"] = {k: list(v) for k, v in dataclasses.asdict(self.spread).items()}
+        if self.observation:  # only when set: the other profiles keep their exact dict
+            out["observation"] = self.observation
         return out
 
     def with_ranges(self, **changes) -> Profile:
@@ -186,7 +192,8 @@ def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None 
     def fail(key: str, problem: str) -> InputError:
         return InputError(f"{source}: {key}: {problem}")
 
-    _reject_unknown(raw, {"name", "edge_cores", "graph", "family", "ranges", "spread"}, "", fail)
+    _reject_unknown(raw, {"name", "edge_cores", "graph", "family", "ranges", "spread", "observation"},
+                    "", fail)
     if "name" not in raw:
         raise fail("name", "missing")
     if ("graph" in raw) == ("family" in raw):
@@ -210,11 +217,12 @@ def profile_from_dict(raw: dict, source: str = "profile", base_dir: Path | None 
     if "spread" in raw and not has_workload:
         raise fail("spread", "needs a graph with a nominal workload (cycles, out_bits, in_bits)")
     spread = _check_spread(raw.get("spread", {}), fail)
+    observation = check_recipe(raw.get("observation"), fail)
     if graph is None:  # a family: each state draws its own graph
         return Profile(raw["name"], family.largest_n, (), int(edge_cores), ranges, spread=spread,
-                       family=family)
+                       family=family, observation=observation)
     return Profile(raw["name"], graph.n, graph.edges, int(edge_cores), ranges, graph.names,
-                   graph.workload, spread)
+                   graph.workload, spread, observation=observation)
 
 
 def _check_spread(raw, fail) -> Spread:

@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from kdoffload.model.errors import InputError
+from kdoffload.model.observation import Observation
 from kdoffload.model.policies import POLICIES, Policy, canonical, make_policy
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
@@ -94,12 +95,18 @@ class Engine:
     # policy has no such notion, as the baselines).
     last_out_of_support: bool | None = None
 
-    def decide(self, state: States) -> tuple[list[int], float]:
+    @property
+    def observes(self) -> bool:
+        """Whether the policy decides on what the phone observed too (its profile's observation
+        recipe): the stream then builds the observation for each decision."""
+        return bool(getattr(getattr(self.policy, "profile", None), "observation", None))
+
+    def decide(self, state: States, observation: Observation | None = None) -> tuple[list[int], float]:
         """The placement of a one-state batch and the seconds the call took on this machine.
 
         A policy with `decide_timed` (a native engine) reports its own time, measured in C++
         without the Python call around it; a `Decider` also says whether the state was out of
-        its training support.
+        its training support, and reads `observation` if its profile has a recipe for it.
         """
         if hasattr(self.policy, "decide_timed"):
             placement, took = self.policy.decide_timed(state)
@@ -107,7 +114,8 @@ class Engine:
         flagged = None
         began = time.perf_counter()
         if hasattr(self.policy, "decide_flagged"):
-            placement, flagged = self.policy.decide_flagged(state)
+            placement, flagged = (self.policy.decide_flagged(state, observation) if self.observes
+                                  else self.policy.decide_flagged(state))
         else:
             placement = self.policy.decide(state)
         took = time.perf_counter() - began

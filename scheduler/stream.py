@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kdoffload.model.delay import DOWN, UP
 from kdoffload.model.errors import InputError
+from kdoffload.model.observation import Observation, observe
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States, sample_states
 from kdoffload.scheduler.budget import MAX_TIME_S
@@ -145,6 +147,19 @@ class RunResult:
     out_of_support: list = field(default_factory=list)  # per task: bool, or None (no notion)
 
 
+def observed(network, executor: Executor, view: States, t: float, scale: float = 1.0) -> Observation:
+    """What the phone knows at a decision at t: the rates it probed (its state's own where the
+    network holds still) and the seconds queued on its core and wireless links, in the units of
+    the unscaled state the engine sees."""
+    if network.dynamic:
+        rates_at = network.rates_at
+    else:
+        rates = (float(view.rate_up[0]), float(view.rate_down[0]))
+        rates_at = lambda s: rates  # noqa: E731
+    free = (executor.device.free, executor.link_free[UP], executor.link_free[DOWN])
+    return observe(rates_at, t, tuple((f - t) / scale for f in free))
+
+
 def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time: DecisionTime,
              scenario: Scenario = Scenario()) -> RunResult:
     network, faults = scenario.build(profile)
@@ -168,7 +183,8 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
             view.rate_up, view.rate_down = np.array([up]), np.array([down])
         if lookahead is not None:
             lookahead.arriving(k, arrival, begin)
-        placement, wall = engine.decide(view)
+        seen = observed(network, executor, view, begin, workload.scale) if engine.observes else None
+        placement, wall = engine.decide(view, seen)
         charged = decision_time.charge(wall, k)
         begin, start = executor.reserve_decision(k, arrival, begin, charged)
         record = executor.run(k, arrival, begin, start, tasks[k], placement)
