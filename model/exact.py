@@ -54,11 +54,16 @@ def _exact(labels: np.ndarray, optimal: np.ndarray) -> Solution:
 
 
 def solve_certified(profile: Profile, states: States, budget: Budget = DEFAULT_BUDGET,
-                    solver: str = "native") -> Solution:
+                    solver: str = "native", site_order=None, incumbent=None) -> Solution:
     """The certified solve with `solver` "native" (branch and bound under `budget`) or "numpy"
-    (the chain DP or the exhaustive search: always certified, N <= 12 off chains)."""
+    (the chain DP or the exhaustive search: always certified, N <= 12 off chains).
+
+    The native search takes optional hints that change its speed, never its labels: `site_order`
+    [S, N, 3] int8, each subtask's sites in the order to branch on (say, a learned policy's
+    ranking), and `incumbent` [S, N] int8, a placement to start from."""
     if solver == "native":
-        return Solution(*native.solve_certified(profile, states, budget.max_nodes, budget.max_seconds))
+        return Solution(*native.solve_certified(profile, states, budget.max_nodes, budget.max_seconds,
+                                                site_order, incumbent))
     if solver != "numpy":
         raise InputError(f"solver: {solver!r} is not native or numpy")
     if not profile.is_chain and profile.n > NUMPY_EXHAUSTIVE_MAX:

@@ -70,7 +70,7 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_greedy.argtypes = [p, st, i8, f64]
     lib.kdo_heft.argtypes = [p, st, i8, f64]
     u8 = np.ctypeslib.ndpointer(np.uint8, flags="C_CONTIGUOUS")
-    lib.kdo_solve_certified.argtypes = [p, st, ctypes.POINTER(_Budget), i8, f64, f64, u8, u64]
+    lib.kdo_solve_certified_hinted.argtypes = [p, st, ctypes.POINTER(_Budget), p, p, i8, f64, f64, u8, u64]
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
@@ -205,22 +205,39 @@ class NativeOptimal:
         return labels, float(seconds.sum())
 
 
-def solve_certified(profile: Profile, states: States, max_nodes: int = 0, max_seconds: float = 0.0):
+def _hint(name: str, value, shape: tuple[int, ...]):
+    """A hint as a contiguous int8 array of `shape` (None stays None: no hint)."""
+    if value is None:
+        return None
+    array = np.ascontiguousarray(value, dtype=np.int8)
+    if array.shape != shape:
+        raise InputError(f"{name}: shape {array.shape}, expected {shape}")
+    return array
+
+
+def solve_certified(profile: Profile, states: States, max_nodes: int = 0, max_seconds: float = 0.0,
+                    site_order=None, incumbent=None):
     """The anytime exact solve, each state under its own budget (0: no limit).
 
+    Optional hints, per state: `site_order` [S, N, 3] (each subtask's sites in the order the search
+    tries them) and `incumbent` [S, N] (a placement to start from). They change only the nodes.
     Returns (labels [S, N] int8, delays [S] of those labels, lower bounds on T* [S], certified
     [S] bool, search nodes [S] uint64). A certified label is x* with the usual ties.
     """
     if max_nodes < 0 or max_seconds < 0:
         raise InputError(f"budget: max_nodes {max_nodes} and max_seconds {max_seconds} must be >= 0")
+    order = _hint("site_order", site_order, (len(states), profile.n, 3))
+    start = _hint("incumbent", incumbent, (len(states), profile.n))
     struct, keep = _states(profile, states)
     count = len(states)
     labels = np.empty((count, profile.n), dtype=np.int8)
     found, lower = np.empty(count), np.empty(count)
     certified, nodes = np.empty(count, dtype=np.uint8), np.empty(count, dtype=np.uint64)
     budget = _Budget(int(max_nodes), float(max_seconds))
-    _check(_lib().kdo_solve_certified(_profile(profile).handle, ctypes.byref(struct), ctypes.byref(budget),
-                                      labels, found, lower, certified, nodes))
+    address = (lambda hint: None if hint is None else hint.ctypes.data)
+    _check(_lib().kdo_solve_certified_hinted(_profile(profile).handle, ctypes.byref(struct), ctypes.byref(budget),
+                                             address(order), address(start), labels, found, lower, certified,
+                                             nodes))
     return labels, found, lower, certified.astype(bool), nodes
 
 

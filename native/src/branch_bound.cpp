@@ -86,10 +86,17 @@ void BranchAndBound::compute_tails() {
 }
 
 double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const {
+  double finish[kMaxSubtasks][kSites];
+  const double total = critical_path(st, next, finish);
+  *beyond_incumbent = prune_ && total <= best_delay_ && load_exceeds(st, next, finish, best_delay_);
+  return total;
+}
+
+double BranchAndBound::critical_path(const ScheduleState& st, int next,
+                                     double (*finish)[kSites]) const {
   const Profile& p = scheduler_.profile();
   const SystemState& s = scheduler_.state();
   const double edge_free = *std::min_element(st.edge_free, st.edge_free + p.edge_cores);
-  double finish[kMaxSubtasks][kSites];
   for (int k = next; k < p.n; ++k) {
     for (int site = 0; site < kSites; ++site) {
       double ready = 0.0;
@@ -129,8 +136,22 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
     }
     total = std::max(total, home);
   }
-  *beyond_incumbent = prune_ && total <= best_delay_ && load_exceeds(st, next, finish);
   return total;
+}
+
+double BranchAndBound::refuted_bound(const ScheduleState& st, int next, double known) const {
+  // The load test refutes "a completion has T <= limit" for every limit below some threshold:
+  // bisect for it between the bound already known and the incumbent. Its sums round in another
+  // order than the schedule's, hence the slack off the result.
+  if (!prune_) return known;
+  double finish[kMaxSubtasks][kSites];
+  critical_path(st, next, finish);
+  double lo = known, hi = best_delay_;
+  for (int step = 0; step < 24 && hi - lo > 1e-6 * hi; ++step) {
+    const double mid = 0.5 * (lo + hi);
+    (load_exceeds(st, next, finish, mid) ? lo : hi) = mid;
+  }
+  return std::max(known, lo * (1.0 - kLoadSlack));
 }
 
 double BranchAndBound::charge_transfers(const ScheduleState& st, int next, double* uplink) const {
@@ -152,11 +173,11 @@ double BranchAndBound::charge_transfers(const ScheduleState& st, int next, doubl
   return home_pending;
 }
 
-bool BranchAndBound::load_exceeds(const ScheduleState& st, int next,
-                                  const double (*finish)[kSites]) const {
+bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
+                                  double incumbent) const {
   const SystemState& s = scheduler_.state();
   const int cores = scheduler_.profile().edge_cores;
-  const double limit = best_delay_ * (1.0 + kLoadSlack);
+  const double limit = incumbent * (1.0 + kLoadSlack);
   double uplink[kMaxSubtasks];
   const double home_pending = charge_transfers(st, next, uplink);
   // A resource's last remaining user still has its tail to go: at least the least such tail.
@@ -219,7 +240,8 @@ bool BranchAndBound::out_of_budget() {
 void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   if (prune_ && !polished_ && nodes_ >= kPolishAfter) polish_incumbent();
   if (out_of_budget()) {
-    open_bound_ = std::min(open_bound_, node_bound);
+    // Only the few subtrees open when the budget ran out get here: worth a stronger bound.
+    if (node_bound < open_bound_) open_bound_ = std::min(open_bound_, refuted_bound(st, i, node_bound));
     return;
   }
   ScheduleState* child = &children_[static_cast<size_t>(i) * kSites];
@@ -245,7 +267,11 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   // Most promising first: a good incumbent early prunes more. The prefix test keeps tied
   // placements that come earlier alive, so the order cannot change the answer.
   int order[kSites] = {0, 1, 2};
-  std::stable_sort(order, order + kSites, [&](int a, int b) { return bound[a] < bound[b]; });
+  if (site_order_) {
+    std::copy(site_order_ + i * kSites, site_order_ + (i + 1) * kSites, order);
+  } else {
+    std::stable_sort(order, order + kSites, [&](int a, int b) { return bound[a] < bound[b]; });
+  }
   for (int site : order) {
     path_[i] = site;
     if (prune_ && (beyond[site] || bound[site] > best_delay_ ||
@@ -256,8 +282,20 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   }
 }
 
-void BranchAndBound::take_incumbent(const SystemState& state) {
+void BranchAndBound::take_incumbent(const SystemState& state, const int8_t* hint) {
   best_delay_ = greedy_.decide(state, best_.data());
+  if (!hint) return;
+  std::copy(hint, hint + n_, scratch_.begin());
+  offer_incumbent(delay_model_.delay(state, scratch_.data()), scratch_);
+}
+
+void BranchAndBound::offer_incumbent(double delay, const std::vector<int>& placement) {
+  if (delay < best_delay_ || (delay == best_delay_ &&
+                              std::lexicographical_compare(placement.begin(), placement.end(),
+                                                           best_.begin(), best_.end()))) {
+    best_delay_ = delay;
+    best_ = placement;
+  }
 }
 
 void BranchAndBound::polish_incumbent() {
@@ -268,13 +306,7 @@ void BranchAndBound::polish_incumbent() {
   // smallest optimum.
   polished_ = true;
   const SystemState& state = scheduler_.state();
-  const double heft = heft_.decide(state, scratch_.data());
-  if (heft < best_delay_ || (heft == best_delay_ &&
-                             std::lexicographical_compare(scratch_.begin(), scratch_.end(),
-                                                          best_.begin(), best_.end()))) {
-    best_delay_ = heft;
-    best_ = scratch_;
-  }
+  offer_incumbent(heft_.decide(state, scratch_.data()), scratch_);
   for (bool improved = true; improved;) {
     improved = false;
     for (int i = 0; i < n_; ++i) {
@@ -295,10 +327,11 @@ void BranchAndBound::polish_incumbent() {
 }
 
 double BranchAndBound::solve(const SystemState& state, int* placement, SearchStats* stats,
-                             const SearchBudget& budget) {
+                             const SearchBudget& budget, const SearchHints& hints) {
   scheduler_.set_state(state);
   nodes_ = 0;
   budget_ = budget;
+  site_order_ = hints.site_order;
   deadline_ = std::chrono::steady_clock::now() +
               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                   std::chrono::duration<double>(budget.max_seconds));
@@ -306,7 +339,7 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
   polished_ = false;
   open_bound_ = kInf;
   if (prune_) {
-    take_incumbent(state);
+    take_incumbent(state, hints.incumbent);
     compute_tails();
   } else {
     best_delay_ = kInf;
@@ -329,13 +362,13 @@ ExactSolver::ExactSolver(const Profile& profile)
     : profile_(profile), chain_(is_chain(profile)), search_(profile) {}
 
 double ExactSolver::solve(const SystemState& state, int* placement, SearchStats* stats,
-                          const SearchBudget& budget) {
+                          const SearchBudget& budget, const SearchHints& hints) {
   if (chain_) {
     const double optimal = chain_dp(profile_, state, placement);
     if (stats) *stats = SearchStats{0, optimal, true};
     return optimal;
   }
-  return search_.solve(state, placement, stats, budget);
+  return search_.solve(state, placement, stats, budget, hints);
 }
 
 }  // namespace kdo

@@ -75,9 +75,9 @@ void check_batch(const kdo_profile* profile, const kdo_states* states) {
 }
 
 // Placement rows as ints, refusing a site outside 0..2.
-void read_placement(const int8_t* row, int n, int* out) {
+void read_placement(const int8_t* row, int n, int* out, const std::string& field = "placements") {
   for (int i = 0; i < n; ++i) {
-    require(row[i] >= 0 && row[i] <= 2, "placements: site " + std::to_string(row[i]) +
+    require(row[i] >= 0 && row[i] <= 2, field + ": site " + std::to_string(row[i]) +
                                              " at subtask " + std::to_string(i) + " is not 0..2");
     out[i] = row[i];
   }
@@ -122,6 +122,23 @@ int run_heuristic(const kdo_profile* profile, const kdo_states* states, int8_t* 
       std::copy(x.begin(), x.end(), labels + k * n);
     }
   });
+}
+
+// Each site_order row a permutation of the three sites, each incumbent a placement.
+void check_hints(const int8_t* site_order, const int8_t* incumbents, int64_t count, int n) {
+  for (int64_t row = 0; site_order && row < count * n; ++row) {
+    const int8_t* sites = site_order + row * kdo::kSites;
+    int seen = 0;
+    for (int s = 0; s < kdo::kSites; ++s) {
+      require(0 <= sites[s] && sites[s] < kdo::kSites, "site_order: a site outside 0..2");
+      seen |= 1 << sites[s];
+    }
+    require(seen == 7, "site_order: a row that is not a permutation of the three sites");
+  }
+  std::vector<int> placement(n);
+  for (int64_t k = 0; incumbents && k < count; ++k) {
+    read_placement(incumbents + k * n, n, placement.data(), "incumbents");
+  }
 }
 
 }  // namespace
@@ -232,10 +249,19 @@ int kdo_solve_timed(const kdo_profile* profile, const kdo_states* states, int me
 int kdo_solve_certified(const kdo_profile* profile, const kdo_states* states,
                         const kdo_budget* budget, int8_t* labels, double* delays,
                         double* lower_bounds, uint8_t* certified, uint64_t* nodes) {
+  return kdo_solve_certified_hinted(profile, states, budget, nullptr, nullptr, labels, delays,
+                                    lower_bounds, certified, nodes);
+}
+
+int kdo_solve_certified_hinted(const kdo_profile* profile, const kdo_states* states,
+                               const kdo_budget* budget, const int8_t* site_order,
+                               const int8_t* incumbents, int8_t* labels, double* delays,
+                               double* lower_bounds, uint8_t* certified, uint64_t* nodes) {
   return guarded([&] {
     check_batch(profile, states);
     require(budget != nullptr && budget->max_seconds >= 0.0, "budget: null or negative seconds");
     const int n = profile->profile.n;
+    check_hints(site_order, incumbents, states->count, n);
     kdo::ExactSolver solver(profile->profile);
     const kdo::SearchBudget limits{budget->max_nodes, budget->max_seconds};
     kdo::SystemState state;
@@ -243,7 +269,9 @@ int kdo_solve_certified(const kdo_profile* profile, const kdo_states* states,
     std::vector<int> x(n);
     for (int64_t k = 0; k < states->count; ++k) {
       read_state(*states, n, k, state);
-      delays[k] = solver.solve(state, x.data(), &stats, limits);
+      const kdo::SearchHints hints{site_order ? site_order + k * n * kdo::kSites : nullptr,
+                                   incumbents ? incumbents + k * n : nullptr};
+      delays[k] = solver.solve(state, x.data(), &stats, limits, hints);
       lower_bounds[k] = stats.lower_bound;
       certified[k] = stats.certified ? 1 : 0;
       nodes[k] = stats.nodes;

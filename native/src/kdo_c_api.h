@@ -73,6 +73,15 @@ int kdo_solve_certified(const kdo_profile* profile, const kdo_states* states,
                         const kdo_budget* budget, int8_t* labels, double* delays,
                         double* lower_bounds, uint8_t* certified, uint64_t* nodes);
 
+/* kdo_solve_certified with optional hints per state (either may be NULL): site_order
+ * [count][n][3] int8, per subtask its three sites in the order the search tries them, and
+ * incumbents [count][n] int8, a placement to start from. The labels are the same whatever the
+ * hints; only the nodes (and so the time) change. */
+int kdo_solve_certified_hinted(const kdo_profile* profile, const kdo_states* states,
+                               const kdo_budget* budget, const int8_t* site_order,
+                               const int8_t* incumbents, int8_t* labels, double* delays,
+                               double* lower_bounds, uint8_t* certified, uint64_t* nodes);
+
 /* The greedy placement and its T for every state. */
 int kdo_greedy(const kdo_profile* profile, const kdo_states* states, int8_t* labels,
                double* delays);

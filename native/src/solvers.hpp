@@ -27,6 +27,13 @@ struct SearchBudget {
   double max_seconds = 0.0;
 };
 
+// Optional guidance for the search, per state (null: none). Neither changes the answer (the tie
+// rule is enforced whatever the order), only how fast it is found and proven.
+struct SearchHints {
+  const int8_t* site_order = nullptr;  // [n][3]: per subtask, its sites in the order to try them
+  const int8_t* incumbent = nullptr;   // [n]: a placement to start from if better than greedy's
+};
+
 struct SearchStats {
   uint64_t nodes = 0;        // partial placements scheduled (a leaf counts as a node)
   double lower_bound = 0.0;  // no placement has a smaller T
@@ -106,17 +113,23 @@ class BranchAndBound {
   explicit BranchAndBound(const Profile& profile, bool prune = true);
 
   double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr,
-               const SearchBudget& budget = {});
+               const SearchBudget& budget = {}, const SearchHints& hints = {});
 
  private:
   void visit(const ScheduleState& st, int i, double node_bound);
   double lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const;
-  bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites]) const;
+  // The critical-path bound; finish[k][s] gets each remaining subtask's earliest finish on s.
+  double critical_path(const ScheduleState& st, int next, double (*finish)[kSites]) const;
+  bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
+                    double incumbent) const;
+  // A bound at least `known` on every completion of st: the largest T the load test refutes.
+  double refuted_bound(const ScheduleState& st, int next, double known) const;
   // Per remaining subtask, what going off the device costs the uplink; returns the downlink
   // time the placed exits' ways home still need.
   double charge_transfers(const ScheduleState& st, int next, double* uplink) const;
   void compute_tails();
-  void take_incumbent(const SystemState& state);
+  void take_incumbent(const SystemState& state, const int8_t* hint);
+  void offer_incumbent(double delay, const std::vector<int>& placement);
   void polish_incumbent();
   bool out_of_budget();
   bool prefix_after_incumbent(int depth) const;  // path_[0..depth] > best_[0..depth]
@@ -137,6 +150,7 @@ class BranchAndBound {
   uint64_t nodes_ = 0;
   // Anytime bookkeeping: the budget, whether it ran out, the least bound left unexplored.
   SearchBudget budget_;
+  const int8_t* site_order_ = nullptr;
   std::chrono::steady_clock::time_point deadline_;
   bool stopped_ = false;
   bool polished_ = false;  // the incumbent's one-site moves are done
@@ -149,7 +163,7 @@ class ExactSolver {
   explicit ExactSolver(const Profile& profile);
 
   double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr,
-               const SearchBudget& budget = {});
+               const SearchBudget& budget = {}, const SearchHints& hints = {});
 
  private:
   const Profile& profile_;
