@@ -1,0 +1,100 @@
+"""The guarded decision for any graph (model/graph_decoding.py): never worse than the rules it
+guards, a local optimum when its passes suffice, deterministic on ties."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kdoffload.model import graph_decoding as gd
+from kdoffload.model import oracle
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.delay import delays
+from kdoffload.model.graph_heuristics import Heft
+from kdoffload.model.policies import Greedy
+from kdoffload.model.profile import load_profile
+from tests.conftest import states_for
+
+
+def daggen_graph(n: int, seed: int, fat: float = 0.7, density: float = 0.6):
+    return load_profile(f"daggen:n={n},fat={fat},density={density},seed={seed}")
+
+
+@settings(max_examples=30)
+@given(n=st.integers(1, 24), seed=st.integers(0, 2**31 - 1), fat=st.floats(0.2, 1.0),
+       density=st.floats(0.1, 1.0), scale=st.sampled_from([0.1, 1.0, 10.0]))
+def test_never_worse_than_greedy_heft_or_a_single_site(n, seed, fat, density, scale):
+    profile = daggen_graph(n, seed % 10_000, fat, density)
+    states = states_for(profile, 3, seed)
+    logits = np.random.default_rng(seed).normal(scale=scale, size=(3, n, 3))
+    decided = delays(profile, states, gd.guarded_decision(profile, states, logits))
+    guarded = [Greedy(profile).decide(states), Heft(profile).decide(states)]
+    guarded += [np.full((3, n), site, dtype=np.int8) for site in range(3)]
+    for placement in guarded:
+        assert (decided <= delays(profile, states, placement)).all()
+
+
+def test_a_converged_search_is_a_one_flip_local_optimum():
+    profile = daggen_graph(16, 3)
+    states = states_for(profile, 6, 4)
+    logits = np.random.default_rng(5).normal(size=(6, 16, 3))
+    placements = gd.guarded_decision(profile, states, logits, passes=100)
+    cost = delays(profile, states, placements)
+    flips = gd.one_flips(placements)
+    assert (gd.score(profile, states, flips) >= cost[:, None]).all()
+
+
+def test_one_flips_move_one_subtask_in_scan_order():
+    flips = gd.one_flips(np.array([[0, 2]], dtype=np.int8))
+    np.testing.assert_array_equal(flips[0], [[1, 2], [2, 2], [0, 0], [0, 1]])
+
+
+def test_local_search_only_lowers_t_and_stops_when_told():
+    profile = daggen_graph(12, 9)
+    states = states_for(profile, 5, 2)
+    start = np.full((5, 12), 2, dtype=np.int8)
+    cost = delays(profile, states, start)
+    unmoved, same = gd.local_search(profile, states, start, cost, passes=0)
+    np.testing.assert_array_equal(unmoved, start)
+    one, after_one = gd.local_search(profile, states, start, cost, passes=1)
+    assert (after_one <= cost).all() and ((one != start).sum(axis=1) <= 1).all()
+    np.testing.assert_array_equal(after_one, delays(profile, states, one))
+
+
+def test_ties_go_to_the_lexicographically_smallest_candidate():
+    candidates = np.array([[[2, 0], [1, 2], [1, 1], [0, 2]]], dtype=np.int8)
+    eligible = np.array([[True, True, True, False]])
+    assert gd.lexicographic_first(candidates, eligible)[0] == 2
+    # Past N = 39 a base-3 code would overflow; the column-wise rule does not.
+    wide = np.zeros((1, 2, 64), dtype=np.int8)
+    wide[0, 0, 63], wide[0, 1, 0] = 1, 1
+    assert gd.lexicographic_first(wide, np.array([[True, True]]))[0] == 0
+
+
+def test_out_of_support_states_take_the_widened_beam():
+    profile = daggen_graph(10, 1)
+    states = states_for(profile, 8, 6)
+    logits = np.random.default_rng(7).normal(size=(8, 10, 3))
+    config = DecoderConfig(top_k=1, ood_top_k=64)
+    flagged = np.arange(8) % 2 == 1
+    mixed = gd.guarded_decision(profile, states, logits, config, flagged, passes=0)
+    narrow = gd.guarded_decision(profile, states, logits, DecoderConfig(top_k=1), passes=0)
+    wide = gd.guarded_decision(profile, states, logits, DecoderConfig(top_k=64), passes=0)
+    np.testing.assert_array_equal(mixed[~flagged], narrow[~flagged])
+    np.testing.assert_array_equal(mixed[flagged], wide[flagged])
+
+
+def test_logits_that_point_at_the_optimum_reach_it(dag10):
+    states = states_for(dag10, 10, 8)
+    optimal, best = oracle.solve(dag10, states)
+    logits = np.where(np.arange(3) == optimal[..., None], 5.0, -5.0)
+    decided = gd.guarded_decision(dag10, states, logits)
+    np.testing.assert_array_equal(delays(dag10, states, decided), best)
+
+
+def test_the_decision_holds_at_64_subtasks():
+    profile = daggen_graph(64, 2)
+    states = states_for(profile, 2, 3)
+    logits = np.random.default_rng(4).normal(size=(2, 64, 3))
+    decided = gd.guarded_decision(profile, states, logits, passes=2)
+    assert decided.shape == (2, 64) and decided.dtype == np.int8
+    assert (delays(profile, states, decided) <= delays(profile, states, Greedy(profile).decide(states))).all()
