@@ -112,6 +112,15 @@ void kdo_decider_free(kdo_decider* decider);
 /* One decision per state (labels [count][n]), each timed in C++: ns [count]. */
 int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, double* ns);
 
+/* Observation summaries (model/observation.py): histories [count][8] bit/s per direction, oldest
+ * first; backlogs [count][3] s (device, uplink, downlink) -> summary [count][9] in feature order. */
+int kdo_observation_summary(int count, const double* rate_up_history,
+                            const double* rate_down_history, const double* backlogs,
+                            double* summary);
+/* The nanoseconds of `rounds` summaries plus feature builds of one golden state of a manifest's
+ * recipe, with (observed != 0) or without its observation: per-decision cost of the features. */
+int kdo_time_features(const char* manifest_path, int observed, int rounds, double* ns_per_call);
+
 #ifdef __cplusplus
 }
 #endif

@@ -149,11 +149,33 @@ SystemState read_state(const Reader& r, const json& raw, int n, const std::strin
   return s;
 }
 
+// A golden vector's raw observation (docs/formats.md): eight probes per direction, backlogs.
+Observation read_observation(const Reader& r, const json& raw, const std::string& where) {
+  Observation o;
+  auto history = [&](const char* key, std::array<double, kHistory>& into) {
+    const auto values = r.get<std::vector<double>>(raw, key, where);
+    if (values.size() != into.size()) r.fail(where + key, "needs " + std::to_string(kHistory) + " values");
+    for (size_t k = 0; k < into.size(); ++k) {
+      if (!(values[k] > 0.0 && values[k] < HUGE_VAL)) r.fail(where + key, "rates must be positive");
+      into[k] = values[k];
+    }
+  };
+  history("rate_up_history", o.rate_up_history);
+  history("rate_down_history", o.rate_down_history);
+  o.backlog_device = r.get<double>(raw, "backlog_device", where);
+  o.backlog_up = r.get<double>(raw, "backlog_up", where);
+  o.backlog_down = r.get<double>(raw, "backlog_down", where);
+  return o;
+}
+
 GoldenVector read_golden(const Reader& r, const json& raw, const Manifest& m, size_t k) {
   const std::string where = "golden[" + std::to_string(k) + "].";
   const int n = m.profile.n;
   GoldenVector g;
   g.state = read_state(r, r.at(raw, "state", where), n, where + "state.");
+  if (raw.contains("observation")) {
+    g.state.observed = summarise(read_observation(r, raw["observation"], where + "observation."));
+  }
   g.features = r.get<std::vector<float>>(raw, "features", where);
   if (static_cast<int>(g.features.size()) != m.recipe.width()) {
     r.fail(where + "features", "length differs from the feature recipe");

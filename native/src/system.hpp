@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "observation.hpp"
+
 namespace kdo {
 
 enum Site : int { kDevice = 0, kEdge = 1, kCloud = 2 };
@@ -23,6 +25,9 @@ enum class StateField {
   cycles, out_bits, in_bits,  // per subtask
   f_device, f_edge, f_cloud, edge_wait, rate_up, rate_down, lat_wireless, rate_backhaul,
   lat_backhaul,
+  // the observation summary (profiles with an observation recipe, model/observation.py)
+  rate_up_hmean, rate_up_min, rate_up_spread, rate_down_hmean, rate_down_min, rate_down_spread,
+  backlog_device, backlog_up, backlog_down,
 };
 
 // Throws std::runtime_error naming the field if it is not one of DESIGN.md's state fields.
@@ -36,6 +41,7 @@ struct SystemState {
   double edge_wait = 0;
   double rate_up = 0, rate_down = 0, lat_wireless = 0;
   double rate_backhaul = 0, lat_backhaul = 0;
+  ObservationSummary observed;  // summarise(what the phone observed); invalid: held still
 
   // A scalar field, or element `index` of a per-subtask one (index checked at recipe load).
   double value(StateField field, int index) const;

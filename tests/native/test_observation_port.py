@@ -1,0 +1,34 @@
+"""The C++ observation summary (kdo::summarise) against model/observation.py, value for value."""
+
+import ctypes
+
+import numpy as np
+
+from kdoffload.model import native
+from kdoffload.model import observation as obs
+
+P = ctypes.POINTER(ctypes.c_double)
+
+
+def _native_summary(o: obs.Observation) -> np.ndarray:
+    lib = native._lib()
+    lib.kdo_observation_summary.argtypes = [ctypes.c_int, P, P, P, P]
+    up, down = (np.ascontiguousarray(h, dtype=np.float64) for h in (o.rate_up_history, o.rate_down_history))
+    backlogs = np.ascontiguousarray(np.stack([o.backlog_device, o.backlog_up, o.backlog_down], axis=1))
+    out = np.empty((len(o), len(obs.FIELDS)))
+    args = [a.ctypes.data_as(P) for a in (up, down, backlogs, out)]
+    assert lib.kdo_observation_summary(len(o), *args) == 0
+    return out
+
+
+def test_the_cpp_summary_is_python_s_to_rounding():
+    rng = np.random.default_rng(5)
+    count = 200
+    up = np.exp(rng.uniform(np.log(1e3), np.log(1e9), (count, obs.HISTORY)))
+    down = up * rng.uniform(1, 5, (count, obs.HISTORY))
+    up[:20] = up[:20, :1]  # histories that hold still: spread exactly 0, mean the rate
+    o = obs.Observation(up, down, *rng.uniform(0, 5, (3, count)))
+    expected = np.stack([o.summary()[f] for f in obs.FIELDS], axis=1)
+    got = _native_summary(o)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert (got[:20, 2] == 0).all() and (got[:20, 0] == up[:20, -1]).all()
