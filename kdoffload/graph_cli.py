@@ -13,6 +13,7 @@ from kdoffload import options
 from kdoffload.common import AddressOption, EngineOption, console, ray_or_none, user_errors
 from kdoffload.model import daggen, graphs
 from kdoffload.model.dataset import default_solver
+from kdoffload.model.exact import DEFAULT_BUDGET
 from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
 from kdoffload.model.profile import load_graph, load_profile
 
@@ -79,18 +80,20 @@ def demos(
     seed: Annotated[int, typer.Option(help="Seed of the graph and state draws.")] = 0,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
+    max_nodes: Annotated[int, typer.Option(help="Node budget of each state's certified solve (native; 0: none).")] = DEFAULT_BUDGET.max_nodes,
     force: ForceOption = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
 ):
     """Optimal demonstrations of a family profile, one graph per state (docs/formats.md)."""
-    from kdoffload.model.graph_family import generate_family
+    from kdoffload.model.graph_family import certified_share, generate_family
 
     jobs = ray_or_none(engine, address)
     family = load_profile(profile, allow_family=True)
     options.count(samples, "--samples")
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
+    options.count(max_nodes, "--max-nodes", 0)
     out = options.output_file(out, "--out", force, ".npz")
-    path = generate_family(family, samples, seed, out, workers, jobs, solver or default_solver())
-    console.print(f"{path}: {samples} states of {family.name}")
+    path = generate_family(family, samples, seed, out, workers, jobs, solver or default_solver(), max_nodes)
+    console.print(f"{path}: {samples} states of {family.name}, {certified_share(path):.1%} certified")

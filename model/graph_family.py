@@ -8,8 +8,9 @@ pred_mask[s, i] set when subtask j feeds subtask i; `cycles`, `out_bits`, `in_bi
 and `layout = "per-state-graph"`. There are no `features`: a model that reads the graph itself
 is the next step, and its recipe will say how to build them.
 
-Shards draw graphs and states from (seed, shard index) alone, as single-graph datasets do, so
-the file is the same whatever the worker count.
+State k draws its graph and its state from (seed, k) alone, so the file is the same whatever
+the worker count or the shard size. Shards are small: at N = 20-30 a state's certified solve
+takes a second or more, and a few large shards would leave workers idle at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from kdoffload.model.profile import Profile, profile_from_dict
 from kdoffload.model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States, sample_states
 
 LAYOUT = "per-state-graph"
-SHARD_SIZE = 1024
+SHARD_SIZE = 32  # states per job: at N = 20-30 a minute or so, so the last jobs end close together
 
 
 def member_profile(family: Profile, graph: TaskGraph) -> Profile:
@@ -52,11 +53,7 @@ def edges_from_masks(n: int, masks: np.ndarray) -> tuple[tuple[int, int], ...]:
     return tuple((j, i) for i in range(n) for j in range(i) if (int(masks[i]) >> j) & 1)
 
 
-def make_family_shard(family_dict: dict, seed: int, index: int, count: int,
-                      solver: str = "numpy") -> dict[str, np.ndarray]:
-    """One shard's arrays (in a worker): per state a graph of the family, a state, its optimum."""
-    family = profile_from_dict(family_dict, allow_family=True)
-    rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
+def _empty_shard(count: int) -> dict[str, np.ndarray]:
     out = {"n_subtasks": np.zeros(count, dtype=np.int16),
            "pred_mask": np.zeros((count, MAX_SUBTASKS), dtype=np.uint64),
            "labels": np.full((count, MAX_SUBTASKS), -1, dtype=np.int8),
@@ -64,43 +61,65 @@ def make_family_shard(family_dict: dict, seed: int, index: int, count: int,
            "certified": np.zeros(count, dtype=bool)}
     out.update({k: np.zeros((count, MAX_SUBTASKS)) for k in SUBTASK_FIELDS})
     out.update({k: np.zeros(count) for k in SCALAR_FIELDS})
+    return out
+
+
+def _store(out: dict, k: int, graph: TaskGraph, state: States, solution: exact.Solution) -> None:
+    n = graph.n
+    out["n_subtasks"][k], out["pred_mask"][k] = n, pred_masks(graph)
+    out["labels"][k, :n], out["optimal_delay"][k] = solution.labels[0], solution.delay[0]
+    out["gap"][k], out["certified"][k] = solution.gap[0], solution.certified[0]
+    for key in SUBTASK_FIELDS:
+        out[key][k, :n] = getattr(state, key)[0]
+    for key in SCALAR_FIELDS:
+        out[key][k] = getattr(state, key)[0]
+
+
+def make_family_shard(family_dict: dict, seed: int, start: int, count: int, solver: str = "numpy",
+                      max_nodes: int = exact.DEFAULT_BUDGET.max_nodes) -> dict[str, np.ndarray]:
+    """States start .. start + count - 1 (in a worker): per state a graph of the family, a state,
+    its certified solve under `max_nodes`. State k draws from (seed, k) alone, so the file is the
+    same whatever the shard size or the worker count."""
+    family = profile_from_dict(family_dict, allow_family=True)
+    budget = exact.Budget(max_nodes=max_nodes)
+    out = _empty_shard(count)
     for k in range(count):
+        rng = np.random.default_rng([seed, start + k])
         graph = daggen.generate(family.family, rng)
         profile = member_profile(family, graph)
         state = sample_states(profile, 1, rng)
-        solution = exact.solve_certified(profile, state, exact.DEFAULT_BUDGET, solver)
-        n = graph.n
-        out["n_subtasks"][k], out["pred_mask"][k] = n, pred_masks(graph)
-        out["labels"][k, :n], out["optimal_delay"][k] = solution.labels[0], solution.delay[0]
-        out["gap"][k], out["certified"][k] = solution.gap[0], solution.certified[0]
-        for key, value in state.to_dict().items():
-            if key in SUBTASK_FIELDS:
-                out[key][k, :n] = value[0]
-            else:
-                out[key][k] = value[0]
+        _store(out, k, graph, state, exact.solve_certified(profile, state, budget, solver))
     return out
 
 
 def generate_family(family: Profile, samples: int, seed: int, out: Path, workers: int = 1,
-                    jobs: JobMap | None = None, solver: str = "numpy") -> Path:
+                    jobs: JobMap | None = None, solver: str = "numpy",
+                    max_nodes: int = exact.DEFAULT_BUDGET.max_nodes) -> Path:
     """Write `samples` (>= 1) demonstrations of the family profile `family` to `out`, replacing
-    it (the CLI has checked the output path and the counts where they entered)."""
+    it (the CLI has checked the output path and the counts where they entered); each state's
+    certified solve stops at `max_nodes` (0: never; numpy's solves are exact regardless)."""
     out = Path(out)
     if family.family is None:
         raise InputError(f"profile {family.name}: not a family (use `kdoffload data` for one graph)")
     check_solver(solver, member_profile(family, TaskGraph(family.n, ())))
     family_dict = family.to_dict()
-    starts = range(0, samples, SHARD_SIZE)
-    args = [(family_dict, seed, k, min(SHARD_SIZE, samples - s), solver) for k, s in enumerate(starts)]
+    args = [(family_dict, seed, start, min(SHARD_SIZE, samples - start), solver, max_nodes)
+            for start in range(0, samples, SHARD_SIZE)]
     parts: list = [None] * len(args)
     for position, arrays in (jobs or process_pool(workers))(make_family_shard, args, {}):
         parts[position] = arrays
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     meta = {"profile": family_dict, "layout": LAYOUT, "seed": seed, "samples": samples,
-            "shard_size": SHARD_SIZE, "versions": _versions()}
+            "max_nodes": max_nodes, "versions": _versions()}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     _atomic_savez(out, arrays)
     return out
+
+
+def certified_share(path: Path) -> float:
+    """The share of a family dataset's states whose solve is certified optimal."""
+    with np.load(path) as z:
+        return float(z["certified"].mean())
 
 
 def load_member(path: Path, k: int) -> tuple[Profile, States, np.ndarray, float]:

@@ -74,6 +74,7 @@ def _lib() -> ctypes.CDLL:
     lib.kdo_time_solve.argtypes = [p, st, ctypes.c_int, ctypes.c_int, f64]
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
+    lib.kdo_graph_decide.argtypes = [p, st, f32, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int, i8, f64]
     lib.kdo_decider_new.restype = p
     lib.kdo_decider_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     lib.kdo_decider_free.argtypes = [p]
@@ -273,6 +274,22 @@ def decode(profile: Profile, states: States, logits: np.ndarray, decoder: str, t
     _check(_lib().kdo_decode(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
                              decoder.encode(), top_k, ood_top_k, labels))
     return labels
+
+
+def graph_decide(profile: Profile, states: States, logits: np.ndarray, top_k: int, ood_top_k: int,
+                 passes: int, out_of_support: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The guarded decision for any graph in C++ (as model.graph_decoding.guarded_decision):
+    placements [S, N] int8 and their delays [S], from logits [S, N, 3] (float32)."""
+    struct, keep = _states(profile, states)
+    rows = np.ascontiguousarray(logits, dtype=np.float32)
+    if rows.shape != (len(states), profile.n, 3):
+        raise InputError(f"logits: shape {rows.shape} is not ({len(states)}, {profile.n}, 3)")
+    flagged = np.ascontiguousarray(np.zeros(len(states)) if out_of_support is None else out_of_support,
+                                   dtype=np.uint8)
+    labels, out = np.empty((len(states), profile.n), dtype=np.int8), np.empty(len(states))
+    _check(_lib().kdo_graph_decide(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
+                                   top_k, ood_top_k, passes, labels, out))
+    return labels, out
 
 
 def time_solve_ns(profile: Profile, states: States, method: str = "auto", rounds: int = 1) -> np.ndarray:

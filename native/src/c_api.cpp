@@ -15,6 +15,7 @@
 #include "decider.hpp"
 #include "decoders.hpp"
 #include "delay_model.hpp"
+#include "graph_decoder.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
 
@@ -337,6 +338,27 @@ int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float
       } else {
         guarded_decoder.decode(row, state, out_of_support != nullptr && out_of_support[k] != 0, x.data());
       }
+      std::copy(x.begin(), x.end(), labels + k * n);
+    }
+  });
+}
+
+int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                     const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                     int8_t* labels, double* delays) {
+  return guarded([&] {
+    check_batch(profile, states);
+    require(logits != nullptr, "logits: null");
+    require(top_k >= 1 && ood_top_k >= 1, "top_k, ood_top_k: must be >= 1");
+    require(passes >= 0, "passes: must be >= 0");
+    const int n = profile->profile.n;
+    kdo::GraphDecoder decoder(profile->profile, top_k, ood_top_k, passes);
+    kdo::SystemState state;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      const bool flagged = out_of_support != nullptr && out_of_support[k] != 0;
+      delays[k] = decoder.decode(logits + k * n * 3, state, flagged, x.data());
       std::copy(x.begin(), x.end(), labels + k * n);
     }
   });

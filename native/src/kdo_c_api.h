@@ -102,6 +102,14 @@ int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float
                const uint8_t* out_of_support, const char* decoder, int top_k, int ood_top_k,
                int8_t* labels);
 
+/* The guarded decision for any graph (model/graph_decoding.py) on given logits [count][n][3]:
+ * beam top-K (ood_top_k, widened to at least top_k, where out_of_support[k] is nonzero; NULL:
+ * none are), greedy, HEFT and single-site candidates, then at most `passes` passes of one-flip
+ * local search. labels [count][n], delays [count] their T. */
+int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                     const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                     int8_t* labels, double* delays);
+
 /* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
  * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
  * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.

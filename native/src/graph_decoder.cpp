@@ -1,0 +1,140 @@
+#include "graph_decoder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace kdo {
+namespace {
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}
+
+PlacementCode pack_placement(const int* placement, int n) {
+  PlacementCode code = 0;
+  for (int i = 0; i < n; ++i) code = (code << 2) | static_cast<PlacementCode>(placement[i]);
+  return code;
+}
+
+void unpack_placement(PlacementCode code, int n, int* placement) {
+  for (int i = n - 1; i >= 0; --i) {
+    placement[i] = static_cast<int>(code & 3);
+    code >>= 2;
+  }
+}
+
+GraphDecoder::GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes)
+    : n_(profile.n), top_k_(top_k), ood_top_k_(std::max(top_k, ood_top_k)), passes_(passes),
+      scheduler_(profile), greedy_(profile), heft_(profile), snapshots_(profile.n + 1),
+      scratch_(profile.n) {
+  beam_.reserve(3 * ood_top_k_);
+  grown_.reserve(3 * ood_top_k_);
+  candidates_.reserve(ood_top_k_ + 5);
+}
+
+void GraphDecoder::most_probable(const float* logits, int k) {
+  // As model/decoding.topk_placements: exact, since log-probabilities add over subtasks; the
+  // log-softmax associated as there, (l - max) - log(sum(exp(l - max))).
+  const auto better = [](const Partial& a, const Partial& b) {
+    return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.position < b.position;
+  };
+  beam_.assign(1, Partial{0.0, 0, 0});
+  for (int i = 0; i < n_; ++i) {
+    const float* row = logits + 3 * i;
+    const double top = std::max({double(row[0]), double(row[1]), double(row[2])});
+    const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
+    const double log_sum =
+        std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
+    const size_t keep = std::min(3 * beam_.size(), static_cast<size_t>(k));
+    grown_.clear();
+    for (size_t parent = 0; parent < beam_.size(); ++parent) {
+      for (uint32_t site = 0; site < 3; ++site) {
+        const Partial child{beam_[parent].log_prob + (shifted[site] - log_sum),
+                            (beam_[parent].code << 2) | site,
+                            static_cast<uint32_t>(parent * 3 + site)};
+        if (grown_.size() == keep && !better(child, grown_.back())) continue;
+        grown_.insert(std::upper_bound(grown_.begin(), grown_.end(), child, better), child);
+        if (grown_.size() > keep) grown_.pop_back();
+      }
+    }
+    beam_.swap(grown_);
+  }
+}
+
+void GraphDecoder::offer_code(PlacementCode code) {
+  if (std::find(candidates_.begin(), candidates_.end(), code) == candidates_.end()) {
+    candidates_.push_back(code);
+  }
+}
+
+void GraphDecoder::offer(const int* placement) { offer_code(pack_placement(placement, n_)); }
+
+double GraphDecoder::decode(const float* logits, const SystemState& state, bool out_of_support,
+                            int* placement) {
+  most_probable(logits, out_of_support ? ood_top_k_ : top_k_);
+  candidates_.clear();
+  for (const Partial& p : beam_) offer_code(p.code);
+  greedy_.decide(state, scratch_.data());
+  offer(scratch_.data());
+  heft_.decide(state, scratch_.data());
+  offer(scratch_.data());
+  for (int site = 0; site < kSites; ++site) {
+    std::fill(scratch_.begin(), scratch_.end(), site);
+    offer(scratch_.data());
+  }
+  scheduler_.set_state(state);
+  double best = kNever;
+  PlacementCode best_code = 0;
+  for (PlacementCode code : candidates_) {
+    unpack_placement(code, n_, scratch_.data());
+    scheduler_.reset(work_);
+    for (int i = 0; i < n_; ++i) scheduler_.place(work_, i, scratch_[i]);
+    const double delay = scheduler_.finish(work_);
+    if (delay < best || (delay == best && code < best_code)) {
+      best = delay;
+      best_code = code;
+    }
+  }
+  unpack_placement(best_code, n_, placement);
+  return local_search(placement, best);
+}
+
+double GraphDecoder::flipped_delay(const int* placement, int i, int site, double beat) {
+  const int cores = scheduler_.profile().edge_cores;
+  copy_schedule(work_, snapshots_[i], i, cores);
+  if (scheduler_.place(work_, i, site) >= beat) return kNever;
+  for (int k = i + 1; k < n_; ++k) {
+    if (scheduler_.place(work_, k, placement[k]) >= beat) return kNever;
+  }
+  return scheduler_.finish(work_);
+}
+
+double GraphDecoder::local_search(int* placement, double cost) {
+  const int cores = scheduler_.profile().edge_cores;
+  for (int pass = 0; pass < passes_; ++pass) {
+    // The schedule before each subtask: a flip at i replays only subtasks i..n-1.
+    scheduler_.reset(snapshots_[0]);
+    for (int i = 0; i < n_; ++i) {
+      copy_schedule(snapshots_[i + 1], snapshots_[i], i, cores);
+      scheduler_.place(snapshots_[i + 1], i, placement[i]);
+    }
+    double best = cost;
+    int best_subtask = -1, best_site = 0;
+    for (int i = 0; i < n_; ++i) {
+      for (int site = 0; site < kSites; ++site) {  // scan order: subtask, then site ascending
+        if (site == placement[i]) continue;
+        const double delay = flipped_delay(placement, i, site, best);
+        if (delay < best) {  // strict: the first flip in scan order keeps a tie
+          best = delay;
+          best_subtask = i;
+          best_site = site;
+        }
+      }
+    }
+    if (best_subtask < 0) break;
+    placement[best_subtask] = best_site;
+    cost = best;
+  }
+  return cost;
+}
+
+}  // namespace kdo

@@ -1,0 +1,57 @@
+// The guarded decision for any task graph (N <= 64), the port of model/graph_decoding.py:
+// candidates (beam top-K over the per-subtask logits, greedy, HEFT, the three single-site
+// placements), the fastest of them (ties to the lexicographically smallest), then a bounded
+// best-improvement one-flip local search. Placement for placement equal to the Python reference.
+#pragma once
+
+#include <vector>
+
+#include "delay_model.hpp"
+#include "solvers.hpp"
+#include "system.hpp"
+
+namespace kdo {
+
+// A placement packed two bits a subtask, subtask 0 most significant: for placements of one
+// length, numeric order is lexicographic order, and 64 subtasks fit.
+using PlacementCode = unsigned __int128;
+
+class GraphDecoder {
+ public:
+  // K in support and out of it follow DecoderConfig's widening rule: max(top_k, ood_top_k).
+  // passes bounds the local search (model.graph_decoding.LOCAL_SEARCH_PASSES).
+  GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes);
+
+  // logits [n][3]; writes the placement and returns its T.
+  double decode(const float* logits, const SystemState& state, bool out_of_support, int* placement);
+
+ private:
+  struct Partial {
+    double log_prob;
+    PlacementCode code;
+    uint32_t position;  // parent's beam index * 3 + site: the tie-break of numpy's stable sort
+  };
+
+  void most_probable(const float* logits, int k);
+  void offer(const int* placement);
+  void offer_code(PlacementCode code);
+  double local_search(int* placement, double cost);
+  // T of `placement` with subtask i moved to `site`, from the snapshot before i; gives up
+  // (returns +inf) once a finish time reaches `beat`, as T is at least every finish time.
+  double flipped_delay(const int* placement, int i, int site, double beat);
+
+  int n_, top_k_, ood_top_k_, passes_;
+  Scheduler scheduler_;
+  Greedy greedy_;
+  Heft heft_;
+  std::vector<Partial> beam_, grown_;
+  std::vector<PlacementCode> candidates_;
+  std::vector<ScheduleState> snapshots_;  // [n + 1]: the schedule before each subtask
+  ScheduleState work_;
+  std::vector<int> scratch_;
+};
+
+PlacementCode pack_placement(const int* placement, int n);
+void unpack_placement(PlacementCode code, int n, int* placement);
+
+}  // namespace kdo

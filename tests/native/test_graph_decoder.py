@@ -1,0 +1,61 @@
+"""The C++ guarded decision for any graph (native/src/graph_decoder.cpp) against the Python
+reference (model/graph_decoding.py): the same placements, on random graphs up to N = 64."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kdoffload.model import graph_decoding as gd
+from kdoffload.model import native
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.delay import delays
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
+from tests.conftest import random_dag, states_for
+from tests.native.test_random_graphs import tied_states
+
+
+def assert_ports_agree(profile, states, logits, config=DecoderConfig(), flagged=None,
+                       passes=gd.LOCAL_SEARCH_PASSES):
+    logits = np.asarray(logits, dtype=np.float32)
+    expected = gd.guarded_decision(profile, states, logits, config, flagged, passes)
+    labels, found = native.graph_decide(profile, states, logits, config.top_k, config.ood_top_k,
+                                        passes, flagged)
+    np.testing.assert_array_equal(labels, expected)
+    np.testing.assert_array_equal(found, delays(profile, states, expected))
+
+
+@settings(max_examples=20)
+@given(n=st.integers(1, 64), seed=st.integers(0, 2**31 - 1), daggen=st.booleans(),
+       tied=st.booleans(), scale=st.sampled_from([0.3, 3.0]))
+def test_the_ports_decide_alike_on_random_graphs(n, seed, daggen, tied, scale):
+    rng = np.random.default_rng(seed)
+    profile = (load_profile(f"daggen:n={n},seed={seed % 1000}") if daggen
+               else random_dag(rng, n, int(rng.integers(1, 4))))
+    count = 2
+    states = tied_states(profile, count, rng) if tied else states_for(profile, count, seed)
+    logits = rng.normal(scale=scale, size=(count, n, 3))
+    assert_ports_agree(profile, states, logits, flagged=np.array([False, True]))
+
+
+def test_the_ports_agree_with_equal_logits_and_a_wide_beam(dag10):
+    """Every beam entry ties on probability: only the position rule orders them."""
+    states = states_for(dag10, 6, 3)
+    assert_ports_agree(dag10, states, np.zeros((6, 10, 3)), DecoderConfig(top_k=30, ood_top_k=30))
+
+
+def test_the_ports_agree_at_64_subtasks_without_local_search():
+    profile = load_profile("daggen:n=64,seed=4")
+    states = states_for(profile, 3, 5)
+    logits = np.random.default_rng(6).normal(size=(3, 64, 3))
+    assert_ports_agree(profile, states, logits, passes=0)
+    assert_ports_agree(profile, states, logits, passes=3)
+
+
+def test_bad_arguments_are_one_line_errors(dag10):
+    states = states_for(dag10, 1, 1)
+    with pytest.raises(InputError, match="logits: shape"):
+        native.graph_decide(dag10, states, np.zeros((1, 9, 3)), 8, 32, 8)
+    with pytest.raises(InputError, match="passes"):
+        native.graph_decide(dag10, states, np.zeros((1, 10, 3)), 8, 32, -1)
