@@ -3,7 +3,8 @@
 For each profile: random states and placements with their delays (model/delay.py), the greedy
 placement of each state (model/policies.py), the three decoders on random logits (half of them
 on a coarse grid, so that ties in logits and in beam scores are common) with random
-out-of-support flags (model/decider.py), and a stream of tasks on shared resources with per-task
+out-of-support flags (model/decider.py), raw observations with their summary
+(model/observation.py), and a stream of tasks on shared resources with per-task
 decision times, executed by scheduler/executor.py on a static network.
 
     python android_demo/host/write_vectors.py --out build/android_host/vectors
@@ -24,6 +25,7 @@ sys.path.insert(0, str(REPO))
 from kdoffload.model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from kdoffload.model.delay import delays  # noqa: E402
 from kdoffload.model.io import atomic_write_text  # noqa: E402
+from kdoffload.model import observation as obs  # noqa: E402
 from kdoffload.model.policies import Greedy  # noqa: E402
 from kdoffload.model.profile import load_profile  # noqa: E402
 from kdoffload.model.states import STATE_FIELDS, sample_states  # noqa: E402
@@ -70,6 +72,17 @@ def decoded(profile, states, rng: np.random.Generator) -> dict:
     return out
 
 
+def observations(rng: np.random.Generator, count: int = 200) -> dict:
+    """Raw observations and their summary (model/observation.py); a few hold still."""
+    up = np.exp(rng.uniform(np.log(1e3), np.log(1e9), (count, obs.HISTORY)))
+    down = up * rng.uniform(1, 5, (count, obs.HISTORY))
+    up[:10] = up[:10, :1]
+    seen = obs.Observation(up, down, *rng.uniform(0, 5, (3, count)))
+    summary = seen.summary()
+    return {"raw": [seen.record(k) for k in range(count)],
+            "summary": np.stack([summary[f] for f in obs.FIELDS], axis=1).tolist()}
+
+
 def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
     profile = load_profile(name)
     rng = np.random.default_rng(seed)
@@ -84,6 +97,7 @@ def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
         "greedy": Greedy(profile).decide(states).tolist(),
         "decoders": decoded(profile, states, rng),
         "stream": stream(profile, states, rng, tasks),
+        "observations": observations(rng),
     }
 
 

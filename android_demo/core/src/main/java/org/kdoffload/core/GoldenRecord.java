@@ -19,7 +19,9 @@ public final class GoldenRecord {
   GoldenRecord(JSONObject o, int n, int width, String where) {
     JSONObject rawState = o.optJSONObject("state");
     if (rawState == null) throw new RefusedException(where + ".state: missing or not an object");
-    state = SystemState.fromJson(rawState, n, where + ".state");
+    SystemState raw = SystemState.fromJson(rawState, n, where + ".state");
+    JSONObject observation = o.optJSONObject("observation");
+    state = observation == null ? raw : raw.observing(Observation.fromJson(observation, where + ".observation"));
     features = floats(Json.numbers(o.optJSONArray("features"), width, where + ".features"));
     JSONArray rows = o.optJSONArray("logits");
     if (rows == null || rows.length() != n) throw new RefusedException(where + ".logits: expected " + n + " rows of 3");

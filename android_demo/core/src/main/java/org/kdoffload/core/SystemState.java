@@ -18,13 +18,35 @@ public final class SystemState {
   // f_device, f_edge, f_cloud, edge_wait, rate_up, rate_down, lat_wireless, rate_backhaul,
   // lat_backhaul: in SCALAR_FIELDS order, so a recipe can address them by name.
   private final double[] scalars;
+  // Observation.summary() of what the phone observed, or null: held still, nothing queued.
+  private final double[] observed;
 
   public SystemState(double[] cycles, double[] outBits, double[] inBits, double[] scalars) {
+    this(cycles, outBits, inBits, scalars, null);
+  }
+
+  private SystemState(double[] cycles, double[] outBits, double[] inBits, double[] scalars, double[] observed) {
     if (scalars.length != SCALAR_FIELDS.length) throw new IllegalArgumentException("scalars");
     this.cycles = cycles;
     this.outBits = outBits;
     this.inBits = inBits;
     this.scalars = scalars;
+    this.observed = observed;
+  }
+
+  /** This state as decided with what the phone observed (profiles with an observation recipe). */
+  public SystemState observing(Observation observation) {
+    return new SystemState(cycles, outBits, inBits, scalars, observation.summary());
+  }
+
+  // Without an observation the network held still at this state's rates (model/observation.py).
+  private double observedField(int k) {
+    if (observed != null) return observed[k];
+    switch (Observation.FIELDS[k]) {
+      case "rate_up_hmean": case "rate_up_min": return rateUp();
+      case "rate_down_hmean": case "rate_down_min": return rateDown();
+      default: return 0.0;
+    }
   }
 
   public double fDevice() { return scalars[0]; }
@@ -45,6 +67,7 @@ public final class SystemState {
       case "in_bits": return inBits[index];
       default:
         for (int k = 0; k < SCALAR_FIELDS.length; k++) if (SCALAR_FIELDS[k].equals(name)) return scalars[k];
+        for (int k = 0; k < Observation.FIELDS.length; k++) if (Observation.FIELDS[k].equals(name)) return observedField(k);
         throw new IllegalArgumentException("no state field " + name);
     }
   }
@@ -52,6 +75,7 @@ public final class SystemState {
   public static boolean isField(String name) {
     for (String f : SUBTASK_FIELDS) if (f.equals(name)) return true;
     for (String f : SCALAR_FIELDS) if (f.equals(name)) return true;
+    for (String f : Observation.FIELDS) if (f.equals(name)) return true;
     return false;
   }
 
