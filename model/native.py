@@ -75,6 +75,8 @@ def _lib() -> ctypes.CDLL:
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
     lib.kdo_graph_decide.argtypes = [p, st, f32, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int, i8, f64]
+    lib.kdo_guided_solve.argtypes = [p, st, p, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                     ctypes.POINTER(_Budget), i8, f64, u8, u64, f64]
     lib.kdo_decider_new.restype = p
     lib.kdo_decider_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     lib.kdo_decider_free.argtypes = [p]
@@ -290,6 +292,29 @@ def graph_decide(profile: Profile, states: States, logits: np.ndarray, top_k: in
     _check(_lib().kdo_graph_decide(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
                                    top_k, ood_top_k, passes, labels, out))
     return labels, out
+
+
+def guided_solve(profile: Profile, states: States, logits: np.ndarray | None, top_k: int, ood_top_k: int,
+                 passes: int, max_nodes: int = 0, max_seconds: float = 0.0,
+                 out_of_support: np.ndarray | None = None):
+    """The certified search guided by logits [S, N, 3] (None: the plain search), in C++.
+
+    Each subtask's sites by decreasing logit order the branching, the guarded decision
+    (graph_decide) is the first incumbent. Returns (labels [S, N] int8, delays [S], certified
+    [S] bool, nodes [S] uint64, seconds per state [S], decision and search timed in C++)."""
+    struct, keep = _states(profile, states)
+    count = len(states)
+    rows = None if logits is None else np.ascontiguousarray(logits, dtype=np.float32)
+    if rows is not None and rows.shape != (count, profile.n, 3):
+        raise InputError(f"logits: shape {rows.shape} is not ({count}, {profile.n}, 3)")
+    flagged = np.ascontiguousarray(np.zeros(count) if out_of_support is None else out_of_support, dtype=np.uint8)
+    labels, found, ns = np.empty((count, profile.n), dtype=np.int8), np.empty(count), np.empty(count)
+    certified, nodes = np.empty(count, dtype=np.uint8), np.empty(count, dtype=np.uint64)
+    budget = _Budget(int(max_nodes), float(max_seconds))
+    _check(_lib().kdo_guided_solve(_profile(profile).handle, ctypes.byref(struct),
+                                   None if rows is None else rows.ctypes.data, flagged, top_k, ood_top_k,
+                                   passes, ctypes.byref(budget), labels, found, certified, nodes, ns))
+    return labels, found, certified.astype(bool), nodes, ns * 1e-9
 
 
 def time_solve_ns(profile: Profile, states: States, method: str = "auto", rounds: int = 1) -> np.ndarray:

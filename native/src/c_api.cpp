@@ -364,4 +364,33 @@ int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const
   });
 }
 
+int kdo_guided_solve(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                     const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                     const kdo_budget* budget, int8_t* labels, double* delays,
+                     uint8_t* certified, uint64_t* nodes, double* ns) {
+  return guarded([&] {
+    check_batch(profile, states);
+    require(top_k >= 1 && ood_top_k >= 1 && passes >= 0, "top_k, ood_top_k >= 1, passes >= 0");
+    require(budget != nullptr && budget->max_seconds >= 0.0, "budget: null or negative seconds");
+    using Clock = std::chrono::steady_clock;
+    const int n = profile->profile.n;
+    kdo::GuidedSearch search(profile->profile, top_k, ood_top_k, passes);
+    const kdo::SearchBudget limits{budget->max_nodes, budget->max_seconds};
+    kdo::SystemState state;
+    kdo::SearchStats stats;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      const bool flagged = out_of_support != nullptr && out_of_support[k] != 0;
+      const auto start = Clock::now();
+      delays[k] = search.solve(logits ? logits + k * n * 3 : nullptr, state, flagged, x.data(),
+                               &stats, limits);
+      ns[k] = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+      certified[k] = stats.certified ? 1 : 0;
+      nodes[k] = stats.nodes;
+      std::copy(x.begin(), x.end(), labels + k * n);
+    }
+  });
+}
+
 }  // extern "C"

@@ -137,4 +137,26 @@ double GraphDecoder::local_search(int* placement, double cost) {
   return cost;
 }
 
+void site_order_from_logits(const float* logits, int n, int8_t* order) {
+  for (int i = 0; i < n; ++i) {
+    const float* row = logits + 3 * i;
+    int8_t* sites = order + 3 * i;
+    sites[0] = 0, sites[1] = 1, sites[2] = 2;
+    std::stable_sort(sites, sites + 3, [row](int8_t a, int8_t b) { return row[a] > row[b]; });
+  }
+}
+
+GuidedSearch::GuidedSearch(const Profile& profile, int top_k, int ood_top_k, int passes)
+    : n_(profile.n), decoder_(profile, top_k, ood_top_k, passes), solver_(profile),
+      order_(3 * profile.n), incumbent_(profile.n), start_(profile.n) {}
+
+double GuidedSearch::solve(const float* logits, const SystemState& state, bool out_of_support,
+                           int* placement, SearchStats* stats, const SearchBudget& budget) {
+  if (logits == nullptr) return solver_.solve(state, placement, stats, budget);
+  decoder_.decode(logits, state, out_of_support, start_.data());
+  std::copy(start_.begin(), start_.end(), incumbent_.begin());
+  site_order_from_logits(logits, n_, order_.data());
+  return solver_.solve(state, placement, stats, budget, SearchHints{order_.data(), incumbent_.data()});
+}
+
 }  // namespace kdo

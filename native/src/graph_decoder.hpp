@@ -51,6 +51,28 @@ class GraphDecoder {
   std::vector<int> scratch_;
 };
 
+// Per subtask its sites by decreasing logit, ties to the lower site: order [n][3].
+void site_order_from_logits(const float* logits, int n, int8_t* order);
+
+// Exact search guided by a model: its site ranking orders the branching and its guarded
+// decision is the first incumbent. The labels are plain branch and bound's (the hints change
+// only the nodes); chains take the chain DP as always.
+class GuidedSearch {
+ public:
+  GuidedSearch(const Profile& profile, int top_k, int ood_top_k, int passes);
+
+  // logits null: the plain search, no hints.
+  double solve(const float* logits, const SystemState& state, bool out_of_support, int* placement,
+               SearchStats* stats, const SearchBudget& budget);
+
+ private:
+  int n_;
+  GraphDecoder decoder_;
+  ExactSolver solver_;
+  std::vector<int8_t> order_, incumbent_;
+  std::vector<int> start_;
+};
+
 PlacementCode pack_placement(const int* placement, int n);
 void unpack_placement(PlacementCode code, int n, int* placement);
 

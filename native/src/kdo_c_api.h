@@ -110,6 +110,16 @@ int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const
                      const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
                      int8_t* labels, double* delays);
 
+/* The certified search guided by logits [count][n][3]: each subtask's sites by decreasing logit
+ * order the branching, and the guarded decision above (kdo_graph_decide's arguments) is the
+ * first incumbent; logits NULL: the plain search. Labels equal the plain search's wherever both
+ * certify. Per state: labels [count][n], delays, certified, nodes, and ns the whole call took
+ * (decision and search), timed in C++. */
+int kdo_guided_solve(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                     const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                     const kdo_budget* budget, int8_t* labels, double* delays,
+                     uint8_t* certified, uint64_t* nodes, double* ns);
+
 /* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
  * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
  * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.
