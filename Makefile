@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-all bench clean
+
+# `make test` runs every fast test and a sample of SLOW_SAMPLE slow ones (drawn anew each run, the
+# seed printed; tests/slow_sample.py); `make test-all` runs every slow test too.
+SLOW_SAMPLE ?= 6
 
 # One pip command pins torch and executorch together (an unpinned torch is a multi-GB CUDA build).
 $(STAMP): pyproject.toml
@@ -16,6 +20,10 @@ demo: $(STAMP)
 	$(VENV)/bin/kdoffload demo
 
 test: $(STAMP) native-check adb java-test
+	$(PY) -m pytest -q tests --slow-sample $(SLOW_SAMPLE)
+	$(PY) -m pytest -q bench --benchmark-disable
+
+test-all: $(STAMP) native-check adb java-test
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench --benchmark-disable
 

@@ -4,6 +4,9 @@ from hypothesis import settings
 
 from kdoffload.model.profile import Profile, load_profile
 from kdoffload.model.states import sample_states
+# The bounded sample of slow tests that `make test` runs (tests/slow_sample.py).
+from tests.slow_sample import (pytest_addoption, pytest_collection_modifyitems,  # noqa: F401
+                               pytest_configure, pytest_report_header)
 
 settings.register_profile("default", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("default")
