@@ -51,11 +51,16 @@ def installed(tmp_path_factory) -> Path:
     return env / "bin"
 
 
-@pytest.mark.slow
+# Not marked slow: `make test` always runs it (about a minute), since only it sees the package as
+# a user installs it.
 def test_the_installed_package_runs_from_an_empty_folder(installed, tmp_path):
-    where = run(installed / "python", "-c", "import model, kdoffload; print(model.__file__, kdoffload.__file__)",
+    where = run(installed / "python", "-c", "import kdoffload.model as m, kdoffload; print(m.__file__, kdoffload.__file__)",
                 cwd=tmp_path).stdout
     assert str(ROOT) not in where and str(installed.parent) in where
+    # The folders beside kdoffload/ are installed inside it: no generic top-level names.
+    for generic in ("model", "distill", "mobile_export", "scheduler", "evaluation"):
+        probe = f"import importlib.util as u; print(u.find_spec({generic!r}) is None)"
+        assert run(installed / "python", "-c", probe, cwd=tmp_path).stdout.strip() == "True", generic
     kdoffload = installed / "kdoffload"
     run(kdoffload, "data", "--profile", "chain6", "--samples", "600", "--workers", "1", cwd=tmp_path)
     assert (tmp_path / "runs" / "chain6" / "data" / "train.npz").is_file()
