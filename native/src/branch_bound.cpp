@@ -87,9 +87,51 @@ void BranchAndBound::compute_tails() {
 
 double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const {
   double finish[kMaxSubtasks][kSites];
-  const double total = critical_path(st, next, finish);
-  *beyond_incumbent = prune_ && total <= best_delay_ && load_exceeds(st, next, finish, best_delay_);
+  const double path = critical_path(st, next, finish);
+  *beyond_incumbent = false;
+  if (!prune_) return path;
+  // Valid as a bound while it stays within the incumbent (see home_chain); past it, every
+  // completion is slower than the incumbent.
+  const double home = home_chain(st, next, finish, best_delay_);
+  if (home > best_delay_) {
+    *beyond_incumbent = true;
+    return best_delay_;
+  }
+  const double total = std::max(path, home);
+  *beyond_incumbent = total <= best_delay_ && load_exceeds(st, next, finish, best_delay_);
   return total;
+}
+
+double BranchAndBound::home_chain(const ScheduleState& st, int next, const double (*finish)[kSites],
+                                  double limit) const {
+  // The exits' ways home come after everything else, one at a time in exit order on the
+  // downlink (and the backhaul down). A placed exit's copies are final (an exit has no reader),
+  // so its transfers are replayed exactly on the links as they stand, which later reservations
+  // only delay. An unplaced exit joins only if it cannot finish on the device by `limit`: then
+  // either T > limit or it comes home over the downlink. Skipping an exit only makes the
+  // others' transfers earlier, so the result is a bound on T for every completion, or > limit.
+  const SystemState& s = scheduler_.state();
+  double link_free[4];
+  std::copy(std::begin(st.link_free), std::end(st.link_free), link_free);
+  double total = 0.0;
+  for (int e : scheduler_.profile().exits) {
+    const double bits = s.out_bits[e];
+    if (e < next) {
+      Copies datum = st.outputs[e];
+      total = std::max(total, scheduler_.fetch(link_free, datum, kDevice, bits));
+    } else if (finish[e][kDevice] > limit) {
+      const double at_edge = std::min(
+          finish[e][kEdge], scheduler_.move_bound(st, finish[e][kCloud], kCloud, kEdge, bits));
+      link_free[kDown] = std::max(at_edge, link_free[kDown]) + (bits / s.rate_down + s.lat_wireless);
+      total = std::max(total, link_free[kDown]);
+    }
+  }
+  return total;
+}
+
+bool BranchAndBound::refutes(const ScheduleState& st, int next, const double (*finish)[kSites],
+                             double limit) const {
+  return home_chain(st, next, finish, limit) > limit || load_exceeds(st, next, finish, limit);
 }
 
 double BranchAndBound::critical_path(const ScheduleState& st, int next,
@@ -149,7 +191,7 @@ double BranchAndBound::refuted_bound(const ScheduleState& st, int next, double k
   double lo = known, hi = best_delay_;
   for (int step = 0; step < 24 && hi - lo > 1e-6 * hi; ++step) {
     const double mid = 0.5 * (lo + hi);
-    (load_exceeds(st, next, finish, mid) ? lo : hi) = mid;
+    (refutes(st, next, finish, mid) ? lo : hi) = mid;
   }
   return std::max(known, lo * (1.0 - kLoadSlack));
 }

@@ -122,7 +122,12 @@ class BranchAndBound {
   double critical_path(const ScheduleState& st, int next, double (*finish)[kSites]) const;
   bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
                     double incumbent) const;
-  // A bound at least `known` on every completion of st: the largest T the load test refutes.
+  // When the last exit output could be home: > limit, or a bound on T (see the definition).
+  double home_chain(const ScheduleState& st, int next, const double (*finish)[kSites],
+                    double limit) const;
+  // Whether no completion of st has T <= limit (the exits' chain or the load test says so).
+  bool refutes(const ScheduleState& st, int next, const double (*finish)[kSites], double limit) const;
+  // A bound at least `known` on every completion of st: the largest T the tests refute.
   double refuted_bound(const ScheduleState& st, int next, double known) const;
   // Per remaining subtask, what going off the device costs the uplink; returns the downlink
   // time the placed exits' ways home still need.
