@@ -37,7 +37,7 @@ class GraphDecoder {
   void offer_code(PlacementCode code);
   double local_search(int* placement, double cost);
   // T of `placement` with subtask i moved to `site`, from the snapshot before i; gives up
-  // (returns +inf) once a finish time reaches `beat`, as T is at least every finish time.
+  // (returns +inf) once a subtask's finish plus its tail shows T cannot come under `beat`.
   double flipped_delay(const int* placement, int i, int site, double beat);
 
   int n_, top_k_, ood_top_k_, passes_;
@@ -46,6 +46,11 @@ class GraphDecoder {
   Heft heft_;
   std::vector<Partial> beam_, grown_;
   std::vector<PlacementCode> candidates_;
+  // Per subtask the least time from its finish to T: its successors' fastest runs along the
+  // longest such path (0 for an exit). T >= finish + tail, as no successor starts earlier.
+  void compute_tails(const SystemState& state);
+  std::vector<std::vector<int>> succs_;
+  std::vector<double> tail_;
   std::vector<ScheduleState> snapshots_;  // [n + 1]: the schedule before each subtask
   ScheduleState work_;
   std::vector<int> scratch_;

@@ -15,7 +15,7 @@ namespace kdo {
 namespace {
 
 const std::set<std::string> kValued = {"--model", "--manifest", "--iters", "--warmup", "--threads",
-                                       "--cpu",   "--json",     "--floor", "--count"};
+                                       "--cpu",   "--json",     "--floor", "--count", "--graph"};
 
 int parse_int(const std::string& flag, const std::string& text, int minimum) {
   char* end = nullptr;
@@ -66,7 +66,8 @@ const char* usage() {
          "                 [--warmup 1000] [--threads 1] [--cpu 0] [--json out.json]\n"
          "                 [--floor FLOOR.pte] [--reference] [--check-only]\n"
          "                 [--count pte/argmax|pte/topk|pte/guarded|floor/argmax|\n"
-         "                          reference/argmax|...|solver/exact|solver/greedy]\n";
+         "                          reference/argmax|...|solver/exact|solver/greedy]\n"
+         "       kdo_bench --graph GRAPH.json [--iters] [--warmup] [--cpu] [--json] [--check-only]\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -86,7 +87,13 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--cpu") options.cpu = parse_int(flag, value, 0);
     else if (flag == "--json") options.json_path = value;
     else if (flag == "--floor") options.floor_path = value;
+    else if (flag == "--graph") options.graph_path = value;
     else options.count_path = value;
+  }
+  if (!options.graph_path.empty()) {  // the graph mode reads its fixture alone
+    check_readable("--graph", options.graph_path);
+    check_cpus(options.cpu, 1);
+    return options;
   }
   if (options.model_path.empty()) throw InputError("--model: required");
   if (options.manifest_path.empty()) throw InputError("--manifest: required");

@@ -17,6 +17,7 @@ struct Options {
   bool reference = false;     // --reference: also time the manifest's weights as a plain loop
   bool check_only = false;    // --check-only: stop after the golden-vector check
   std::string count_path;     // --count PATH: run only PATH's decisions, for callgrind
+  std::string graph_path;     // --graph FILE: the guarded decision for a graph given at run time
 };
 
 // Throws InputError (exit 2) naming the flag on anything it cannot use.
