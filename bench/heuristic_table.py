@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
 from pathlib import Path
 
@@ -79,16 +80,21 @@ def table(cells: list[dict], key: str, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _progress(cell: dict, what: str) -> dict:
+    print(f"{what}: {cell['certified']} of {cell['states']} certified", file=sys.stderr, flush=True)
+    return cell
+
+
 def run(args: argparse.Namespace) -> dict:
     budget = exact.Budget(max_nodes=args.nodes)
     by_size, by_rate = [], []
     for n in args.sizes:
         rows = solve_rows(draw_many(n, args.graphs, args.states, args.seed), budget, args.seed)
-        by_size.append({"n": n, **summarise(rows), "rows": rows})
+        by_size.append(_progress({"n": n, **summarise(rows), "rows": rows}, f"N = {n}"))
     base = draw_many(args.rate_n, args.graphs, args.states, args.seed)
     for rate in args.rates:
         rows = solve_rows([with_uplink(i, rate) for i in base], budget, args.seed)
-        by_rate.append({"rate_mbps": rate, **summarise(rows), "rows": rows})
+        by_rate.append(_progress({"rate_mbps": rate, **summarise(rows), "rows": rows}, f"{rate:g} Mbit/s"))
     return {"budget_nodes": args.nodes, "graphs": args.graphs, "states_per_graph": args.states,
             "seed": args.seed, "rate_n": args.rate_n, "heuristics": list(HEURISTICS),
             "by_size": by_size, "by_rate": by_rate}
