@@ -1,14 +1,13 @@
 #include <algorithm>
 #include <limits>
+#include <cstdio>
+#include <cstdlib>
 
 #include "solvers.hpp"
 
 namespace kdo {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// The load test's sums run in another order than the schedule's: it only prunes a node whose
-// bound passes the incumbent by more than rounding could explain.
-constexpr double kLoadSlack = 1e-9;
 constexpr uint64_t kPolishAfter = 4096;
 
 
@@ -92,7 +91,7 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
   if (!prune_) return path;
   // Valid as a bound while it stays within the incumbent (see home_chain); past it, every
   // completion is slower than the incumbent.
-  const double home = home_chain(st, next, finish, best_delay_);
+  const double home = home_chain(st, next, finish, best_delay_, path);
   if (home > best_delay_) {
     *beyond_incumbent = true;
     return best_delay_;
@@ -102,36 +101,9 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
   return total;
 }
 
-double BranchAndBound::home_chain(const ScheduleState& st, int next, const double (*finish)[kSites],
-                                  double limit) const {
-  // The exits' ways home come after everything else, one at a time in exit order on the
-  // downlink (and the backhaul down). A placed exit's copies are final (an exit has no reader),
-  // so its transfers are replayed exactly on the links as they stand, which later reservations
-  // only delay. An unplaced exit joins only if it cannot finish on the device by `limit`: then
-  // either T > limit or it comes home over the downlink. Skipping an exit only makes the
-  // others' transfers earlier, so the result is a bound on T for every completion, or > limit.
-  const SystemState& s = scheduler_.state();
-  double link_free[4];
-  std::copy(std::begin(st.link_free), std::end(st.link_free), link_free);
-  double total = 0.0;
-  for (int e : scheduler_.profile().exits) {
-    const double bits = s.out_bits[e];
-    if (e < next) {
-      Copies datum = st.outputs[e];
-      total = std::max(total, scheduler_.fetch(link_free, datum, kDevice, bits));
-    } else if (finish[e][kDevice] > limit) {
-      const double at_edge = std::min(
-          finish[e][kEdge], scheduler_.move_bound(st, finish[e][kCloud], kCloud, kEdge, bits));
-      link_free[kDown] = std::max(at_edge, link_free[kDown]) + (bits / s.rate_down + s.lat_wireless);
-      total = std::max(total, link_free[kDown]);
-    }
-  }
-  return total;
-}
-
 bool BranchAndBound::refutes(const ScheduleState& st, int next, const double (*finish)[kSites],
                              double limit) const {
-  return home_chain(st, next, finish, limit) > limit || load_exceeds(st, next, finish, limit);
+  return home_chain(st, next, finish, limit, limit) > limit || load_exceeds(st, next, finish, limit);
 }
 
 double BranchAndBound::critical_path(const ScheduleState& st, int next,
@@ -240,9 +212,11 @@ bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const doubl
   const double room_downlink = limit - home_pending - st.link_free[kDown];
   Claim edge[kMaxSubtasks], up[kMaxSubtasks], down[kMaxSubtasks];
   int edges = 0, ups = 0, downs = 0;
+  bool allowed[kMaxSubtasks][kSites];
   for (int k = next; k < n_; ++k) {
-    bool ok[kSites];
+    bool* ok = allowed[k];
     for (int site = 0; site < kSites; ++site) ok[site] = finish[k][site] + tail_[k][site] <= limit;
+    if (!ok[kDevice] && !ok[kEdge] && !ok[kCloud]) return true;
     const double on_device = scheduler_.run_seconds(k, kDevice);
     const bool off = ok[kEdge] || ok[kCloud];
     if (!ok[kCloud]) edge[edges++] = {on_device, scheduler_.run_seconds(k, kEdge), ok[kDevice], ok[kEdge]};
@@ -252,9 +226,44 @@ bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const doubl
       down[downs++] = {on_device, home, ok[kDevice], off};
     }
   }
-  return overflows(room_device, room_edge, edge, edges) ||
+  return forced_chains_exceed(st, next, finish, allowed, limit) ||
+         overflows(room_device, room_edge, edge, edges) ||
          overflows(room_device, room_uplink, up, ups) ||
          overflows(room_device, room_downlink, down, downs);
+}
+
+bool BranchAndBound::forced_chains_exceed(const ScheduleState& st, int next,
+                                          const double (*finish)[kSites],
+                                          const bool (*allowed)[kSites], double limit) const {
+  // A subtask left with one site runs there; the device's core, the edge's cores and the
+  // uplink serve in index order. Replaying only the forced subtasks on them (each no earlier
+  // than its critical-path finish) leaves out work that could only delay the rest, so each
+  // finish, plus its tail, is a bound on T. max(t + run, finish) rounds as the schedule does.
+  const SystemState& s = scheduler_.state();
+  const int cores = scheduler_.profile().edge_cores;
+  double device = st.device_free, uplink = st.link_free[kUp];
+  double edge[kMaxEdgeCores];
+  std::copy(st.edge_free, st.edge_free + cores, edge);
+  for (int k = next; k < n_; ++k) {
+    const bool* ok = allowed[k];
+    if (ok[kDevice] && !ok[kEdge] && !ok[kCloud]) {
+      device = std::max(device + scheduler_.run_seconds(k, kDevice), finish[k][kDevice]);
+      if (device + tail_[k][kDevice] > limit) return true;
+    } else if (ok[kEdge] && !ok[kDevice] && !ok[kCloud]) {
+      double* core = std::min_element(edge, edge + cores);
+      *core = std::max(*core + scheduler_.run_seconds(k, kEdge), finish[k][kEdge]);
+      if (*core + tail_[k][kEdge] > limit) return true;
+    }
+    if (!ok[kDevice] && scheduler_.is_entry(k)) {
+      // Off the device, an entry's input is the first thing it sends up.
+      uplink = std::max(uplink, 0.0) + (s.in_bits[k] / s.rate_up + s.lat_wireless);
+      const double edge_way = uplink + scheduler_.run_seconds(k, kEdge) + tail_[k][kEdge];
+      const double cloud_way = scheduler_.move_bound(st, uplink, kEdge, kCloud, s.in_bits[k]) +
+                               scheduler_.run_seconds(k, kCloud) + tail_[k][kCloud];
+      if ((!ok[kEdge] || edge_way > limit) && (!ok[kCloud] || cloud_way > limit)) return true;
+    }
+  }
+  return false;
 }
 
 bool BranchAndBound::prefix_after_incumbent(int depth) const {
@@ -294,6 +303,7 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
     copy_schedule(child[site], st, i, scheduler_.profile().edge_cores);
     scheduler_.place(child[site], i, site);
     ++nodes_;
+    ++depth_nodes_[i];
     if (i == n_ - 1) {
       const double total = scheduler_.finish(child[site]);
       path_[i] = site;
@@ -391,6 +401,20 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
   scheduler_.reset(root);
   bool unused;
   visit(root, 0, prune_ ? lower_bound(root, 0, &unused) : 0.0);
+  if (getenv("KDO_BB_DEBUG") && prune_) {
+    ScheduleState cur; scheduler_.reset(cur);
+    fprintf(stderr, "T %.3f cert %d:", best_delay_, (int)!stopped_);
+    for (int d = 0; d < n_; ++d) {
+      bool u; double cp = lower_bound(cur, d, &u);
+      double rb = refuted_bound(cur, d, cp);
+      fprintf(stderr, " %d:%.2f/%.2f", d, cp / best_delay_, rb / best_delay_);
+      scheduler_.place(cur, d, best_[d]);
+    }
+    fprintf(stderr, "\n  nodes/depth:");
+    for (int d = 0; d < n_; ++d) fprintf(stderr, " %lu", (unsigned long)depth_nodes_[d]);
+    fprintf(stderr, "\n");
+  }
+  for (int d = 0; d < kMaxSubtasks; ++d) depth_nodes_[d] = 0;
   std::copy(best_.begin(), best_.end(), placement);
   if (stats) {
     stats->nodes = nodes_;

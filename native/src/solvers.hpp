@@ -110,6 +110,10 @@ class Heft {
 // and the least bound of the subtrees it left unexplored as the lower bound.
 class BranchAndBound {
  public:
+  // The load tests' sums run in another order than the schedule's: they only prune a node
+  // whose bound passes the incumbent by more than rounding could explain.
+  static constexpr double kLoadSlack = 1e-9;
+
   explicit BranchAndBound(const Profile& profile, bool prune = true);
 
   double solve(const SystemState& state, int* placement, SearchStats* stats = nullptr,
@@ -122,9 +126,16 @@ class BranchAndBound {
   double critical_path(const ScheduleState& st, int next, double (*finish)[kSites]) const;
   bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
                     double incumbent) const;
-  // When the last exit output could be home: > limit, or a bound on T (see the definition).
+  bool forced_chains_exceed(const ScheduleState& st, int next, const double (*finish)[kSites],
+                            const bool (*allowed)[kSites], double limit) const;
+  // When the last exit output could be home: > limit, or a bound on T (bound_exits.cpp); the
+  // search for it stops once it is at most `floor`.
+  struct ExitWay;
   double home_chain(const ScheduleState& st, int next, const double (*finish)[kSites],
-                    double limit) const;
+                    double limit, double floor) const;
+  // One choice of device (bit set) or way home for the free exits, replayed; returns its T bound.
+  double replay_home(const ScheduleState& st, const double (*finish)[kSites], const ExitWay* ways,
+                     int count, unsigned on_device) const;
   // Whether no completion of st has T <= limit (the exits' chain or the load test says so).
   bool refutes(const ScheduleState& st, int next, const double (*finish)[kSites], double limit) const;
   // A bound at least `known` on every completion of st: the largest T the tests refute.
@@ -160,6 +171,7 @@ class BranchAndBound {
   bool stopped_ = false;
   bool polished_ = false;  // the incumbent's one-site moves are done
   double open_bound_ = 0;
+  uint64_t depth_nodes_[kMaxSubtasks] = {};
 };
 
 // One entry point per state: the chain DP on chains, else the branch and bound.

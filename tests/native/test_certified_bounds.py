@@ -1,0 +1,28 @@
+"""The branch and bound's bounds (exits' way home, forced-site chains, load tests) never cut off
+the optimum: on daggen graphs as the DRL papers draw them (wide, many entries and exits, where
+those bounds bite) and on tied states, the certified labels equal the native exhaustive search."""
+
+import numpy as np
+import pytest
+
+from kdoffload.model import exact, native
+from kdoffload.model.profile import load_profile
+from tests.conftest import states_for
+from tests.native.test_random_graphs import tied_states
+
+FAMILY = "daggen:n={n},fat={fat},density={density},regularity=0.7,ccr={ccr},seed={seed}"
+
+
+@pytest.mark.parametrize("n, fat, density, ccr, seed", [
+    (11, 0.7, 0.6, 0.5, 0), (12, 0.7, 0.5, 0.3, 1), (12, 0.9, 0.7, 0.5, 2), (10, 0.5, 0.6, 2.0, 3),
+])
+def test_equal_to_exhaustive_search_on_daggen_graphs(n, fat, density, ccr, seed):
+    profile = load_profile(FAMILY.format(n=n, fat=fat, density=density, ccr=ccr, seed=seed))
+    rng = np.random.default_rng(seed)
+    states = states_for(profile, 3, seed)
+    for batch in (states, tied_states(profile, 3, rng)):
+        solution = exact.solve_certified(profile, batch)
+        labels, optimal, _ = native.solve_with_nodes(profile, batch, "exhaustive")
+        assert solution.certified.all()
+        np.testing.assert_array_equal(solution.labels, labels)
+        np.testing.assert_array_equal(solution.delay, optimal)
