@@ -8,12 +8,13 @@ Ctrl-C (kdoffload.interrupt) is exit 130 and its one line.
 
 from __future__ import annotations
 
+import importlib
 import os
 import traceback
 from pathlib import Path
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kdoffload.common import say_error
 from kdoffload.interrupt import say_interrupted
@@ -56,12 +57,40 @@ def unexpected_line(command: str, error: BaseException) -> str:
             "the traceback)")
 
 
+class Deferred(TyperCommand):
+    """A subcommand group listed by its name and help, whose module is imported only when it runs
+    (or shows its own help): `kdoffload --help` then never imports what it needs."""
+
+    def __init__(self, name: str, target: str, help: str):
+        super().__init__(name, help=help)
+        self.target = target  # "module:attribute" of the typer app
+
+    def load(self) -> TyperCommand:
+        module, _, attribute = self.target.partition(":")
+        return typer.main.get_command(getattr(importlib.import_module(module), attribute))
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self.load().make_context(info_name, args, parent=parent, **extra)
+
+
 class BoundaryGroup(TyperGroup):
-    """The top-level command group: every subcommand's ending goes through `invoke`."""
+    """The top-level command group: every subcommand's ending goes through `invoke`.
+
+    `deferred` (name -> ("module:attribute", help)) adds the groups whose modules load on use."""
+
+    deferred: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (target, help) in self.deferred.items():
+            self.add_command(Deferred(name, target, help))
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as err:  # an option out of its bounds or choices: one line too
+            say_error(err.format_message())
+            raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own endings: an exit code, a usage error
         except KeyboardInterrupt:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from kdoffload import interrupt  # first: a Ctrl-C during the imports below is one line too
 
-import sys  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Annotated  # noqa: E402
 
@@ -15,22 +13,25 @@ silence_third_party()  # before torch, torchao and executorch are first imported
 
 import typer  # noqa: E402
 
-from kdoffload.common import (AddressOption, EngineOption, ProfileOption, console, ray_or_none,
+from kdoffload.common import (AddressOption, ConsoleReporter, EngineOption, ProfileOption, ray_or_none,
                               say_error, user_errors)
-from kdoffload import pipeline
 from kdoffload.boundary import BoundaryGroup
-from kdoffload.lazy import lazy
-from kdoffload import evaluate_cli, export_cli, graph_cli, options, outputs, pareto_cli, seeds_cli, simulate_cli
-from kdoffload.android.cli import android_app
-from kdoffload.model import dataset
+from kdoffload import evaluate_cli, export_cli, options, outputs, pareto_cli, seeds_cli, simulate_cli
+from kdoffload.jobs.budget import DEFAULT_REGRET_WEIGHT
 from kdoffload.model.errors import InputError
 from kdoffload.model.widths import parse_hidden
-from kdoffload.model.profile import load_profile
 from kdoffload.model.runs import Runs
 
-learning = lazy("kdoffload.learning")
 
-app = typer.Typer(cls=BoundaryGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+class KdoffloadGroup(BoundaryGroup):
+    # Groups whose modules are heavy (numpy, the graph importers): listed here, imported when used.
+    deferred = {"android": ("kdoffload.android.cli:android_app",
+                            "Run the decision benchmark on an Android phone."),
+                "graph": ("kdoffload.graph_cli:graph_app",
+                          "Task graphs: import, generate, show; family demonstrations.")}
+
+
+app = typer.Typer(cls=KdoffloadGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
 
 
@@ -57,15 +58,17 @@ def data(
              "Default: native when built, else numpy.")] = None,
 ):
     """Generate optimal demonstrations (state -> optimal placement) for a profile."""
+    from kdoffload.jobs import data as job
+    from kdoffload.model.profile import load_profile
+
     jobs = ray_or_none(engine, address)
     prof = load_profile(profile)
     options.states_fit(options.count(samples, "--samples"), prof.n)
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
-    out = options.output_file(out or pipeline.dataset_path(prof.name, "train"), "--out", force, ".npz")
+    out = options.output_file(out or Runs(prof.name).data("train"), "--out", force, ".npz")
     with outputs.holding(out):
-        path = pipeline.make_dataset(prof, samples, seed, out, workers, force, jobs, solver)
-        pipeline.print_summary(dataset.summary(dataset.load(path)), path)
+        job.run(job.DataConfig(prof, samples, seed, out, workers, force, jobs, solver), ConsoleReporter())
 
 
 FullOption = Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")]
@@ -80,17 +83,21 @@ SeedOption = Annotated[int, typer.Option(help="Seed of initialisation and shuffl
 def train(profile: ProfileOption = "chain6", full: FullOption = False, resume: ResumeOption = False,
           force: ForceOption = False, epochs: EpochsOption = None, seed: SeedOption = 0,
           regret_weight: Annotated[float, typer.Option(
-              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = pipeline.DEFAULT_REGRET_WEIGHT,
+              help="Weight of the expected flip-regret term (0: plain cross-entropy).")] = DEFAULT_REGRET_WEIGHT,
           augment_log_scale: Annotated[float, typer.Option(
               help="Rescale training states by the delay model's exact invariances, |log factor| up to this (0: off).")] = 0.0):
     """Train the teacher by imitation of the exact expert (demonstrations made first if missing)."""
+    from kdoffload.jobs import train as job
+    from kdoffload.model.profile import load_profile
+
     _check_training(epochs, seed)
     options.number(augment_log_scale, "--augment-log-scale", 0, 5)
     prof = load_profile(profile)
     with outputs.holding(Runs(prof.name).dir):
         outputs.replaceable(Runs(prof.name).checkpoint("teacher"), force, resume)
-        learning.train(prof, full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
-                       augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale"))
+        job.run(job.TeacherJob(prof, full, resume, epochs, seed, _non_negative(regret_weight, "--regret-weight"),
+                               augment_log_scale=_non_negative(augment_log_scale, "--augment-log-scale")),
+                ConsoleReporter())
 
 
 @app.command()
@@ -102,13 +109,16 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             temperature: Annotated[list[float], typer.Option(help="Sweep temperatures (repeatable).")] = None,
             alpha: Annotated[list[float], typer.Option(help="Sweep KD weights (repeatable).")] = None,
             regret_weight: Annotated[float, typer.Option(
-                help="Weight of the expected flip-regret term (0: KD loss alone).")] = pipeline.DEFAULT_REGRET_WEIGHT,
+                help="Weight of the expected flip-regret term (0: KD loss alone).")] = DEFAULT_REGRET_WEIGHT,
             hidden: Annotated[str, typer.Option(
                 help="The student's hidden widths, like 64x64x64 (default: 96x96, the shipped student).")] = None,
             workers: Annotated[int, typer.Option(
                 help="Students trained at once on this machine (one thread each; 1: in this process).")] = 2,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
+    from kdoffload.jobs import distill as job
+    from kdoffload.model.profile import load_profile
+
     _check_training(epochs, seed)
     options.count(workers, "--workers", 1, 256)
     widths = parse_hidden(hidden) if hidden is not None else None
@@ -119,10 +129,11 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
         options.number(a, "--alpha", 0, 1)
     transfer = None if transfer_samples is None else int(_non_negative(transfer_samples, "--transfer-samples"))
     prof = load_profile(profile)
+    cfg = job.StudentJob(prof, full, resume, epochs, seed, transfer, tuple(temperature or ()), tuple(alpha or ()),
+                         workers, _non_negative(regret_weight, "--regret-weight"), jobs, widths)
     with outputs.holding(Runs(prof.name).dir):
         outputs.replaceable(Runs(prof.name).checkpoint("student"), force, resume)
-        learning.distill(prof, full, resume, epochs, seed, transfer, temperature, alpha, workers=workers,
-                         regret_weight=_non_negative(regret_weight, "--regret-weight"), jobs=jobs, hidden=widths)
+        job.run(cfg, ConsoleReporter())
 
 
 @app.command()
@@ -133,6 +144,10 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
                  help="Unlabelled states for the transfer-set variants (default: the budget's; 0 skips them).")] = None,
              force: ForceOption = False, engine: EngineOption = "local", address: AddressOption = None):
     """KD against hard labels over seeds, and soft against hard targets on a transfer set."""
+    from kdoffload.jobs import ablation as job
+    from kdoffload.jobs.budget import budget
+    from kdoffload.model.profile import load_profile
+
     jobs = ray_or_none(engine, address)
     seeds = [options.seed(s) for s in seed or [0, 1, 2]]
     _check_training(epochs, 0)
@@ -140,20 +155,23 @@ def ablation(profile: ProfileOption = "chain6", full: FullOption = False, epochs
         raise InputError("--seed: give at least two distinct seeds to measure a spread")
     prof = load_profile(profile)
     if transfer_samples is None:
-        transfer_samples = pipeline.budget(prof, full).transfer_samples
+        transfer_samples = budget(prof, full).transfer_samples
     transfer = int(_non_negative(transfer_samples, "--transfer-samples"))
     with outputs.holding(Runs(prof.name).dir):
         outputs.replaceable(Runs(prof.name).ablation, force)
-        learning.ablation(prof, seeds, transfer, epochs, full, jobs=jobs)
+        job.run(job.AblationJob(prof, tuple(seeds), transfer, epochs, full, jobs=jobs), ConsoleReporter())
 
 
 @app.command("compare-loss")
 @user_errors
 def compare_loss(profile: ProfileOption = "chain6", full: FullOption = False):
     """The teacher with plain cross-entropy against the regret-aware loss, on held-out states."""
+    from kdoffload.jobs import compare_loss as job
+    from kdoffload.model.profile import load_profile
+
     prof = load_profile(profile)
     with outputs.holding(Runs(prof.name).dir):
-        learning.compare_loss(prof, full)
+        job.run(job.CompareLossJob(prof, full), ConsoleReporter())
 
 
 @app.command()
@@ -166,25 +184,13 @@ def demo(
     """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6).
 
     Every artifact an earlier run made is reused as it is; only what is missing is made."""
+    from kdoffload.jobs import demo as job
+    from kdoffload.model.profile import load_profile
+
     options.count(workers, "--workers", 1, 256)
-    profiles = [load_profile(name) for name in profile or ["chain6"]]
+    profiles = tuple(load_profile(name) for name in profile or ["chain6"])
     with outputs.holding(*(Runs(prof.name).dir for prof in profiles)):
-        for prof in profiles:
-            _demo(prof, full, workers)
-
-
-def _demo(prof, full: bool, workers: int) -> None:
-    started = time.perf_counter()
-    path = pipeline.ensure_dataset(prof, "train", workers=workers, full=full)
-    demos = dataset.load(path)
-    pipeline.print_summary(dataset.summary(demos), path)
-    pipeline.print_baselines(prof, demos)
-    if not learning.teacher_path(prof).exists():
-        learning.train(prof, full, workers=workers)
-    if not Runs(prof.name).checkpoint("student").exists():
-        learning.distill(prof, full, workers=workers)
-    learning.evaluate(prof, full=full, workers=workers)
-    console.print(f"[dim]{prof.name}: {time.perf_counter() - started:.0f} s[/dim]\n")
+        job.run(job.DemoJob(profiles, full, workers), ConsoleReporter())
 
 
 def _non_negative(value, option: str):
@@ -207,8 +213,6 @@ app.command("simulate")(simulate_cli.simulate)
 app.command("export")(export_cli.export)
 app.command("pareto")(pareto_cli.pareto)
 app.add_typer(export_cli.bench_app, name="bench")
-app.add_typer(android_app, name="android")
-app.add_typer(graph_cli.graph_app, name="graph")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
+from kdoffload.jobs.artifacts import Refused
 from kdoffload.quiet import VERBOSE_ENV
 from kdoffload.model.errors import InputError
 
@@ -19,6 +20,13 @@ err_console = Console(stderr=True)
 
 ProfileOption = Annotated[str, typer.Option(
     "--profile", "-p", help="A shipped profile (chain6, dag10) or the path of a profile TOML.")]
+
+
+def decoder_k() -> int:
+    """The decoder's K as a default, read when a command runs (its module imports numpy)."""
+    from kdoffload.model.decider import TOP_K
+
+    return TOP_K
 
 
 def say_error(message: str) -> None:
@@ -40,8 +48,24 @@ def user_errors(command):
         except InputError as err:
             say_error(str(err))
             raise typer.Exit(2) from None
+        except Refused as err:  # a step refused its own result (an export verification refused)
+            err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
 
     return wrapper
+
+
+class ConsoleReporter:
+    """The reporter the commands hand their jobs (kdoffload.jobs.reporter): rich on stdout and stderr."""
+
+    def show(self, item, markup: bool = False, highlight: bool = False) -> None:
+        console.print(item, markup=markup, highlight=highlight)
+
+    def note(self, text: str, highlight: bool = False) -> None:
+        err_console.print(text, markup=False, highlight=highlight)
+
+    def progress(self) -> Progress:
+        return progress_bar()
 
 
 def progress_bar(unit: str = "states") -> Progress:

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from kdoffload.distill.seeds import SeedPlan, train_students
 from kdoffload.distill.student import student_data, train_student
-from kdoffload import pipeline
+from kdoffload.jobs import budget as budgets
 from kdoffload.cli import app
 from kdoffload.model import dataset
 from kdoffload.model.checkpoint import load_checkpoint
@@ -123,7 +123,7 @@ def test_a_bad_seed_list_is_one_line_and_exit_2(tmp_path, monkeypatch, args, mes
     assert not (tmp_path / "runs").exists()  # refused before any work
 
 
-TINY = pipeline.Budget(train_samples=1500, test_samples=300, teacher_epochs=2, student_epochs=2,
+TINY = budgets.Budget(train_samples=1500, test_samples=300, teacher_epochs=2, student_epochs=2,
                        transfer_samples=300)
 
 
@@ -131,7 +131,7 @@ TINY = pipeline.Budget(train_samples=1500, test_samples=300, teacher_epochs=2, s
 @pytest.mark.parametrize("fixed", [False, True])
 def test_seeds_end_to_end_and_a_rerun_trains_nothing(tmp_path, monkeypatch, fixed):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(pipeline.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
+    monkeypatch.setitem(budgets.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
     runner = CliRunner()
     args = ["seeds", "--seeds", "0", "1", *(["--fixed-teacher"] if fixed else [])]
     result = runner.invoke(app, ["distill", "--temperature", "2", "--alpha", "0.9"])
@@ -175,7 +175,7 @@ def test_seeds_end_to_end_and_a_rerun_trains_nothing(tmp_path, monkeypatch, fixe
 @pytest.mark.slow
 def test_a_student_of_other_widths_keeps_them_over_seeds(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(pipeline.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
+    monkeypatch.setitem(budgets.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
     runner = CliRunner()
     result = runner.invoke(app, ["distill", "--temperature", "2", "--alpha", "0.9", "--hidden", "16x16x16"])
     assert result.exit_code == 0, result.output

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kdoffload.evaluation.pareto import ARGMAX_P50_LIMIT, SIZE_LIMIT, argmax_p50, pareto_front, select
-from kdoffload import pipeline
+from kdoffload.jobs import budget as budgets
 from kdoffload.cli import app
 from kdoffload.model.checkpoint import load_checkpoint
 from kdoffload.model.errors import InputError
@@ -46,14 +46,14 @@ def test_fronts_and_selection_follow_the_limits():
     assert select([rows[3], rows[4]]) is None
 
 
-TINY = pipeline.Budget(train_samples=1500, test_samples=300, teacher_epochs=1, student_epochs=1,
+TINY = budgets.Budget(train_samples=1500, test_samples=300, teacher_epochs=1, student_epochs=1,
                        transfer_samples=300)
 
 
 @pytest.mark.slow
 def test_pareto_end_to_end_trains_exports_and_reports(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(pipeline.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
+    monkeypatch.setitem(budgets.BUDGETS, "default", {"chain6": TINY, "dag10": TINY})
     runner = CliRunner()
     result = runner.invoke(app, ["distill", "--temperature", "2", "--alpha", "0.9"])
     assert result.exit_code == 0, result.output

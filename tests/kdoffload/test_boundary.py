@@ -8,7 +8,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from kdoffload import pipeline
+from kdoffload.jobs import data as data_job
 from kdoffload.boundary import is_boundary_line
 from kdoffload.cli import app
 from kdoffload.interrupt import INTERRUPTED
@@ -22,7 +22,7 @@ def _fail_with(monkeypatch, error: BaseException) -> None:
     def make_dataset(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(pipeline, "make_dataset", make_dataset)
+    monkeypatch.setattr(data_job, "make_dataset", make_dataset)
 
 
 def _lines(result) -> list[str]:

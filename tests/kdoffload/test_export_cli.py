@@ -37,13 +37,14 @@ def test_export_writes_pte_manifest_and_floor(run, monkeypatch):
 
 
 def test_the_exported_student_is_a_simulator_engine(run, monkeypatch):
-    from kdoffload.simulate_cli import learned_engines
+    from kdoffload.jobs.engines import learned_engines
+    from kdoffload.jobs.reporter import RecordingReporter
     from kdoffload.scheduler.engines import EngineSet
 
     root, _ = run
     # An export of this build may exist (the test above made it): --force makes it again.
     assert invoke(root, monkeypatch, "export", "--profile", "chain6", "--force").exit_code == 0
-    chosen = EngineSet.parse("student-pte,student-pte+guarded", learned_engines())
+    chosen = EngineSet.parse("student-pte,student-pte+guarded", learned_engines(RecordingReporter()))
     assert chosen.make("student-pte", load_profile("chain6"), 0).policy.name == "student-pte"
     assert chosen.make("student-pte+guarded", load_profile("chain6"), 0).policy.name == "student-pte+guarded"
 
@@ -73,17 +74,18 @@ def test_a_refused_export_exits_1_and_writes_nothing(run, monkeypatch):
 
 @pytest.mark.slow
 def test_an_export_of_an_older_manifest_format_is_made_again(run, monkeypatch):
-    from kdoffload.export_cli import ensure_export
+    from kdoffload.jobs.export import ensure_export
+    from kdoffload.jobs.reporter import RecordingReporter
     from kdoffload.mobile_export.config import ExportConfig
 
     root, run_dir = run
     monkeypatch.chdir(root)
-    ensure_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig(), RecordingReporter())
     manifest = run_dir / "export" / "student_xnnpack_fp32.manifest.json"
     old = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**old, "format_version": 1}))
-    ensure_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig(), RecordingReporter())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]
     manifest.write_text("{ torn")
-    ensure_export(load_profile("chain6"), ExportConfig())
+    ensure_export(load_profile("chain6"), ExportConfig(), RecordingReporter())
     assert json.loads(manifest.read_text())["format_version"] == old["format_version"]

@@ -1,0 +1,73 @@
+"""The learned decision engines the simulator offers: from checkpoints and from the export."""
+
+from __future__ import annotations
+
+from kdoffload.jobs.export import ensure_export
+from kdoffload.jobs.reporter import Reporter
+from kdoffload.mobile_export.config import ExportConfig, manifest_path
+from kdoffload.model import native
+from kdoffload.model.decider import Decider, Decoder, DecoderConfig
+from kdoffload.model.errors import InputError
+from kdoffload.model.learned import load_net_decider
+from kdoffload.model.profile import Profile
+from kdoffload.model.runs import KINDS, Runs
+
+# Each network with the decoders the simulator offers it, and the command that makes it.
+_NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (tuple(Decoder), "distill"),
+             "student-nokd": ((Decoder.ARGMAX,), "distill")}
+# engine name (as reports name the policy) -> (network, kind, decoder, command)
+_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network], decoder, command)
+                for network, (decoders, command) in _NETWORKS.items() for decoder in decoders}
+
+
+def learned_engines(reporter: Reporter) -> dict:
+    """Engine name -> factory(profile) for every learned engine; an export is made when needed."""
+    return {**checkpoint_engines(), **pte_engines(reporter)}
+
+
+def checkpoint_engines() -> dict:
+    """Engine name -> factory(profile) for every learned engine built from a checkpoint."""
+    return {name: _from_checkpoint(name) for name in _CHECKPOINTS}
+
+
+def _from_checkpoint(name: str):
+    network, kind, decoder, command = _CHECKPOINTS[name]
+
+    def build(profile: Profile) -> Decider:
+        path = Runs(profile.name).checkpoint(network)
+        if not path.exists():
+            raise InputError(f"policy {name!r}: no trained {kind} at {path} "
+                             f"(run: kdoffload {command} --profile {profile.name})")
+        return load_net_decider(path, kind, profile, name, DecoderConfig(decoder))[0]
+
+    return build
+
+
+def pte_engines(reporter: Reporter) -> dict:
+    """Engine name -> factory(profile): the exported student with each decoder.
+
+    The `.pte` engines run the shipped export (int8); the native ones run the fp32 reference
+    export's weights as a plain C++ loop. Either is exported first unless it is current.
+    """
+
+    def build(decoder: Decoder):
+        def make(profile: Profile):
+            from kdoffload.mobile_export.policy import exported_decider
+
+            cfg = ExportConfig.shipped()
+            ensure_export(profile, cfg, reporter)
+            return exported_decider(profile, Runs(profile.name).export, cfg, decoder=decoder)
+        return make
+
+    def build_native(decoder: Decoder, name: str):
+        # The same student's decision path in C++ (the manifest's weights as a plain loop),
+        # charged at its C++ time.
+        def make(profile: Profile):
+            cfg = ExportConfig()
+            ensure_export(profile, cfg, reporter)
+            return native.NativeDecider(profile, manifest_path(Runs(profile.name).export, cfg), decoder.value, name)
+        return make
+
+    labels = {decoder: DecoderConfig(decoder).label for decoder in Decoder}
+    return {**{labels[d]("student-pte"): build(d) for d in Decoder},
+            **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder}}
