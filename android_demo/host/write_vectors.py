@@ -5,7 +5,9 @@ placement of each state (model/policies.py), the three decoders on random logits
 on a coarse grid, so that ties in logits and in beam scores are common) with random
 out-of-support flags (model/decider.py), raw observations with their summary
 (model/observation.py), and a stream of tasks on shared resources with per-task
-decision times, executed by scheduler/executor.py on a static network.
+decision times, executed by scheduler/executor.py on a static network. Beside them,
+graphs.json: daggen graphs of several sizes up to 64 subtasks with HEFT's placements
+(model/graph_heuristics.py) and the guarded decision for any graph (model/graph_decoding.py).
 
     python android_demo/host/write_vectors.py --out build/android_host/vectors
 """
@@ -24,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from kdoffload.model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from kdoffload.model.delay import delays  # noqa: E402
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision, heft_placements  # noqa: E402
 from kdoffload.model.io import atomic_write_text  # noqa: E402
 from kdoffload.model import observation as obs  # noqa: E402
 from kdoffload.model.policies import Greedy  # noqa: E402
@@ -101,6 +104,24 @@ def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
     }
 
 
+def graph_vectors(n: int, count: int, seed: int) -> dict:
+    """One daggen graph of n subtasks: states, logits (half on a coarse grid, for ties), flags,
+    and what HEFT and the guarded decision for any graph make of them."""
+    profile = load_profile(f"daggen:n={n},seed={seed}")
+    rng = np.random.default_rng(seed)
+    states = sample_states(profile, count, rng)
+    logits = rng.normal(0, 2, size=(count, n, 3)).astype(np.float32)
+    logits[: count // 2] = (rng.integers(-2, 3, size=(count // 2, n, 3)) * 0.5).astype(np.float32)
+    flagged = rng.random(count) < 0.3
+    config = DecoderConfig()
+    return {"profile": {"name": profile.name, "n": n, "edges": [list(e) for e in profile.edges],
+                        "edge_cores": profile.edge_cores},
+            "states": state_records(states), "logits": logits.tolist(), "out_of_support": flagged.tolist(),
+            "top_k": config.top_k, "ood_top_k": config.ood_top_k, "local_search_passes": LOCAL_SEARCH_PASSES,
+            "heft": heft_placements(profile, states).tolist(),
+            "guarded": guarded_decision(profile, states, logits, config, flagged).tolist()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -112,6 +133,9 @@ def main() -> None:
         path = args.out / f"{name}.json"
         atomic_write_text(path, json.dumps(vectors(name, args.states, args.tasks, args.seed)))
         print(f"wrote {path}")
+    graphs = [graph_vectors(n, 20, args.seed + n) for n in (1, 7, 20, 40, 64)]
+    atomic_write_text(args.out / "graphs.json", json.dumps({"graphs": graphs}))
+    print(f"wrote {args.out / 'graphs.json'}")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,16 @@ public final class Greedy {
   }
 
   public int[] decide(SystemState state) {
+    int[] order = new int[profile.n];
+    for (int i = 0; i < profile.n; i++) order[i] = i;
+    return decideInOrder(state, order);
+  }
+
+  /** Each subtask of `order` (a topological order) to its earliest site: Heft's second step. */
+  int[] decideInOrder(SystemState state, int[] order) {
     int[] placement = new int[profile.n];
     chosen.reset(state);
-    for (int i = 0; i < profile.n; i++) {
+    for (int i : order) {
       int best = 0;
       double bestFinish = 0.0;
       for (int site = 0; site < 3; site++) {
