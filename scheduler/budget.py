@@ -14,6 +14,7 @@ from kdoffload.model.errors import InputError
 from kdoffload.model.profile import Profile
 from kdoffload.scheduler.engines import DecisionTime
 from kdoffload.scheduler.faults import parse_means
+from kdoffload.scheduler.network import GRIDDED
 
 MAX_EVENTS = 10_000_000
 MAX_TIME_S = 2.0**32
@@ -58,8 +59,8 @@ def estimate(profile: Profile, tasks: int, span: float, runs: int, decision: Dec
     if random_outages is not None:
         up, down = parse_means(random_outages, "--random-outages")
         parts[f"--random-outages {random_outages}"] = int(min(horizon / (up + down), 1e18))
-    if network == "gauss-markov":
-        parts["--network gauss-markov"] = int(min(horizon / GM_STEP_S, 1e18))
+    if network in GRIDDED:
+        parts[f"--network {network}"] = int(min(horizon / GM_STEP_S, 1e18))
     culprit = max(parts, key=parts.get)
     return Estimate(tasks, runs, horizon, sum(parts.values()) * runs, culprit)
 

@@ -18,10 +18,12 @@ import numpy as np
 from kdoffload.model.delay import UP
 from kdoffload.model.errors import InputError
 from kdoffload.model.profile import Profile, shannon_rate
+from kdoffload.scheduler.processes import GM_OUTAGES, LTE, MARKOV, UMTS, MarkovModulated, Outages, OutageShape
 from kdoffload.scheduler.rates import StepRate
 from kdoffload.scheduler.traces import MIN_RATE, TraceFiles
 
-KINDS = ("static", "gauss-markov", "good-bad")
+KINDS = ("static", "gauss-markov", "good-bad", "markov", "gauss-markov-outages", "3g", "lte")
+GRIDDED = ("gauss-markov", "gauss-markov-outages", "3g")  # drawn on GaussMarkov's grid
 MAX_STEPS = 10_000_000  # Gauss–Markov grid points one run may draw
 
 
@@ -98,14 +100,17 @@ class GaussMarkov:
     """log rate_up is a stationary AR(1) on a grid of `step` s, correlation time `corr_time` s.
 
     The stationary law matches the profile's uplink rates (log mean and spread); the downlink is
-    the uplink times the geometric mean of the profile's downlink/uplink ratio range.
+    the uplink times the geometric mean of the profile's downlink/uplink ratio range. With
+    `outages`, the rate is scaled by `outages.depth` inside its windows (near-zero stretches).
     """
 
-    def __init__(self, stats: RateStatistics, seed: int, corr_time: float = 2.0, step: float = 0.05):
+    def __init__(self, stats: RateStatistics, seed: int, corr_time: float = 2.0, step: float = 0.05,
+                 outages: Outages | None = None):
         self.stats, self.step = stats, step
         self._rho = math.exp(-step / corr_time)
         self._rng = np.random.default_rng(seed)
         self._z = float(self._rng.normal())
+        self.outages = outages
 
     def first_rates(self) -> tuple[float, float]:
         up = math.exp(self.stats.mean_log + self.stats.std_log * self._z)
@@ -115,7 +120,7 @@ class GaussMarkov:
         """4096 more grid steps of both directions."""
         k = len(up.times)
         if k > MAX_STEPS:
-            raise InputError(f"--network gauss-markov: the run reaches t = {k * self.step:.3g} s, more "
+            raise InputError(f"network gauss-markov: the run reaches t = {k * self.step:.3g} s, more "
                              f"than {MAX_STEPS:,} rate steps of {self.step} s; shorten the run")
         kick = math.sqrt(1.0 - self._rho * self._rho)
         z = []
@@ -124,6 +129,8 @@ class GaussMarkov:
             z.append(self._z)
         rates = np.exp(self.stats.mean_log + self.stats.std_log * np.array(z))
         times = np.arange(k, k + len(z)) * self.step
+        if self.outages is not None:
+            rates = rates * self.outages.scale(times)
         up.extend(times, rates)
         down.extend(times, rates * self.stats.down_up)
 
@@ -164,12 +171,35 @@ def make_network(kind: str, profile: Profile, seed: int, trace: TraceFiles | Pat
         trace = TraceFiles(csv=Path(trace))
     if trace:
         if kind != "static":
-            raise InputError(f"--network {kind} and a trace: give one of them")
+            raise InputError(f"network {kind} and a trace: give one of them")
         return DynamicNetwork("trace", *trace.load())
     if kind == "static":
         return Static()
+    if kind not in KINDS:
+        raise InputError(f"network: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    return DynamicNetwork.of(kind, make_process(kind, RateStatistics.of(profile), seed))
+
+
+def make_process(kind: str, stats: RateStatistics, seed: int):
+    """The random process of a dynamic `kind`; profile-relative shapes take the profile's `stats`."""
     if kind == "gauss-markov":
-        return DynamicNetwork.of(kind, GaussMarkov(RateStatistics.of(profile), seed))
+        return GaussMarkov(stats, seed)
     if kind == "good-bad":
-        return DynamicNetwork.of(kind, GoodBad(RateStatistics.of(profile), seed))
-    raise InputError(f"--network: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        return GoodBad(stats, seed)
+    if kind == "markov":
+        return MarkovModulated(MARKOV.scaled(math.exp(stats.mean_log), stats.down_up), seed)
+    if kind == "lte":
+        return MarkovModulated(LTE, seed)
+    shape = GM_OUTAGES if kind == "gauss-markov-outages" else UMTS
+    return gauss_markov_outages(shape, stats, seed)
+
+
+def gauss_markov_outages(shape: OutageShape, stats: RateStatistics, seed: int) -> GaussMarkov:
+    """Gauss–Markov around the shape's median (a multiple of the profile's if it is relative),
+    with near-zero stretches drawn from their own stream of the seed."""
+    relative = shape.std_log is None
+    median = shape.median * math.exp(stats.mean_log) if relative else shape.median
+    own = RateStatistics(math.log(median), stats.std_log if relative else shape.std_log,
+                         shape.down_up or stats.down_up)
+    outages = Outages((seed, 1), shape.mean_up, shape.mean_down, shape.depth)
+    return GaussMarkov(own, seed, outages=outages)
