@@ -45,7 +45,8 @@ def simulate(
     decision_time_from: Annotated[Path, typer.Option(
         help="A phone's result (runs/<profile>/bench/phone-<serial>.json): decisions cost what "
              "they cost there, sampled from its measured times.")] = None,
-    network: Annotated[str, typer.Option(help="static, gauss-markov or good-bad.")] = "static",
+    network: Annotated[str, typer.Option(
+        help="static, gauss-markov, good-bad, markov, gauss-markov-outages, 3g or lte.")] = "static",
     trace: Annotated[Path, typer.Option(help="CSV time_s,rate_up,rate_down (bit/s) to replay.")] = None,
     trace_up: Annotated[Path, typer.Option(help="Uplink trace file (with --trace-down).")] = None,
     trace_down: Annotated[Path, typer.Option(help="Downlink trace file (with --trace-up).")] = None,
