@@ -129,3 +129,30 @@ class HindsightPolicy:
 
     def decide(self, states: States) -> np.ndarray:
         return self.decide_timed(states)[0]
+
+
+class HindsightLabels:
+    """A policy that decides as `policy` does, and labels each task with the hindsight optimum
+    from the same queue state: demonstrations of what the best placement was, on the stream the
+    policy itself made. Everything but the lookahead is the wrapped policy's (`__getattr__`).
+
+        labelled = HindsightLabels(policy)
+        simulate(profile, Engine(name, labelled), workload, decision_time, scenario)
+        labelled.labels  # [Hindsight per task, in arrival order], decided at each task's start
+    """
+
+    sees_future = True
+
+    def __init__(self, policy):
+        self.policy, self.labels, self._world = policy, [], None
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["policy"], name)
+
+    def attach(self, executor: Executor, tasks: list[Task], decision_time) -> None:
+        self._world = (executor, tasks, decision_time)
+
+    def arriving(self, k: int, arrival: float, decision_start: float) -> None:
+        """The label is decided where a zero-time decision would start: at `decision_start`."""
+        executor, tasks, _ = self._world
+        self.labels.append(best_placement(executor, tasks[k], arrival, decision_start))

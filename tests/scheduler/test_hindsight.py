@@ -8,7 +8,7 @@ from kdoffload.model.oracle import all_placements
 from kdoffload.model.states import sample_states
 from kdoffload.scheduler.engines import DecisionTime, Engine, EngineSet, make_engine
 from kdoffload.scheduler.executor import Executor, tasks_from_states
-from kdoffload.scheduler.hindsight import best_placement, executor_copy, finishes
+from kdoffload.scheduler.hindsight import HindsightLabels, best_placement, executor_copy, finishes
 from kdoffload.scheduler.network import make_network
 from kdoffload.scheduler.stream import Scenario, Workload, simulate
 from kdoffload.scheduler.traces import TraceFiles
@@ -61,29 +61,11 @@ def test_no_policy_beats_hindsight_on_any_task_from_the_same_queues(chain6, tmp_
     arrivals = np.sort(np.random.default_rng(seed).uniform(0, 30, 25))
     workload = Workload(arrivals, sample_states(chain6, 25, np.random.default_rng(seed)), 31.0)
     for name in BASELINES:
-        shadow = Shadow(make_engine(name, chain6, seed).policy)
-        result = simulate(chain6, Engine(name, shadow), workload, DecisionTime("zero"), Scenario(trace=files))
-        for record, bound in zip(result.records, shadow.bounds):
-            assert bound <= record.done - record.arrival
-
-
-class Shadow:
-    """A policy that decides as `policy` and records the hindsight delay of the same queue state."""
-
-    sees_future = True
-
-    def __init__(self, policy):
-        self.policy, self.name, self.bounds = policy, policy.name, []
-
-    def attach(self, executor, tasks, decision_time):
-        self.world = (executor, tasks)
-
-    def arriving(self, k, arrival, begin):
-        executor, tasks = self.world
-        self.bounds.append(best_placement(executor, tasks[k], arrival, begin).delay)
-
-    def decide(self, states):
-        return self.policy.decide(states)
+        labelled = HindsightLabels(make_engine(name, chain6, seed).policy)
+        result = simulate(chain6, Engine(name, labelled), workload, DecisionTime("zero"), Scenario(trace=files))
+        assert len(labelled.labels) == len(result.records)
+        for record, label in zip(result.records, labelled.labels):
+            assert label.delay <= record.done - record.arrival
 
 
 def test_hindsight_runs_in_the_simulator_and_beats_the_current_rate_optimum(chain6, tmp_path):
