@@ -75,6 +75,8 @@ def _lib() -> ctypes.CDLL:
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
     lib.kdo_graph_decide.argtypes = [p, st, f32, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int, i8, f64]
+    f32w = np.ctypeslib.ndpointer(np.float32, flags="C_CONTIGUOUS,WRITEABLE")
+    lib.kdo_graph_features.argtypes = [p, st, f32w, f32w, f32w, f32w]
     lib.kdo_guided_solve.argtypes = [p, st, p, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int,
                                      ctypes.POINTER(_Budget), i8, f64, u8, u64, f64]
     lib.kdo_decider_new.restype = p
@@ -292,6 +294,17 @@ def graph_decide(profile: Profile, states: States, logits: np.ndarray, top_k: in
     _check(_lib().kdo_graph_decide(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
                                    top_k, ood_top_k, passes, labels, out))
     return labels, out
+
+
+def graph_features(profile: Profile, states: States) -> tuple[np.ndarray, ...]:
+    """The graph student's raw inputs in C++ (as model.graph_features.profile_inputs): nodes
+    [S, 64, 11], scalars [S, 9], adjacency [S, 64, 64], mask [S, 64], float32."""
+    struct, keep = _states(profile, states)
+    count = len(states)
+    out = tuple(np.zeros(shape, dtype=np.float32) for shape in
+                ((count, 64, 11), (count, 9), (count, 64, 64), (count, 64)))
+    _check(_lib().kdo_graph_features(_profile(profile).handle, ctypes.byref(struct), *out))
+    return out
 
 
 def guided_solve(profile: Profile, states: States, logits: np.ndarray | None, top_k: int, ood_top_k: int,

@@ -16,6 +16,7 @@
 #include "decoders.hpp"
 #include "delay_model.hpp"
 #include "graph_decoder.hpp"
+#include "graph_features.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
 
@@ -389,6 +390,25 @@ int kdo_guided_solve(const kdo_profile* profile, const kdo_states* states, const
       certified[k] = stats.certified ? 1 : 0;
       nodes[k] = stats.nodes;
       std::copy(x.begin(), x.end(), labels + k * n);
+    }
+  });
+}
+
+int kdo_graph_features(const kdo_profile* profile, const kdo_states* states, float* nodes,
+                       float* scalars, float* adjacency, float* mask) {
+  return guarded([&] {
+    check_batch(profile, states);
+    const int n = profile->profile.n;
+    kdo::GraphFeatures features(profile->profile);
+    kdo::GraphInputs inputs;
+    kdo::SystemState state;
+    for (int64_t k = 0; k < states->count; ++k) {
+      read_state(*states, n, k, state);
+      features.build(state, inputs);
+      std::copy(inputs.nodes.begin(), inputs.nodes.end(), nodes + k * inputs.nodes.size());
+      std::copy(inputs.scalars.begin(), inputs.scalars.end(), scalars + k * inputs.scalars.size());
+      std::copy(inputs.adjacency.begin(), inputs.adjacency.end(), adjacency + k * inputs.adjacency.size());
+      std::copy(inputs.mask.begin(), inputs.mask.end(), mask + k * inputs.mask.size());
     }
   });
 }

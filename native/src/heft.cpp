@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "graph_features.hpp"
 #include "solvers.hpp"
 
 namespace kdo {
@@ -27,24 +28,7 @@ Heft::Heft(const Profile& profile)
 double Heft::decide(const SystemState& s, int* placement) {
   const int n = scheduler_.profile().n;
   scheduler_.set_state(s);
-  // One hop's idle time for b bits, per link; the mean over the nine site pairs and over the
-  // three ways home, summed in the order model/policies.py's HEFT sums them.
-  const auto hop = [&](double bits, double rate, double lat) { return bits / rate + lat; };
-  for (int k = n - 1; k >= 0; --k) {
-    const double b = s.out_bits[k];
-    const double up = hop(b, s.rate_up, s.lat_wireless), down = hop(b, s.rate_down, s.lat_wireless);
-    const double bh = hop(b, s.rate_backhaul, s.lat_backhaul);
-    const double work = (scheduler_.run_seconds(k, kDevice) + scheduler_.run_seconds(k, kEdge) +
-                         scheduler_.run_seconds(k, kCloud)) / 3.0;
-    double after = 0.0;
-    if (is_exit_[k]) {
-      after = (0.0 + down + (bh + down)) / 3.0;
-    } else {
-      const double comm = (up + (up + bh) + down + bh + bh + (bh + down)) / 9.0;
-      for (int i : succs_[k]) after = std::max(after, comm + rank_[i]);
-    }
-    rank_[k] = work + after;
-  }
+  upward_ranks(scheduler_.profile(), succs_, is_exit_, s, rank_.data());
   std::iota(order_.begin(), order_.end(), 0);
   std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return rank_[a] > rank_[b]; });
   scheduler_.reset(current_);

@@ -120,6 +120,12 @@ int kdo_guided_solve(const kdo_profile* profile, const kdo_states* states, const
                      const kdo_budget* budget, int8_t* labels, double* delays,
                      uint8_t* certified, uint64_t* nodes, double* ns);
 
+/* The graph student's raw inputs (docs/formats.md "Graph features", model/graph_features.py)
+ * for every state: nodes [count][64][11], scalars [count][9], adjacency [count][64][64], mask
+ * [count][64], float32, unnormalised; rows past n are 0. */
+int kdo_graph_features(const kdo_profile* profile, const kdo_states* states, float* nodes,
+                       float* scalars, float* adjacency, float* mask);
+
 /* The manifest's student as a kdo::Decider whose forward is its reference_weights run as a
  * plain C++ loop (no ExecuTorch in the caller's process), after every golden vector has been
  * replayed. decoder: "argmax", "topk", "guarded", or NULL for the manifest's decoder.default.
