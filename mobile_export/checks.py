@@ -22,6 +22,7 @@ from kdoffload.model.delay import delays
 from kdoffload.model.errors import InputError
 from kdoffload.model.features import feature_recipe
 from kdoffload.model.nesting import parse_json
+from kdoffload.model.observation import HISTORY, RAW_FIELDS, Observation
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import STATE_FIELDS, SUBTASK_FIELDS, States
 
@@ -174,6 +175,24 @@ def golden_states(manifest: dict, path: Path, profile: Profile) -> States:
                              for f in STATE_FIELDS})
 
 
+def golden_observation(golden: list, path: Path) -> Observation:
+    """The golden records' raw observations (docs/formats.md), checked for shape and values."""
+    for k, record in enumerate(golden):
+        seen = record.get("observation")
+        if not isinstance(seen, dict):
+            raise _fail(path, f"golden[{k}].observation", "missing (the profile observes its network)")
+        for name in RAW_FIELDS:
+            key = f"golden[{k}].observation.{name}"
+            if name.endswith("history"):
+                _numbers(seen.get(name), HISTORY, path, key, positive=True)
+            else:
+                _numbers([seen.get(name)], 1, path, key)
+                if seen[name] < 0:
+                    raise _fail(path, key, f"holds {seen[name]!r}, a backlog is >= 0")
+    return Observation.from_dict({name: np.asarray([r["observation"][name] for r in golden], dtype=np.float64)
+                                  for name in RAW_FIELDS})
+
+
 def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     """Replay every golden vector through `decider`'s own path: features, logits, each decoder."""
     profile = decider.profile
@@ -181,7 +200,9 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     config = DecoderConfig.from_manifest(settings, Decoder.GUARDED)
     states = golden_states(manifest, path, profile)
     golden = manifest["golden"]
-    features = decider.normalizer(decider.features(states))
+    observation = golden_observation(golden, path) if profile.observation else None
+    raw = decider.features(states, observation)
+    features = decider.normalizer(raw)
     expected = np.asarray([g["features"] for g in golden], dtype=np.float64)
     if expected.shape != features.shape or not np.allclose(features, expected, rtol=1e-5, atol=1e-5):
         raise InputError(f"{path}: golden features differ from this client's feature recipe")
@@ -191,7 +212,8 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     if not error <= tolerance:
         raise InputError(f"{path}: the model's logits differ from the golden ones by {error:.3g} "
                          f"(allowed {tolerance:g}): not the program this manifest describes")
-    flagged = decider.out_of_support(states)
+    flagged = (decider.support.outside(raw) if decider.support is not None
+               else np.zeros(len(states), dtype=bool))
     checks = {"out_of_support": flagged,
               "argmax_placement": argmax_placements(logits),
               "topk_placement": verified_topk(profile, states, logits, config.top_k),

@@ -14,6 +14,7 @@ from kdoffload.model.decider import DecoderConfig, decode
 from kdoffload.model.decoding import argmax_placements, verified_topk
 from kdoffload.model.delay import delays
 from kdoffload.model.features import Support, build_features
+from kdoffload.model.observation import Observation, still_observation
 from kdoffload.model.policies import Greedy
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import STATE_FIELDS, States
@@ -42,12 +43,16 @@ def state_record(states: States, k: int) -> dict:
 
 def golden_vectors(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
                    config: DecoderConfig, support: Support,
-                   optimal: np.ndarray | None = None) -> list[dict]:
+                   optimal: np.ndarray | None = None, observation: Observation | None = None) -> list[dict]:
     """One record per state: features [F] as the model takes them, logits [N][3] as it gave them.
 
-    `features` are normalised; the support check runs on the raw features of `states`.
+    `features` are normalised; the support check runs on the raw features of `states`. A profile
+    with an observation recipe gets each record's raw observation (`observation`, or the still
+    one the features were built with when none is given), which every port summarises itself.
     """
-    flagged = support.outside(build_features(profile, states))
+    if profile.observation and observation is None:
+        observation = still_observation(states)
+    flagged = support.outside(build_features(profile, states, observation))
     argmax = argmax_placements(logits)
     topk = verified_topk(profile, states, logits, config.top_k)
     guarded = decode(profile, states, logits, config, flagged)
@@ -62,6 +67,8 @@ def golden_vectors(profile: Profile, states: States, features: np.ndarray, logit
                   "guarded_delay_s": float(guarded_delay[k]), "greedy_placement": greedy[k].tolist()}
         if optimal is not None:
             record["optimal_placement"] = optimal[k].tolist()
+        if profile.observation:
+            record["observation"] = observation.record(k)
         vectors.append(record)
     return vectors
 
