@@ -27,7 +27,7 @@ def _import_ray():
     try:
         import ray
     except ImportError:
-        raise InputError(f"--engine ray: Ray is not installed; install it with: {INSTALL_HINT}") from None
+        raise InputError(f"engine ray: Ray is not installed; install it with: {INSTALL_HINT}") from None
     return ray
 
 
@@ -67,7 +67,7 @@ def _connect(ray, address: str | None, verbose: bool, object_store_memory: int |
     if ray.is_initialized():
         return
     if address not in (None, "auto") and not _reachable(address):
-        raise InputError(f"--address: no Ray cluster answers at {address}")
+        raise InputError(f"address: no Ray cluster answers at {address}")
     # Ray warns on every start about a future change of accelerator env handling; not ours to act on.
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
     from kdoffload import distill
@@ -79,14 +79,14 @@ def _connect(ray, address: str | None, verbose: bool, object_store_memory: int |
     try:
         ray.init(address=address, **options)
     except (ConnectionError, RuntimeError) as err:
-        raise InputError(f"--address: no Ray cluster reachable at {address} ({err})") from None
+        raise InputError(f"address: no Ray cluster reachable at {address} ({err})") from None
 
 
 def lost_cluster(err: Exception) -> str:
     """One line for a cluster that failed under the jobs (a node or its raylet died, an object
     was lost beyond recovery): what happened, and that a rerun resumes."""
     first = str(err).strip().splitlines()[0] if str(err).strip() else "no detail"
-    return (f"--engine ray: the cluster failed under the jobs ({type(err).__name__}: {first}); "
+    return (f"engine ray: the cluster failed under the jobs ({type(err).__name__}: {first}); "
             "results already saved are kept, and a rerun resumes from them")
 
 

@@ -44,9 +44,9 @@ class ExportConfig:
             if value not in allowed:
                 raise InputError(f"{option}: {value!r} is not one of {', '.join(allowed)}")
         if self.quantization == "int8" and self.backend != "xnnpack":
-            raise InputError("--quant int8: needs --backend xnnpack (the quantized kernels live there)")
+            raise InputError("quantization int8: needs backend xnnpack (the quantized kernels live there)")
         if self.top_k < 1:
-            raise InputError(f"--top-k: must be at least 1, got {self.top_k}")
+            raise InputError(f"top_k: must be at least 1, got {self.top_k}")
         self.decoder  # K and the widened K checked where the decoder is defined
         if self.golden < 16:
             raise InputError(f"golden: at least 16 vectors, got {self.golden}")

@@ -47,13 +47,13 @@ def default_solver() -> str:
 
 def check_solver(solver: str, profile: Profile | None = None) -> str:
     if solver not in SOLVERS:
-        raise InputError(f"--solver: {solver!r} is not one of {', '.join(SOLVERS)}")
+        raise InputError(f"solver: {solver!r} is not one of {', '.join(SOLVERS)}")
     if (solver == "numpy" and profile is not None and not profile.is_chain
             and profile.n > NUMPY_EXHAUSTIVE_MAX):
-        raise InputError(f"--solver numpy: {profile.name} has {profile.n} subtasks, more than the "
+        raise InputError(f"solver numpy: {profile.name} has {profile.n} subtasks, more than the "
                          f"{NUMPY_EXHAUSTIVE_MAX} numpy's exhaustive search handles (use --solver native)")
     if solver == "native" and not native.available():
-        raise InputError(f"--solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
+        raise InputError(f"solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
     return solver
 
 
@@ -171,9 +171,9 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     out = Path(out)
     check_solver(solver, profile)
     if samples < 1:
-        raise InputError(f"--samples: must be at least 1, got {samples}")
+        raise InputError(f"samples: must be at least 1, got {samples}")
     if workers < 1:
-        raise InputError(f"--workers: must be at least 1, got {workers}")
+        raise InputError(f"workers: must be at least 1, got {workers}")
     if out.suffix != ".npz":
         raise InputError(f"{out}: the output must be a .npz file")
     if out.exists() and not force:

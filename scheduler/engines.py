@@ -65,7 +65,7 @@ class DecisionTime:
                 micros = math.nan
             if math.isfinite(micros) and micros >= 0:
                 return cls("fixed", micros * 1e-6)
-        raise InputError(f"--decision-time {text!r}: expected measured, zero or fixed:US "
+        raise InputError(f"decision time {text!r}: expected measured, zero or fixed:US "
                          "(microseconds >= 0)")
 
     @property
@@ -146,12 +146,12 @@ class EngineSet:
         """A comma-separated list of engine names, each checked, none twice (aliases resolved)."""
         names = [n if n in learned else canonical(n) for n in (n.strip() for n in text.split(",")) if n]
         if not names:
-            raise InputError("--policies: name at least one policy")
+            raise InputError("policies: name at least one policy")
         for name in names:
             if name not in POLICIES and name not in learned and name != HINDSIGHT:
                 raise _unknown(name, learned)
         if len(set(names)) != len(names):
-            raise InputError("--policies: a policy is named twice")
+            raise InputError("policies: a policy is named twice")
         return cls(tuple(names), learned)
 
     def make(self, name: str, profile: Profile, seed: int) -> Engine:

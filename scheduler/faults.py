@@ -52,7 +52,7 @@ class Windows:
     def _generate_until(self, t: float) -> None:
         while self._random and self._next_start <= t:
             if len(self.starts) >= MAX_WINDOWS:
-                raise InputError(f"--random-outages: more than {MAX_WINDOWS:,} outage windows before "
+                raise InputError(f"random outages: more than {MAX_WINDOWS:,} outage windows before "
                                  f"t = {t:.3g} s; raise MEAN_UP:MEAN_DOWN or shorten the run")
             end = self._next_start + float(self._rng.exponential(self._mean_down))
             self.starts.append(self._next_start)
@@ -81,7 +81,7 @@ class Windows:
                 continue
             return s
         # Only a random process gets here (fixed windows run out): its up times are too short.
-        raise InputError(f"--random-outages: {length:.3g} s of work found no clear stretch in "
+        raise InputError(f"random outages: {length:.3g} s of work found no clear stretch in "
                          f"{MAX_SKIPPED:,} outage windows from t = {start:.3g} s; mean up "
                          f"{self._mean_up:g} s is too short for it")
 
@@ -144,12 +144,12 @@ def make_faults(edge_outages: list[str], link_outages: list[str], random_outages
     for text in link_outages:
         name, _, window = text.partition(":")
         if name not in links:
-            raise InputError(f"--link-outage {text!r}: link must be one of {', '.join(LINK_NAMES)} "
+            raise InputError(f"link outage {text!r}: link must be one of {', '.join(LINK_NAMES)} "
                              "(LINK:START:END)")
         links[name].append(parse_window(window, "--link-outage"))
     if random_outages is not None:
         if edge:
-            raise InputError("--random-outages and --edge-outage: give one of them")
+            raise InputError("random outages and edge outages: give one of them")
         up, down = parse_means(random_outages, "--random-outages")
         edge_windows = Windows(mean_up=up, mean_down=down, seed=seed)
     else:

@@ -63,9 +63,9 @@ class Workload:
 
 def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) -> Workload:
     if not (math.isfinite(rate) and rate > 0):
-        raise InputError(f"--rate {rate}: must be a positive number of tasks per second")
+        raise InputError(f"rate {rate}: must be a positive number of tasks per second")
     if not (math.isfinite(duration) and duration > 0):
-        raise InputError(f"--duration {duration}: must be a positive number of seconds")
+        raise InputError(f"duration {duration}: must be a positive number of seconds")
     seeds = sub_seeds(seed)
     rng = np.random.default_rng(seeds["arrivals"])
     gaps = rng.exponential(1.0 / rate, size=int(rate * duration * 2 + 100))
@@ -74,7 +74,7 @@ def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) 
     arrivals = np.cumsum(gaps)
     arrivals = arrivals[arrivals < duration]
     if len(arrivals) == 0:
-        raise InputError(f"--rate {rate} --duration {duration}: no task arrives; raise either")
+        raise InputError(f"rate {rate}, duration {duration}: no task arrives; raise either")
     states = sample_states(profile, len(arrivals), np.random.default_rng(seeds["states"]))
     return Workload(arrivals, states, duration)
 
@@ -82,7 +82,7 @@ def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) 
 def counted_workload(profile: Profile, tasks: int, seed: int) -> Workload:
     """`tasks` Poisson arrivals at one task per second (sweeps rescale it with `at_rate`)."""
     if tasks < 1:
-        raise InputError(f"--tasks {tasks}: must be at least 1")
+        raise InputError(f"tasks {tasks}: must be at least 1")
     seeds = sub_seeds(seed)
     arrivals = np.cumsum(np.random.default_rng(seeds["arrivals"]).exponential(1.0, size=tasks))
     states = sample_states(profile, tasks, np.random.default_rng(seeds["states"]))

@@ -54,7 +54,7 @@ class TraceFiles:
 
     def __post_init__(self):
         if self.csv is not None and (self.up is not None or self.down is not None):
-            raise InputError("--trace and --trace-up/--trace-down: give one of them")
+            raise InputError("trace and trace_up/trace_down: give one of them")
         if (self.up is None) != (self.down is None):
             given = "--trace-up" if self.up is not None else "--trace-down"
             raise InputError(f"{given}: give --trace-up and --trace-down together (the same file "

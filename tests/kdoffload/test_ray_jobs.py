@@ -97,7 +97,7 @@ def test_without_ray_the_engine_says_how_to_install(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args,field", [(["--engine", "spark"], "--engine"), (["--address", "auto"], "--address"),
-                                        (["--engine", "ray", "--address", "127.0.0.1:1"], "--address")])
+                                        (["--engine", "ray", "--address", "127.0.0.1:1"], "address")])
 def test_engine_options_are_checked(tmp_path, args, field):
     result = CliRunner().invoke(app, ["data", "--samples", "10", "--out", str(tmp_path / "d.npz"), *args])
     assert result.exit_code == 2 and field in result.output

@@ -77,9 +77,9 @@ def test_a_bad_trace_is_one_line_and_exit_2(tmp_path, body, words):
     (["--rate", "0"], "--rate"),
     (["--duration", "-5"], "--duration"),
     (["--edge-outage", "9:3"], "--edge-outage '9:3'"),
-    (["--link-outage", "radio:1:2"], "--link-outage"),
-    (["--decision-time", "fast"], "--decision-time 'fast'"),
-    (["--network", "5g"], "--network: unknown kind '5g'"),
+    (["--link-outage", "radio:1:2"], "link outage"),
+    (["--decision-time", "fast"], "decision time 'fast'"),
+    (["--network", "5g"], "network: unknown kind '5g'"),
     (["--sweep-scale", "--scales", "1,2"], "--scales"),
     (["--arrivals", "nowhere.csv"], "nowhere.csv"),
 ])

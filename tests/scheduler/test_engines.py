@@ -57,7 +57,7 @@ def test_decision_time_charges(text, charged):
 
 @pytest.mark.parametrize("text", ["fixed", "fixed:-1", "fixed:x", "wall"])
 def test_bad_decision_time_is_an_input_error(text):
-    with pytest.raises(InputError, match="--decision-time"):
+    with pytest.raises(InputError, match="decision time"):
         DecisionTime.parse(text)
 
 
