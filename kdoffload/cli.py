@@ -49,7 +49,7 @@ def data(
     samples: Annotated[int, typer.Option(help="How many states to draw and solve.")] = 200_000,
     seed: Annotated[int, typer.Option(help="Seed of the state draws.")] = 0,
     out: Annotated[Path, typer.Option(help="Output .npz (default runs/<profile>/data/train.npz).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 2,
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
@@ -65,7 +65,6 @@ def data(
     prof = load_profile(profile)
     options.states_fit(options.count(samples, "--samples"), prof.n)
     options.seed(seed)
-    options.count(workers, "--workers", 1, 256)
     out = options.output_file(out or Runs(prof.name).data("train"), "--out", force, ".npz")
     with outputs.holding(out):
         job.run(job.DataConfig(prof, samples, seed, out, workers, force, jobs, solver), ConsoleReporter())
@@ -113,14 +112,13 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
             hidden: Annotated[str, typer.Option(
                 help="The student's hidden widths, like 64x64x64 (default: 96x96, the shipped student).")] = None,
             workers: Annotated[int, typer.Option(
-                help="Students trained at once on this machine (one thread each; 1: in this process).")] = 2,
+                min=1, max=256, help="Students trained at once on this machine (one thread each; 1: in this process).")] = 2,
             engine: EngineOption = "local", address: AddressOption = None):
     """Distil the teacher into a small student: a (T, alpha) sweep chosen on validation data."""
     from kdoffload.jobs import distill as job
     from kdoffload.model.profile import load_profile
 
     _check_training(epochs, seed)
-    options.count(workers, "--workers", 1, 256)
     widths = parse_hidden(hidden) if hidden is not None else None
     jobs = ray_or_none(engine, address)
     for t in temperature or []:
@@ -179,7 +177,7 @@ def compare_loss(profile: ProfileOption = "chain6", full: FullOption = False):
 def demo(
     profile: Annotated[list[str], typer.Option("--profile", "-p", help="Profiles to run.")] = None,
     full: FullOption = False,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 2,
 ):
     """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6).
 
@@ -187,7 +185,6 @@ def demo(
     from kdoffload.jobs import demo as job
     from kdoffload.model.profile import load_profile
 
-    options.count(workers, "--workers", 1, 256)
     profiles = tuple(load_profile(name) for name in profile or ["chain6"])
     with outputs.holding(*(Runs(prof.name).dir for prof in profiles)):
         job.run(job.DemoJob(profiles, full, workers), ConsoleReporter())

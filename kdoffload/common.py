@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -77,13 +78,18 @@ def progress_bar(unit: str = "states") -> Progress:
     )
 
 
-EngineOption = Annotated[str, typer.Option(
+class Engine(str, Enum):
+    local = "local"  # processes on this machine
+    ray = "ray"  # Ray tasks
+
+
+EngineOption = Annotated[Engine, typer.Option(
     help="Where jobs run: local (processes on this machine) or ray (Ray tasks).")]
 AddressOption = Annotated[str, typer.Option(
     help="With --engine ray: a cluster to join (auto, host:port, ray://host:port); default a local Ray.")]
 
 
-def ray_or_none(engine: str, address: str | None):
+def ray_or_none(engine: Engine | str, address: str | None):
     """The Ray JobMap under --engine ray, else None (the caller's local default).
 
     Ray is imported here only when asked for, so the local engine needs no Ray installed.
