@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kdoffload.model import exact
+from kdoffload.model import daggen, exact
 from kdoffload.model.dataset import _atomic_savez, _versions
 from kdoffload.model.delay import delays
-from kdoffload.model.graph_family import LAYOUT, generate_family, pred_masks
+from kdoffload.model.graph_family import LAYOUT, generate_family, member_profile, pred_masks
 from kdoffload.model.graph_features import GraphInputs, cut_states, graph_groups, graph_inputs
 from kdoffload.model.graphs import MAX_SUBTASKS
 from kdoffload.model.nesting import parse_json
@@ -160,3 +160,22 @@ def load_demos(paths: list[Path]) -> GraphDemos:
     return GraphDemos(cat["n_subtasks"].astype(np.int64), cat["pred_mask"], cat["labels"],
                       cat["optimal_delay"], cat["certified"], states, source,
                       tuple(Path(p).stem for p in paths))
+
+
+def draw_graph_states(count: int, sizes: tuple[int, int], seed: int,
+                      mixes: tuple[str, ...] = TRAIN_MIXES) -> GraphDemos:
+    """`count` graphs of the mixes (in turn) with sizes uniform in `sizes`, one state each,
+    unsolved: labels UNLABELLED (-1), no optimum."""
+    rng = np.random.default_rng([seed, 23])
+    n, masks, parts = np.zeros(count, dtype=np.int64), np.zeros((count, MAX_SUBTASKS), dtype=np.uint64), []
+    for k in range(count):
+        size = int(rng.integers(sizes[0], sizes[1] + 1))
+        family = load_profile(family_spec(mixes[k % len(mixes)], size), allow_family=True)
+        graph = daggen.generate(family.family, rng)
+        state = sample_states(member_profile(family, graph), 1, rng)
+        n[k], masks[k] = graph.n, pred_masks(graph)
+        parts.append({f: np.pad(v, ((0, 0), (0, MAX_SUBTASKS - graph.n))) if v.ndim == 2 else v
+                      for f, v in state.to_dict().items()})
+    states = States(**{f: np.concatenate([p[f] for p in parts]) for f in parts[0]})
+    return GraphDemos(n, masks, np.full((count, MAX_SUBTASKS), -1, dtype=np.int8), np.zeros(count),
+                      np.zeros(count, dtype=bool), states, np.zeros(count, dtype=np.int64), ("drawn",))

@@ -10,7 +10,7 @@ import numpy as np
 import typer
 
 from kdoffload import options
-from kdoffload.common import AddressOption, EngineOption, console, ray_or_none, user_errors
+from kdoffload.common import AddressOption, EngineOption, console, err_console, ray_or_none, user_errors
 from kdoffload.model import daggen, graphs
 from kdoffload.model.dataset import default_solver
 from kdoffload.model.exact import DEFAULT_BUDGET
@@ -97,3 +97,65 @@ def demos(
     out = options.output_file(out, "--out", force, ".npz")
     path = generate_family(family, samples, seed, out, workers, jobs, solver or default_solver(), max_nodes)
     console.print(f"{path}: {samples} states of {family.name}, {certified_share(path):.1%} certified")
+
+
+RunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (data, checkpoints, tables).")]
+DEFAULT_RUN = Path("runs/graph-student")
+
+
+@graph_app.command()
+@user_errors
+def train(
+    run: RunOption = DEFAULT_RUN,
+    workers: Annotated[int, typer.Option(help="Worker processes for the demonstrations.")] = 1,
+    solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
+):
+    """Train the one student for any graph: demonstrations, teacher, (T, alpha) sweep (docs/graphs.md)."""
+    from kdoffload.distill.graph_train import GraphTrainConfig, run as train_run
+
+    options.count(workers, "--workers", 1, 256)
+    cfg = GraphTrainConfig(out_dir=run, workers=workers, solver=solver or default_solver())
+    path = train_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
+    console.print(f"{path}: the selected student")
+
+
+@graph_app.command()
+@user_errors
+def evaluate(
+    run: RunOption = DEFAULT_RUN,
+    solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
+):
+    """The generalisation table: held-out families, N = 40 and 50, chain6 and dag10 (T/T*, certified states)."""
+    from kdoffload.evaluation.graph_eval import GraphEvalConfig, run as evaluate_run
+
+    cfg = GraphEvalConfig(run_dir=run, solver=solver or default_solver())
+    path = evaluate_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
+    console.print(path.read_text(), highlight=False, markup=False)
+    console.print(f"{path}")
+
+
+@graph_app.command("export")
+@user_errors
+def export_(
+    run: RunOption = DEFAULT_RUN,
+    backend: Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")] = "xnnpack",
+    quant: Annotated[str, typer.Option("--quant", help="fp32 or int8; default: the exporter's rule (int8 on xnnpack).")] = None,
+):
+    """The selected graph student to one .pte (inputs padded to 64) and its manifest, verified first."""
+    from kdoffload.distill.graph_model import load_graph_net
+    from kdoffload.mobile_export.config import ExportConfig, shipped_quantization
+    from kdoffload.mobile_export.graph_export import export_graph_student
+    from kdoffload.mobile_export.manifest import file_record
+    from kdoffload.mobile_export.verify import ExportRefused
+
+    cfg = ExportConfig(model="student", backend=backend, quantization=quant or shipped_quantization("student", backend))
+    path = run / "student.pt"
+    checkpoint = load_graph_net(path, "graph-student")
+    try:
+        result = export_graph_student(checkpoint, run / "export", cfg, file_record(path.name, path.read_bytes()))
+    except ExportRefused as refused:
+        err_console.print(f"export refused: {refused}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    console.print(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} states "
+                  f"(N {result.verification['sizes'][0]}-{result.verification['sizes'][1]})",
+                  highlight=False, markup=False)

@@ -7,6 +7,7 @@ partitioner ("portable") the program runs on the portable kernels, 10-100x slowe
 from __future__ import annotations
 
 import warnings
+from typing import Iterable
 
 import numpy as np
 import torch
@@ -36,16 +37,23 @@ def quantize_int8(net: OffloadMLP, calibration: np.ndarray) -> nn.Module:
 
     calibration: normalised features [S, F]; fed one row at a time, the batch the phone uses.
     """
+    rows = torch.from_numpy(np.ascontiguousarray(calibration, dtype=np.float32))
+    return quantize_int8_inputs(net, net.example_inputs(), ((row[None],) for row in rows))
+
+
+def quantize_int8_inputs(module: nn.Module, example_inputs: tuple[torch.Tensor, ...],
+                         calibration: Iterable[tuple[torch.Tensor, ...]]) -> nn.Module:
+    """`quantize_int8` for any module: `calibration` yields its input tuples, batch 1."""
     from executorch.backends.xnnpack.quantizer.xnnpack_quantizer import (
         XNNPACKQuantizer, get_symmetric_quantization_config)
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
     quantizer = XNNPACKQuantizer().set_global(get_symmetric_quantization_config(is_per_channel=True))
-    graph = torch.export.export(net.eval(), net.example_inputs()).module()
+    graph = torch.export.export(module.eval(), example_inputs).module()
     prepared = prepare_pt2e(graph, quantizer)
     with torch.no_grad():
-        for row in torch.from_numpy(np.ascontiguousarray(calibration, dtype=np.float32)):
-            prepared(row[None])
+        for inputs in calibration:
+            prepared(*inputs)
     return convert_pt2e(prepared)
 
 

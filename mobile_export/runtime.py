@@ -52,9 +52,10 @@ class PteProgram:
     def input_width(self) -> int:
         return int(self.input_shape[-1])
 
-    def run(self, features: torch.Tensor) -> torch.Tensor:
-        """features [1, F] float32, contiguous (Method.execute ignores strides)."""
-        return self._method.execute((features,))[0]
+    def run(self, *inputs: torch.Tensor) -> torch.Tensor:
+        """features [1, F] float32 (or a program's several inputs), contiguous (Method.execute
+        ignores strides)."""
+        return self._method.execute(inputs)[0]
 
     def logits(self, features: np.ndarray) -> np.ndarray:
         """[S, F] -> [S, N, 3], one call per row."""

@@ -18,7 +18,7 @@ import numpy as np
 
 from kdoffload.model.delay import Params
 from kdoffload.model.features import _LOG_SCALARS, _TIME_SCALARS, Normalizer
-from kdoffload.model.graph_family import pred_masks
+from kdoffload.model.graph_family import edges_from_masks, pred_masks
 from kdoffload.model.graph_heuristics import upward_ranks
 from kdoffload.model.graphs import MAX_SUBTASKS
 from kdoffload.model.profile import Profile
@@ -70,22 +70,26 @@ def _longest_paths(adjacency: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray
     return depth * valid, height * valid
 
 
+def graph_groups(n: np.ndarray, pred_mask: np.ndarray):
+    """(profile of the graph, indices of the states that have it), once per distinct graph."""
+    keys = np.concatenate([np.asarray(n)[:, None].astype(np.uint64), pred_mask], axis=1)
+    graphs, group = np.unique(keys, axis=0, return_inverse=True)
+    for g, key in enumerate(graphs):
+        size = int(key[0])
+        yield (Profile(name="graph", n=size, edges=edges_from_masks(size, key[1:])),
+               np.flatnonzero(group.ravel() == g))
+
+
 def _ranks(n: np.ndarray, pred_mask: np.ndarray, states: States) -> np.ndarray:
     """HEFT's upward rank (s) [S, 64], 0 past n; states sharing a graph go in one call."""
     rank = np.zeros((len(n), N_MAX))
-    keys = np.concatenate([n[:, None].astype(np.uint64), pred_mask], axis=1)
-    graphs, group = np.unique(keys, axis=0, return_inverse=True)
-    for g, key in enumerate(graphs):
-        members = np.flatnonzero(group.ravel() == g)
-        size = int(key[0])
-        edges = tuple((j, i) for i in range(size) for j in range(i) if (int(key[1 + i]) >> j) & 1)
-        profile = Profile(name="graph", n=size, edges=edges)
-        params = Params.from_states(_cut(states[members], size))
-        rank[members, :size] = upward_ranks(profile, params).reshape(size, len(members)).T
+    for profile, members in graph_groups(n, pred_mask):
+        params = Params.from_states(cut_states(states[members], profile.n))
+        rank[members, :profile.n] = upward_ranks(profile, params).reshape(profile.n, len(members)).T
     return rank
 
 
-def _cut(states: States, n: int) -> States:
+def cut_states(states: States, n: int) -> States:
     """Padded states -> their first n subtasks."""
     return States(**{k: v[:, :n] if v.ndim == 2 else v for k, v in states.to_dict().items()})
 

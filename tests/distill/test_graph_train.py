@@ -23,8 +23,8 @@ def _config(tmp_path) -> GraphTrainConfig:
     return GraphTrainConfig(out_dir=tmp_path / "run", plan=TINY,
                             validation=DemoPlan(mixes=TINY.mixes, sizes=((6, 20),), profiles=(), seed=1),
                             solver="numpy", teacher=GraphNetConfig(16, 2), student=GraphNetConfig(8, 1),
-                            teacher_train=quick, student_train=quick, temperatures=(2.0,),
-                            alphas=(0.5, 0.9), transfer_states=40, transfer_sizes=(5, 9))
+                            teacher_train=quick, student_train=quick, sweep=((2.0, 0.5), (2.0, 0.9)),
+                            transfer_states=40, transfer_sizes=(5, 9))
 
 
 @pytest.mark.slow  # two trainings and a sweep: ~10 s
