@@ -119,3 +119,43 @@ def _cpuinfo() -> list[str]:
         return Path("/proc/cpuinfo").read_text().splitlines()
     except OSError:
         return []
+
+
+def dynamic_table(rows, policies: list[str]) -> str:
+    """Per network: each policy's mean and p95 end-to-end delay (s); the experts' ratios."""
+    head = ("| network | " + " | ".join(f"{p} mean / p95" for p in policies)
+            + " | optimal / hindsight (mean) | optimal / all-local (mean) |")
+    lines = [head, "|---|" + "---|" * (len(policies) + 2)]
+    for row in rows:
+        cells = [f"{row.summary(p).mean_e2e:.3f} / {row.summary(p).p95_e2e:.3f}" for p in policies]
+        ratios = [_ratio(row, "optimal", "hindsight"), _ratio(row, "optimal", "all-local")]
+        lines.append(f"| {row.network.name} | " + " | ".join(cells + ratios) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _ratio(row, a: str, b: str) -> str:
+    names = {s.policy for s in row.summaries}
+    if a not in names or b not in names:
+        return "—"
+    return f"{row.summary(a).mean_e2e / row.summary(b).mean_e2e:.3f}"
+
+
+def decisions_figure(row, arrivals, times, uplink, seconds: float, path: Path) -> Path:
+    """One network's uplink rate over time, and under it each policy's share of subtasks
+    offloaded per task, at the task's arrival (0: all local, 1: nothing on the device)."""
+    policies = list(row.offloaded)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 2.4 + 0.45 * len(policies)), sharex=True,
+                                      gridspec_kw={"height_ratios": [2, max(len(policies) * 0.5, 1.5)]})
+    top.step(times, numpy.maximum(uplink, 1.0) / 1e6, where="post", lw=0.8)
+    top.set(yscale="log", ylabel="uplink (Mbit/s)", title=f"{row.network.name}: the rate and the decisions")
+    top.grid(True, which="both", alpha=0.3)
+    keep = arrivals < seconds
+    for k, name in enumerate(policies):
+        share = numpy.asarray(row.offloaded[name])[keep]
+        points = bottom.scatter(arrivals[keep], numpy.full(keep.sum(), k), c=share, cmap="viridis",
+                                vmin=0, vmax=1, marker="|", s=220)
+    bottom.set_yticks(range(len(policies)), policies)
+    bottom.set(xlabel="time (s)", ylim=(-0.7, len(policies) - 0.3))
+    bottom.invert_yaxis()
+    fig.colorbar(points, ax=[top, bottom], label="share of subtasks offloaded", fraction=0.03)
+    return _save(fig, path)

@@ -1,0 +1,87 @@
+"""The dynamic-network table of docs/simulation.md: policies x moving networks, mean and p95 delay.
+
+    python -m bench.dynamic_table --profile chain6 --out runs/dynamic --rate 0.2 --duration 1800
+
+Networks: the processes `markov`, `gauss-markov-outages`, `3g`, `lte`, and trace files written
+from 3G-like and LTE-like realisations of their own seeds (a Mahimahi up/down pair, throughput
+logs; in OUT/traces/). Policies: the baselines, `optimal` (exact on the decision's rates),
+`hindsight` (the per-task optimum under the rates the task meets), and every learned engine
+named with --learned. Decisions cost nothing (--decision-time zero), as in the issue's runs.
+
+writes dynamic.json, dynamic.md (the table) and dynamic.png (the figure: one network's uplink
+rate over time with each policy's decisions drawn under it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from kdoffload.model.errors import InputError
+from kdoffload.model.profile import load_profile
+from kdoffload.scheduler import report
+from kdoffload.scheduler.dynamic_table import POLICIES, networks, run_network, uplink_over
+from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.harness import SimConfig
+from kdoffload.scheduler.stream import Scenario, poisson_workload
+
+FIGURE_SECONDS = 300.0
+
+
+def learned(names: list[str]) -> dict:
+    if not names:
+        return {}
+    from kdoffload.jobs.engines import learned_engines
+    from kdoffload.jobs.reporter import ConsoleReporter
+
+    return learned_engines(ConsoleReporter())
+
+
+def run(args) -> str:
+    profile = load_profile(args.profile)
+    extra = [n for n in args.learned.split(",") if n]
+    engines = EngineSet.parse(",".join(POLICIES + tuple(extra)), learned(extra))
+    cfg = SimConfig(profile, engines, DecisionTime.parse(args.decision_time), Scenario(seed=args.seed))
+    workload = poisson_workload(profile, args.rate, args.duration, args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = [run_network(cfg, net, workload, lambda n, p: print(f"  {n}: {p}", file=sys.stderr))
+            for net in networks(profile, args.out / "traces", args.seed)]
+    text = report.dynamic_table(rows, list(engines.names))
+    figure_row = next(r for r in rows if r.network.name == args.figure)
+    times, uplink = uplink_over(figure_row.network, profile, FIGURE_SECONDS)
+    report.decisions_figure(figure_row, workload.arrivals, times, uplink, FIGURE_SECONDS,
+                            args.out / "dynamic.png")
+    report.write_json(args.out / "dynamic.json", {
+        "profile": profile.name, "rate": args.rate, "duration": args.duration, "seed": args.seed,
+        "tasks": len(workload.arrivals), "decision_time": args.decision_time, "machine": report.machine(),
+        "networks": [{"name": r.network.name, "source": r.network.source,
+                      "summaries": [s.to_dict() for s in r.summaries],
+                      "offloaded_share": {p: float(np.mean(v)) for p, v in r.offloaded.items()}}
+                     for r in rows]})
+    report.write_text(args.out / "dynamic.md", text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="chain6")
+    parser.add_argument("--out", type=Path, default=Path("runs/dynamic"))
+    parser.add_argument("--rate", type=float, default=0.2, help="Poisson arrivals, tasks/s")
+    parser.add_argument("--duration", type=float, default=1800.0, help="arrival window, s")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--decision-time", default="zero")
+    parser.add_argument("--learned", default="", help="comma-separated learned engines to add")
+    parser.add_argument("--figure", default="3g trace (Mahimahi)", help="the network of the figure")
+    args = parser.parse_args(argv)
+    try:
+        print(run(args), end="")
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()
