@@ -76,8 +76,7 @@ def _single(job: SimulateJob, reporter: Reporter) -> None:
     record = {"config": config, "machine": report.machine(),
               "outage_windows": scenario.build(prof)[1].describe(horizon),
               "summaries": [s.to_dict() for s in summaries]}
-    report.write_json(out / "run.json", record)
-    report.write_text(out / "run.md", _heading(prof, config, "Simulation") + table)
+    _write(out, "run", record, _heading(prof, config, "Simulation") + table)
     reporter.show(table)
     reporter.show(f"wrote {out / 'run.json'} and {out / 'run.md'}", highlight=True)
 
@@ -92,8 +91,7 @@ def _rate_sweep(job: SimulateJob, reporter: Reporter) -> None:
               "breakdown_rate": sweep.breakdown(),
               "points": [[s.to_dict() for s in point] for point in sweep.points]}
     table = report.rate_table(sweep)
-    report.write_json(out / "sweep_rate.json", record)
-    report.write_text(out / "sweep_rate.md", _heading(prof, config, "Rate sweep: mean e2e (s)") + table)
+    _write(out, "sweep_rate", record, _heading(prof, config, "Rate sweep: mean e2e (s)") + table)
     figure = report.rate_figure(sweep, f"{prof.name}: end-to-end delay vs arrival rate "
                                        f"(decision time {config['decision_time']})", out / "sweep_rate.png")
     reporter.show(table)
@@ -112,12 +110,17 @@ def _scale_sweep(job: SimulateJob, reporter: Reporter) -> None:
               "charged": [[s.to_dict() for s in point] for point in sweep.charged],
               "zero": [[s.to_dict() for s in point] for point in sweep.zero]}
     table = report.scale_table(sweep)
-    report.write_json(out / "sweep_scale.json", record)
-    report.write_text(out / "sweep_scale.md", _heading(prof, config, "Scale sweep") + table)
+    _write(out, "sweep_scale", record, _heading(prof, config, "Scale sweep") + table)
     figure = report.scale_figure(sweep, f"{prof.name}: tasks s times lighter, arriving at "
                                         f"{rate:g}/s x 1/s", out / "sweep_scale.png")
     reporter.show(table)
     reporter.show(f"wrote {out / 'sweep_scale.json'}, {out / 'sweep_scale.md'} and {figure}", highlight=True)
+
+
+def _write(out: Path, stem: str, record: dict, text: str) -> None:
+    """A run's record and its markdown, side by side."""
+    report.write_json(out / f"{stem}.json", record)
+    report.write_text(out / f"{stem}.md", text)
 
 
 def _heading(prof: Profile, config: dict, title: str) -> str:
