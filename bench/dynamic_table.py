@@ -23,7 +23,7 @@ import numpy as np
 from kdoffload.model.errors import InputError
 from kdoffload.model.profile import load_profile
 from kdoffload.scheduler import report
-from kdoffload.scheduler.dynamic_table import POLICIES, networks, run_network, uplink_over
+from kdoffload.scheduler.dynamic_table import POLICIES, TRACE_SECONDS, networks, run_network, uplink_over
 from kdoffload.scheduler.engines import DecisionTime, EngineSet
 from kdoffload.scheduler.harness import SimConfig
 from kdoffload.scheduler.stream import Scenario, poisson_workload
@@ -48,7 +48,7 @@ def run(args) -> str:
     workload = poisson_workload(profile, args.rate, args.duration, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     rows = [run_network(cfg, net, workload, lambda n, p: print(f"  {n}: {p}", file=sys.stderr))
-            for net in networks(profile, args.out / "traces", args.seed)]
+            for net in networks(profile, args.out / "traces", args.seed, args.trace_seconds)]
     text = report.dynamic_table(rows, list(engines.names))
     figure_row = next(r for r in rows if r.network.name == args.figure)
     times, uplink = uplink_over(figure_row.network, profile, FIGURE_SECONDS)
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--decision-time", default="zero")
     parser.add_argument("--learned", default="", help="comma-separated learned engines to add")
+    parser.add_argument("--trace-seconds", type=float, default=TRACE_SECONDS,
+                        help="length of each written trace, s (it repeats)")
     parser.add_argument("--figure", default="3g trace (Mahimahi)", help="the network of the figure")
     args = parser.parse_args(argv)
     try:

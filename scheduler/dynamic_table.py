@@ -39,18 +39,18 @@ class Network:
     source: str  # what it is, in words
 
 
-def trace_networks(profile: Profile, folder: Path, seed: int) -> list[Network]:
+def trace_networks(profile: Profile, folder: Path, seed: int, seconds: float = TRACE_SECONDS) -> list[Network]:
     """A 3G-like realisation as a Mahimahi up/down pair and an LTE-like one as throughput logs,
     written into `folder` from seeds of their own (not the runs' network seed)."""
     folder.mkdir(parents=True, exist_ok=True)
     umts = make_network("3g", profile, seed + 101)
     up, down = folder / "3g-up.mahi", folder / "3g-down.mahi"
-    write_mahimahi(umts, UP, TRACE_SECONDS, up)
-    write_mahimahi(umts, DOWN, TRACE_SECONDS, down)
+    write_mahimahi(umts, UP, seconds, up)
+    write_mahimahi(umts, DOWN, seconds, down)
     lte = make_network("lte", profile, seed + 202)
     lte_up, lte_down = folder / "lte-up.log", folder / "lte-down.log"
-    write_throughput(lte, UP, TRACE_SECONDS, lte_up)
-    write_throughput(lte, DOWN, TRACE_SECONDS, lte_down)
+    write_throughput(lte, UP, seconds, lte_up)
+    write_throughput(lte, DOWN, seconds, lte_down)
     return [Network("3g trace (Mahimahi)", Scenario(trace=TraceFiles(up=up, down=down), seed=seed),
                     f"{up.name}, {down.name}"),
             Network("lte trace (throughput log)", Scenario(
@@ -58,9 +58,9 @@ def trace_networks(profile: Profile, folder: Path, seed: int) -> list[Network]:
                 f"{lte_up.name}, {lte_down.name}")]
 
 
-def networks(profile: Profile, folder: Path, seed: int) -> list[Network]:
+def networks(profile: Profile, folder: Path, seed: int, trace_seconds: float = TRACE_SECONDS) -> list[Network]:
     processes = [Network(kind, Scenario(network=kind, seed=seed), f"--network {kind}") for kind in PROCESSES]
-    return processes + trace_networks(profile, folder, seed)
+    return processes + trace_networks(profile, folder, seed, trace_seconds)
 
 
 @dataclass

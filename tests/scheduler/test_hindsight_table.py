@@ -10,7 +10,7 @@ from kdoffload.scheduler.dynamic_table import POLICIES, PROCESSES
 
 def test_a_short_table_has_every_network_and_policy(tmp_path, capsys):
     out = tmp_path / "dyn"
-    dynamic_table.main(["--out", str(out), "--duration", "25", "--rate", "0.3"])
+    dynamic_table.main(["--out", str(out), "--duration", "25", "--rate", "0.3", "--trace-seconds", "30"])
     record = json.loads((out / "dynamic.json").read_text())
     names = [n["name"] for n in record["networks"]]
     assert names[:len(PROCESSES)] == list(PROCESSES) and len(names) == len(PROCESSES) + 2
