@@ -119,7 +119,7 @@ def distill(profile: ProfileOption = "chain6", full: FullOption = False, resume:
     from kdoffload.model.profile import load_profile
 
     _check_training(epochs, seed)
-    widths = parse_hidden(hidden) if hidden is not None else None
+    widths = parse_hidden(hidden, "--hidden") if hidden is not None else None
     jobs = ray_or_none(engine, address)
     for t in temperature or []:
         options.number(t, "--temperature", 0, 1e3, open_low=True)

@@ -33,7 +33,7 @@ def pareto(profile: ProfileOption = "chain6",
     from kdoffload.model.parallel import process_pool
     from kdoffload.model.profile import load_profile
 
-    grid = [parse_hidden(h) for h in hidden] if hidden else None
+    grid = [parse_hidden(h, "--hidden") for h in hidden] if hidden else None
     if grid and len(set(grid)) != len(grid):
         raise InputError("--hidden: a candidate is given twice")
     quants = quant or list(QUANTIZATIONS)

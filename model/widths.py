@@ -5,7 +5,7 @@ from __future__ import annotations
 from kdoffload.model.errors import InputError
 
 
-def parse_hidden(text: str, option: str = "--hidden") -> tuple[int, ...]:
+def parse_hidden(text: str, option: str = "hidden") -> tuple[int, ...]:
     """'64x64' -> (64, 64): hidden widths, one to four layers of 1..4096 units."""
     try:
         widths = tuple(int(part) for part in text.lower().split("x"))

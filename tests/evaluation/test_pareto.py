@@ -21,7 +21,7 @@ def test_hidden_widths_parse_and_name(text, widths):
 
 @pytest.mark.parametrize("text", ["", "x", "64x", "0x64", "64x-1", "a", "8x8x8x8x8", "5000"])
 def test_bad_hidden_widths_are_refused(text):
-    with pytest.raises(InputError, match="--hidden"):
+    with pytest.raises(InputError, match="^hidden: "):
         parse_hidden(text)
 
 
