@@ -30,34 +30,7 @@ void TopKDecoder::code_to_placement(uint32_t code, int n, int* placement) {
 }
 
 const std::vector<uint32_t>& TopKDecoder::most_probable(const float* logits) {
-  // A beam of width K is exact here: log-probabilities add over subtasks, so a prefix with K
-  // better prefixes ahead of it has K better completions ahead of it too.
-  const auto better = [](const Partial& a, const Partial& b) {
-    return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.position < b.position;
-  };
-  beam_.assign(1, Partial{0.0, 0, 0});
-  for (int i = 0; i < n_; ++i) {
-    // log-softmax associated as in model/decoding.py: (l - max) - log(sum(exp(l - max))).
-    const float* row = logits + 3 * i;
-    const double top = std::max({double(row[0]), double(row[1]), double(row[2])});
-    const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
-    const double log_sum =
-        std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
-    // The K best children, kept sorted as they come: the order is total (positions differ), so
-    // this is the partial sort's result, for a few comparisons per child instead of a heap.
-    const size_t keep = std::min(3 * beam_.size(), static_cast<size_t>(k_));
-    grown_.clear();
-    for (size_t parent = 0; parent < beam_.size(); ++parent) {
-      for (uint32_t site = 0; site < 3; ++site) {
-        const Partial child{beam_[parent].log_prob + (shifted[site] - log_sum),
-                            beam_[parent].code * 3 + site, static_cast<uint32_t>(parent * 3 + site)};
-        if (grown_.size() == keep && !better(child, grown_.back())) continue;
-        grown_.insert(std::upper_bound(grown_.begin(), grown_.end(), child, better), child);
-        if (grown_.size() > keep) grown_.pop_back();
-      }
-    }
-    beam_.swap(grown_);
-  }
+  beam_search(logits, n_, k_, beam_, grown_, [](uint32_t code, uint32_t site) { return code * 3 + site; });
   codes_.clear();
   for (const Partial& p : beam_) codes_.push_back(p.code);
   return codes_;

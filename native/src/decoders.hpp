@@ -4,6 +4,8 @@
 // greedy placement and the three single-site placements, K widened out of support.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -12,6 +14,51 @@
 #include "system.hpp"
 
 namespace kdo {
+
+// A partial placement of the beam: its log-probability, its code, and its place in the
+// expansion (parent's beam index * 3 + site), the tie-break of numpy's stable sort.
+template <typename Code>
+struct BeamEntry {
+  double log_prob;
+  Code code;
+  uint32_t position;
+};
+
+// The k most probable placements, most probable first, into `beam` (`grown` is scratch), as
+// model/decoding.topk_placements finds them. A beam of width k is exact here: log-probabilities
+// add over subtasks, so a prefix with k better prefixes ahead of it has k better completions
+// too. extend(code, site) appends a site to a code; the placement code is the caller's.
+template <typename Code, typename Extend>
+void beam_search(const float* logits, int n, int k, std::vector<BeamEntry<Code>>& beam,
+                 std::vector<BeamEntry<Code>>& grown, Extend extend) {
+  using Entry = BeamEntry<Code>;
+  const auto better = [](const Entry& a, const Entry& b) {
+    return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.position < b.position;
+  };
+  beam.assign(1, Entry{0.0, Code(0), 0});
+  for (int i = 0; i < n; ++i) {
+    // log-softmax associated as in model/decoding.py: (l - max) - log(sum(exp(l - max))).
+    const float* row = logits + 3 * i;
+    const double top = std::max({double(row[0]), double(row[1]), double(row[2])});
+    const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
+    const double log_sum =
+        std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
+    // The k best children, kept sorted as they come: the order is total (positions differ), so
+    // this is the partial sort's result, for a few comparisons per child instead of a heap.
+    const size_t keep = std::min(3 * beam.size(), static_cast<size_t>(k));
+    grown.clear();
+    for (size_t parent = 0; parent < beam.size(); ++parent) {
+      for (uint32_t site = 0; site < 3; ++site) {
+        const Entry child{beam[parent].log_prob + (shifted[site] - log_sum),
+                          extend(beam[parent].code, site), static_cast<uint32_t>(parent * 3 + site)};
+        if (grown.size() == keep && !better(child, grown.back())) continue;
+        grown.insert(std::upper_bound(grown.begin(), grown.end(), child, better), child);
+        if (grown.size() > keep) grown.pop_back();
+      }
+    }
+    beam.swap(grown);
+  }
+}
 
 // Per subtask the highest logit; the lowest site wins a tie (numpy's argmax).
 void argmax_placement(const float* logits, int n, int* placement);
@@ -35,11 +82,7 @@ class TopKDecoder {
   int k() const { return k_; }
 
  private:
-  struct Partial {
-    double log_prob;
-    uint32_t code;
-    uint32_t position;  // parent's beam index * 3 + site: the tie-break
-  };
+  using Partial = BeamEntry<uint32_t>;
 
   int n_, k_;
   DelayModel delay_model_;

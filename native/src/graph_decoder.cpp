@@ -35,35 +35,6 @@ GraphDecoder::GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int
   candidates_.reserve(ood_top_k_ + 5);
 }
 
-void GraphDecoder::most_probable(const float* logits, int k) {
-  // As model/decoding.topk_placements: exact, since log-probabilities add over subtasks; the
-  // log-softmax associated as there, (l - max) - log(sum(exp(l - max))).
-  const auto better = [](const Partial& a, const Partial& b) {
-    return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.position < b.position;
-  };
-  beam_.assign(1, Partial{0.0, 0, 0});
-  for (int i = 0; i < n_; ++i) {
-    const float* row = logits + 3 * i;
-    const double top = std::max({double(row[0]), double(row[1]), double(row[2])});
-    const double shifted[3] = {row[0] - top, row[1] - top, row[2] - top};
-    const double log_sum =
-        std::log(std::exp(shifted[0]) + std::exp(shifted[1]) + std::exp(shifted[2]));
-    const size_t keep = std::min(3 * beam_.size(), static_cast<size_t>(k));
-    grown_.clear();
-    for (size_t parent = 0; parent < beam_.size(); ++parent) {
-      for (uint32_t site = 0; site < 3; ++site) {
-        const Partial child{beam_[parent].log_prob + (shifted[site] - log_sum),
-                            (beam_[parent].code << 2) | site,
-                            static_cast<uint32_t>(parent * 3 + site)};
-        if (grown_.size() == keep && !better(child, grown_.back())) continue;
-        grown_.insert(std::upper_bound(grown_.begin(), grown_.end(), child, better), child);
-        if (grown_.size() > keep) grown_.pop_back();
-      }
-    }
-    beam_.swap(grown_);
-  }
-}
-
 void GraphDecoder::offer_code(PlacementCode code) {
   if (std::find(candidates_.begin(), candidates_.end(), code) == candidates_.end()) {
     candidates_.push_back(code);
@@ -74,7 +45,8 @@ void GraphDecoder::offer(const int* placement) { offer_code(pack_placement(place
 
 double GraphDecoder::decode(const float* logits, const SystemState& state, bool out_of_support,
                             int* placement) {
-  most_probable(logits, out_of_support ? ood_top_k_ : top_k_);
+  beam_search(logits, n_, out_of_support ? ood_top_k_ : top_k_, beam_, grown_,
+              [](PlacementCode code, uint32_t site) { return (code << 2) | site; });
   candidates_.clear();
   for (const Partial& p : beam_) offer_code(p.code);
   greedy_.decide(state, scratch_.data());

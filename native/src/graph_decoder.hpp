@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "decoders.hpp"
 #include "delay_model.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
@@ -26,13 +27,8 @@ class GraphDecoder {
   double decode(const float* logits, const SystemState& state, bool out_of_support, int* placement);
 
  private:
-  struct Partial {
-    double log_prob;
-    PlacementCode code;
-    uint32_t position;  // parent's beam index * 3 + site: the tie-break of numpy's stable sort
-  };
+  using Partial = BeamEntry<PlacementCode>;
 
-  void most_probable(const float* logits, int k);
   void offer(const int* placement);
   void offer_code(PlacementCode code);
   double local_search(int* placement, double cost);
