@@ -16,6 +16,7 @@ import typer  # noqa: E402
 from kdoffload.common import (AddressOption, ConsoleReporter, EngineOption, ProfileOption, ray_or_none,
                               say_error, user_errors)
 from kdoffload.boundary import BoundaryGroup
+from kdoffload.choices import Solver
 from kdoffload import evaluate_cli, export_cli, options, outputs, pareto_cli, seeds_cli, simulate_cli
 from kdoffload.jobs.budget import DEFAULT_REGRET_WEIGHT
 from kdoffload.model.errors import InputError
@@ -53,7 +54,7 @@ def data(
     force: Annotated[bool, typer.Option(help="Overwrite an existing output.")] = False,
     engine: EngineOption = "local",
     address: AddressOption = None,
-    solver: Annotated[str, typer.Option(
+    solver: Annotated[Solver, typer.Option(
         help="Exact solver: numpy (model/oracle.py) or native (the C++ core; same bytes). "
              "Default: native when built, else numpy.")] = None,
 ):
@@ -67,7 +68,8 @@ def data(
     options.seed(seed)
     out = options.output_file(out or Runs(prof.name).data("train"), "--out", force, ".npz")
     with outputs.holding(out):
-        job.run(job.DataConfig(prof, samples, seed, out, workers, force, jobs, solver), ConsoleReporter())
+        job.run(job.DataConfig(prof, samples, seed, out, workers, force, jobs, solver and solver.value),
+                ConsoleReporter())
 
 
 FullOption = Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")]

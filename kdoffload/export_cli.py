@@ -7,19 +7,20 @@ from typing import Annotated
 import typer
 
 from kdoffload import options, outputs
+from kdoffload.choices import Backend, Network, Quantization
 from kdoffload.common import ConsoleReporter, ProfileOption, decoder_k, user_errors
 from kdoffload.model.runs import Runs
 
-ModelOption = Annotated[str, typer.Option(help="Which network: student or teacher.")]
-BackendOption = Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
-QuantOption = Annotated[str, typer.Option("--quant", help=(
+ModelOption = Annotated[Network, typer.Option(help="Which network: student or teacher.")]
+BackendOption = Annotated[Backend, typer.Option(help="xnnpack (delegated) or portable (no delegate).")]
+QuantOption = Annotated[Quantization, typer.Option("--quant", help=(
     "fp32, or int8 (pt2e, XNNPACK quantizer); default: int8 for the student on xnnpack (what a "
     "phone gets), fp32 otherwise."))]
 
 
 @user_errors
-def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
-           backend: BackendOption = "xnnpack", quant: QuantOption = None,
+def export(profile: ProfileOption = "chain6", model: ModelOption = Network.student,
+           backend: BackendOption = Backend.xnnpack, quant: QuantOption = None,
            top_k: Annotated[int, typer.Option("--top-k", default_factory=decoder_k,
                                               help="K of the verified top-K decoder.")] = ...,
            force: Annotated[bool, typer.Option("--force", help="Replace an export of this build.")] = False):
@@ -28,8 +29,9 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = "student",
     from kdoffload.mobile_export.config import ExportConfig, manifest_path, pte_path, shipped_quantization
     from kdoffload.model.profile import load_profile
 
-    cfg = ExportConfig(model=model, backend=backend, quantization=quant or shipped_quantization(model, backend),
-                       top_k=top_k)
+    model, backend = model.value, backend.value
+    cfg = ExportConfig(model=model, backend=backend, quantization=quant.value if quant else
+                       shipped_quantization(model, backend), top_k=top_k)
     prof = load_profile(profile)
     with outputs.holding(Runs(prof.name).dir):
         folder = options.output_dir(Runs(prof.name).export, "export folder")  # before any work

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kdoffload import options, outputs
+from kdoffload.choices import Quantization
 from kdoffload.common import (AddressOption, ConsoleReporter, EngineOption, ProfileOption, decoder_k, ray_or_none,
                               user_errors)
 from kdoffload.model.errors import InputError
@@ -19,7 +20,7 @@ def pareto(profile: ProfileOption = "chain6",
            full: Annotated[bool, typer.Option("--full", help="The larger budget (more states, epochs).")] = False,
            hidden: Annotated[list[str], typer.Option(
                help="Hidden widths of a candidate, like 64x64 (repeatable; default: a grid of 9).")] = None,
-           quant: Annotated[list[str], typer.Option(help="fp32 and/or int8 (repeatable; default both).")] = None,
+           quant: Annotated[list[Quantization], typer.Option(help="fp32 and/or int8 (repeatable; default both).")] = None,
            top_k: Annotated[int, typer.Option("--top-k", min=1, max=64, default_factory=decoder_k,
                                               help="K of the exports' top-K and guarded decoders.")] = ...,
            epochs: Annotated[int, typer.Option(min=1, max=100_000, help="Override the budget's student epochs.")] = None,
@@ -36,10 +37,7 @@ def pareto(profile: ProfileOption = "chain6",
     grid = [parse_hidden(h, "--hidden") for h in hidden] if hidden else None
     if grid and len(set(grid)) != len(grid):
         raise InputError("--hidden: a candidate is given twice")
-    quants = quant or list(QUANTIZATIONS)
-    for q in quants:
-        if q not in QUANTIZATIONS:
-            raise InputError(f"--quant: {q!r} is not one of {', '.join(QUANTIZATIONS)}")
+    quants = [q.value for q in quant] if quant else list(QUANTIZATIONS)
     options.cpu(cpu)
     jobs = ray_or_none(engine, address) or process_pool(workers)
     prof = load_profile(profile)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kdoffload import options, outputs
+from kdoffload.choices import TraceFormat as TraceFormatName
 from kdoffload.common import ConsoleReporter, ProfileOption, user_errors
 from kdoffload.model.errors import InputError
 from kdoffload.model.runs import Runs
@@ -17,13 +17,6 @@ from kdoffload.model.runs import Runs
 MIN_SCALE = 1e-9
 MAX_TASKS = 10_000_000  # one run's tasks: beyond this the records alone outgrow memory
 
-
-class TraceFormatName(str, Enum):
-    """scheduler.traces.TraceFormat's values, named here so that --help need not import the
-    scheduler (tests/kdoffload/test_simulate_cli.py holds the two equal)."""
-
-    mahimahi = "mahimahi"
-    throughput = "throughput"
 
 
 def _baselines() -> str:

@@ -88,10 +88,3 @@ def test_bad_options_are_one_line_and_exit_2(tmp_path, args, words):
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0], result.stderr
-
-
-def test_the_trace_format_option_offers_the_schedulers_formats():
-    from kdoffload.scheduler.traces import TraceFormat
-    from kdoffload.simulate_cli import TraceFormatName
-
-    assert [f.value for f in TraceFormatName] == [f.value for f in TraceFormat]

@@ -23,7 +23,7 @@ def test_cli_solver_option(tmp_path):
         assert z["labels"].shape == (500, 6)
     bad = runner.invoke(app, args + ["--out", str(tmp_path / "x.npz"), "--solver", "fortran"])
     assert bad.exit_code == 2
-    assert "solver: 'fortran' is not one of numpy, native" in bad.output
+    assert "'fortran' is not one of 'numpy', 'native'" in bad.output
 
 
 def test_default_solver_is_native_when_built():
