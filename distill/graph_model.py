@@ -43,7 +43,7 @@ class GraphNetConfig:
         return cls(**{k: int(d[k]) for k in ("hidden", "rounds", "node_features", "scalar_features")})
 
 
-TEACHER = GraphNetConfig(hidden=128, rounds=4)
+TEACHER = GraphNetConfig(hidden=64, rounds=4)
 # The student: small enough for a .pte of a few tens of KB and a forward pass of tens of µs at
 # 64 padded subtasks (docs/graphs.md, "One student for any graph").
 STUDENT = GraphNetConfig(hidden=32, rounds=3)

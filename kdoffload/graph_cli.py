@@ -140,6 +140,7 @@ def export_(
     run: RunOption = DEFAULT_RUN,
     backend: Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")] = "xnnpack",
     quant: Annotated[str, typer.Option("--quant", help="fp32 or int8; default: the exporter's rule (int8 on xnnpack).")] = None,
+    time_n: Annotated[int, typer.Option("--time-n", help="Then time the forward pass on graphs of this size (0: not).")] = 50,
 ):
     """The selected graph student to one .pte (inputs padded to 64) and its manifest, verified first."""
     from kdoffload.distill.graph_model import load_graph_net
@@ -149,6 +150,7 @@ def export_(
     from kdoffload.mobile_export.verify import ExportRefused
 
     cfg = ExportConfig(model="student", backend=backend, quantization=quant or shipped_quantization("student", backend))
+    options.count(time_n, "--time-n", 0, 64)
     path = run / "student.pt"
     checkpoint = load_graph_net(path, "graph-student")
     try:
@@ -159,3 +161,9 @@ def export_(
     console.print(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} states "
                   f"(N {result.verification['sizes'][0]}-{result.verification['sizes'][1]})",
                   highlight=False, markup=False)
+    if time_n:
+        from kdoffload.evaluation.graph_latency import forward_times_us
+
+        times = forward_times_us(result.pte, path, time_n)
+        console.print(f"forward at N = {time_n} (Python runtime, binding included): p50 {times['p50_us']:.1f} µs, "
+                      f"p99 {times['p99_us']:.1f} µs over {times['calls']} calls", highlight=False, markup=False)

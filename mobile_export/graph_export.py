@@ -51,13 +51,13 @@ def export_stem(cfg: ExportConfig) -> str:
     return f"graph_{cfg.stem}"
 
 
-def _tensors(inputs: GraphInputs, k: int) -> tuple[torch.Tensor, ...]:
+def state_tensors(inputs: GraphInputs, k: int) -> tuple[torch.Tensor, ...]:
     return tuple(torch.from_numpy(np.ascontiguousarray(a[k:k + 1])) for a in inputs.as_tuple())
 
 
 def program_logits(program: PteProgram, inputs: GraphInputs) -> np.ndarray:
     """[S, 64, 3], one call per state as on the phone."""
-    return np.stack([program.run(*_tensors(inputs, k)).numpy()[0] for k in range(len(inputs))])
+    return np.stack([program.run(*state_tensors(inputs, k)).numpy()[0] for k in range(len(inputs))])
 
 
 def eager_logits(checkpoint: GraphCheckpoint, inputs: GraphInputs) -> np.ndarray:
@@ -124,7 +124,7 @@ def export_graph_student(checkpoint: GraphCheckpoint, export_dir: Path, cfg: Exp
     example = net.example_inputs()
     if cfg.quantization == "int8":
         calibration = checkpoint.normalizer(draw_graph_states(CALIBRATION_STATES, (5, 64), seed=31).inputs())
-        module = quantize_int8_inputs(net, example, (_tensors(calibration, k) for k in range(len(calibration))))
+        module = quantize_int8_inputs(net, example, (state_tensors(calibration, k) for k in range(len(calibration))))
     else:
         module = net
     data = lower(module, example, cfg.backend)
