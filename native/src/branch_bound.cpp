@@ -8,7 +8,10 @@
 namespace kdo {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Small graphs (the shipped profiles) mostly finish in fewer nodes than polishing the
+// incumbent would cost; larger ones polish it first.
 constexpr uint64_t kPolishAfter = 4096;
+constexpr int kPolishFirstAbove = 16;
 
 
 // One remaining subtask as two resources see it: its cost on each, and whether it may use each.
@@ -289,7 +292,7 @@ bool BranchAndBound::out_of_budget() {
 }
 
 void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
-  if (prune_ && !polished_ && nodes_ >= kPolishAfter) polish_incumbent();
+  if (prune_ && !polished_ && nodes_ >= polish_after_) polish_incumbent();
   if (out_of_budget()) {
     // Only the few subtrees open when the budget ran out get here: worth a stronger bound.
     if (node_bound < open_bound_) open_bound_ = std::min(open_bound_, refuted_bound(st, i, node_bound));
@@ -350,34 +353,6 @@ void BranchAndBound::offer_incumbent(double delay, const std::vector<int>& place
   }
 }
 
-void BranchAndBound::polish_incumbent() {
-  // Once a search proves hard (kPolishAfter nodes; on the shipped profiles most finish in fewer
-  // than these steps would cost): HEFT's placement if better, then one-site moves while any
-  // helps, a few dozen delay evaluations that often take the incumbent most of the way to T*.
-  // Any better placement may replace the incumbent mid-search: the tie rule still finds the
-  // smallest optimum.
-  polished_ = true;
-  const SystemState& state = scheduler_.state();
-  offer_incumbent(heft_.decide(state, scratch_.data()), scratch_);
-  for (bool improved = true; improved;) {
-    improved = false;
-    for (int i = 0; i < n_; ++i) {
-      const int kept = best_[i];
-      for (int site = 0; site < kSites; ++site) {
-        if (site == kept) continue;
-        best_[i] = site;
-        const double moved = delay_model_.delay(state, best_.data());
-        if (moved < best_delay_) {
-          best_delay_ = moved;
-          improved = true;
-          break;
-        }
-        best_[i] = kept;
-      }
-    }
-  }
-}
-
 double BranchAndBound::solve(const SystemState& state, int* placement, SearchStats* stats,
                              const SearchBudget& budget, const SearchHints& hints) {
   scheduler_.set_state(state);
@@ -389,6 +364,7 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
                   std::chrono::duration<double>(budget.max_seconds));
   stopped_ = false;
   polished_ = false;
+  polish_after_ = n_ > kPolishFirstAbove ? 0 : kPolishAfter;
   open_bound_ = kInf;
   if (prune_) {
     take_incumbent(state, hints.incumbent);

@@ -104,8 +104,9 @@ class Heft {
 //   that may go either way split fractionally (a relaxation, so a "no" is a proof). Its sums
 //   are taken in another order than the schedule's, so it compares with a 1e-9 relative slack
 //   and prunes strict losers only.
-// The first incumbent is greedy's; a search still running after a few thousand nodes takes
-// HEFT's placement if better, then one-site moves while any lowers T. With prune = false it is the exhaustive
+// The first incumbent is greedy's (or the hint's, if better); a search still running after a few
+// thousand nodes (at once above 16 subtasks) takes HEFT's or a single-site placement if better,
+// then one- and two-site moves while any lowers T. With prune = false it is the exhaustive
 // search (every leaf). Under a budget the search is anytime: it returns the best placement found,
 // and the least bound of the subtrees it left unexplored as the lower bound.
 class BranchAndBound {
@@ -147,6 +148,8 @@ class BranchAndBound {
   void take_incumbent(const SystemState& state, const int8_t* hint);
   void offer_incumbent(double delay, const std::vector<int>& placement);
   void polish_incumbent();
+  bool one_site_moves();  // applies every one-site move that lowers T; whether any did
+  bool two_site_moves();  // applies the first two-site move that lowers T; whether one did
   bool out_of_budget();
   bool prefix_after_incumbent(int depth) const;  // path_[0..depth] > best_[0..depth]
   bool path_before_incumbent() const;            // path_ < best_
@@ -169,7 +172,8 @@ class BranchAndBound {
   const int8_t* site_order_ = nullptr;
   std::chrono::steady_clock::time_point deadline_;
   bool stopped_ = false;
-  bool polished_ = false;  // the incumbent's one-site moves are done
+  bool polished_ = false;  // the incumbent's local search is done
+  uint64_t polish_after_ = 0;
   double open_bound_ = 0;
   uint64_t depth_nodes_[kMaxSubtasks] = {};
 };
