@@ -38,11 +38,10 @@ class ExportConfig:
     max_ratio_worsening: float = 0.01  # int8: the guarded decoder's mean delay ratio may grow by at most this share
 
     def __post_init__(self):
-        for value, allowed, option in ((self.model, MODELS, "--model"),
-                                       (self.backend, BACKENDS, "--backend"),
-                                       (self.quantization, QUANTIZATIONS, "--quant")):
+        for value, allowed, field in ((self.model, MODELS, "model"), (self.backend, BACKENDS, "backend"),
+                                      (self.quantization, QUANTIZATIONS, "quantization")):
             if value not in allowed:
-                raise InputError(f"{option}: {value!r} is not one of {', '.join(allowed)}")
+                raise InputError(f"{field}: {value!r} is not one of {', '.join(allowed)}")
         if self.quantization == "int8" and self.backend != "xnnpack":
             raise InputError("quantization int8: needs backend xnnpack (the quantized kernels live there)")
         if self.top_k < 1:
