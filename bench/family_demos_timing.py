@@ -2,7 +2,7 @@
 this machine, on the same states (the outputs must be the same bytes).
 
     python -m bench.family_demos_timing --profile daggen:n=20,n_max=30 --samples 1000 \\
-        --out runs/family-demos-timing [--workers 2] [--nodes 2] [--max-nodes 2000000]
+        --out runs/family-demos-timing [--workers 2] [--nodes 2] [--max-nodes 2000000] [--engines local,ray]
 
 Size: --samples certified solves per engine; at N = 20-30 a state takes about a second to tens
 of seconds on one core, so 1,000 states are minutes to an hour: measure a small count first.
@@ -13,7 +13,9 @@ The cluster is started with `ray start` on 127.0.0.1 (bench/ray_cluster.py) and 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import signal
 import tempfile
 import time
@@ -53,6 +55,7 @@ def stop_cluster(temp_dir: Path, grace_s: float = 10.0) -> None:
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in mine):
             time.sleep(0.5)
+    shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def _names(proc: Path, temp_dir: Path) -> bool:
@@ -91,27 +94,51 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2, help="local worker processes")
-    parser.add_argument("--nodes", type=int, default=2, help="Ray nodes of 1 CPU each (0: no Ray run)")
+    parser.add_argument("--nodes", type=int, default=2, help="Ray nodes of 1 CPU each")
+    parser.add_argument("--engines", type=lambda t: t.split(","), default=["local", "ray"],
+                        help="local, ray or both; rows of another engine with the same settings are kept")
     parser.add_argument("--max-nodes", type=int, default=DEFAULT_BUDGET.max_nodes, help="search nodes per state")
     parser.add_argument("--out", type=Path, default=Path("runs/family-demos-timing"))
     args = parser.parse_args(argv)
-    if args.samples < 1 or args.workers < 1 or args.nodes < 0 or args.max_nodes < 0:
-        parser.error("--samples and --workers must be >= 1, --nodes and --max-nodes >= 0")
+    if args.samples < 1 or args.workers < 1 or args.nodes < 1 or args.max_nodes < 0:
+        parser.error("--samples, --workers and --nodes must be >= 1, --max-nodes >= 0")
+    if not args.engines or set(args.engines) - {"local", "ray"}:
+        parser.error(f"--engines: local, ray or both, got {','.join(args.engines)}")
     family = load_profile(args.profile, allow_family=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    local = {"engine": "local pool", "layout": f"1 x {args.workers}",
-             **timed(family, args, args.out / "local.npz", process_pool(args.workers))}
-    runs = [local]
-    if args.nodes:
-        runs.append({"engine": "ray", "layout": f"{args.nodes} x 1", **on_ray(family, args, args.out / "ray.npz")})
-    identical = all((args.out / n).read_bytes() == (args.out / "local.npz").read_bytes()
-                    for n in ["ray.npz"][:len(runs) - 1])
-    result = {"profile": args.profile, "samples": args.samples, "seed": args.seed, "max_nodes": args.max_nodes,
-              "load_average": os.getloadavg(), "identical": identical, "runs": runs}
+    runs = earlier_runs(args)
+    for engine in args.engines:
+        if engine == "local":
+            row = {"engine": "local pool", "layout": f"1 x {args.workers}",
+                   **timed(family, args, args.out / "local.npz", process_pool(args.workers))}
+        else:
+            row = {"engine": "ray", "layout": f"{args.nodes} x 1", **on_ray(family, args, args.out / "ray.npz")}
+        runs = [r for r in runs if r["engine"] != row["engine"]] + [row]
+        text = write(args, runs)  # after each engine: a failed Ray run keeps the local row
+    print(text, end="")
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    return {"profile": args.profile, "samples": args.samples, "seed": args.seed, "max_nodes": args.max_nodes}
+
+
+def earlier_runs(args: argparse.Namespace) -> list[dict]:
+    """The rows a previous run of the same settings left in --out (to rerun one engine alone)."""
+    path = args.out / "family_demos_timing.json"
+    if not path.exists():
+        return []
+    earlier = json.loads(path.read_text())
+    return earlier["runs"] if all(earlier.get(k) == v for k, v in _settings(args).items()) else []
+
+
+def write(args: argparse.Namespace, runs: list[dict]) -> str:
+    files = [args.out / name for name in ("local.npz", "ray.npz") if (args.out / name).exists()]
+    identical = len(files) == 2 and files[0].read_bytes() == files[1].read_bytes()
+    result = {**_settings(args), "load_average": os.getloadavg(), "identical": identical, "runs": runs}
     atomic_write_json(args.out / "family_demos_timing.json", result)
     text = markdown(result)
     atomic_write_text(args.out / "family_demos_timing.md", text)
-    print(text, end="")
+    return text
 
 
 if __name__ == "__main__":

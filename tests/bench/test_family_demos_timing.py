@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(not native.available(), reason="needs the native
 
 def test_a_local_run_reports_time_rate_and_certified_share(tmp_path):
     family_demos_timing.main(["--profile", "daggen:n=5,n_max=7", "--samples", "6", "--workers", "1",
-                              "--nodes", "0", "--out", str(tmp_path)])
+                              "--engines", "local", "--out", str(tmp_path)])
     result = json.loads((tmp_path / "family_demos_timing.json").read_text())
     (run,) = result["runs"]
     assert run["engine"] == "local pool" and run["certified"] == 1.0 and 5 <= run["n_mean"] <= 7
