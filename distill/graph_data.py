@@ -19,7 +19,7 @@ from kdoffload.model import daggen, exact
 from kdoffload.model.dataset import _atomic_savez, _versions
 from kdoffload.model.delay import delays
 from kdoffload.model.graph_family import LAYOUT, generate_family, member_profile, pred_masks
-from kdoffload.model.graph_features import GraphInputs, cut_states, graph_groups, graph_inputs
+from kdoffload.model.graph_features import GraphInputs, cut_states, graph_groups, graph_inputs, pad_states
 from kdoffload.model.graphs import MAX_SUBTASKS
 from kdoffload.model.nesting import parse_json
 from kdoffload.model.errors import InputError
@@ -76,10 +76,7 @@ def profile_demos(name: str, samples: int, seed: int, out: Path, solver: str) ->
               "labels": np.full((samples, MAX_SUBTASKS), -1, dtype=np.int8),
               "optimal_delay": solution.delay, "gap": solution.gap, "certified": solution.certified}
     arrays["labels"][:, :n] = solution.labels
-    for key, value in states.to_dict().items():
-        if key in SUBTASK_FIELDS:
-            value = np.pad(value, ((0, 0), (0, MAX_SUBTASKS - n)))
-        arrays[key] = value
+    arrays.update(pad_states(states).to_dict())
     meta = {"profile": profile.to_dict(), "layout": LAYOUT, "seed": seed, "samples": samples,
             "versions": _versions()}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
@@ -174,8 +171,7 @@ def draw_graph_states(count: int, sizes: tuple[int, int], seed: int,
         graph = daggen.generate(family.family, rng)
         state = sample_states(member_profile(family, graph), 1, rng)
         n[k], masks[k] = graph.n, pred_masks(graph)
-        parts.append({f: np.pad(v, ((0, 0), (0, MAX_SUBTASKS - graph.n))) if v.ndim == 2 else v
-                      for f, v in state.to_dict().items()})
-    states = States(**{f: np.concatenate([p[f] for p in parts]) for f in parts[0]})
+        parts.append(pad_states(state))
+    states = States.concat(parts)
     return GraphDemos(n, masks, np.full((count, MAX_SUBTASKS), -1, dtype=np.int8), np.zeros(count),
                       np.zeros(count, dtype=bool), states, np.zeros(count, dtype=np.int64), ("drawn",))

@@ -120,13 +120,17 @@ def graph_inputs(n: np.ndarray, pred_mask: np.ndarray, states: States) -> GraphI
                        adjacency.astype(np.float32), valid.astype(np.float32))
 
 
+def pad_states(states: States) -> States:
+    """States of one graph (per-subtask fields [S, n]) -> padded to [S, 64] with 0 (cut_states' inverse)."""
+    return States(**{k: np.pad(v, ((0, 0), (0, N_MAX - v.shape[1]))) if v.ndim == 2 else v
+                     for k, v in states.to_dict().items()})
+
+
 def profile_inputs(profile: Profile, states: States) -> GraphInputs:
     """Raw inputs of states of one single-graph profile (per-subtask fields [S, n])."""
-    count, pad = len(states), N_MAX - profile.n
-    padded = States(**{k: np.pad(v, ((0, 0), (0, pad))) if v.ndim == 2 else v
-                       for k, v in states.to_dict().items()})
+    count = len(states)
     return graph_inputs(np.full(count, profile.n), np.repeat(pred_masks(profile.graph)[None], count, 0),
-                        padded)
+                        pad_states(states))
 
 
 @dataclass(frozen=True)
