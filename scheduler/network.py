@@ -1,4 +1,5 @@
-"""Wireless rates over time: each task's own state, a Gauss–Markov process, a good/bad channel, a trace.
+"""Wireless rates over time: each task's own state, a Gauss–Markov process, a good/bad channel, the
+Markov-modulated and outage processes of `scheduler.processes`, a trace.
 
 A dynamic network gives each wireless direction a piecewise-constant rate over virtual time
 (`scheduler.rates.StepRate`); the backhaul stays as each task's state has it. A transfer drains
