@@ -7,7 +7,9 @@ out-of-support flags (model/decider.py), raw observations with their summary
 (model/observation.py), and a stream of tasks on shared resources with per-task
 decision times, executed by scheduler/executor.py on a static network. Beside them,
 graphs.json: daggen graphs of several sizes up to 64 subtasks with HEFT's placements
-(model/graph_heuristics.py) and the guarded decision for any graph (model/graph_decoding.py).
+(model/graph_heuristics.py), the graph student's inputs, raw and normalised by statistics fitted
+on them (model/graph_features.py), and the guarded decision for any graph
+(model/graph_decoding.py).
 
     python android_demo/host/write_vectors.py --out build/android_host/vectors
 """
@@ -26,6 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from kdoffload.model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from kdoffload.model.delay import delays  # noqa: E402
+from kdoffload.model.graph_features import GraphNormalizer, profile_inputs  # noqa: E402
 from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision, heft_placements  # noqa: E402
 from kdoffload.model.io import atomic_write_text  # noqa: E402
 from kdoffload.model import observation as obs  # noqa: E402
@@ -114,11 +117,16 @@ def graph_vectors(n: int, count: int, seed: int) -> dict:
     logits[: count // 2] = (rng.integers(-2, 3, size=(count // 2, n, 3)) * 0.5).astype(np.float32)
     flagged = rng.random(count) < 0.3
     config = DecoderConfig()
+    raw = profile_inputs(profile, states)
+    normalizer = GraphNormalizer.fit(raw)
+    inputs = {"nodes": raw.nodes[:, :n].tolist(), "scalars": raw.scalars.tolist(),
+              "normalizer": normalizer.to_dict(), "normalised_nodes": normalizer(raw).nodes[:, :n].tolist(),
+              "normalised_scalars": normalizer(raw).scalars.tolist()}
     return {"profile": {"name": profile.name, "n": n, "edges": [list(e) for e in profile.edges],
                         "edge_cores": profile.edge_cores},
             "states": state_records(states), "logits": logits.tolist(), "out_of_support": flagged.tolist(),
             "top_k": config.top_k, "ood_top_k": config.ood_top_k, "local_search_passes": LOCAL_SEARCH_PASSES,
-            "heft": heft_placements(profile, states).tolist(),
+            "heft": heft_placements(profile, states).tolist(), "features": inputs,
             "guarded": guarded_decision(profile, states, logits, config, flagged).tolist()}
 
 
