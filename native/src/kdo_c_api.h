@@ -141,7 +141,7 @@ int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, d
 int kdo_observation_summary(int count, const double* rate_up_history,
                             const double* rate_down_history, const double* backlogs,
                             double* summary);
-/* The nanoseconds of `rounds` summaries plus feature builds of one golden state of a manifest's
+/* The thread-CPU nanoseconds of `rounds` summaries plus feature builds of one golden state of a manifest's
  * recipe, with (observed != 0) or without its observation: per-decision cost of the features. */
 int kdo_time_features(const char* manifest_path, int observed, int rounds, double* ns_per_call);
 

@@ -4,6 +4,7 @@ import ctypes
 
 import numpy as np
 
+from bench.observation_cost import random_manifest
 from kdoffload.model import native
 from kdoffload.model import observation as obs
 
@@ -32,3 +33,19 @@ def test_the_cpp_summary_is_python_s_to_rounding():
     got = _native_summary(o)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
     assert (got[:20, 2] == 0).all() and (got[:20, 0] == up[:20, -1]).all()
+
+
+def test_the_cpp_decider_replays_golden_observations(tmp_path):
+    import json
+
+    import pytest
+
+    from kdoffload.model.errors import InputError
+
+    profile, path = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
+    assert native.NativeDecider(profile, path).handle  # every golden vector replayed in C++
+    manifest = json.loads(path.read_text())
+    manifest["golden"][2]["observation"]["backlog_device"] += 3.0
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="golden"):
+        native.NativeDecider(profile, path)
