@@ -59,7 +59,9 @@ def run(args) -> str:
         "tasks": len(workload.arrivals), "decision_time": args.decision_time, "machine": report.machine(),
         "networks": [{"name": r.network.name, "source": r.network.source,
                       "summaries": [s.to_dict() for s in r.summaries],
-                      "offloaded_share": {p: float(np.mean(v)) for p, v in r.offloaded.items()}}
+                      "offloaded_share": {p: float(np.mean(v)) for p, v in r.offloaded.items()},
+                      "optimal_later_than_all_local": r.share_slower("optimal", "all-local")
+                      if {"optimal", "all-local"} <= set(r.e2e) else None}
                      for r in rows]})
     report.write_text(args.out / "dynamic.md", text)
     return text

@@ -70,6 +70,11 @@ class Row:
     network: Network
     summaries: list[Summary] = field(default_factory=list)
     offloaded: dict = field(default_factory=dict)  # policy -> [K] share of subtasks off the device
+    e2e: dict = field(default_factory=dict)  # policy -> [K] end-to-end delay per task, s
+
+    def share_slower(self, policy: str, than: str) -> float:
+        """The share of tasks `policy` finished later (from arrival) than `than` did."""
+        return float(np.mean(np.asarray(self.e2e[policy]) > np.asarray(self.e2e[than])))
 
     def summary(self, policy: str) -> Summary:
         return next(s for s in self.summaries if s.policy == policy)
@@ -84,6 +89,7 @@ def run_network(cfg: SimConfig, network: Network, workload: Workload, progress=N
         check_run(cfg.profile, result, workload)
         row.summaries.append(summarise(result, cfg.profile.edge_cores))
         row.offloaded[name] = [float(np.mean(np.asarray(r.sites) != DEVICE)) for r in result.records]
+        row.e2e[name] = [r.done - r.arrival for r in result.records]
         if progress:
             progress(network.name, name)
     return row

@@ -84,3 +84,16 @@ def test_hindsight_outside_the_simulator_is_one_input_error(chain6):
     engine = make_engine("hindsight", chain6)
     with pytest.raises(InputError, match="only the simulator"):
         engine.decide(sample_states(chain6, 1, np.random.default_rng(0)))
+
+
+def test_past_the_exhaustive_size_a_local_search_says_it_is_not_exact(chain6, tmp_path, monkeypatch):
+    from kdoffload.scheduler import hindsight
+
+    network = make_network("static", chain6, 0, random_trace(tmp_path / "t.csv", 2))
+    executor, task = busy_executor(chain6, network, 5)
+    exact = best_placement(executor, task, 2.0, 2.0)
+    monkeypatch.setattr(hindsight, "EXHAUSTIVE_MAX", 3)
+    searched = best_placement(executor, task, 2.0, 2.0)
+    assert exact.exact and not searched.exact
+    assert exact.delay <= searched.delay
+    assert searched.delay == finishes(executor, task, 2.0, searched.placement[None])[0] - 2.0
