@@ -1,5 +1,6 @@
 """The C++ guarded decision for any graph (native/src/graph_decoder.cpp) against the Python
-reference (model/graph_decoding.py): the same placements, on random graphs up to N = 64."""
+reference (model/graph_decoding.py): the same placements, on random graphs up to N = 40 and on
+one of N = 64; the guided search's labels equal plain branch and bound's."""
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ def assert_ports_agree(profile, states, logits, config=DecoderConfig(), flagged=
 
 
 @settings(max_examples=12)
-@given(n=st.integers(1, 64), seed=st.integers(0, 2**31 - 1), daggen=st.booleans(),
+@given(n=st.integers(1, 40), seed=st.integers(0, 2**31 - 1), daggen=st.booleans(),
        tied=st.booleans(), scale=st.sampled_from([0.3, 3.0]))
 def test_the_ports_decide_alike_on_random_graphs(n, seed, daggen, tied, scale):
     rng = np.random.default_rng(seed)
