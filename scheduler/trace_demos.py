@@ -156,3 +156,35 @@ def load_observation(path: Path) -> Observation | None:
         if "rate_up_history" not in z.files:
             return None
         return Observation.from_dict({k: z[k] for k in z.files})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m kdoffload.scheduler.trace_demos --profile chain6-dyn [--still 60000] [--seeds 4]
+
+    Writes runs/<profile>/data/train.npz (stream demonstrations + still exact ones), where
+    `kdoffload train` and `kdoffload distill` find the profile's training set.
+    """
+    import argparse
+    import time
+
+    from kdoffload.model.profile import load_profile
+    from kdoffload.model.runs import Runs
+
+    parser = argparse.ArgumentParser(description="Demonstrations from streams over moving networks")
+    parser.add_argument("--profile", default="chain6-dyn")
+    parser.add_argument("--seeds", type=int, default=4, help="streams per network and task rate")
+    parser.add_argument("--tasks", type=int, default=400, help="tasks per stream")
+    parser.add_argument("--still", type=int, default=60_000, help="still exact demonstrations joined")
+    args = parser.parse_args(argv)
+    profile, data = load_profile(args.profile), Runs(args.profile).data("train")
+    began = time.perf_counter()
+    streams, still = data.with_name("streams.npz"), data.with_name("still.npz")
+    generate(profile, StreamPlan(seeds=tuple(range(args.seeds)), tasks_per_stream=args.tasks), streams,
+             progress=lambda done, total: print(f"stream {done}/{total}", flush=True))
+    dataset.generate(profile, args.still, 0, still, force=True, solver=dataset.default_solver())
+    with_still_demos(profile, streams, still, data)
+    print(f"{data}: {len(dataset.load(data)):,} demonstrations in {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
