@@ -57,10 +57,10 @@ def estimate(profile: Profile, tasks: int, span: float, runs: int, decision: Dec
     horizon = span + tasks * _per_decision(decision)
     parts = {"": tasks * task_events(profile)}
     if random_outages is not None:
-        up, down = parse_means(random_outages, "--random-outages")
-        parts[f"--random-outages {random_outages}"] = int(min(horizon / (up + down), 1e18))
+        up, down = parse_means(random_outages, "random outages")
+        parts[f"random outages {random_outages}"] = int(min(horizon / (up + down), 1e18))
     if network in GRIDDED:
-        parts[f"--network {network}"] = int(min(horizon / GM_STEP_S, 1e18))
+        parts[f"network {network}"] = int(min(horizon / GM_STEP_S, 1e18))
     culprit = max(parts, key=parts.get)
     return Estimate(tasks, runs, horizon, sum(parts.values()) * runs, culprit)
 

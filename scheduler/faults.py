@@ -139,18 +139,18 @@ def parse_means(text: str, option: str) -> tuple[float, float]:
 def make_faults(edge_outages: list[str], link_outages: list[str], random_outages: str | None,
                 seed: int) -> Faults:
     """Faults from the command line's --edge-outage, --link-outage and --random-outages."""
-    edge = [parse_window(text, "--edge-outage") for text in edge_outages]
+    edge = [parse_window(text, "edge outage") for text in edge_outages]
     links: dict[str, list] = {name: [] for name in LINK_NAMES}
     for text in link_outages:
         name, _, window = text.partition(":")
         if name not in links:
             raise InputError(f"link outage {text!r}: link must be one of {', '.join(LINK_NAMES)} "
                              "(LINK:START:END)")
-        links[name].append(parse_window(window, "--link-outage"))
+        links[name].append(parse_window(window, "link outage"))
     if random_outages is not None:
         if edge:
             raise InputError("random outages and edge outages: give one of them")
-        up, down = parse_means(random_outages, "--random-outages")
+        up, down = parse_means(random_outages, "random outages")
         edge_windows = Windows(mean_up=up, mean_down=down, seed=seed)
     else:
         edge_windows = Windows(edge)

@@ -56,8 +56,8 @@ class TraceFiles:
         if self.csv is not None and (self.up is not None or self.down is not None):
             raise InputError("trace and trace_up/trace_down: give one of them")
         if (self.up is None) != (self.down is None):
-            given = "--trace-up" if self.up is not None else "--trace-down"
-            raise InputError(f"{given}: give --trace-up and --trace-down together (the same file "
+            given = "trace_up" if self.up is not None else "trace_down"
+            raise InputError(f"{given}: give trace_up and trace_down together (the same file "
                              "twice for one trace both ways)")
 
     def __bool__(self) -> bool:

@@ -86,7 +86,7 @@ def test_tiny_outage_intervals_run(tmp_path, outage):
 # -- refused up front, or as soon as the run shows it ------------------------------------------
 
 def test_outage_intervals_too_small_to_simulate_are_refused_with_the_estimate(tmp_path):
-    line = refused_in_time(tmp_path, *SHORT, "--random-outages", "1e-9:1e-9", needle="--random-outages")
+    line = refused_in_time(tmp_path, *SHORT, "--random-outages", "1e-9:1e-9", needle="random outages")
     assert "events" in line and "at most 10,000,000" in line
 
 

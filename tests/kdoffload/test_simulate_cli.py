@@ -76,7 +76,7 @@ def test_a_bad_trace_is_one_line_and_exit_2(tmp_path, body, words):
     (["--policies", "telepathy,oracle"], "policy 'telepathy': unknown (known: all-local, all-edge"),
     (["--rate", "0"], "--rate"),
     (["--duration", "-5"], "--duration"),
-    (["--edge-outage", "9:3"], "--edge-outage '9:3'"),
+    (["--edge-outage", "9:3"], "edge outage '9:3'"),
     (["--link-outage", "radio:1:2"], "link outage"),
     (["--decision-time", "fast"], "decision time 'fast'"),
     (["--network", "5g"], "network: unknown kind '5g'"),

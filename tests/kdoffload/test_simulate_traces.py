@@ -36,7 +36,7 @@ def test_one_trace_file_per_direction_runs(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--trace-up", "{up}"], "--trace-up: give --trace-up and --trace-down together"),
+    (["--trace-up", "{up}"], "trace_up: give trace_up and trace_down together"),
     (["--trace", "{csv}", "--trace-up", "{up}", "--trace-down", "{up}"], "give one of them"),
     (["--trace", "{csv}", "--trace-format", "throughput"], "--trace-format: applies to --trace-up"),
     (["--trace-up", "{bad}", "--trace-down", "{up}"], "bad: line 2: 'x' is not a whole number of ms"),

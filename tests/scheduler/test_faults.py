@@ -37,7 +37,7 @@ def test_random_outages_repeat_per_seed_and_alternate():
 
 
 @pytest.mark.parametrize("edge, links, random, words", [
-    (["5"], [], None, "--edge-outage '5'"),
+    (["5"], [], None, "edge outage '5'"),
     (["5:3"], [], None, "START < END"),
     (["a:3"], [], None, "numbers"),
     ([], ["radio:1:2"], None, "wireless, backhaul"),

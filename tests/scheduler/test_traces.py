@@ -45,7 +45,7 @@ def test_trace_files_take_one_csv_or_one_file_per_direction(tmp_path):
     assert TraceFiles(up=log, down=log).describe()["trace_format"] == "mahimahi"
     with pytest.raises(InputError, match="give one of them"):
         TraceFiles(csv=csv, up=log, down=log)
-    with pytest.raises(InputError, match="--trace-up: give --trace-up and --trace-down together"):
+    with pytest.raises(InputError, match="trace_up: give trace_up and trace_down together"):
         TraceFiles(up=log)
 
 
