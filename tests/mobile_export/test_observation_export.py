@@ -19,9 +19,8 @@ from kdoffload.model.profile import load_profile
 from kdoffload.model.states import sample_states
 
 
-@pytest.fixture(scope="module")
-def dyn_golden():
-    profile = load_profile("chain6-dyn")
+def golden_of(name: str):
+    profile = load_profile(name)
     rng = np.random.default_rng(7)
     states = sample_states(profile, 40, rng)
     up = states.rate_up[:, None] * np.exp(rng.normal(0, 0.8, (40, obs.HISTORY)))
@@ -39,9 +38,20 @@ def dyn_golden():
     return manifest, decider
 
 
+@pytest.fixture(scope="module")
+def dyn_golden():
+    return golden_of("chain6-dyn")
+
+
 def test_each_record_carries_its_observation_and_replays(dyn_golden, tmp_path):
     manifest, decider = dyn_golden
     assert all(len(g["observation"]["rate_up_history"]) == obs.HISTORY for g in manifest["golden"])
+    check_golden(manifest, tmp_path / "m.json", decider)
+
+
+def test_a_profile_without_observations_has_none_in_its_golden_records(tmp_path):
+    manifest, decider = golden_of("chain6")
+    assert not any("observation" in g for g in manifest["golden"])
     check_golden(manifest, tmp_path / "m.json", decider)
 
 
