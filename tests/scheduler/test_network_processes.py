@@ -79,3 +79,15 @@ def test_the_budget_counts_the_grid_of_every_gridded_process(chain6):
     for kind, gridded in [("3g", True), ("gauss-markov-outages", True), ("markov", False)]:
         events = estimate(chain6, 10, 1000.0, 1, DecisionTime("zero"), kind, None).events
         assert (events > 1000.0 / 0.05) == gridded
+
+
+def test_the_trace_command_writes_what_simulate_reads(tmp_path, capsys):
+    from bench import write_trace
+
+    write_trace.main(["--network", "lte", "--seconds", "20", "--format", "throughput",
+                      "--out", str(tmp_path / "lte")])
+    assert "lte-up.log" in capsys.readouterr().out
+    assert read_throughput(tmp_path / "lte-down.log").period == 20.0
+    with pytest.raises(SystemExit) as done:
+        write_trace.main(["--network", "wifi", "--out", str(tmp_path / "x")])
+    assert done.value.code == 2 and "unknown kind 'wifi'" in capsys.readouterr().err
