@@ -39,7 +39,8 @@ class Network:
     source: str  # what it is, in words
 
 
-def trace_networks(profile: Profile, folder: Path, seed: int, seconds: float = TRACE_SECONDS) -> list[Network]:
+def trace_networks(profile: Profile, folder: Path, seed: int,
+                   seconds: float = TRACE_SECONDS) -> list[Network]:
     """A 3G-like realisation as a Mahimahi up/down pair and an LTE-like one as throughput logs,
     written into `folder` from seeds of their own (not the runs' network seed)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,8 @@ def trace_networks(profile: Profile, folder: Path, seed: int, seconds: float = T
                 f"{lte_up.name}, {lte_down.name}")]
 
 
-def networks(profile: Profile, folder: Path, seed: int, trace_seconds: float = TRACE_SECONDS) -> list[Network]:
+def networks(profile: Profile, folder: Path, seed: int,
+             trace_seconds: float = TRACE_SECONDS) -> list[Network]:
     processes = [Network(kind, Scenario(network=kind, seed=seed), f"--network {kind}") for kind in PROCESSES]
     return processes + trace_networks(profile, folder, seed, trace_seconds)
 

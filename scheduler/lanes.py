@@ -137,7 +137,8 @@ class Lanes:
         need = np.isinf(avail[rows, site])
         to_edge = need & (site == EDGE)
         on_device = np.isfinite(avail[:, DEVICE])
-        for lanes, link, origin in ((to_edge & on_device, UP, DEVICE), (to_edge & ~on_device, BH_DOWN, CLOUD)):
+        sources = ((to_edge & on_device, UP, DEVICE), (to_edge & ~on_device, BH_DOWN, CLOUD))
+        for lanes, link, origin in sources:
             lanes = np.nonzero(lanes)[0]
             if len(lanes):
                 avail[lanes, EDGE] = self._hop(task, link, bits, avail[lanes, origin], lanes)

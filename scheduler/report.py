@@ -124,7 +124,8 @@ def _cpuinfo() -> list[str]:
 def dynamic_table(rows, policies: list[str]) -> str:
     """Per network: each policy's mean and p95 end-to-end delay (s); the experts' ratios."""
     head = ("| network | " + " | ".join(f"{p} mean / p95" for p in policies)
-            + " | optimal / hindsight (mean) | optimal / all-local (mean) | tasks optimal ends later than all-local |")
+            + " | optimal / hindsight (mean) | optimal / all-local (mean)"
+            + " | tasks optimal ends later than all-local |")
     lines = [head, "|---|" + "---|" * (len(policies) + 3)]
     for row in rows:
         cells = [f"{row.summary(p).mean_e2e:.3f} / {row.summary(p).p95_e2e:.3f}" for p in policies]

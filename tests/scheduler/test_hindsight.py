@@ -35,7 +35,10 @@ def busy_executor(profile, network, seed, tasks=6):
     return executor, tasks_from_states(states)[tasks]
 
 
-@pytest.mark.parametrize("kind", ["trace", "gauss-markov", "good-bad", "static"])
+KINDS = ["trace", "static", "gauss-markov", "good-bad", "markov", "gauss-markov-outages", "3g", "lte"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_lanes_finish_exactly_where_the_executor_does(chain6, tmp_path, kind):
     files = random_trace(tmp_path / "t.csv", 4) if kind == "trace" else None
     network = make_network("static" if files else kind, chain6, 5, files)
@@ -62,7 +65,8 @@ def test_no_policy_beats_hindsight_on_any_task_from_the_same_queues(chain6, tmp_
     workload = Workload(arrivals, sample_states(chain6, 25, np.random.default_rng(seed)), 31.0)
     for name in BASELINES:
         labelled = HindsightLabels(make_engine(name, chain6, seed).policy)
-        result = simulate(chain6, Engine(name, labelled), workload, DecisionTime("zero"), Scenario(trace=files))
+        result = simulate(chain6, Engine(name, labelled), workload, DecisionTime("zero"),
+                          Scenario(trace=files))
         assert len(labelled.labels) == len(result.records)
         for record, label in zip(result.records, labelled.labels):
             assert label.delay <= record.done - record.arrival
