@@ -84,25 +84,53 @@ class Lanes:
 
     def finish(self, task, start: float, placements: np.ndarray) -> np.ndarray:
         """When the last exit output of `task` is on the device, per placement [P, N]."""
-        ex, lanes = self.executor, len(placements)
-        outputs = [None] * ex.n
-        for i in range(ex.n):
-            site = placements[:, i].astype(np.intp)
-            ready = np.full(lanes, start)
-            inputs = [(outputs[j], task.out_bits[j]) for j in ex.preds[i]]
-            if i in ex.entries:
-                fresh = np.full((lanes, 3), INF)
-                fresh[:, DEVICE] = start
-                inputs.insert(0, (fresh, task.in_bits[i]))
-            for avail, bits in inputs:
-                ready = np.maximum(ready, self._fetch(task, avail, site, bits))
-            end = self._run(task, i, site, ready, start)
-            out = np.full((lanes, 3), INF)
-            out[np.arange(lanes), site] = end
-            outputs[i] = out
+        outputs = []
+        for i in range(self.executor.n):
+            outputs.append(self._place(task, i, placements[:, i].astype(np.intp), outputs, start))
+        return self._home(task, outputs, start)
+
+    @classmethod
+    def every_placement(cls, executor, task, start: float) -> tuple[np.ndarray, np.ndarray]:
+        """All 3^N placements [3^N, N] in lexicographic order and their finishes [3^N].
+
+        The lanes branch subtask by subtask (each lane into one per site of the next subtask), so
+        a prefix is executed once for all its completions: about 1.5 x 3^N lane-steps, not N x 3^N.
+        """
+        lanes, outputs = cls(executor, 1), []
+        placements = np.zeros((1, 0), dtype=np.int8)
+        for i in range(executor.n):
+            lanes._branch()
+            outputs = [np.repeat(out, 3, axis=0) for out in outputs]
+            sites = np.tile(np.arange(3, dtype=np.int8), len(placements))[:, None]
+            placements = np.concatenate([np.repeat(placements, 3, axis=0), sites], axis=1)
+            outputs.append(lanes._place(task, i, placements[:, i].astype(np.intp), outputs, start))
+        return placements, lanes._home(task, outputs, start)
+
+    def _branch(self) -> None:
+        self.device_free = np.repeat(self.device_free, 3)
+        self.edge_free = np.repeat(self.edge_free, 3, axis=0)
+        self.link_free = [np.repeat(f, 3) for f in self.link_free]
+
+    def _place(self, task, i: int, site: np.ndarray, outputs: list, start: float) -> np.ndarray:
+        """Run subtask i at `site` [P] after fetching its inputs; its output's copies [P, 3]."""
+        ex, lanes = self.executor, len(site)
+        ready = np.full(lanes, start)
+        inputs = [(outputs[j], task.out_bits[j]) for j in ex.preds[i]]
+        if i in ex.entries:
+            fresh = np.full((lanes, 3), INF)
+            fresh[:, DEVICE] = start
+            inputs.insert(0, (fresh, task.in_bits[i]))
+        for avail, bits in inputs:
+            ready = np.maximum(ready, self._fetch(task, avail, site, bits))
+        out = np.full((lanes, 3), INF)
+        out[np.arange(lanes), site] = self._run(task, i, site, ready, start)
+        return out
+
+    def _home(self, task, outputs: list, start: float) -> np.ndarray:
+        lanes = len(outputs[0])
         done = np.full(lanes, start)
         to_device = np.zeros(lanes, dtype=np.intp)
-        for e in ex.exits:
+        for e in self.executor.exits:
             done = np.maximum(done, self._fetch(task, outputs[e], to_device, task.out_bits[e]))
         return done
 

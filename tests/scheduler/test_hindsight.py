@@ -9,6 +9,7 @@ from kdoffload.model.states import sample_states
 from kdoffload.scheduler.engines import DecisionTime, Engine, EngineSet, make_engine
 from kdoffload.scheduler.executor import Executor, tasks_from_states
 from kdoffload.scheduler.hindsight import HindsightLabels, best_placement, executor_copy, finishes
+from kdoffload.scheduler.lanes import Lanes
 from kdoffload.scheduler.network import make_network
 from kdoffload.scheduler.stream import Scenario, Workload, simulate
 from kdoffload.scheduler.traces import TraceFiles
@@ -101,3 +102,13 @@ def test_past_the_exhaustive_size_a_local_search_says_it_is_not_exact(chain6, tm
     assert exact.exact and not searched.exact
     assert exact.delay <= searched.delay
     assert searched.delay == finishes(executor, task, 2.0, searched.placement[None])[0] - 2.0
+
+
+@pytest.mark.parametrize("kind", ["trace", "3g"])
+def test_branching_lanes_equal_the_lanes_of_every_placement(dag10, tmp_path, kind):
+    files = random_trace(tmp_path / "t.csv", 3) if kind == "trace" else None
+    network = make_network("static" if files else kind, dag10, 5, files)
+    executor, task = busy_executor(dag10, network, 2)
+    placements, done = Lanes.every_placement(executor, task, 1.7)
+    assert (placements == all_placements(dag10.n)).all()
+    assert (done == finishes(executor, task, 1.7, placements)).all()
