@@ -1,15 +1,18 @@
 """Certified share and solve time of the native branch and bound against N, on daggen graphs
-with the DRL offloading papers' parameters (fat 0.7, regularity 0.7, density 0.6, ccr 0.5),
-each state under its own budget; beside it greedy's and HEFT's T / T* on certified states.
+with the DRL offloading papers' parameters (fat 0.7, regularity 0.7, density drawn in 0.5-0.7
+and ccr in 0.3-0.5 per graph), each state under its own budget; beside it greedy's and HEFT's
+T / T* on certified states.
 
     python -m bench.exact_scaling --out runs/exact-scaling --sizes 10,20,30,40,50 \\
-        --graphs 3 --states 3 --seconds 1 [--nodes 1000000]
+        --graphs 5 --states 4 --seconds 1 [--nodes 1000000]
 
 A node budget certifies the same states on any machine, however loaded; a time budget is what
 a user waits.
 
 writes exact_scaling.json and exact_scaling.md (the table of docs/graphs.md). A state's time is
-the wall time of its solve call (one state per call, so the ~20 µs of ctypes around it is in).
+the wall time of its solve call (one state per call, so the ~20 µs of ctypes around it is in),
+and beside it the process's CPU time: on a shared machine a time budget is wall time, and the
+CPU column says how much of a core the solve actually had.
 """
 
 from __future__ import annotations
@@ -25,16 +28,19 @@ from kdoffload.model.io import atomic_write_json, atomic_write_text
 from kdoffload.model.profile import load_profile
 from kdoffload.model.states import sample_states
 
-FAMILY = "daggen:n={n},fat=0.7,density=0.6,regularity=0.7,ccr=0.5,seed={graph}"
+FAMILY = "daggen:n={n},fat=0.7,density={density:.3f},regularity=0.7,ccr={ccr:.3f},seed={graph}"
+# The papers' ranges: each graph draws its density and communication-to-computation ratio.
+DENSITY, CCR = (0.5, 0.7), (0.3, 0.5)
 
 
 def solve_each(profile, states, seconds: float, max_nodes: int) -> dict[str, np.ndarray]:
     """One certified solve per state under `seconds` and `max_nodes` (0: no limit), timed around it."""
-    rows = {"delay": [], "lower": [], "certified": [], "nodes": [], "seconds": []}
+    rows = {"delay": [], "lower": [], "certified": [], "nodes": [], "seconds": [], "cpu_seconds": []}
     for k in range(len(states)):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         _, delay, lower, certified, nodes = native.solve_certified(profile, states[k:k + 1], max_nodes, seconds)
         rows["seconds"].append(time.perf_counter() - began)
+        rows["cpu_seconds"].append(time.process_time() - began_cpu)
         for key, value in (("delay", delay), ("lower", lower), ("certified", certified), ("nodes", nodes)):
             rows[key].append(value[0])
     return {k: np.array(v) for k, v in rows.items()}
@@ -42,8 +48,10 @@ def solve_each(profile, states, seconds: float, max_nodes: int) -> dict[str, np.
 
 def size_record(n: int, graphs: int, states_per_graph: int, seconds: float, nodes: int, seed: int) -> dict:
     parts, ratios = [], {"greedy": [], "heft": []}
+    shape = np.random.default_rng([seed, n])
     for graph in range(graphs):
-        profile = load_profile(FAMILY.format(n=n, graph=graph))
+        density, ccr = shape.uniform(*DENSITY), shape.uniform(*CCR)
+        profile = load_profile(FAMILY.format(n=n, density=density, ccr=ccr, graph=graph))
         states = sample_states(profile, states_per_graph, np.random.default_rng([seed, n, graph]))
         solved = solve_each(profile, states, seconds, nodes)
         parts.append(solved)
@@ -54,6 +62,8 @@ def size_record(n: int, graphs: int, states_per_graph: int, seconds: float, node
     open_gap = ((rows["delay"] - rows["lower"]) / rows["delay"])[~rows["certified"]]
     record = {"n": n, "states": len(rows["delay"]), "certified": float(rows["certified"].mean()),
               "p50_s": float(np.median(rows["seconds"])), "p99_s": float(np.percentile(rows["seconds"], 99)),
+              "cpu_p50_s": float(np.median(rows["cpu_seconds"])),
+              "cpu_p99_s": float(np.percentile(rows["cpu_seconds"], 99)),
               "nodes_p50": float(np.median(rows["nodes"])), "nodes_p99": float(np.percentile(rows["nodes"], 99)),
               "gap_max": float(open_gap.max()) if len(open_gap) else 0.0}
     for name, values in ratios.items():
@@ -64,13 +74,14 @@ def size_record(n: int, graphs: int, states_per_graph: int, seconds: float, node
 
 
 def table(records: list[dict], budget: str) -> str:
-    lines = [f"| N | states | certified within {budget} | time p50 / p99 s | nodes p50 / p99 | "
+    lines = [f"| N | states | certified within {budget} | time p50 / p99 s | CPU p50 / p99 s | nodes p50 / p99 | "
              "largest gap left | greedy T/T* mean / p99 | HEFT T/T* mean / p99 |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     ratio = (lambda r, name: "–" if r[f"{name}_mean"] is None
              else f"{r[f'{name}_mean']:.3f} / {r[f'{name}_p99']:.3f}")
     for r in records:
         lines.append(f"| {r['n']} | {r['states']} | {r['certified']:.0%} | {r['p50_s']:.4f} / {r['p99_s']:.3f} | "
+                     f"{r['cpu_p50_s']:.4f} / {r['cpu_p99_s']:.3f} | "
                      f"{r['nodes_p50']:.0f} / {r['nodes_p99']:.0f} | {r['gap_max']:.1%} | "
                      f"{ratio(r, 'greedy')} | {ratio(r, 'heft')} |")
     return "\n".join(lines) + "\n"
@@ -80,8 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("runs/exact-scaling"))
     parser.add_argument("--sizes", default="10,20,30,40,50")
-    parser.add_argument("--graphs", type=int, default=3, help="daggen graphs per size")
-    parser.add_argument("--states", type=int, default=3, help="states per graph")
+    parser.add_argument("--graphs", type=int, default=5, help="daggen graphs per size")
+    parser.add_argument("--states", type=int, default=4, help="states per graph")
     parser.add_argument("--seconds", type=float, default=1.0, help="time budget per state (0: none)")
     parser.add_argument("--nodes", type=int, default=0, help="node budget per state (0: none)")
     parser.add_argument("--seed", type=int, default=0)

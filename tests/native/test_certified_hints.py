@@ -14,7 +14,7 @@ def random_orders(rng, count: int, n: int) -> np.ndarray:
     return np.argsort(rng.random((count, n, 3)), axis=2).astype(np.int8)
 
 
-@pytest.mark.parametrize("n, seed, tied", [(9, 1, False), (12, 2, False), (14, 3, False), (11, 4, True)])
+@pytest.mark.parametrize("n, seed, tied", [(9, 1, False), (12, 2, False), (13, 3, False), (11, 4, True)])
 def test_labels_are_the_same_whatever_the_hints(n, seed, tied):
     rng = np.random.default_rng(seed)
     profile = random_dag(rng, n, 1 + seed % 2)
