@@ -12,7 +12,7 @@ nine features to the decision state (docs/formats.md, "Observation"):
 - the seconds of work already queued on the phone's core, uplink and downlink at the decision.
 
 The raw observation (the probed rates, oldest first, and the three backlogs) is what a client
-holds; the summary is computed here, in the C++ core (`kdo::Observation`) and in the Java core
+holds; the summary is computed here, in the C++ core (`kdo::summarise`) and in the Java core
 (`org.kdoffload.core.Observation`) the same way: sums taken left to right, in float64.
 Profiles without the setting build exactly the features they always did.
 """
@@ -79,7 +79,8 @@ class Observation:
         """The nine summary fields, [S] float64 each."""
         out = {}
         for side, history in (("up", self.rate_up_history), ("down", self.rate_down_history)):
-            out[f"rate_{side}_hmean"], out[f"rate_{side}_min"], out[f"rate_{side}_spread"] = _summarise(history)
+            hmean, low, spread = _summarise(history)
+            out[f"rate_{side}_hmean"], out[f"rate_{side}_min"], out[f"rate_{side}_spread"] = hmean, low, spread
         for f in BACKLOG_FIELDS:
             out[f] = np.asarray(getattr(self, f), dtype=np.float64)
         return out
@@ -105,7 +106,8 @@ def _summarise(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         shift += d
         square += d * d
     mean_shift = shift / width
-    return last * width / ratio, history.min(axis=1), np.sqrt(np.maximum(square / width - mean_shift * mean_shift, 0.0))
+    variance = np.maximum(square / width - mean_shift * mean_shift, 0.0)
+    return last * width / ratio, history.min(axis=1), np.sqrt(variance)
 
 
 def still_observation(states: "States") -> Observation:
