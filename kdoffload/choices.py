@@ -9,36 +9,13 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Network(str, Enum):
-    """mobile_export.config.MODELS: which network to export."""
-
-    student = "student"
-    teacher = "teacher"
+def _choice(name: str, *values: str) -> type[Enum]:
+    """A str Enum whose members are named as their values (what typer lists and parses)."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class Backend(str, Enum):
-    """mobile_export.config.BACKENDS."""
-
-    xnnpack = "xnnpack"
-    portable = "portable"
-
-
-class Quantization(str, Enum):
-    """mobile_export.config.QUANTIZATIONS."""
-
-    fp32 = "fp32"
-    int8 = "int8"
-
-
-class Solver(str, Enum):
-    """model.dataset.SOLVERS: the exact solvers demonstrations are made with."""
-
-    numpy = "numpy"
-    native = "native"
-
-
-class TraceFormat(str, Enum):
-    """scheduler.traces.TraceFormat: formats of a one-direction trace file."""
-
-    mahimahi = "mahimahi"
-    throughput = "throughput"
+Network = _choice("Network", "student", "teacher")  # mobile_export.config.MODELS: which network
+Backend = _choice("Backend", "xnnpack", "portable")  # mobile_export.config.BACKENDS
+Quantization = _choice("Quantization", "fp32", "int8")  # mobile_export.config.QUANTIZATIONS
+Solver = _choice("Solver", "numpy", "native")  # model.dataset.SOLVERS: the exact solvers
+TraceFormat = _choice("TraceFormat", "mahimahi", "throughput")  # scheduler.traces.TraceFormat
