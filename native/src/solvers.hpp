@@ -91,7 +91,7 @@ class Heft {
 };
 
 // Any DAG: depth-first over placements in subtask index order, placements held as arrays (N up
-// to kMaxSubtasks). Two bounds prune a node:
+// to kMaxSubtasks). Three bounds prune a node:
 // - the critical path: the earliest finish each remaining subtask could have on its best site
 //   ignoring contention among the remaining ones, from the resources' current free times. Every
 //   quantity is a composition of max and + over values no later than the real ones, so in
@@ -101,9 +101,12 @@ class Heft {
 //   subtask's site has head + tail within it and what must still use each resource fits before
 //   it: the device's core against, in turn, the edge's cores, the uplink (device inputs and
 //   device-only outputs sent off) and the downlink (exits' ways home); checked with the subtasks
-//   that may go either way split fractionally (a relaxation, so a "no" is a proof). Its sums
-//   are taken in another order than the schedule's, so it compares with a 1e-9 relative slack
-//   and prunes strict losers only.
+//   that may go either way split fractionally (a relaxation, so a "no" is a proof), and the
+//   subtasks left with one site replayed in index order on the device, the edge's cores and
+//   the uplink. Its sums are taken in another order than the schedule's, so it compares with a
+//   1e-9 relative slack and prunes strict losers only.
+// - the exits' way home (bound_exits.cpp): their transfers home, one at a time in exit order
+//   after everything else, replayed for placed exits and enumerated for unplaced ones.
 // The first incumbent is greedy's (or the hint's, if better); a search still running after a few
 // thousand nodes (at once above 16 subtasks) takes HEFT's or a single-site placement if better,
 // then one- and two-site moves while any lowers T. With prune = false it is the exhaustive
