@@ -76,7 +76,6 @@ def test_mixed_graphs_in_one_batch_equal_each_alone():
     masks = np.stack([pred_masks(g) for g, _ in graphs])
     padded = [{k: np.pad(v, ((0, 0), (0, N_MAX - g.n))) if v.ndim == 2 else v
                for k, v in s.to_dict().items()} for g, s in graphs]
-
     batch = graph_inputs(n, masks, States(**{k: np.concatenate([p[k] for p in padded]) for k in padded[0]}))
     for k, single in enumerate(singles):
         for a, b in zip(batch[k:k + 1].as_tuple(), single.as_tuple()):
