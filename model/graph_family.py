@@ -31,7 +31,7 @@ from kdoffload.model.profile import Profile, profile_from_dict
 from kdoffload.model.states import SCALAR_FIELDS, SUBTASK_FIELDS, States, sample_states
 
 LAYOUT = "per-state-graph"
-SHARD_SIZE = 32  # states per job: at N = 20-30 a minute or more, so the last jobs end close together
+SHARD_SIZE = 32  # states per job: at N = 20-30 tens of seconds to minutes, so the last jobs end close together
 
 
 def member_profile(family: Profile, graph: TaskGraph) -> Profile:
