@@ -33,6 +33,9 @@ class KdoffloadGroup(BoundaryGroup):
 
 
 app = typer.Typer(cls=KdoffloadGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  # Plain help text: rich's help renderer imports markdown machinery that alone costs
+                  # more than the 0.5 s a --help may take.
+                  rich_markup_mode=None, context_settings={"max_content_width": 110, "terminal_width": 110},
                   help="Learned computation-offloading decisions: demonstrations to a phone.")
 
 

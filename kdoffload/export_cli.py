@@ -40,7 +40,7 @@ def export(profile: ProfileOption = "chain6", model: ModelOption = Network.stude
         job.run(job.ExportJob(prof, cfg), ConsoleReporter())
 
 
-bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on this machine.")
+bench_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Benchmarks on this machine.")
 
 
 @bench_app.command("latency")

@@ -12,15 +12,19 @@ import typer
 from kdoffload import options
 from kdoffload.common import AddressOption, EngineOption, console, err_console, ray_or_none, user_errors
 from kdoffload.model import daggen, graphs
-from kdoffload.model.dataset import default_solver
 from kdoffload.model.exact import DEFAULT_BUDGET
 from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
 from kdoffload.model.profile import load_graph, load_profile
 
-graph_app = typer.Typer(no_args_is_help=True, help="Task graphs: import, generate, show; family demonstrations.")
+graph_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Task graphs: import, generate, show; family demonstrations.")
 
 OutOption = Annotated[Path, typer.Option("--out", help="The graph file (TOML) to write.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing output.")]
+
+
+def _default_solver() -> str:
+    from kdoffload.model.dataset import default_solver
+    return default_solver()
 
 
 def _write(path: Path, graph: graphs.TaskGraph, comment: str, force: bool) -> None:
@@ -95,7 +99,7 @@ def demos(
     options.count(workers, "--workers", 1, 256)
     options.count(max_nodes, "--max-nodes", 0)
     out = options.output_file(out, "--out", force, ".npz")
-    path = generate_family(family, samples, seed, out, workers, jobs, solver or default_solver(), max_nodes)
+    path = generate_family(family, samples, seed, out, workers, jobs, solver or _default_solver(), max_nodes)
     console.print(f"{path}: {samples} states of {family.name}, {certified_share(path):.1%} certified")
 
 
@@ -114,7 +118,7 @@ def train(
     from kdoffload.distill.graph_train import GraphTrainConfig, run as train_run
 
     options.count(workers, "--workers", 1, 256)
-    cfg = GraphTrainConfig(out_dir=run, workers=workers, solver=solver or default_solver())
+    cfg = GraphTrainConfig(out_dir=run, workers=workers, solver=solver or _default_solver())
     path = train_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
     console.print(f"{path}: the selected student")
 
@@ -128,7 +132,7 @@ def evaluate(
     """The generalisation table: held-out families, N = 40 and 50, chain6 and dag10 (T/T*, certified states)."""
     from kdoffload.evaluation.graph_eval import GraphEvalConfig, run as evaluate_run
 
-    cfg = GraphEvalConfig(run_dir=run, solver=solver or default_solver())
+    cfg = GraphEvalConfig(run_dir=run, solver=solver or _default_solver())
     path = evaluate_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
     console.print(path.read_text(), highlight=False, markup=False)
     console.print(f"{path}")

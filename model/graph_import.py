@@ -21,8 +21,6 @@ import logging
 import tempfile
 from pathlib import Path
 
-import networkx as nx
-
 from kdoffload.model.daggen import REFERENCE_CLOCK
 from kdoffload.model.errors import InputError
 from kdoffload.model.graphs import TaskGraph, graph_from_dict
@@ -47,6 +45,8 @@ def import_graph(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
 
 
 def _to_task_graph(graph: nx.DiGraph, path: Path, workload) -> TaskGraph:
+    import networkx as nx  # here, not at the top: `kdoffload graph --help` should not pay for it
+
     """Renumber `graph` topologically and validate; `workload(node, index_of)` -> (c, out, in)."""
     loops = list(nx.selfloop_edges(graph))
     if loops:
@@ -85,6 +85,8 @@ def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> Task
         raise InputError(f"{path}: not a Graphviz DOT file ({type(err).__name__})") from None
     if not parsed:
         raise InputError(f"{path}: not a Graphviz DOT file")
+    import networkx as nx
+
     dot, graph = parsed[0], nx.DiGraph()
     for node in dot.get_nodes():
         name = node.get_name().strip('"')

@@ -22,7 +22,7 @@ from kdoffload.model.errors import InputError
 from kdoffload.model.profile import load_profile
 from kdoffload.model.runs import EMULATED_PHONE, Runs
 
-android_app = typer.Typer(no_args_is_help=True, help="Run the decision benchmark on an Android phone.")
+android_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Run the decision benchmark on an Android phone.")
 
 SerialOption = Annotated[str, typer.Option("--serial", "-s", help="The device (adb devices); needed "
                                            "when several are attached.")]
