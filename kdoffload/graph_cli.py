@@ -10,7 +10,8 @@ import numpy as np
 import typer
 
 from kdoffload import options
-from kdoffload.common import AddressOption, EngineOption, console, err_console, ray_or_none, user_errors
+from kdoffload.common import (AddressOption, ConsoleReporter, EngineOption, console, ray_or_none,
+                              user_errors)
 from kdoffload.model import daggen, graphs
 from kdoffload.model.exact import DEFAULT_BUDGET
 from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
@@ -20,11 +21,6 @@ graph_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Task 
 
 OutOption = Annotated[Path, typer.Option("--out", help="The graph file (TOML) to write.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing output.")]
-
-
-def _default_solver() -> str:
-    from kdoffload.model.dataset import default_solver
-    return default_solver()
 
 
 def _write(path: Path, graph: graphs.TaskGraph, comment: str, force: bool) -> None:
@@ -90,7 +86,7 @@ def demos(
     address: AddressOption = None,
 ):
     """Optimal demonstrations of a family profile, one graph per state (docs/formats.md)."""
-    from kdoffload.model.graph_family import certified_share, generate_family
+    from kdoffload.jobs import graph as job
 
     jobs = ray_or_none(engine, address)
     family = load_profile(profile, allow_family=True)
@@ -99,8 +95,8 @@ def demos(
     options.count(workers, "--workers", 1, 256)
     options.count(max_nodes, "--max-nodes", 0)
     out = options.output_file(out, "--out", force, ".npz")
-    path = generate_family(family, samples, seed, out, workers, jobs, solver or _default_solver(), max_nodes)
-    console.print(f"{path}: {samples} states of {family.name}, {certified_share(path):.1%} certified")
+    job.demos(job.DemosJob(family, out, samples, seed, workers, solver, max_nodes, jobs),
+              ConsoleReporter())
 
 
 RunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (data, checkpoints, tables).")]
@@ -115,12 +111,10 @@ def train(
     solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
 ):
     """Train the one student for any graph: demonstrations, teacher, (T, alpha) sweep (docs/graphs.md)."""
-    from kdoffload.distill.graph_train import GraphTrainConfig, run as train_run
+    from kdoffload.jobs import graph as job
 
     options.count(workers, "--workers", 1, 256)
-    cfg = GraphTrainConfig(out_dir=run, workers=workers, solver=solver or _default_solver())
-    path = train_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
-    console.print(f"{path}: the selected student")
+    job.train(job.StudentJob(run, workers, solver), ConsoleReporter())
 
 
 @graph_app.command()
@@ -130,12 +124,9 @@ def evaluate(
     solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
 ):
     """The generalisation table: held-out families, N = 40 and 50, chain6 and dag10 (T/T*, certified states)."""
-    from kdoffload.evaluation.graph_eval import GraphEvalConfig, run as evaluate_run
+    from kdoffload.jobs import graph as job
 
-    cfg = GraphEvalConfig(run_dir=run, solver=solver or _default_solver())
-    path = evaluate_run(cfg, log=lambda line: console.print(line, highlight=False, markup=False))
-    console.print(path.read_text(), highlight=False, markup=False)
-    console.print(f"{path}")
+    job.evaluate(job.StudentJob(run, solver=solver), ConsoleReporter())
 
 
 @graph_app.command("export")
@@ -147,27 +138,7 @@ def export_(
     time_n: Annotated[int, typer.Option("--time-n", help="Then time the forward pass on graphs of this size (0: not).")] = 50,
 ):
     """The selected graph student to one .pte (inputs padded to 64) and its manifest, verified first."""
-    from kdoffload.distill.graph_model import load_graph_net
-    from kdoffload.mobile_export.config import ExportConfig, shipped_quantization
-    from kdoffload.mobile_export.graph_export import export_graph_student
-    from kdoffload.mobile_export.manifest import file_record
-    from kdoffload.mobile_export.verify import ExportRefused
+    from kdoffload.jobs import graph as job
 
-    cfg = ExportConfig(model="student", backend=backend, quantization=quant or shipped_quantization("student", backend))
     options.count(time_n, "--time-n", 0, 64)
-    path = run / "student.pt"
-    checkpoint = load_graph_net(path, "graph-student")
-    try:
-        result = export_graph_student(checkpoint, run / "export", cfg, file_record(path.name, path.read_bytes()))
-    except ExportRefused as refused:
-        err_console.print(f"export refused: {refused}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
-    console.print(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} states "
-                  f"(N {result.verification['sizes'][0]}-{result.verification['sizes'][1]})",
-                  highlight=False, markup=False)
-    if time_n:
-        from kdoffload.evaluation.graph_latency import forward_times_us
-
-        times = forward_times_us(result.pte, path, time_n)
-        console.print(f"forward at N = {time_n} (Python runtime, binding included): p50 {times['p50_us']:.1f} µs, "
-                      f"p99 {times['p99_us']:.1f} µs over {times['calls']} calls", highlight=False, markup=False)
+    job.export(job.ExportJob(run, backend, quant, time_n), ConsoleReporter())

@@ -36,17 +36,7 @@ def _imported(path: Path) -> set[str]:
     return names
 
 
-# graph_cli's family jobs (graph training, graph evaluation) have not moved into kdoffload/jobs yet.
-NOT_YET_MOVED = ("graph_cli.py",)
-
-
-def _cases():
-    for path in CLI_MODULES + [PACKAGE / "cli.py"]:
-        marks = [pytest.mark.xfail(reason="its jobs are not in kdoffload/jobs yet")] if path.name in NOT_YET_MOVED else []
-        yield pytest.param(path, marks=marks, id=path.name)
-
-
-@pytest.mark.parametrize("path", _cases())
+@pytest.mark.parametrize("path", CLI_MODULES + [PACKAGE / "cli.py"], ids=lambda p: p.name)
 def test_a_cli_module_imports_no_other_cli_module_and_no_job_logic(path):
     imported = _imported(path)
     others = {name for name in imported if name.endswith("_cli") and name != f"kdoffload.{path.stem}"}

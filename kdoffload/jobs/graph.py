@@ -1,0 +1,106 @@
+"""The graph jobs: a family's certified demonstrations, and the one student for any graph
+(train, evaluate, export). The training and evaluation themselves live in
+`kdoffload.distill.graph_train` and `kdoffload.evaluation.graph_eval`; a job runs one and says
+what it made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kdoffload.jobs.artifacts import Refused
+from kdoffload.jobs.reporter import Reporter
+from kdoffload.model.parallel import JobMap
+from kdoffload.model.profile import Profile
+
+
+def _solver(solver: str | None) -> str:
+    from kdoffload.model.dataset import default_solver
+
+    return solver or default_solver()
+
+
+@dataclass(frozen=True)
+class DemosJob:
+    family: Profile
+    out: Path
+    samples: int
+    seed: int
+    workers: int
+    solver: str | None  # None: native when built
+    max_nodes: int
+    jobs: JobMap | None = None  # a Ray JobMap, or None for the local pool
+
+
+def demos(job: DemosJob, reporter: Reporter) -> Path:
+    """Certified demonstrations of a family profile, one graph per state."""
+    from kdoffload.model.graph_family import certified_share, generate_family
+
+    path = generate_family(job.family, job.samples, job.seed, job.out, job.workers, job.jobs,
+                           _solver(job.solver), job.max_nodes)
+    reporter.show(f"{path}: {job.samples} states of {job.family.name}, {certified_share(path):.1%} certified")
+    return path
+
+
+@dataclass(frozen=True)
+class StudentJob:
+    run_dir: Path
+    workers: int = 1
+    solver: str | None = None  # None: native when built
+
+
+def train(job: StudentJob, reporter: Reporter) -> Path:
+    """Demonstrations, teacher, (T, alpha) sweep: the selected graph student."""
+    from kdoffload.distill.graph_train import GraphTrainConfig, run
+
+    cfg = GraphTrainConfig(out_dir=job.run_dir, workers=job.workers, solver=_solver(job.solver))
+    path = run(cfg, log=reporter.show)
+    reporter.show(f"{path}: the selected student")
+    return path
+
+
+def evaluate(job: StudentJob, reporter: Reporter) -> Path:
+    """The generalisation table of the run's student."""
+    from kdoffload.evaluation.graph_eval import GraphEvalConfig, run
+
+    path = run(GraphEvalConfig(run_dir=job.run_dir, solver=_solver(job.solver)), log=reporter.show)
+    reporter.show(path.read_text())
+    reporter.show(f"{path}")
+    return path
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    run_dir: Path
+    backend: str
+    quantization: str | None  # None: the exporter's rule for the backend
+    time_n: int  # then time the forward pass on graphs of this size (0: not)
+
+
+def export(job: ExportJob, reporter: Reporter) -> Path:
+    """The run's selected student to one verified .pte (inputs padded to 64) and its manifest."""
+    from kdoffload.distill.graph_model import load_graph_net
+    from kdoffload.mobile_export.config import ExportConfig, shipped_quantization
+    from kdoffload.mobile_export.graph_export import export_graph_student
+    from kdoffload.mobile_export.manifest import file_record
+    from kdoffload.mobile_export.verify import ExportRefused
+
+    cfg = ExportConfig(model="student", backend=job.backend,
+                       quantization=job.quantization or shipped_quantization("student", job.backend))
+    path = job.run_dir / "student.pt"
+    checkpoint = load_graph_net(path, "graph-student")
+    try:
+        result = export_graph_student(checkpoint, job.run_dir / "export", cfg,
+                                      file_record(path.name, path.read_bytes()))
+    except ExportRefused as refused:
+        raise Refused(f"export refused: {refused}") from None
+    sizes = result.verification["sizes"]
+    reporter.show(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} "
+                  f"states (N {sizes[0]}-{sizes[1]})")
+    if job.time_n:
+        from kdoffload.evaluation.graph_latency import forward_times_us
+
+        times = forward_times_us(result.pte, path, job.time_n)
+        reporter.show(f"forward at N = {job.time_n} (Python runtime, binding included): p50 "
+                      f"{times['p50_us']:.1f} µs, p99 {times['p99_us']:.1f} µs over {times['calls']} calls")
+    return result.pte
