@@ -51,7 +51,7 @@ def check_solver(solver: str, profile: Profile | None = None) -> str:
     if (solver == "numpy" and profile is not None and not profile.is_chain
             and profile.n > NUMPY_EXHAUSTIVE_MAX):
         raise InputError(f"solver numpy: {profile.name} has {profile.n} subtasks, more than the "
-                         f"{NUMPY_EXHAUSTIVE_MAX} numpy's exhaustive search handles (use --solver native)")
+                         f"{NUMPY_EXHAUSTIVE_MAX} numpy's exhaustive search handles (the native solver has no such limit)")
     if solver == "native" and not native.available():
         raise InputError(f"solver native: {native.library_path()} is missing ({native.BUILD_HINT})")
     return solver
@@ -177,7 +177,7 @@ def generate(profile: Profile, samples: int, seed: int, out: Path, workers: int 
     if out.suffix != ".npz":
         raise InputError(f"{out}: the output must be a .npz file")
     if out.exists() and not force:
-        raise InputError(f"{out}: already exists (use --force to overwrite)")
+        raise InputError(f"{out}: already exists (it is replaced only when forced)")
     out.parent.mkdir(parents=True, exist_ok=True)
     shard_dir = out.with_name(out.name + ".shards")
     shard_dir.mkdir(exist_ok=True)

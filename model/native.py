@@ -349,7 +349,7 @@ class NativeDecider:
                  name: str = "student-native"):
         manifest = Path(manifest)
         if not manifest.is_file():
-            raise InputError(f"{manifest}: no such manifest (run: kdoffload export --profile {profile.name})")
+            raise InputError(f"{manifest}: no such manifest (export the {profile.name} student first)")
         raw = parse_json(manifest.read_bytes(), manifest)
         declared = (raw.get("profile") or {}).get("name") if isinstance(raw, dict) else None
         if declared != profile.name:

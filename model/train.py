@@ -65,7 +65,7 @@ def fit(net: OffloadMLP, loss_fn: LossFn, n_train: int, validate: Validate, cfg:
     if resume and checkpoint.exists():
         saved = load_checkpoint(checkpoint, header.kind, None)
         if saved.net_config != header.net_config or saved.train_config != header.train_config:
-            raise InputError(f"{checkpoint}: made with other settings; drop --resume to start afresh")
+            raise InputError(f"{checkpoint}: made with other settings: resuming it would mix two runs; start afresh instead")
         net.load_state_dict(saved.last_state)
         optimizer.load_state_dict(saved.optimizer)
         best_state = saved.best_state
