@@ -27,6 +27,7 @@ from kdoffload.distill.loss import UNLABELLED, KDLoss
 from kdoffload.model.checkpoint import Checkpoint
 from kdoffload.model.graph_features import N_MAX, GraphInputs, GraphNormalizer
 from kdoffload.model.io import atomic_write, atomic_write_json
+from kdoffload.model.runs import GraphStudentLayout
 from kdoffload.model.train import TrainConfig, fit
 
 # Validation graphs: new draws of the training mixes, up to N = 10 so that numpy's exhaustive
@@ -171,7 +172,7 @@ def _cat(a: Tensors, b: Tensors) -> Tensors:
 def run(cfg: GraphTrainConfig, log=print) -> Path:
     """The whole job; writes teacher.pt, student.pt (the selected one) and train.json to out_dir."""
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
-    data_dir = cfg.out_dir / "data"
+    data_dir = GraphStudentLayout(cfg.out_dir).data
     train_demos = load_demos(make_demos(cfg.plan, data_dir, cfg.solver, cfg.workers, log=log))
     val_demos = load_demos(make_demos(cfg.validation, data_dir, cfg.solver, cfg.workers, log=log))
     train_demos = train_demos.subset(np.flatnonzero(train_demos.certified))
@@ -197,7 +198,7 @@ def run(cfg: GraphTrainConfig, log=print) -> Path:
         log(f"student T={temperature:g} alpha={alpha:g}: validation mean T/T* {score:.4f}")
     best = min(sweep, key=lambda r: r["val_mean_ratio"])
     chosen = (cfg.out_dir / best["checkpoint"]).read_bytes()
-    atomic_write(cfg.out_dir / "student.pt", lambda f: f.write(chosen))
+    atomic_write(GraphStudentLayout(cfg.out_dir).student, lambda f: f.write(chosen))
     summary = {"train_states": len(train.n), "validation_states": len(val.n),
                "transfer_states": len(transfer), "teacher_val_mean_ratio": teacher_score,
                "sweep": sweep, "selected": best, "teacher_parameters": teacher.parameter_count(),
@@ -205,4 +206,4 @@ def run(cfg: GraphTrainConfig, log=print) -> Path:
                "train_files": list(train_demos.names)}
     atomic_write_json(cfg.out_dir / "train.json", summary)
     log(json.dumps({k: summary[k] for k in ("train_states", "teacher_val_mean_ratio", "selected")}))
-    return cfg.out_dir / "student.pt"
+    return GraphStudentLayout(cfg.out_dir).student

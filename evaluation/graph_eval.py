@@ -26,6 +26,7 @@ from kdoffload.model.graph_features import cut_states, graph_groups
 from kdoffload.model.io import atomic_write_json, atomic_write_text
 from kdoffload.model.metrics import ratio_metrics
 from kdoffload.model.policies import Greedy
+from kdoffload.model.runs import GraphStudentLayout
 
 POLICIES = ("argmax", "guarded", "heft", "greedy", "single-site")
 EVAL_SEED = 2  # training files use seed 0, validation 1
@@ -124,7 +125,7 @@ def open_table(rows: dict[str, dict]) -> str:
 def run(cfg: GraphEvalConfig, log=print) -> Path:
     """Evaluate runs/<run>/student.pt on every set; writes generalisation.{json,md} beside it."""
     torch.set_num_threads(1)
-    net = load_graph_net(cfg.run_dir / "student.pt", "graph-student")
+    net = load_graph_net(GraphStudentLayout(cfg.run_dir).student, "graph-student")
     rows = {}
     for item in cfg.sets:
         paths = make_demos(item.plan, cfg.run_dir / "eval-data", cfg.solver, log=log)

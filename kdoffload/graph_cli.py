@@ -16,6 +16,7 @@ from kdoffload.model import daggen, graphs
 from kdoffload.model.exact import DEFAULT_BUDGET
 from kdoffload.model.graph_import import DOT_CYCLES_PER_BYTE, import_graph
 from kdoffload.model.profile import load_graph, load_profile
+from kdoffload.model.runs import GRAPH_STUDENT
 
 graph_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Task graphs: import, generate, show; family demonstrations.")
 
@@ -100,7 +101,7 @@ def demos(
 
 
 RunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (data, checkpoints, tables).")]
-DEFAULT_RUN = Path("runs/graph-student")
+DEFAULT_RUN = GRAPH_STUDENT
 
 
 @graph_app.command()

@@ -16,6 +16,7 @@ from kdoffload.model.widths import hidden_name
 ROOT = Path("runs")                   # relative: a run's artifacts live where it is started
 CHECKPOINT = "checkpoint.pt"          # a trained network's file, in its folder
 EMULATED_PHONE = ROOT / "emulated_phone"  # the storage of `kdoffload android emulate`
+GRAPH_STUDENT = ROOT / "graph-student"  # the one student for any graph (`kdoffload graph train`)
 
 # Learned networks by the name reports and engines use -> their folder under runs/<profile>/.
 NOKD = "nokd"  # the hard-label ablation, inside the student's folder
@@ -135,3 +136,23 @@ class ParetoLayout:
 
     def export_dir(self, hidden: tuple[int, ...]) -> Path:
         return self.root / hidden_name(hidden) / "export"
+
+
+@dataclass(frozen=True)
+class GraphStudentLayout:
+    """A graph student's folder (default GRAPH_STUDENT): its demonstrations, networks, export."""
+
+    dir: Path
+
+    @property
+    def data(self) -> Path:
+        return self.dir / "data"
+
+    @property
+    def student(self) -> Path:
+        """The selected student's checkpoint."""
+        return self.dir / "student.pt"
+
+    @property
+    def export(self) -> Path:
+        return self.dir / "export"

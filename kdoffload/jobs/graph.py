@@ -12,6 +12,7 @@ from kdoffload.jobs.artifacts import Refused
 from kdoffload.jobs.reporter import Reporter
 from kdoffload.model.parallel import JobMap
 from kdoffload.model.profile import Profile
+from kdoffload.model.runs import GraphStudentLayout
 
 
 def _solver(solver: str | None) -> str:
@@ -87,10 +88,11 @@ def export(job: ExportJob, reporter: Reporter) -> Path:
 
     cfg = ExportConfig(model="student", backend=job.backend,
                        quantization=job.quantization or shipped_quantization("student", job.backend))
-    path = job.run_dir / "student.pt"
+    layout = GraphStudentLayout(job.run_dir)
+    path = layout.student
     checkpoint = load_graph_net(path, "graph-student")
     try:
-        result = export_graph_student(checkpoint, job.run_dir / "export", cfg,
+        result = export_graph_student(checkpoint, layout.export, cfg,
                                       file_record(path.name, path.read_bytes()))
     except ExportRefused as refused:
         raise Refused(f"export refused: {refused}") from None
