@@ -115,6 +115,7 @@ def train(
     from kdoffload.jobs import graph as job
 
     options.count(workers, "--workers", 1, 256)
+    options.output_dir(run, "--run")  # before any work: the run writes its data and networks there
     job.train(job.StudentJob(run, workers, solver), ConsoleReporter())
 
 

@@ -54,3 +54,11 @@ def test_demos_of_a_family(tmp_path):
     assert result.exit_code == 0, result.output
     with np.load(tmp_path / "f.npz") as z:
         assert z["labels"].shape == (6, 64)
+
+
+def test_train_refuses_a_run_folder_that_is_a_file(tmp_path):
+    run = tmp_path / "taken"
+    run.write_text("not a folder")
+    result = _run("train", "--run", run)
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    assert len(result.output.strip().splitlines()) == 1
