@@ -1,6 +1,6 @@
 """Certified share and solve time of the native branch and bound against N, on daggen graphs
-with the DRL offloading papers' parameters (fat 0.7, regularity 0.7, density drawn in 0.5-0.7
-and ccr in 0.3-0.5 per graph), each state under its own budget; beside it greedy's and HEFT's
+with the DRL offloading papers' parameters, drawn as bench/paper_graphs.py draws them (the same
+graphs and states as the heuristic table's at the same seed), each state under its own budget; beside it greedy's and HEFT's
 T / T* on certified states.
 
     python -m bench.exact_scaling --out runs/exact-scaling --sizes 10,20,30,40,50 \\
@@ -25,12 +25,8 @@ import numpy as np
 
 from kdoffload.model import native
 from kdoffload.model.io import atomic_write_json, atomic_write_text
-from kdoffload.model.profile import load_profile
-from kdoffload.model.states import sample_states
 
-FAMILY = "daggen:n={n},fat=0.7,density={density:.3f},regularity=0.7,ccr={ccr:.3f},seed={graph}"
-# The papers' ranges: each graph draws its density and communication-to-computation ratio.
-DENSITY, CCR = (0.5, 0.7), (0.3, 0.5)
+from bench.paper_graphs import SPEC, draw_many
 
 
 def solve_each(profile, states, seconds: float, max_nodes: int) -> dict[str, np.ndarray]:
@@ -48,11 +44,8 @@ def solve_each(profile, states, seconds: float, max_nodes: int) -> dict[str, np.
 
 def size_record(n: int, graphs: int, states_per_graph: int, seconds: float, nodes: int, seed: int) -> dict:
     parts, ratios = [], {"greedy": [], "heft": []}
-    shape = np.random.default_rng([seed, n])
-    for graph in range(graphs):
-        density, ccr = shape.uniform(*DENSITY), shape.uniform(*CCR)
-        profile = load_profile(FAMILY.format(n=n, density=density, ccr=ccr, graph=graph))
-        states = sample_states(profile, states_per_graph, np.random.default_rng([seed, n, graph]))
+    for instance in draw_many(n, graphs, states_per_graph, seed):
+        profile, states = instance.profile, instance.states
         solved = solve_each(profile, states, seconds, nodes)
         parts.append(solved)
         for name, heuristic in (("greedy", native.greedy), ("heft", native.heft)):
@@ -103,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
                           ([f"{args.nodes:,} nodes"] if args.nodes else [])) or "no budget"
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(args.out / "exact_scaling.json", {"budget_s": args.seconds, "budget_nodes": args.nodes,
-                                                         "family": FAMILY, "sizes": records})
+                                                         "family": SPEC, "sizes": records})
     text = table(records, budget)
     atomic_write_text(args.out / "exact_scaling.md", text)
     print(text, end="")

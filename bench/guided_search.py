@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.exact_scaling import FAMILY
+from bench.paper_graphs import SPEC, draw
 from kdoffload.model import native
 from kdoffload.model.decider import DecoderConfig
 from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES
@@ -46,16 +46,17 @@ def solve_both(profile, states, max_nodes: int) -> dict[str, tuple]:
             for run in RUNS}
 
 
-def graphs_of(size: str, graphs: int) -> list:
-    """A size's graphs: `graphs` daggen graphs of N = size, or the shipped profile of that name."""
+def graphs_of(size: str, graphs: int, seed: int) -> list:
+    """A size's graphs: `graphs` daggen graphs of N = size drawn as the papers draw theirs, or the
+    shipped profile of that name."""
     if size.isdigit():
-        return [load_profile(FAMILY.format(n=int(size), graph=graph)) for graph in range(graphs)]
+        return [draw(int(size), graph, 0, seed).profile for graph in range(graphs)]
     return [load_profile(size)]
 
 
 def size_record(size: str, graphs: int, states_per_graph: int, max_nodes: int, seed: int) -> dict:
     parts, floor = {run: [] for run in RUNS}, []
-    profiles = graphs_of(size, graphs)
+    profiles = graphs_of(size, graphs, seed)
     # A shipped profile is one graph: it takes all the states a size's graphs would.
     per_graph = states_per_graph * (graphs if len(profiles) == 1 else 1)
     for graph, profile in enumerate(profiles):
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     records = [size_record(size, args.graphs, args.states, args.nodes, args.seed) for size in args.sizes.split(",")]
-    atomic_write_json(args.out / "guided_search.json", {"budget_nodes": args.nodes, "family": FAMILY,
+    atomic_write_json(args.out / "guided_search.json", {"budget_nodes": args.nodes, "family": SPEC,
                                                          "guide": "heft", "sizes": records})
     text = table(records, args.nodes)
     atomic_write_text(args.out / "guided_search.md", text)
