@@ -37,6 +37,33 @@ constexpr int64_t kMaxPlannedBytes = 64 << 20;
 constexpr int64_t kMaxWidth = 1 << 16;      // input features
 constexpr int64_t kMaxOutputs = 1 << 20;    // output elements
 constexpr size_t kMaxRank = 4;
+constexpr size_t kMaxInputs = 8;           // the graph student takes four
+
+// One input's tensor wraps the caller's buffer; Method::execute ignores strides, so the layout
+// must be the contiguous one these describe.
+struct InputSlot {
+  std::vector<int64_t> dims;
+  int64_t numel = 1;
+  TensorImpl::SizesType sizes[kMaxRank] = {};
+  TensorImpl::DimOrderType dim_order[kMaxRank] = {};
+  TensorImpl::StridesType strides[kMaxRank] = {};
+
+  void lay_out() {
+    const auto rank = static_cast<int>(dims.size());
+    for (int d = rank - 1; d >= 0; --d) {
+      sizes[d] = static_cast<TensorImpl::SizesType>(dims[d]);
+      dim_order[d] = static_cast<TensorImpl::DimOrderType>(d);
+      strides[d] = static_cast<TensorImpl::StridesType>(numel);
+      numel *= dims[d];
+    }
+  }
+};
+
+std::string sizes_text(const std::vector<int64_t>& dims) {
+  std::string out = "[";
+  for (size_t d = 0; d < dims.size(); ++d) out += (d ? ", " : "") + std::to_string(dims[d]);
+  return out + "]";
+}
 
 int g_last_load_status = 0;
 // The runtime's last error line: a refusal carries it in its own one line. It can quote bytes of
@@ -126,15 +153,51 @@ struct EtModel::Impl {
   std::optional<et::MemoryManager> memory_manager;
   std::optional<et::Method> method;
 
-  // The input tensor wraps the caller's buffer; Method::execute ignores strides, so the
-  // layout must be the contiguous one these describe.
-  TensorImpl::SizesType input_sizes[2] = {1, 0};
-  TensorImpl::DimOrderType input_dim_order[2] = {0, 1};
-  TensorImpl::StridesType input_strides[2] = {0, 1};
-  int input_width = 0;
+  std::string path;
+  std::vector<InputSlot> inputs;
   int output_numel = 0;
-  std::vector<int64_t> input_dims, output_dims;
+  std::vector<int64_t> output_dims;
 };
+
+namespace {
+
+// One input a float tensor [1, F], or 2..kMaxInputs float tensors of bounded sizes; one float
+// output. Every size is checked before anything is sized by it.
+void read_signature(const std::string& pte_path, const et::MethodMeta& meta,
+                    std::vector<InputSlot>& inputs, std::vector<int64_t>& output_dims,
+                    int& output_numel) {
+  const size_t count = meta.num_inputs();
+  if (count < 1 || count > kMaxInputs || meta.num_outputs() != 1) {
+    fail_load(pte_path + ": forward must take 1 to " + std::to_string(kMaxInputs) +
+                  " tensors and return one",
+              et::Error::InvalidProgram);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    auto input_meta = meta.input_tensor_meta(i);
+    InputSlot slot;
+    if (!input_meta.ok() || input_meta->scalar_type() != ScalarType::Float ||
+        !sizes_within(input_meta->sizes(), kMaxWidth, slot.dims) ||
+        (count == 1 && (slot.dims.size() != 2 || slot.dims[0] != 1))) {
+      fail_load(pte_path + ": forward's input " + std::to_string(i) + " must be a float " +
+                    (count == 1 ? "[1, F]" : "tensor") + " of at most " +
+                    std::to_string(kMaxWidth) + " elements",
+                et::Error::InvalidProgram);
+    }
+    slot.lay_out();
+    inputs.push_back(std::move(slot));
+  }
+  auto output_meta = meta.output_tensor_meta(0);
+  if (!output_meta.ok() || output_meta->scalar_type() != ScalarType::Float ||
+      !sizes_within(output_meta->sizes(), kMaxOutputs, output_dims)) {
+    fail_load(pte_path + ": forward must return a float tensor of at most " +
+                  std::to_string(kMaxOutputs) + " elements",
+              et::Error::InvalidProgram);
+  }
+  output_numel = 1;
+  for (const auto d : output_dims) output_numel *= static_cast<int>(d);
+}
+
+}  // namespace
 
 EtModel::EtModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EtModel::~EtModel() = default;
@@ -145,6 +208,7 @@ std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
   t_last_runtime_error.clear();
   check_file_size(pte_path);
   auto impl = std::make_unique<Impl>();
+  impl->path = pte_path;
   auto loader = executorch::extension::FileDataLoader::from(pte_path.c_str());
   if (!loader.ok()) fail_load(pte_path + ": cannot open", loader.error());
   impl->loader.emplace(std::move(loader.get()));
@@ -180,52 +244,75 @@ std::unique_ptr<EtModel> EtModel::load(const std::string& pte_path) {
   impl->memory_manager.emplace(&impl->method_allocator, &*impl->planned_memory,
                                &impl->temp_allocator);
 
-  if (meta->num_inputs() != 1 || meta->num_outputs() != 1) {
-    fail_load(pte_path + ": forward must take one tensor and return one",
-              et::Error::InvalidProgram);
-  }
-  auto input_meta = meta->input_tensor_meta(0);
-  auto output_meta = meta->output_tensor_meta(0);
-  if (!input_meta.ok() || !output_meta.ok() || input_meta->scalar_type() != ScalarType::Float ||
-      output_meta->scalar_type() != ScalarType::Float ||
-      !sizes_within(input_meta->sizes(), kMaxWidth, impl->input_dims) ||
-      !sizes_within(output_meta->sizes(), kMaxOutputs, impl->output_dims) ||
-      impl->input_dims.size() != 2 || impl->input_dims[0] != 1) {
-    fail_load(pte_path + ": forward must map float [1, F] to a float tensor (F <= " +
-                  std::to_string(kMaxWidth) + ", at most " + std::to_string(kMaxOutputs) +
-                  " outputs)",
-              et::Error::InvalidProgram);
-  }
-  impl->input_width = static_cast<int>(impl->input_dims[1]);
-  impl->output_numel = 1;
-  for (const auto d : impl->output_dims) impl->output_numel *= static_cast<int>(d);
-  impl->input_sizes[1] = impl->input_width;
-  impl->input_strides[0] = impl->input_width;
-
+  read_signature(pte_path, *meta, impl->inputs, impl->output_dims, impl->output_numel);
   auto method = impl->program->load_method("forward", &*impl->memory_manager);
   if (!method.ok()) fail_load(pte_path + ": cannot load forward", method.error());
   impl->method.emplace(std::move(method.get()));
   return std::unique_ptr<EtModel>(new EtModel(std::move(impl)));
 }
 
-int EtModel::input_width() const { return impl_->input_width; }
+int EtModel::input_count() const { return static_cast<int>(impl_->inputs.size()); }
+const std::vector<int64_t>& EtModel::input_sizes(int i) const { return impl_->inputs.at(i).dims; }
+int64_t EtModel::input_numel(int i) const { return impl_->inputs.at(i).numel; }
+int EtModel::input_width() const {
+  return impl_->inputs.size() == 1 ? static_cast<int>(impl_->inputs[0].dims[1]) : 0;
+}
+const std::vector<int64_t>& EtModel::input_sizes() const { return impl_->inputs[0].dims; }
 int EtModel::output_numel() const { return impl_->output_numel; }
-const std::vector<int64_t>& EtModel::input_sizes() const { return impl_->input_dims; }
 const std::vector<int64_t>& EtModel::output_sizes() const { return impl_->output_dims; }
 
+void EtModel::require_input_sizes(const std::vector<std::vector<int64_t>>& expected) const {
+  if (expected.size() != impl_->inputs.size()) {
+    throw ProgramRefused(impl_->path + ": takes " + std::to_string(impl_->inputs.size()) +
+                         " inputs, the manifest says " + std::to_string(expected.size()));
+  }
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (expected[i] != impl_->inputs[i].dims) {
+      throw ProgramRefused(impl_->path + ": input " + std::to_string(i) + " is " +
+                           sizes_text(impl_->inputs[i].dims) + ", the manifest says " +
+                           sizes_text(expected[i]));
+    }
+  }
+}
+
 const float* EtModel::run(const float* input) {
-  TensorImpl input_impl(ScalarType::Float, 2, impl_->input_sizes, const_cast<float*>(input),
-                        impl_->input_dim_order, impl_->input_strides);
-  const et::EValue input_value{Tensor(&input_impl)};
-  et::Error status = impl_->method->set_input(input_value, 0);
-  if (status != et::Error::Ok) fail("set_input failed", status);
-  status = impl_->method->execute();
+  if (impl_->inputs.size() != 1) {
+    throw std::runtime_error(impl_->path + ": takes " + std::to_string(impl_->inputs.size()) +
+                             " inputs, not one");
+  }
+  return run_inputs({input});
+}
+
+const float* EtModel::run_inputs(const std::vector<const float*>& inputs) {
+  if (inputs.size() != impl_->inputs.size()) {
+    throw std::runtime_error(impl_->path + ": takes " + std::to_string(impl_->inputs.size()) +
+                             " inputs, given " + std::to_string(inputs.size()));
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    InputSlot& slot = impl_->inputs[i];
+    TensorImpl input_impl(ScalarType::Float, static_cast<ssize_t>(slot.dims.size()), slot.sizes,
+                          const_cast<float*>(inputs[i]), slot.dim_order, slot.strides);
+    const et::EValue input_value{Tensor(&input_impl)};
+    const et::Error status = impl_->method->set_input(input_value, i);
+    if (status != et::Error::Ok) fail("set_input " + std::to_string(i) + " failed", status);
+  }
+  const et::Error status = impl_->method->execute();
   if (status != et::Error::Ok) fail("execute failed", status);
   const auto& output = impl_->method->get_output(0);
   if (!output.isTensor() || output.toTensor().numel() != impl_->output_numel) {
     throw std::runtime_error("forward returned something other than its declared tensor");
   }
   return output.toTensor().const_data_ptr<float>();
+}
+
+const float* run_on_zeros(EtModel& model) {
+  std::vector<std::vector<float>> zeros;
+  std::vector<const float*> inputs;
+  for (int i = 0; i < model.input_count(); ++i) {
+    zeros.emplace_back(static_cast<size_t>(model.input_numel(i)), 0.0f);
+    inputs.push_back(zeros.back().data());
+  }
+  return model.run_inputs(inputs);
 }
 
 int last_load_status() { return g_last_load_status; }

@@ -5,7 +5,6 @@
 // killed by a signal: it must not be loaded in process.
 #include <cstdio>
 #include <exception>
-#include <vector>
 
 #include "et_model.hpp"
 
@@ -16,8 +15,7 @@ int main(int argc, char** argv) {
   }
   try {
     auto model = kdo::EtModel::load(argv[1]);
-    const std::vector<float> zeros(static_cast<size_t>(model->input_width()), 0.0f);
-    model->run(zeros.data());
+    kdo::run_on_zeros(*model);
   } catch (const std::exception& err) {
     std::fprintf(stderr, "%s\n", err.what());
     return 3;
