@@ -20,6 +20,8 @@ from kdoffload.model.observation import Observation
 from kdoffload.model.policies import POLICIES, Policy, canonical, make_policy
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
+from kdoffload.scheduler.forecast import NAME as FORECAST
+from kdoffload.scheduler.forecast import forecast_policy
 from kdoffload.scheduler.hindsight import NAME as HINDSIGHT
 from kdoffload.scheduler.hindsight import HindsightPolicy
 
@@ -27,7 +29,7 @@ Factories = Mapping[str, Callable[[Profile], Policy]]
 
 
 def known_engines(learned: Factories = {}) -> list[str]:
-    return list(POLICIES) + [HINDSIGHT] + sorted(learned)
+    return list(POLICIES) + [HINDSIGHT, FORECAST] + sorted(learned)
 
 
 def _unknown(name: str, learned: Factories) -> InputError:
@@ -129,6 +131,8 @@ def make_engine(name: str, profile: Profile, seed: int = 0, learned: Factories =
         return Engine(name, learned[name](profile))
     if name == HINDSIGHT:  # the simulator's own: it reads the network's future
         return Engine(name, HindsightPolicy(profile))
+    if name == FORECAST:  # the simulator's own: it reads the stream's queues and the past
+        return Engine(name, forecast_policy(profile, seed))
     if canonical(name) in POLICIES:
         return Engine(canonical(name), make_policy(name, profile, seed))
     raise _unknown(name, learned)
@@ -148,7 +152,7 @@ class EngineSet:
         if not names:
             raise InputError("policies: name at least one policy")
         for name in names:
-            if name not in POLICIES and name not in learned and name != HINDSIGHT:
+            if name not in POLICIES and name not in learned and name not in (HINDSIGHT, FORECAST):
                 raise _unknown(name, learned)
         if len(set(names)) != len(names):
             raise InputError("policies: a policy is named twice")

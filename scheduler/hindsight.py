@@ -108,11 +108,14 @@ class HindsightPolicy:
     The decision itself is charged as a zero-time call would be (an oracle has no phone time).
     """
 
-    name = NAME
     sees_future = True
 
-    def __init__(self, profile: Profile):
-        self.profile, self._world, self._task = profile, None, None
+    def __init__(self, profile: Profile, name: str = NAME, expert=None):
+        """`expert(executor, task, k, arrival, start) -> Hindsight` chooses each placement
+        (default: the hindsight optimum; `scheduler.forecast` passes its expected-delay one)."""
+        self.profile, self.name, self._world, self._task = profile, name, None, None
+        self.expert = expert or (lambda executor, task, k, arrival, start:
+                                 best_placement(executor, task, arrival, start))
         self.last: Hindsight | None = None
 
     def attach(self, executor: Executor, tasks: list[Task], decision_time) -> None:
@@ -123,15 +126,15 @@ class HindsightPolicy:
 
     def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
         if self._world is None or self._task is None:
-            raise InputError(f"policy {NAME!r} reads the network's future: only the simulator "
-                             "(kdoffload simulate) can run it")
+            raise InputError(f"policy {self.name!r} reads the stream's queues and network: only the "
+                             "simulator (kdoffload simulate) can run it")
         executor, tasks, decision_time = self._world
         k, arrival, begin = self._task
         self._task = None
         charged = decision_time.charge(0.0, k)
         twin = executor_copy(executor) if charged > 0 else executor
         _, start = twin.reserve_decision(k, arrival, begin, charged)
-        self.last = best_placement(twin, tasks[k], arrival, start)
+        self.last = self.expert(twin, tasks[k], k, arrival, start)
         return self.last.placement[None], 0.0
 
     def decide(self, states: States) -> np.ndarray:

@@ -30,6 +30,18 @@ class Outages:
         self.starts, self.ends = [], []
         self._next = float(self._rng.exponential(mean_up))  # the link starts up
 
+    @classmethod
+    def continuing(cls, seed, like: Outages, t: float, down: bool) -> Outages:
+        """A fresh realisation of `like`'s law from t on, given whether a window is open at t: the
+        up and down times are exponential, so the time left of the current one is drawn anew."""
+        out = cls(seed, like.mean_up, like.mean_down, like.depth)
+        if down:
+            out.starts, out.ends = [t], [t + float(out._rng.exponential(like.mean_down))]
+            out._next = out.ends[0] + float(out._rng.exponential(like.mean_up))
+        else:
+            out._next = t + float(out._rng.exponential(like.mean_up))
+        return out
+
     def _until(self, t: float) -> None:
         while self._next <= t:
             end = self._next + float(self._rng.exponential(self.mean_down))
@@ -65,6 +77,18 @@ class MarkovModulated:
         self.levels = levels
         self._rng = np.random.default_rng(seed)
         self._state = 0
+
+    @classmethod
+    def at_level(cls, levels: Levels, seed, level: int) -> MarkovModulated:
+        """A fresh realisation that is at `level` now (stays are exponential: what is left of the
+        current one is drawn anew by the next `grow`)."""
+        chain = cls(levels, seed)
+        chain._state = level
+        return chain
+
+    def level_of(self, rate_up: float) -> int:
+        """The level an uplink rate belongs to (the nearest in log)."""
+        return int(np.argmin(np.abs(np.log(np.asarray(self.levels.up)) - np.log(rate_up))))
 
     def first_rates(self) -> tuple[float, float]:
         up = self.levels.up[0]

@@ -31,6 +31,7 @@ from kdoffload.model.observation import Observation, still_observation
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
 from kdoffload.scheduler.engines import DecisionTime, Engine
+from kdoffload.scheduler.forecast import FUTURES, forecast_policy
 from kdoffload.scheduler.hindsight import HindsightPolicy
 from kdoffload.scheduler.network import KINDS
 from kdoffload.scheduler.stream import Scenario, counted_workload, simulate
@@ -38,6 +39,7 @@ from kdoffload.scheduler.stream import Scenario, counted_workload, simulate
 # Generated processes only (those this build of the simulator has); load from idle to busy, tasks/s.
 NETWORKS = tuple(k for k in ("gauss-markov", "good-bad", "markov", "gauss-markov-outages") if k in KINDS)
 TASK_RATES = (0.1, 0.2, 0.5, 1.0)
+LABELS = ("forecast", "hindsight")  # the experts a stream's decisions can be labelled by
 SEED_BASE = 10_000  # stream seeds start here: apart from the small seeds evaluations run with
 
 
@@ -50,6 +52,8 @@ class StreamPlan:
     seeds: tuple[int, ...] = (0,)
     tasks_per_stream: int = 500
     explore: float = 0.1  # share of tasks run with a random placement instead of the label
+    labels: str = "forecast"  # LABELS: the expected-delay optimum, or the hindsight optimum
+    futures: int = FUTURES  # forecast labels: futures per decision
 
 
 @dataclass
@@ -63,6 +67,8 @@ class Recorder:
     profile: Profile
     explore: float
     seed: int
+    labels_from: str = "forecast"
+    futures: int = FUTURES
     oracle: object = None  # the HindsightPolicy that labels (built in __post_init__)
     states: list = field(default_factory=list)
     observations: list = field(default_factory=list)
@@ -70,7 +76,8 @@ class Recorder:
     sees_future = True
 
     def __post_init__(self):
-        self.oracle = HindsightPolicy(self.profile)
+        self.oracle = (forecast_policy(self.profile, self.seed, self.futures) if self.labels_from == "forecast"
+                       else HindsightPolicy(self.profile))
         self._rng = np.random.default_rng(self.seed)
 
     @property
@@ -98,7 +105,7 @@ class Recorder:
 
 def record_stream(profile: Profile, network: str, task_rate: float, seed: int, plan: StreamPlan) -> Recorder:
     """One stream's demonstrations (decision time zero: the label is the task's own optimum)."""
-    recorder = Recorder(profile, plan.explore, seed)
+    recorder = Recorder(profile, plan.explore, seed, plan.labels, plan.futures)
     workload = counted_workload(profile, plan.tasks_per_stream, seed).at_rate(task_rate)
     simulate(profile, Engine(recorder.name, recorder), workload, DecisionTime("zero"),
              Scenario(network=network, seed=seed))
@@ -175,11 +182,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=4, help="streams per network and task rate")
     parser.add_argument("--tasks", type=int, default=400, help="tasks per stream")
     parser.add_argument("--still", type=int, default=60_000, help="still exact demonstrations joined")
+    parser.add_argument("--labels", choices=LABELS, default="forecast", help="the expert that labels")
+    parser.add_argument("--futures", type=int, default=FUTURES, help="futures per forecast label")
     args = parser.parse_args(argv)
     profile, data = load_profile(args.profile), Runs(args.profile).data("train")
     began = time.perf_counter()
     streams, still = data.with_name("streams.npz"), data.with_name("still.npz")
-    generate(profile, StreamPlan(seeds=tuple(range(args.seeds)), tasks_per_stream=args.tasks), streams,
+    plan = StreamPlan(seeds=tuple(range(args.seeds)), tasks_per_stream=args.tasks, labels=args.labels,
+                      futures=args.futures)
+    generate(profile, plan, streams,
              progress=lambda done, total: print(f"stream {done}/{total}", flush=True))
     dataset.generate(profile, args.still, 0, still, force=True, solver=dataset.default_solver())
     with_still_demos(profile, streams, still, data)
