@@ -57,13 +57,20 @@ def simulate(
     tasks: Annotated[int, typer.Option(help="Tasks per sweep point.")] = 300,
     scales: Annotated[str, typer.Option(help="Comma-separated scales in (0, 1].")] = None,
     out: Annotated[Path, typer.Option(help="Output directory (default runs/<profile>/sim).")] = None,
+    mix: Annotated[list[str], typer.Option(
+        help="PROFILE[@WEIGHT]: tasks of several graphs (a profile, a family, a graph file); "
+             "repeatable. --profile stays the world: its edge cores and network ranges.")] = None,
+    graph_run: Annotated[Path, typer.Option(
+        help="The graph student's folder, for the graph-student engines (default runs/graph-student).")] = None,
 ):
     """Run a stream of tasks through each policy: end-to-end delay, decision share, load, faults."""
     from kdoffload.android.results import decision_samples_us, load_phone_result
     from kdoffload.jobs import simulate as job
-    from kdoffload.jobs.engines import learned_engines
+    from kdoffload.jobs.engines import graph_engines, learned_engines
     from kdoffload.model.profile import load_profile
+    from kdoffload.model.runs import GRAPH_STUDENT
     from kdoffload.scheduler.engines import DecisionTime, EngineSet
+    from kdoffload.scheduler.graph_stream import GraphMix
     from kdoffload.scheduler.harness import SimConfig
     from kdoffload.scheduler.stream import Scenario
 
@@ -73,7 +80,8 @@ def simulate(
     options.count(tasks, "--tasks", 1, 10_000_000)
     if not (sweep_rate or sweep_scale) and arrivals is None and rate * duration > MAX_TASKS:
         raise InputError(f"--rate x --duration: {rate * duration:,.0f} tasks expected, at most {MAX_TASKS:,}")
-    prof = load_profile(profile)
+    prof = load_profile(profile, allow_family=True)  # a family: each task its own graph
+    tasks_mix = GraphMix.parse(mix, prof) if mix else None
     scenario = Scenario(network, _trace_files(trace, trace_up, trace_down, trace_format),
                         tuple(edge_outage or ()), tuple(link_outage or ()), random_outages, seed)
     scenario.build(prof)  # bad network or outage options fail here, before any work
@@ -83,13 +91,16 @@ def simulate(
                                                             str(decision_time_from)),
                                         seed, str(decision_time_from))
     reporter = ConsoleReporter()
-    sim = SimConfig(prof, EngineSet.parse(policies, learned_engines(reporter)), decision, scenario)
+    engines = EngineSet.parse(policies, learned_engines(reporter), graph_engines(graph_run or GRAPH_STUDENT),
+                              many_graphs=tasks_mix is not None or prof.family is not None)
+    sim = SimConfig(prof, engines, decision, scenario)
     settings = {"profile": prof.name, "policies": list(sim.engines.names), "seed": seed,
                 "decision_time": str(sim.decision_time), "network": network,
                 **scenario.trace.describe(), "edge_outages": scenario.edge_outages,
-                "link_outages": scenario.link_outages, "random_outages": random_outages}
+                "link_outages": scenario.link_outages, "random_outages": random_outages,
+                "mix": tasks_mix.describe() if tasks_mix else None}
     run = job.SimulateJob(sim, out or Runs(prof.name).sim, rate, duration, arrivals, tasks, sweep_rate,
-                          sweep_scale, tuple(_scales(scales)) if sweep_scale else (), settings)
+                          sweep_scale, tuple(_scales(scales)) if sweep_scale else (), settings, tasks_mix)
     job.check_budget(run)
     run = replace(run, out=options.output_dir(run.out, "--out"))  # before any work
     with outputs.holding(Runs(prof.name).dir, run.out):  # a learned engine may export into runs/<profile>

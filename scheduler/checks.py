@@ -46,7 +46,8 @@ def check_run(profile: Profile, result: RunResult, workload: Workload) -> dict[s
     tasks = tasks_from_states(states)
     runs = _runs_by_task(result)
     for rec in result.records:
-        _check_record(profile, rec, tasks[rec.task], runs.get(rec.task, []), result.policy)
+        graph = workload.graph(rec.task) or profile  # the task's own graph when tasks differ
+        _check_record(graph, rec, tasks[rec.task], runs.get(rec.task, []), result.policy)
     _check_resources(result)
     return counts
 

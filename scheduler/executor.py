@@ -98,6 +98,7 @@ class Executor:
     def __init__(self, profile: Profile, network, faults: Faults | None = None):
         self.n, self.preds = profile.n, profile.preds
         self.entries, self.exits = frozenset(profile.entries), profile.exits
+        self._shapes: dict = {}  # id(graph) -> (graph, its n, preds, entries, exits)
         self.network, self.dynamic = network, network.dynamic
         self.faults = faults if faults else None
         self.device = DeviceCore()
@@ -117,17 +118,31 @@ class Executor:
         self.log.device.append((task_id, DECISION, arrival, begin, begin + duration))
         return begin, begin + duration
 
+    def _graph_shape(self, graph: Profile | None) -> tuple:
+        """(n, preds, entries, exits) of a task's own graph (None: the stream profile's)."""
+        if graph is None:
+            return self.n, self.preds, self.entries, self.exits
+        known = self._shapes.get(id(graph))
+        if known is None or known[0] is not graph:  # tasks of a mix share their graph's profile
+            if len(self._shapes) >= 64:  # a family's tasks each have their own: keep few
+                self._shapes.clear()
+            known = self._shapes[id(graph)] = (graph, (graph.n, graph.preds, frozenset(graph.entries),
+                                                       graph.exits))
+        return known[1]
+
     def run(self, task_id: int, arrival: float, decision_start: float, start: float,
-            task: Task, placement) -> TaskRecord:
-        """Place every subtask of `task` (decided `placement`) from `start` on; then the results."""
-        n = self.n
+            task: Task, placement, graph: Profile | None = None) -> TaskRecord:
+        """Place every subtask of `task` (decided `placement`) from `start` on; then the results.
+
+        `graph`: the task's own graph when tasks differ (its Task is then padded past its n)."""
+        n, preds, entries, exits = self._graph_shape(graph)
         planned = [int(s) for s in placement]
         rec = TaskRecord(task_id, arrival, decision_start, start, planned, list(planned),
                          [0.0] * n, [0.0] * n, [0.0] * n, start)
         outputs = [None] * n  # per subtask: [time at device, edge, cloud], inf where absent
         for i in range(n):
-            inputs = [(outputs[j], task.out_bits[j]) for j in self.preds[i]]
-            if i in self.entries:
+            inputs = [(outputs[j], task.out_bits[j]) for j in preds[i]]
+            if i in entries:
                 inputs.insert(0, ([start, INF, INF], task.in_bits[i]))
             site = planned[i]
             if self.faults is not None:
@@ -142,7 +157,7 @@ class Executor:
             out = [INF, INF, INF]
             out[site] = rec.run_end[i]
             outputs[i] = out
-        for e in self.exits:
+        for e in exits:
             t = self._fetch(task_id, task, outputs[e], DEVICE, task.out_bits[e])
             if t > rec.done:
                 rec.done = t

@@ -41,7 +41,7 @@ class SimConfig:
 
 
 def run_policy(cfg: SimConfig, name: str, workload: Workload) -> Summary:
-    engine = cfg.engines.make(name, cfg.profile, sub_seeds(cfg.seed)["policy"])
+    engine = cfg.engines.make(name, cfg.profile, sub_seeds(cfg.seed)["policy"], workload.graphs is not None)
     result = simulate(cfg.profile, engine, workload, cfg.decision_time, cfg.scenario)
     check_run(cfg.profile, result, workload)
     return summarise(result, cfg.profile.edge_cores)

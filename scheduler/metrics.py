@@ -58,7 +58,7 @@ def summarise(result: RunResult, edge_cores: int) -> Summary:
     e2e = done - arrival
     charged = np.array(result.decision_s)
     makespan = float(done.max())
-    sites = np.array([r.sites for r in recs]).ravel()
+    sites = np.concatenate([r.sites for r in recs])  # tasks of different graphs differ in length
     util, q_mean, q_max = _resources(result, makespan, edge_cores)
     return Summary(
         policy=result.policy, arrived=counts["arrived"], completed=counts["completed"],

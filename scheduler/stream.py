@@ -19,6 +19,7 @@ import numpy as np
 
 from kdoffload.model.delay import DOWN, UP
 from kdoffload.model.errors import InputError
+from kdoffload.model.graph_features import cut_states
 from kdoffload.model.observation import Observation, observe
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States, sample_states
@@ -27,6 +28,7 @@ from kdoffload.scheduler.csvfile import read_rows
 from kdoffload.scheduler.engines import DecisionTime, Engine
 from kdoffload.scheduler.executor import Executor, Log, TaskRecord, tasks_from_states
 from kdoffload.scheduler.faults import Faults, make_faults
+from kdoffload.scheduler.graph_stream import GraphMix
 from kdoffload.scheduler.network import make_network
 from kdoffload.scheduler.traces import TraceFiles
 
@@ -49,6 +51,18 @@ class Workload:
     states: States
     duration: float  # arrivals fall in [0, duration)
     scale: float = 1.0
+    # Per task the profile of its graph when tasks have different graphs (states then padded to
+    # 64 subtasks, scheduler.graph_stream); None: every task has the stream profile's graph.
+    graphs: tuple[Profile, ...] | None = None
+
+    def graph(self, k: int) -> Profile | None:
+        """Task k's own graph, or None when it is the stream profile's."""
+        return None if self.graphs is None else self.graphs[k]
+
+    def state(self, k: int) -> States:
+        """Task k's state (S = 1), cut to its own graph's subtasks."""
+        view = self.states[k]
+        return view if self.graphs is None else cut_states(view, self.graphs[k].n)
 
     def at_rate(self, factor: float) -> Workload:
         """The same tasks arriving `factor` times as often."""
@@ -61,7 +75,18 @@ class Workload:
                                    scale=self.scale * s)
 
 
-def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) -> Workload:
+def _tasks(profile: Profile, count: int, seed: int, mix: GraphMix | None) -> dict:
+    """The tasks' states (and graphs, when they differ): a family gives each task its own graph."""
+    if mix is None and profile.family is not None:
+        mix = GraphMix.of_family(profile)
+    if mix is None:
+        return {"states": sample_states(profile, count, np.random.default_rng(sub_seeds(seed)["states"]))}
+    graphs, states = mix.draw(count, sub_seeds(seed)["states"])
+    return {"states": states, "graphs": graphs}
+
+
+def poisson_workload(profile: Profile, rate: float, duration: float, seed: int,
+                     mix: GraphMix | None = None) -> Workload:
     if not (math.isfinite(rate) and rate > 0):
         raise InputError(f"rate {rate}: must be a positive number of tasks per second")
     if not (math.isfinite(duration) and duration > 0):
@@ -75,21 +100,20 @@ def poisson_workload(profile: Profile, rate: float, duration: float, seed: int) 
     arrivals = arrivals[arrivals < duration]
     if len(arrivals) == 0:
         raise InputError(f"rate {rate}, duration {duration}: no task arrives; raise either")
-    states = sample_states(profile, len(arrivals), np.random.default_rng(seeds["states"]))
-    return Workload(arrivals, states, duration)
+    return Workload(arrivals, duration=duration, **_tasks(profile, len(arrivals), seed, mix))
 
 
-def counted_workload(profile: Profile, tasks: int, seed: int) -> Workload:
+def counted_workload(profile: Profile, tasks: int, seed: int, mix: GraphMix | None = None) -> Workload:
     """`tasks` Poisson arrivals at one task per second (sweeps rescale it with `at_rate`)."""
     if tasks < 1:
         raise InputError(f"tasks {tasks}: must be at least 1")
     seeds = sub_seeds(seed)
     arrivals = np.cumsum(np.random.default_rng(seeds["arrivals"]).exponential(1.0, size=tasks))
-    states = sample_states(profile, tasks, np.random.default_rng(seeds["states"]))
-    return Workload(arrivals, states, float(arrivals[-1] + 1.0))  # one mean gap after the last
+    # one mean gap after the last
+    return Workload(arrivals, duration=float(arrivals[-1] + 1.0), **_tasks(profile, tasks, seed, mix))
 
 
-def file_workload(profile: Profile, path: Path, seed: int) -> Workload:
+def file_workload(profile: Profile, path: Path, seed: int, mix: GraphMix | None = None) -> Workload:
     """Arrival times from a CSV with one column `time_s` (non-negative, non-decreasing)."""
     path = Path(path)
     rows = [r for r in read_rows(path, "arrivals") if any(c.strip() for c in r)]
@@ -108,8 +132,7 @@ def file_workload(profile: Profile, path: Path, seed: int) -> Workload:
         times.append(value)
     if not times:
         raise InputError(f"{path}: no arrivals")
-    states = sample_states(profile, len(times), np.random.default_rng(sub_seeds(seed)["states"]))
-    return Workload(np.asarray(times), states, times[-1])
+    return Workload(np.asarray(times), duration=times[-1], **_tasks(profile, len(times), seed, mix))
 
 
 @dataclass(frozen=True)
@@ -172,22 +195,22 @@ def simulate(profile: Profile, engine: Engine, workload: Workload, decision_time
     if lookahead is not None:
         lookahead.attach(executor, tasks, decision_time)
     else:  # a warm-up call, untimed: the first call pays for lazy imports and caches, no later one does
-        engine.decide(states[0])
+        engine.decide(workload.state(0), graph=workload.graph(0))
     horizon = max(workload.duration, float(workload.arrivals[-1]))
     result = RunResult(engine.name, [], executor.log, [], [], len(tasks), horizon, faults)
     for k, arrival in enumerate(workload.arrivals.tolist()):
         begin = executor.device.first_idle(arrival) if uses_core else arrival
-        view = states[k]
+        view, graph = workload.state(k), workload.graph(k)
         if network.dynamic:
             up, down = network.rates_at(begin)
             view.rate_up, view.rate_down = np.array([up]), np.array([down])
         if lookahead is not None:
             lookahead.arriving(k, arrival, begin)
         seen = observed(network, executor, view, begin, workload.scale) if engine.observes else None
-        placement, wall = engine.decide(view, seen)
+        placement, wall = engine.decide(view, seen, graph)
         charged = decision_time.charge(wall, k)
         begin, start = executor.reserve_decision(k, arrival, begin, charged)
-        record = executor.run(k, arrival, begin, start, tasks[k], placement)
+        record = executor.run(k, arrival, begin, start, tasks[k], placement, graph)
         if record.done > MAX_TIME_S:  # slow links can take a run there; the CLI foresees the rest
             raise InputError(f"task {k} finishes at t = {record.done:.3g} s, beyond {MAX_TIME_S:.3g} s "
                              "where float64 time no longer resolves 1 us (links too slow?)")

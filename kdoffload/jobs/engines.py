@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kdoffload.jobs.export import ensure_export
 from kdoffload.jobs.reporter import Reporter
-from kdoffload.mobile_export.config import ExportConfig, manifest_path
+from kdoffload.mobile_export.config import ExportConfig, manifest_path, shipped_quantization
 from kdoffload.model import native
 from kdoffload.model.decider import Decider, Decoder, DecoderConfig
 from kdoffload.model.errors import InputError
 from kdoffload.model.learned import load_net_decider
 from kdoffload.model.profile import Profile
-from kdoffload.model.runs import KINDS, Runs
+from kdoffload.model.runs import KINDS, GraphStudentLayout, Runs
 
 # Each network with the decoders the simulator offers it, and the command that makes it.
 _NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (tuple(Decoder), "distill"),
@@ -18,6 +20,54 @@ _NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (t
 # engine name (as reports name the policy) -> (network, kind, decoder, command)
 _CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network], decoder, command)
                 for network, (decoders, command) in _NETWORKS.items() for decoder in decoders}
+
+
+def graph_engines(run_dir: Path) -> dict:
+    """Engine name -> build(seed) for the one student for any graph in `run_dir` (its
+    checkpoint in eager PyTorch, its export through ExecuTorch's runtime), argmax and guarded."""
+
+    def build(decoder: Decoder, pte: bool):
+        def make(seed: int):
+            from kdoffload.scheduler.graph_engines import GraphNet
+
+            forward, normalizer = (_graph_pte if pte else _graph_eager)(run_dir)
+            return GraphNet(labels[(decoder, pte)], forward, normalizer, decoder is Decoder.GUARDED)
+        return make
+
+    labels = {(d, pte): DecoderConfig(d).label("graph-student-pte" if pte else "graph-student")
+              for d in (Decoder.ARGMAX, Decoder.GUARDED) for pte in (False, True)}
+    return {label: build(decoder, pte) for (decoder, pte), label in labels.items()}
+
+
+def _graph_checkpoint(run_dir: Path):
+    from kdoffload.distill.graph_model import load_graph_net
+
+    path = GraphStudentLayout(run_dir).student
+    if not path.exists():
+        raise InputError(f"graph student: none at {path} (run: kdoffload graph train --run {run_dir})")
+    return load_graph_net(path, "graph-student")
+
+
+def _graph_eager(run_dir: Path):
+    import torch
+
+    from kdoffload.mobile_export.graph_export import eager_logits
+
+    torch.set_num_threads(1)  # one decision at a time, as on the phone: one thread is faster at batch 1
+    checkpoint = _graph_checkpoint(run_dir)
+    return (lambda inputs: eager_logits(checkpoint, inputs)), checkpoint.normalizer
+
+
+def _graph_pte(run_dir: Path):
+    from kdoffload.mobile_export.graph_export import export_stem, program_logits
+    from kdoffload.mobile_export.runtime import PteProgram
+
+    cfg = ExportConfig(model="student", quantization=shipped_quantization("student", "xnnpack"))
+    pte = GraphStudentLayout(run_dir).export / f"{export_stem(cfg)}.pte"
+    if not pte.exists():
+        raise InputError(f"graph student: no export at {pte} (run: kdoffload graph export --run {run_dir})")
+    program = PteProgram(pte)
+    return (lambda inputs: program_logits(program, inputs)), _graph_checkpoint(run_dir).normalizer
 
 
 def learned_engines(reporter: Reporter) -> dict:

@@ -10,6 +10,7 @@ from kdoffload.jobs.reporter import Reporter
 from kdoffload.model.profile import Profile
 from kdoffload.scheduler import report
 from kdoffload.scheduler.budget import estimate
+from kdoffload.scheduler.graph_stream import GraphMix
 from kdoffload.scheduler.harness import RateSweep, ScaleSweep, SimConfig, run_policies
 from kdoffload.scheduler.stream import counted_workload, file_workload, poisson_workload
 
@@ -28,6 +29,7 @@ class SimulateJob:
     sweep_scale: bool = False
     scales: tuple[float, ...] = ()
     settings: dict | None = None  # the command's settings, as the reports record them
+    mix: GraphMix | None = None  # tasks of several graphs (a family profile gives its own without it)
 
     @property
     def single(self) -> bool:
@@ -63,11 +65,11 @@ def _single(job: SimulateJob, reporter: Reporter) -> None:
     sim, out = job.sim, job.out
     prof, scenario = sim.profile, sim.scenario
     if job.arrivals is not None:
-        workload = file_workload(prof, job.arrivals, scenario.seed)
+        workload = file_workload(prof, job.arrivals, scenario.seed, job.mix)
         estimate(prof, len(workload.arrivals), workload.duration, len(sim.engines.names),
                  sim.decision_time, scenario.network, scenario.random_outages).check(str(job.arrivals))
     else:
-        workload = poisson_workload(prof, job.rate, job.duration, scenario.seed)
+        workload = poisson_workload(prof, job.rate, job.duration, scenario.seed, job.mix)
     summaries = run_policies(sim, workload, lambda name: reporter.note(f"{name} done", highlight=True))
     table = report.run_table(summaries)
     config = {**job.settings, "rate": None if job.arrivals else job.rate, "duration": workload.duration,
@@ -83,7 +85,7 @@ def _single(job: SimulateJob, reporter: Reporter) -> None:
 
 def _rate_sweep(job: SimulateJob, reporter: Reporter) -> None:
     sim, out, prof = job.sim, job.out, job.sim.profile
-    unit = counted_workload(prof, job.tasks, sim.seed)
+    unit = counted_workload(prof, job.tasks, sim.seed, job.mix)
     sweep = RateSweep.run(sim, unit, job.rate, RATE_FACTOR, RATE_POINTS,
                           lambda r: reporter.note(f"rate {r:.3g}/s done", highlight=True))
     config = {**job.settings, "tasks": job.tasks, "start_rate": job.rate, "factor": RATE_FACTOR}
@@ -102,7 +104,7 @@ def _rate_sweep(job: SimulateJob, reporter: Reporter) -> None:
 
 def _scale_sweep(job: SimulateJob, reporter: Reporter) -> None:
     sim, out, prof, rate = job.sim, job.out, job.sim.profile, job.rate
-    unit = counted_workload(prof, job.tasks, sim.seed)
+    unit = counted_workload(prof, job.tasks, sim.seed, job.mix)
     sweep = ScaleSweep.run(sim, unit, rate, list(job.scales),
                            lambda s: reporter.note(f"scale {s:g} done", highlight=True))
     config = {**job.settings, "tasks": job.tasks, "base_rate": rate}
