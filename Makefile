@@ -128,8 +128,8 @@ android-host: $(STAMP) java-deps
 	install -m 755 android_demo/host/hostbench.sh $(ANDROID_BUILD)/hostbench
 
 # JUnit: the Java core against Python's vectors (delay model, greedy, executor), the native
-# fixture's golden vectors through JNI, refusals; the chain6 export's too when it exists; the
-# host org.pytorch.executorch classes against the AAR's API list (executorch_api.txt).
+# fixture's golden vectors through JNI, refusals; the chain6 and graph student exports too when
+# they exist; the host org.pytorch.executorch classes against the AAR's API list (executorch_api.txt).
 java-test: android-host native-check
 	$(PY) android_demo/host/write_vectors.py --out $(ANDROID_BUILD)/vectors
 	rm -rf $(ANDROID_BUILD)/test-classes && mkdir -p $(ANDROID_BUILD)/test-classes
@@ -137,7 +137,8 @@ java-test: android-host native-check
 	  $$(find android_demo/core/src/test/java android_demo/host/test -name '*.java')
 	java -Dkdoffload.executorch.jni=$(CURDIR)/$(ANDROID_BUILD)/jni/libkdo_executorch_jni.so \
 	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(NATIVE_BUILD)/fixture \
-	  -Dkdoffload.export=runs/chain6/export -Dkdoffload.api=android_demo/host/executorch_api.txt \
+	  -Dkdoffload.export=runs/chain6/export -Dkdoffload.graph_export=runs/graph-student/export \
+	  -Dkdoffload.api=android_demo/host/executorch_api.txt \
 	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
 	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \
 	    | sed 's|^\./||; s|\.class$$||; s|/|.|g' | sort)

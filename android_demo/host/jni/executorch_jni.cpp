@@ -33,19 +33,65 @@ Program* program_of(JNIEnv* env, jlong handle) {
   return reinterpret_cast<Program*>(handle);
 }
 
-jfloatArray forward(JNIEnv* env, Program& p, jfloatArray data, jlongArray shape) {
-  const jsize rank = env->GetArrayLength(shape);
-  std::vector<jlong> dims(rank);
-  env->GetLongArrayRegion(shape, 0, rank, dims.data());
-  if (dims.size() != p.input_sizes.size() || !std::equal(dims.begin(), dims.end(), p.input_sizes.begin())) {
-    std::string want;
-    for (auto d : p.input_sizes) want += (want.empty() ? "" : ", ") + std::to_string(d);
-    throw std::invalid_argument("forward takes a float tensor of shape [" + want + "]");
+// What the runtime refuses in Module::execute, with the code of its error.h: 0x12 InvalidArgument
+// (more inputs than the method has), 0x10 NotSupported (a static input given another shape).
+// The message ends as program.cpp's do, so the Java side reads the code from it.
+struct Refusal : std::runtime_error {
+  Refusal(const std::string& what, int code) : std::runtime_error(what + " (ExecuTorch error 0x" + hex(code) + ")") {}
+  static std::string hex(int code) {
+    const char* digits = "0123456789abcdef";
+    return std::string(1, digits[(code >> 4) & 15]) + digits[code & 15];
   }
-  if (static_cast<size_t>(env->GetArrayLength(data)) != p.input.size()) {
-    throw std::invalid_argument("forward: the tensor's data do not fill its shape");
+};
+constexpr int kNotSupported = 0x10;
+constexpr int kInvalidArgument = 0x12;
+
+std::string sizes_text(const std::vector<int64_t>& sizes) {
+  std::string out;
+  for (auto d : sizes) out += (out.empty() ? "" : ", ") + std::to_string(d);
+  return "(" + out + ")";
+}
+
+// Input k from Java: its shape checked as Method::set_input checks a static input's, then its
+// data copied into the program's buffer for it.
+void set_input(JNIEnv* env, Program& p, size_t k, jfloatArray data, jlongArray shape) {
+  std::vector<jlong> given(env->GetArrayLength(shape));
+  env->GetLongArrayRegion(shape, 0, static_cast<jsize>(given.size()), given.data());
+  const std::vector<int64_t> dims(given.begin(), given.end());
+  const auto& want = p.input_sizes[k];
+  if (dims != want) {
+    throw Refusal("Error resizing tensor at input " + std::to_string(k) + ": " +
+                      (dims.size() != want.size() ? "Attempted to change the tensor rank which is immutable"
+                                                  : "Attempted to resize a static tensor") +
+                      ". Expected shape " + sizes_text(want) + ", but received " + sizes_text(dims),
+                  kNotSupported);
   }
-  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(p.input.size()), p.input.data());
+  if (static_cast<size_t>(env->GetArrayLength(data)) != p.inputs[k].size()) {
+    throw Refusal("Tensor dimensions inconsistent with buffer capacity at input " + std::to_string(k),
+                  kInvalidArgument);
+  }
+  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(p.inputs[k].size()), p.inputs[k].data());
+}
+
+// As the AAR's execute_method: no inputs runs the method on ones (prepare_input_tensors); else
+// input k is set from the k-th given tensor in order, and an input not given keeps its value.
+jfloatArray forward(JNIEnv* env, Program& p, jobjectArray data, jobjectArray shapes) {
+  const size_t given = static_cast<size_t>(env->GetArrayLength(data));
+  if (given == 0) {
+    for (auto& buffer : p.inputs) std::fill(buffer.begin(), buffer.end(), 1.0f);
+  }
+  for (size_t k = 0; k < given; ++k) {
+    if (k >= p.inputs.size()) {
+      throw Refusal("Input index (" + std::to_string(k) + ") must be less than the number of inputs in method (" +
+                        std::to_string(p.inputs.size()) + ")",
+                    kInvalidArgument);
+    }
+    auto tensor = static_cast<jfloatArray>(env->GetObjectArrayElement(data, static_cast<jsize>(k)));
+    auto shape = static_cast<jlongArray>(env->GetObjectArrayElement(shapes, static_cast<jsize>(k)));
+    set_input(env, p, k, tensor, shape);
+    env->DeleteLocalRef(tensor);
+    env->DeleteLocalRef(shape);
+  }
   const auto out = kdo_jni::run(p);
   jfloatArray result = env->NewFloatArray(static_cast<jsize>(out.numel()));
   if (result != nullptr) {
@@ -82,13 +128,11 @@ JNIEXPORT jlong JNICALL Java_org_pytorch_executorch_Module_nativeLoad(JNIEnv* en
 }
 
 JNIEXPORT jfloatArray JNICALL Java_org_pytorch_executorch_Module_nativeForward(JNIEnv* env, jclass, jlong handle,
-                                                                              jfloatArray data, jlongArray shape) {
+                                                                              jobjectArray data, jobjectArray shapes) {
   Program* p = program_of(env, handle);
   if (p == nullptr) return nullptr;
   try {
-    return forward(env, *p, data, shape);
-  } catch (const std::invalid_argument& e) {
-    throw_java(env, "java/lang/IllegalArgumentException", e.what());
+    return forward(env, *p, data, shapes);
   } catch (const std::exception& e) {
     throw_java(env, "java/lang/RuntimeException", e.what());
   } catch (...) {

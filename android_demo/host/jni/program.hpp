@@ -14,9 +14,12 @@ namespace kdo_jni {
 
 struct Program {
   std::unique_ptr<kdo::EtModel> model;
-  std::vector<int64_t> input_sizes;
+  std::vector<std::vector<int64_t>> input_sizes;  // per input, its static shape
   std::vector<int64_t> output_sizes;
-  std::vector<float> input;  // the input tensor's buffer, built once: a call allocates nothing
+  // Per input its buffer, built once (a call allocates nothing) and kept between calls: as in
+  // the runtime, an input a call does not set keeps the value set last (0 until then).
+  std::vector<std::vector<float>> inputs;
+  std::vector<const float*> input_data;  // inputs[i].data(), what run_inputs takes
 };
 
 // The output of one call, valid until the next call.
@@ -35,7 +38,7 @@ void init_runtime();
 // Loads program and method; throws std::runtime_error naming the file and the runtime's code.
 std::unique_ptr<Program> load_program(const std::string& path);
 
-// Runs forward on p.input. Throws.
+// Runs forward on p.inputs. Throws.
 Output run(Program& p);
 
 }  // namespace kdo_jni

@@ -18,13 +18,13 @@ import org.kdoffload.core.RefusedException;
  * hostbench: BenchActivity's code path on the host JVM, for the emulated phone. The device is
  * reported as emulated: the name given, the JVM's os.arch, os "host JVM <version>".
  *   hostbench --model-dir D --files-dir F [--num-iter N] [--num-warm-up-iter W] [--top-k K]
- *             [--stream-tasks M] [--num-threads T] [--device-name NAME]
+ *             [--stream-tasks M] [--num-threads T] [--graph-file G] [--device-name NAME]
  * Like the app, any failure (bad options included, once the files folder is known) writes the
  * failure result and ends with one `failed: ` line; exit 0 on success, 2 on a failure.
  */
 public final class HostBench {
   private static final List<String> FLAGS = List.of("--model-dir", "--files-dir", "--num-iter",
-      "--num-warm-up-iter", "--top-k", "--stream-tasks", "--num-threads", "--device-name");
+      "--num-warm-up-iter", "--top-k", "--stream-tasks", "--num-threads", "--graph-file", "--device-name");
 
   private HostBench() {}
 
@@ -47,7 +47,8 @@ public final class HostBench {
     try {
       BenchConfig cfg = new BenchConfig(Paths.get(o.get("--model-dir")), files, integer(o, "--num-iter", 1000),
           integer(o, "--num-warm-up-iter", 100), integer(o, "--top-k", 0), integer(o, "--stream-tasks", 0),
-          integer(o, "--num-threads", BenchConfig.DEFAULT_NUM_THREADS));
+          integer(o, "--num-threads", BenchConfig.DEFAULT_NUM_THREADS),
+          o.containsKey("--graph-file") ? Paths.get(o.get("--graph-file")) : null);
       new BenchRun(cfg, device, System.out::println).run();
     } catch (Throwable t) { // as the activity: the native library missing is a failure result too
       System.out.println(BenchFailure.record(files, device, t));

@@ -13,8 +13,9 @@ import org.pytorch.executorch.annotations.Experimental;
  * JNI over the C++ runtime inside the executorch pip wheel (libkdo_executorch_jni.so,
  * android_demo/host/jni). As in the AAR, load only checks the path and the program is read on
  * loadMethod or the first execute; every native failure is an ExecutorchRuntimeException, so
- * bad input never crashes the JVM. It runs float tensors through "forward", which is all a
- * decision model has. A test fixture, never shipped in the app.
+ * bad input never crashes the JVM. It runs float tensors through "forward" (one input, as the
+ * single-graph student's, or several, as the graph student's four), which is all a decision
+ * model has. A test fixture, never shipped in the app.
  */
 @Experimental
 public class Module implements Closeable {
@@ -86,20 +87,30 @@ public class Module implements Closeable {
     return execute(FORWARD, inputs);
   }
 
+  /**
+   * As the AAR's execute_method: no inputs runs the method on ones; else input k is set from
+   * inputs[k] in order (Method::set_input), and an input not given keeps the value set last.
+   * Refused as the runtime refuses them: a value that is not a float tensor, more values than
+   * the method has inputs (both 0x12 InvalidArgument), a tensor of another shape than its static
+   * input's (0x10 NotSupported); the message is "Execution failed for method: NAME".
+   */
   public EValue[] execute(String methodName, EValue... inputs) {
     return whileAlive(() -> {
       loadLocked(methodName);
-      if (inputs.length != 1 || !inputs[0].isTensor() || inputs[0].toTensor().dtype() != DType.FLOAT) {
-        throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName
-            + " (it takes one float tensor, got " + inputs.length + " values)", null);
+      float[][] data = new float[inputs.length][];
+      long[][] shapes = new long[inputs.length][];
+      for (int k = 0; k < inputs.length; k++) {
+        if (!inputs[k].isTensor() || inputs[k].toTensor().dtype() != DType.FLOAT) {
+          throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName,
+              new IllegalArgumentException("input " + k + " is not a float tensor (the host runtime runs float programs)"));
+        }
+        data[k] = inputs[k].toTensor().getDataAsFloatArray();
+        shapes[k] = inputs[k].toTensor().shape();
       }
-      Tensor input = inputs[0].toTensor();
       try {
-        float[] out = nativeForward(handle, input.getDataAsFloatArray(), input.shape());
+        float[] out = nativeForward(handle, data, shapes);
         // Like the AAR's output tensors, this one wraps the runtime's data instead of copying it.
         return new EValue[] {EValue.from(new Tensor.Typed(DType.FLOAT, java.nio.FloatBuffer.wrap(out), outputShape))};
-      } catch (IllegalArgumentException e) {
-        throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName, e);
       } catch (RuntimeException e) {
         throw failure(codeOf(e), "Execution failed for method: " + methodName, e);
       }
@@ -201,7 +212,7 @@ public class Module implements Closeable {
 
   private static native long nativeLoad(String path, int numThreads);
 
-  private static native float[] nativeForward(long handle, float[] data, long[] shape);
+  private static native float[] nativeForward(long handle, float[][] data, long[][] shapes);
 
   private static native long[] nativeOutputShape(long handle);
 

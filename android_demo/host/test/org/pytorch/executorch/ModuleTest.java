@@ -51,18 +51,85 @@ public class ModuleTest {
     assertThrows(IllegalStateException.class, () -> module.forward(EValue.from(Tensor.fromBlob(input, new long[] {1, input.length}))));
   }
 
+  /** The runtime's refusals (Method::set_input): another shape 0x10, too many or non-float values 0x12. */
   @Test
-  public void aWrongShapeIsAnException() {
+  public void wrongInputsAreTheRuntimesRefusals() {
     Module module = Module.load(fixture("student_xnnpack_fp32.pte").toString());
-    ExecutorchRuntimeException e = assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class,
+    ExecutorchRuntimeException e = assertThrows(ExecutorchRuntimeException.class,
         () -> module.forward(EValue.from(Tensor.fromBlob(new float[3], new long[] {1, 3}))));
-    assertEquals(ExecutorchRuntimeException.INVALID_ARGUMENT, e.getErrorCode());
-    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("shape"));
+    assertEquals(ExecutorchRuntimeException.NOT_SUPPORTED, e.getErrorCode());
+    assertTrue(e.getMessage(), e.getMessage().endsWith("Execution failed for method: forward"));
+    assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("Attempted to resize a static tensor"));
     assertThrows(IllegalArgumentException.class, () -> Tensor.fromBlob(new float[3], new long[] {1, 4}));
-    assertThrows(ExecutorchRuntimeException.class, () -> module.forward());
+    long[] shape = {1, width()};
+    EValue input = EValue.from(Tensor.fromBlob(new float[(int) shape[1]], shape));
+    ExecutorchRuntimeException many = assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class,
+        () -> module.forward(input, input));
+    assertTrue(many.getCause().getMessage(), many.getCause().getMessage().contains("must be less than the number of inputs"));
+    assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class,
+        () -> module.forward(EValue.from(Tensor.fromBlob(new int[(int) shape[1]], shape))));
+    assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class, () -> module.forward(EValue.from(1.0)));
+    // No inputs: as the AAR's JNI, the method runs on ones.
+    assertEquals(1, module.forward().length);
     assertThrows(ExecutorchRuntimeException.class, () -> module.loadMethod("backward"));
     module.destroy();
     assertThrows(IllegalStateException.class, () -> module.loadMethod("forward"));
+  }
+
+  private static int width() {
+    try {
+      return new JSONObject(new String(Files.readAllBytes(fixture("student_xnnpack_fp32.manifest.json")),
+          StandardCharsets.UTF_8)).getJSONArray("input_shape").getInt(1);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Path graphExport(String file) {
+    String dir = System.getProperty("kdoffload.graph_export");
+    assumeTrue("kdoffload.graph_export not set", dir != null);
+    Path path = Paths.get(dir, file);
+    assumeTrue(path + " absent", Files.isRegularFile(path));
+    return path;
+  }
+
+  /**
+   * The graph student's four inputs: its golden logits; a fifth value, or a tensor of another
+   * shape, refused as the runtime refuses them; an input not given keeps the one set last.
+   */
+  @Test
+  public void severalInputsAreSetOneByOne() throws Exception {
+    Path pte = graphExport("graph_student_xnnpack_int8.pte");
+    JSONObject golden = new JSONObject(new String(Files.readAllBytes(graphExport("graph_student_xnnpack_int8.manifest.json")),
+        StandardCharsets.UTF_8)).getJSONArray("golden").getJSONObject(0);
+    int n = golden.getJSONObject("graph").getInt("n");
+    float[] nodes = new float[64 * 11];
+    float[] scalars = new float[9];
+    float[] adjacency = new float[64 * 64];
+    float[] mask = new float[64];
+    for (int i = 0; i < n; i++) {
+      mask[i] = 1.0f;
+      for (int c = 0; c < 11; c++) nodes[i * 11 + c] = (float) golden.getJSONArray("nodes").getJSONArray(i).getDouble(c);
+    }
+    for (int c = 0; c < 9; c++) scalars[c] = (float) golden.getJSONArray("scalars").getDouble(c);
+    JSONArray edges = golden.getJSONObject("graph").getJSONArray("edges");
+    for (int k = 0; k < edges.length(); k++) adjacency[edges.getJSONArray(k).getInt(1) * 64 + edges.getJSONArray(k).getInt(0)] = 1.0f;
+    EValue[] inputs = {EValue.from(Tensor.fromBlob(nodes, new long[] {1, 64, 11})), EValue.from(Tensor.fromBlob(scalars, new long[] {1, 9})),
+        EValue.from(Tensor.fromBlob(adjacency, new long[] {1, 64, 64})), EValue.from(Tensor.fromBlob(mask, new long[] {1, 64}))};
+    Module module = Module.load(pte.toString(), Module.LOAD_MODE_FILE, 1);
+    float[] logits = module.forward(inputs)[0].toTensor().getDataAsFloatArray();
+    assertEquals(64 * 3, logits.length);
+    JSONArray rows = golden.getJSONArray("logits");
+    for (int k = 0; k < 3 * n; k++) assertEquals(rows.getJSONArray(k / 3).getDouble(k % 3), logits[k], 1e-4);
+    assertArrayEquals(logits, module.forward(inputs[0], inputs[1], inputs[2])[0].toTensor().getDataAsFloatArray(), 0.0f);
+    ExecutorchRuntimeException fifth = assertThrows(ExecutorchRuntimeException.ExecutorchInvalidArgumentException.class,
+        () -> module.forward(inputs[0], inputs[1], inputs[2], inputs[3], inputs[3]));
+    assertTrue(fifth.getCause().getMessage(), fifth.getCause().getMessage().contains("Input index (4) must be less than the number of inputs in method (4)"));
+    ExecutorchRuntimeException shape = assertThrows(ExecutorchRuntimeException.class,
+        () -> module.forward(inputs[0], EValue.from(Tensor.fromBlob(new float[64], new long[] {1, 64}))));
+    assertEquals(ExecutorchRuntimeException.NOT_SUPPORTED, shape.getErrorCode());
+    assertTrue(shape.getCause().getMessage(), shape.getCause().getMessage().contains("input 1"));
+    module.destroy();
   }
 
   @Test

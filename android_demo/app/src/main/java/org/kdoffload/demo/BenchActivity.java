@@ -24,6 +24,7 @@ import org.kdoffload.core.RefusedException;
  * file (load_status and the reason) and ends with one `failed: ` log line.
  *   adb shell am start -n org.kdoffload.demo/.BenchActivity --es model_dir /data/local/tmp/kdoffload/chain6 \
  *     --ei num_iter 1000 --ei num_warm_up_iter 100 --ei top_k 0 --ei stream_tasks 200 --ei num_threads 1
+ * and, for the graph student, --es graph_file <the task graph push wrote beside it>.
  * Results: files/kdoffload_results.json. Log tag: kdoffload.
  */
 public class BenchActivity extends Activity {
@@ -59,7 +60,8 @@ public class BenchActivity extends Activity {
       device = device();
       BenchConfig cfg = new BenchConfig(modelDir(extras), getFilesDir().toPath(),
           integer(extras, "num_iter", 1000), integer(extras, "num_warm_up_iter", 100),
-          integer(extras, "top_k", 0), integer(extras, "stream_tasks", 0), integer(extras, "num_threads", BenchConfig.DEFAULT_NUM_THREADS));
+          integer(extras, "top_k", 0), integer(extras, "stream_tasks", 0), integer(extras, "num_threads", BenchConfig.DEFAULT_NUM_THREADS),
+          extras.getString("graph_file") == null ? null : new File(extras.getString("graph_file")).toPath());
       show(new BenchRun(cfg, device, line -> Log.i(TAG, line)).run());
     } catch (Throwable t) { // UnsatisfiedLinkError from the runtime's native library included
       String line = BenchFailure.record(getFilesDir().toPath(), device, t);

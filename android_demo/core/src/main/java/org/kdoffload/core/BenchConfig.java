@@ -14,9 +14,10 @@ public final class BenchConfig {
   public final int topK; // 0: the manifest's
   public final int streamTasks; // 0: no stream
   public final int numThreads; // XNNPACK threads; the AAR's 0 (cores / 2) is refused: say it
+  public final Path graphFile; // the task graph a graph student decides for (TaskGraphFile); null: none
 
   public BenchConfig(Path modelDir, Path filesDir, int numIter, int numWarmUpIter, int topK, int streamTasks,
-      int numThreads) {
+      int numThreads, Path graphFile) {
     if (numIter < 1) throw new RefusedException("num_iter: must be >= 1, got " + numIter);
     if (numWarmUpIter < 0) throw new RefusedException("num_warm_up_iter: must be >= 0, got " + numWarmUpIter);
     if (topK < 0) throw new RefusedException("top_k: must be >= 0 (0: the manifest's), got " + topK);
@@ -29,5 +30,6 @@ public final class BenchConfig {
     this.topK = topK;
     this.streamTasks = streamTasks;
     this.numThreads = numThreads;
+    this.graphFile = graphFile;
   }
 }

@@ -11,22 +11,35 @@ import org.json.JSONObject;
  */
 final class BenchRecords {
   private final JSONArray records = new JSONArray();
-  private final Manifest manifest;
   private final String modelName;
+  private final String backend;
+  private final String quantization;
   private final DeviceInfo device;
 
-  BenchRecords(Manifest manifest, DeviceInfo device) {
-    this.manifest = manifest;
-    // The benchmark app's name is the <name> of <name>_<backend>_<quantization>.pte.
-    this.modelName = manifest.model;
+  /** `modelName`: the benchmark app's name, the <name> of <name>_<backend>_<quantization>.pte. */
+  BenchRecords(String modelName, String backend, String quantization, DeviceInfo device) {
+    this.modelName = modelName;
+    this.backend = backend;
+    this.quantization = quantization;
     this.device = device;
+  }
+
+  /** What the benchmark app writes once the program and its method are loaded. */
+  void loaded(double loadMs, int numThreads) {
+    add("model_load_time(ms)", loadMs);
+    add("load_status", 0);
+    add("num_threads", numThreads);
+  }
+
+  void golden(GoldenCheck.Report golden) {
+    add("golden_check", golden.passed() ? 1 : 0).with("vectors", golden.vectors).with("max_logit_error", golden.maxLogitError);
   }
 
   /** A record; `extra` (may be null) names the decoder or policy in benchmarkModel. */
   Record add(String metric, double value, String extraKey, String extraValue) {
     try {
-      JSONObject model = new JSONObject().put("name", modelName).put("backend", manifest.backend)
-          .put("quantization", manifest.quantization);
+      JSONObject model = new JSONObject().put("name", modelName).put("backend", backend)
+          .put("quantization", quantization);
       if (extraKey != null) model.put(extraKey, extraValue);
       JSONObject r = new JSONObject().put("benchmarkModel", model).put("metric", metric)
           .put("actualValue", value).put("targetValue", 0).put("deviceInfo", device.toJson());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.json.JSONObject;
 
 /**
  * The whole benchmark, the same code on a phone (BenchActivity) and on the host (hostbench):
@@ -33,22 +34,37 @@ public final class BenchRun {
   /** Runs everything and writes filesDir/kdoffload_results.json; returns a readable summary. */
   public String run() throws IOException {
     ModelFiles files = ModelFiles.find(cfg.modelDir).copyTo(cfg.filesDir.resolve("model"));
-    Manifest m = Manifest.read(files.manifest, null);
+    JSONObject json = Manifest.readJson(files.manifest);
+    boolean graphStudent = GraphManifest.isGraph(json);
+    if (graphStudent && cfg.graphFile == null) {
+      throw new RefusedException(files.manifest + ": the graph student's export decides for a graph given at run time: pass graph_file");
+    }
+    if (!graphStudent && cfg.graphFile != null) {
+      throw new RefusedException(cfg.graphFile + ": a graph file needs the graph student's export, and "
+          + files.manifest + " is a single-graph model's");
+    }
+    BenchRecords records = graphStudent
+        ? new GraphBench(cfg, device, this::say).run(files, GraphManifest.of(files.manifest, json))
+        : single(files, Manifest.of(files.manifest, json, null));
+    Json.writeAtomically(cfg.filesDir.resolve(RESULTS), records.text());
+    say(BenchFailure.FINISHED + "results in " + cfg.filesDir.resolve(RESULTS));
+    return summary.toString();
+  }
+
+  /** The single-graph student (or teacher) of one profile: every decoder, then the stream. */
+  private BenchRecords single(ModelFiles files, Manifest m) {
     String sha256 = files.checkPte(m);
     say(String.format(Locale.ROOT, "model %s (%s, %s), %s parameters, profile %s, sha256 %s, %d XNNPACK thread(s)",
         m.pteFile, m.backend, m.quantization, m.parameters >= 0 ? Long.toString(m.parameters) : "?", m.profile.name,
         sha256, cfg.numThreads));
-    BenchRecords records = new BenchRecords(m, device);
+    BenchRecords records = new BenchRecords(m.model, m.backend, m.quantization, device);
     long t0 = System.nanoTime();
     EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), cfg.numThreads);
     double loadMs = (System.nanoTime() - t0) * 1e-6;
-    records.add("model_load_time(ms)", loadMs);
-    records.add("load_status", 0);
-    records.add("num_threads", cfg.numThreads);
+    records.loaded(loadMs, cfg.numThreads);
     try {
       GoldenCheck.Report golden = GoldenCheck.run(m, model);
-      records.add("golden_check", golden.passed() ? 1 : 0).with("vectors", golden.vectors)
-          .with("max_logit_error", golden.maxLogitError);
+      records.golden(golden);
       golden.requirePassed(m);
       say(String.format(Locale.ROOT, "golden check: %d vectors pass (max logit error %.2g); load %.1f ms",
           golden.vectors, golden.maxLogitError, loadMs));
@@ -56,13 +72,14 @@ public final class BenchRun {
           ? BenchStates.read(files.benchStates, m.profile) : BenchStates.ofGolden(m);
       timeModel(m, model, states, records);
       for (Decider.Decoder d : Decider.Decoder.values()) timeDecoder(Decider.of(m, model, d, cfg.topK), states, records);
-      if (cfg.streamTasks > 0) stream(m, model, states, records);
+      if (cfg.streamTasks > 0) {
+        Decider guarded = Decider.of(m, model, Decider.Decoder.GUARDED, cfg.topK);
+        stream(cfg, m.profile, s -> guarded.decide(s).placement, states, records, this::say);
+      }
     } finally {
       model.close();
     }
-    Json.writeAtomically(cfg.filesDir.resolve(RESULTS), records.text());
-    say(BenchFailure.FINISHED + "results in " + cfg.filesDir.resolve(RESULTS));
-    return summary.toString();
+    return records;
   }
 
   private void say(String line) {
@@ -70,7 +87,7 @@ public final class BenchRun {
     summary.append(line).append('\n');
   }
 
-  private static SystemState state(BenchStates s, int k) {
+  static SystemState state(BenchStates s, int k) {
     return s.states.get(k % s.states.size());
   }
 
@@ -118,18 +135,19 @@ public final class BenchRun {
     }
   }
 
-  private void stream(Manifest m, EtModel model, BenchStates states, BenchRecords records) {
+  /** The task stream over the states, decided by `guarded`, by greedy and all on the device. */
+  static void stream(BenchConfig cfg, Profile profile, TaskStream.Policy guarded, BenchStates states,
+      BenchRecords records, Log log) {
     int tasks = cfg.streamTasks;
     double[] arrivals = arrivals(states.arrivalsS, tasks);
     SystemState[] taskStates = new SystemState[tasks];
     for (int k = 0; k < tasks; k++) taskStates[k] = state(states, k);
-    Decider guarded = Decider.of(m, model, Decider.Decoder.GUARDED, cfg.topK);
-    Greedy greedy = new Greedy(m.profile);
-    int[] local = Decoding.everywhere(m.profile.n, Sites.DEVICE);
+    Greedy greedy = new Greedy(profile);
+    int[] local = Decoding.everywhere(profile.n, Sites.DEVICE);
     List<TaskStream.Result> results = java.util.Arrays.asList(
-        TaskStream.run(m.profile, "guarded", s -> guarded.decide(s).placement, arrivals, taskStates, true),
-        TaskStream.run(m.profile, "greedy", greedy::decide, arrivals, taskStates, true),
-        TaskStream.run(m.profile, "all-local", s -> local, arrivals, taskStates, false));
+        TaskStream.run(profile, "guarded", guarded, arrivals, taskStates, true),
+        TaskStream.run(profile, "greedy", greedy::decide, arrivals, taskStates, true),
+        TaskStream.run(profile, "all-local", s -> local, arrivals, taskStates, false));
     for (TaskStream.Result r : results) {
       double[] delaysMs = r.delaysS();
       for (int k = 0; k < tasks; k++) delaysMs[k] *= 1e3;
@@ -137,7 +155,7 @@ public final class BenchRun {
           .with("values", Json.array(delaysMs));
       records.add("stream_tasks_per_s", r.tasksPerS(), "policy", r.policy);
       records.add("stream_decision_share", r.decisionShare(), "policy", r.policy);
-      say(String.format(Locale.ROOT, "stream of %d tasks, %-9s: mean delay %.2f ms, %.2f tasks/s, decisions %.4f%% of the delay",
+      log.line(String.format(Locale.ROOT, "stream of %d tasks, %-9s: mean delay %.2f ms, %.2f tasks/s, decisions %.4f%% of the delay",
           tasks, r.policy, r.meanDelayS() * 1e3, r.tasksPerS(), 100 * r.decisionShare()));
     }
   }

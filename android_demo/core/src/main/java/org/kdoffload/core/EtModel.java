@@ -7,19 +7,20 @@ import org.pytorch.executorch.Tensor;
 
 /**
  * The model behind a `Decider.Forward`: ExecuTorch's Java Module (the AAR on a phone, the JNI
- * host build in tests), called as the Android API is called, one [1, F] float tensor in. What
+ * host build in tests), called as the Android API is called, one float tensor per program input
+ * (the single-graph student: one [1, F]; the graph student: its four, in the manifest's order). What
  * the runtime throws (ExecutorchRuntimeException with its error code, IllegalArgumentException
  * for a path it cannot read, IllegalStateException for a destroyed module) becomes one
  * RefusedException line naming the file.
  */
 public final class EtModel implements Decider.Forward {
   private final Module module;
-  private final long[] inputShape;
+  private final long[][] inputShapes;
   private final String ptePath;
 
-  private EtModel(Module module, int width, String ptePath) {
+  private EtModel(Module module, long[][] inputShapes, String ptePath) {
     this.module = module;
-    this.inputShape = new long[] {1, width};
+    this.inputShapes = inputShapes;
     this.ptePath = ptePath;
   }
 
@@ -28,6 +29,11 @@ public final class EtModel implements Decider.Forward {
    * `numThreads` XNNPACK threads: 0 would be the AAR's cores / 2, so callers say how many.
    */
   public static EtModel load(String ptePath, int width, int numThreads) {
+    return load(ptePath, new long[][] {{1, width}}, numThreads);
+  }
+
+  /** A program of several float inputs, each of its static shape (rows of `inputShapes`). */
+  public static EtModel load(String ptePath, long[][] inputShapes, int numThreads) {
     Module module;
     try {
       module = Module.load(ptePath, Module.LOAD_MODE_FILE, numThreads);
@@ -40,14 +46,24 @@ public final class EtModel implements Decider.Forward {
       module.destroy();
       throw new RefusedException(ptePath + ": cannot load forward (" + firstLine(e) + ")", e.getErrorCode());
     }
-    return new EtModel(module, width, ptePath);
+    return new EtModel(module, inputShapes, ptePath);
   }
 
   @Override
   public float[] logits(float[] input) {
+    return forward(input);
+  }
+
+  /** One flat float array per input, in the program's order; the output tensor's data. */
+  public float[] forward(float[]... inputs) {
+    if (inputs.length != inputShapes.length) {
+      throw new RefusedException(ptePath + ": forward takes " + inputShapes.length + " inputs, got " + inputs.length);
+    }
     EValue[] out;
     try {
-      out = module.forward(EValue.from(Tensor.fromBlob(input, inputShape)));
+      EValue[] values = new EValue[inputs.length];
+      for (int k = 0; k < inputs.length; k++) values[k] = EValue.from(Tensor.fromBlob(inputs[k], inputShapes[k]));
+      out = module.forward(values);
     } catch (ExecutorchRuntimeException e) {
       throw new RefusedException(ptePath + ": forward failed (" + firstLine(e) + ")", e.getErrorCode());
     } catch (IllegalStateException | IllegalArgumentException e) {

@@ -34,8 +34,13 @@ public final class GoldenCheck {
 
     /** Throws with the first failure (and how many there were) unless every check passed. */
     public void requirePassed(Manifest m) {
+      requirePassed(m.path);
+    }
+
+    /** One line naming the manifest at `manifest`, the first failure and how many more. */
+    public void requirePassed(java.nio.file.Path manifest) {
       if (!passed()) {
-        throw new RefusedException(m.path + ": golden check failed: " + failures.get(0)
+        throw new RefusedException(manifest + ": golden check failed: " + failures.get(0)
             + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : ""));
       }
     }
@@ -53,14 +58,7 @@ public final class GoldenCheck {
     for (int k = 0; k < m.golden.size(); k++) {
       GoldenRecord g = m.golden.get(k);
       String where = "golden[" + k + "] ";
-      float[] features = deciders[0].features(g.state);
-      for (int f = 0; f < features.length; f++) {
-        double error = Math.abs((double) features[f] - g.features[f]);
-        report.maxFeatureError = Math.max(report.maxFeatureError, error);
-        if (error > FEATURE_TOLERANCE + FEATURE_TOLERANCE * Math.abs(g.features[f])) {
-          report.failures.add(where + "feature " + f + " is " + features[f] + ", expected " + g.features[f]);
-        }
-      }
+      features(report, where + "feature ", deciders[0].features(g.state), g.features);
       boolean outOfSupport = deciders[0].outOfSupport(g.state);
       if (outOfSupport != g.outOfSupport) report.failures.add(where + "out_of_support is " + outOfSupport + ", expected " + g.outOfSupport);
       // The stored features, not ours: a feature bug is not reported twice.
@@ -69,13 +67,7 @@ public final class GoldenCheck {
         report.failures.add(where + "the model gave " + logits.length + " logits, expected " + 3 * n);
         continue;
       }
-      for (int c = 0; c < logits.length; c++) {
-        double error = Math.abs((double) logits[c] - g.logits[c]);
-        report.maxLogitError = Math.max(report.maxLogitError, error);
-        if (!(error <= Math.min(LOGIT_TOLERANCE, m.logitTolerance))) {
-          report.failures.add(where + "logit [" + c / 3 + "][" + c % 3 + "] is " + logits[c] + ", expected " + g.logits[c]);
-        }
-      }
+      logits(report, where, logits, g.logits, m.logitTolerance);
       placement(report, where + "argmax", deciders[0].decode(g.state, logits, outOfSupport).placement, g.argmaxPlacement);
       decoded(report, where + "top-K", deciders[1].decode(g.state, logits, outOfSupport), g.topkPlacement, g.topkDelayS);
       decoded(report, where + "guarded", deciders[2].decode(g.state, logits, outOfSupport), g.guardedPlacement, g.guardedDelayS);
@@ -92,13 +84,35 @@ public final class GoldenCheck {
     delay(report, what + " delay", got.delayS, delayS);
   }
 
-  private static void placement(Report report, String what, int[] got, int[] expected) {
+  /** Each of `expected` against `got` within FEATURE_TOLERANCE, absolute or relative. */
+  static void features(Report report, String what, float[] got, float[] expected) {
+    for (int f = 0; f < expected.length; f++) {
+      double error = Math.abs((double) got[f] - expected[f]);
+      report.maxFeatureError = Math.max(report.maxFeatureError, error);
+      if (error > FEATURE_TOLERANCE + FEATURE_TOLERANCE * Math.abs(expected[f])) {
+        report.failures.add(what + f + " is " + got[f] + ", expected " + expected[f]);
+      }
+    }
+  }
+
+  /** The first expected.length logits ([n][3] flat) within LOGIT_TOLERANCE, or the manifest's if tighter. */
+  static void logits(Report report, String where, float[] got, float[] expected, double manifestTolerance) {
+    for (int c = 0; c < expected.length; c++) {
+      double error = Math.abs((double) got[c] - expected[c]);
+      report.maxLogitError = Math.max(report.maxLogitError, error);
+      if (!(error <= Math.min(LOGIT_TOLERANCE, manifestTolerance))) {
+        report.failures.add(where + "logit [" + c / 3 + "][" + c % 3 + "] is " + got[c] + ", expected " + expected[c]);
+      }
+    }
+  }
+
+  static void placement(Report report, String what, int[] got, int[] expected) {
     if (!Arrays.equals(got, expected)) {
       report.failures.add(what + " placement " + Arrays.toString(got) + ", expected " + Arrays.toString(expected));
     }
   }
 
-  private static void delay(Report report, String what, double got, double expected) {
+  static void delay(Report report, String what, double got, double expected) {
     double rel = Math.abs(got - expected) / Math.abs(expected);
     report.maxDelayRelError = Math.max(report.maxDelayRelError, rel);
     if (!(rel <= DELAY_REL_TOLERANCE)) report.failures.add(what + " " + got + " s, expected " + expected + " s");

@@ -23,13 +23,7 @@ public final class GoldenRecord {
     JSONObject observation = o.optJSONObject("observation");
     state = observation == null ? raw : raw.observing(Observation.fromJson(observation, where + ".observation"));
     features = floats(Json.numbers(o.optJSONArray("features"), width, where + ".features"));
-    JSONArray rows = o.optJSONArray("logits");
-    if (rows == null || rows.length() != n) throw new RefusedException(where + ".logits: expected " + n + " rows of 3");
-    logits = new float[3 * n];
-    for (int i = 0; i < n; i++) {
-      double[] row = Json.numbers(rows.optJSONArray(i), 3, where + ".logits[" + i + "]");
-      for (int s = 0; s < 3; s++) logits[3 * i + s] = (float) row[s];
-    }
+    logits = rows(o, "logits", n, 3, where);
     Object flag = o.opt("out_of_support");
     if (!(flag instanceof Boolean)) throw new RefusedException(where + ".out_of_support: missing or not a bool");
     outOfSupport = (Boolean) flag;
@@ -41,19 +35,31 @@ public final class GoldenRecord {
     greedyPlacement = placement(o, "greedy_placement", n, where);
   }
 
-  private static float[] floats(double[] values) {
+  /** `key` as n rows of `width` numbers, flat, row-major. */
+  static float[] rows(JSONObject o, String key, int n, int width, String where) {
+    JSONArray rows = o.optJSONArray(key);
+    if (rows == null || rows.length() != n) throw new RefusedException(where + "." + key + ": expected " + n + " rows of " + width);
+    float[] out = new float[n * width];
+    for (int i = 0; i < n; i++) {
+      double[] row = Json.numbers(rows.optJSONArray(i), width, where + "." + key + "[" + i + "]");
+      for (int c = 0; c < width; c++) out[i * width + c] = (float) row[c];
+    }
+    return out;
+  }
+
+  static float[] floats(double[] values) {
     float[] out = new float[values.length];
     for (int k = 0; k < out.length; k++) out[k] = (float) values[k];
     return out;
   }
 
-  private static int[] placement(JSONObject o, String key, int n, String where) {
+  static int[] placement(JSONObject o, String key, int n, String where) {
     int[] p = Json.integers(o.optJSONArray(key), n, where + "." + key);
     for (int s : p) if (s < 0 || s > 2) throw new RefusedException(where + "." + key + ": sites are 0, 1, 2");
     return p;
   }
 
-  private static double delay(JSONObject o, String key, String where) {
+  static double delay(JSONObject o, String key, String where) {
     double v = o.optDouble(key, Double.NaN);
     if (!(v > 0) || Double.isInfinite(v)) throw new RefusedException(where + "." + key + ": missing or not a delay > 0");
     return v;

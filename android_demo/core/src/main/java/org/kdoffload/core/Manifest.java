@@ -38,10 +38,7 @@ public final class Manifest {
   private Manifest(Path path, JSONObject m) {
     this.path = path;
     String where = path.toString();
-    Object version = m.opt("format_version");
-    if (!(version instanceof Integer) || (Integer) version != FORMAT_VERSION) {
-      throw new RefusedException(where + ": format_version is " + version + ", this reader reads " + FORMAT_VERSION);
-    }
+    checkVersion(m, where);
     try {
       profile = Profile.fromJson(Json.object(m, "profile", where));
     } catch (JSONException | IllegalArgumentException e) {
@@ -78,6 +75,13 @@ public final class Manifest {
     golden = goldenRecords(m, profile, recipe.width(), where);
   }
 
+  static void checkVersion(JSONObject m, String where) {
+    Object version = m.opt("format_version");
+    if (!(version instanceof Integer) || (Integer) version != FORMAT_VERSION) {
+      throw new RefusedException(where + ": format_version is " + version + ", this reader reads " + FORMAT_VERSION);
+    }
+  }
+
   // entries and exits follow from the edges; a manifest that says otherwise is inconsistent.
   private static void checkDerived(JSONObject profile, String key, int[] derived, String where) {
     if (profile.isNull(key)) return;
@@ -88,13 +92,13 @@ public final class Manifest {
     }
   }
 
-  private static long sizeBytes(JSONObject pte, String where) {
+  static long sizeBytes(JSONObject pte, String where) {
     Object size = pte.opt("size_bytes");
     if (!(size instanceof Integer || size instanceof Long)) throw new RefusedException(where + ": pte.size_bytes: missing or not an integer");
     return ((Number) size).longValue();
   }
 
-  private static int atLeastOne(JSONObject decoder, String key, String where) {
+  static int atLeastOne(JSONObject decoder, String key, String where) {
     int k = Json.integer(decoder, key, where + ": decoder");
     if (k < 1) throw new RefusedException(where + ": decoder." + key + ": must be >= 1, got " + k);
     return k;
@@ -115,15 +119,22 @@ public final class Manifest {
 
   /** Reads and checks a manifest; `expectedProfile` (may be null) must match its profile name. */
   public static Manifest read(Path path, String expectedProfile) {
+    return of(path, readJson(path), expectedProfile);
+  }
+
+  /** The manifest file's JSON object, before any of its fields is checked. */
+  static JSONObject readJson(Path path) {
     if (!Files.isRegularFile(path)) throw new RefusedException(path + ": no such manifest");
-    JSONObject json;
     try {
-      json = new JSONObject(Json.read(path));
+      return new JSONObject(Json.read(path));
     } catch (IOException e) {
       throw new RefusedException(path + ": cannot read (" + e.getMessage() + ")");
     } catch (JSONException e) {
       throw new RefusedException(path + ": not a JSON object (" + e.getMessage() + ")");
     }
+  }
+
+  static Manifest of(Path path, JSONObject json, String expectedProfile) {
     Manifest manifest = new Manifest(path, json);
     if (expectedProfile != null && !expectedProfile.equals(manifest.profile.name)) {
       throw new RefusedException(path + ": profile.name is " + manifest.profile.name + ", expected " + expectedProfile);

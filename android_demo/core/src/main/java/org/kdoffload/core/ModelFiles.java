@@ -82,18 +82,27 @@ public final class ModelFiles {
 
   /** The .pte must be the manifest's, byte for byte; returns its sha256 (hex). */
   public String checkPte(Manifest m) {
-    if (!pte.getFileName().toString().equals(m.pteFile)) {
-      throw new RefusedException(m.path + ": pte.file is " + m.pteFile + ", the folder holds " + pte.getFileName());
+    return checkPte(m.path, m.pteFile, m.pteSizeBytes, m.pteSha256);
+  }
+
+  public String checkPte(GraphManifest m) {
+    return checkPte(m.path, m.pteFile, m.pteSizeBytes, m.pteSha256);
+  }
+
+  /** The .pte against the `pte` record (file, size_bytes, sha256) of the manifest at `manifest`. */
+  private String checkPte(Path manifest, String file, long sizeBytes, String expectedSha256) {
+    if (!pte.getFileName().toString().equals(file)) {
+      throw new RefusedException(manifest + ": pte.file is " + file + ", the folder holds " + pte.getFileName());
     }
-    if (!Files.isRegularFile(pte)) throw new RefusedException(pte + ": no such model (named by " + m.path + ")");
+    if (!Files.isRegularFile(pte)) throw new RefusedException(pte + ": no such model (named by " + manifest + ")");
     try {
       long size = Files.size(pte);
-      if (size != m.pteSizeBytes) {
-        throw new RefusedException(pte + ": size is " + size + " bytes, manifest " + m.path + " says " + m.pteSizeBytes);
+      if (size != sizeBytes) {
+        throw new RefusedException(pte + ": size is " + size + " bytes, manifest " + manifest + " says " + sizeBytes);
       }
       String digest = sha256(pte);
-      if (!digest.equals(m.pteSha256)) {
-        throw new RefusedException(pte + ": sha256 is " + digest + ", manifest " + m.path + " says " + m.pteSha256);
+      if (!digest.equals(expectedSha256)) {
+        throw new RefusedException(pte + ": sha256 is " + digest + ", manifest " + manifest + " says " + expectedSha256);
       }
       return digest;
     } catch (IOException e) {
@@ -112,8 +121,12 @@ public final class ModelFiles {
     try (InputStream in = Files.newInputStream(file)) {
       for (int got; (got = in.read(buffer)) > 0; ) digest.update(buffer, 0, got);
     }
+    return hex(digest.digest());
+  }
+
+  static String hex(byte[] bytes) {
     StringBuilder hex = new StringBuilder();
-    for (byte b : digest.digest()) hex.append(String.format("%02x", b));
+    for (byte b : bytes) hex.append(String.format("%02x", b));
     return hex.toString();
   }
 }

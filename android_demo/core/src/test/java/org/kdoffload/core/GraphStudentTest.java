@@ -1,0 +1,102 @@
+package org.kdoffload.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The graph student on the app's path: its manifest's golden vectors through GraphFeatures, the
+ * four-input forward and GraphDecoder (the export in kdoffload.graph_export, when there is one),
+ * a tampered vector refused, and the task graph file the app reads (digest as Python's).
+ */
+public class GraphStudentTest {
+  private static final String MANIFEST = "graph_student_xnnpack_int8.manifest.json";
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static Path export() {
+    Path dir = Vectors.folder("kdoffload.graph_export");
+    org.junit.Assume.assumeTrue(MANIFEST + " absent", Files.isRegularFile(dir.resolve(MANIFEST)));
+    return dir;
+  }
+
+  private static EtModel load(Path dir, GraphManifest m) {
+    return EtModel.load(dir.resolve(m.pteFile).toString(), GraphManifest.INPUT_SHAPES, 1);
+  }
+
+  @Test
+  public void goldenVectorsPassOnGraphsOfEverySize() {
+    Path dir = export();
+    GraphManifest m = GraphManifest.read(dir.resolve(MANIFEST));
+    EtModel model = load(dir, m);
+    GoldenCheck.Report report = GraphGoldenCheck.run(m, model);
+    model.close();
+    assertTrue(String.valueOf(report.failures), report.passed());
+    assertEquals(m.golden.size(), report.vectors);
+    assertTrue("graphs up to 64 subtasks", m.golden.stream().anyMatch(g -> g.graph.n == GraphFeatures.N_MAX));
+  }
+
+  @Test
+  public void aTamperedGoldenLogitIsRefusedInOneLine() throws Exception {
+    Path dir = export();
+    JSONObject json = new JSONObject(new String(Files.readAllBytes(dir.resolve(MANIFEST)), StandardCharsets.UTF_8));
+    JSONArray row = json.getJSONArray("golden").getJSONObject(3).getJSONArray("logits").getJSONArray(0);
+    row.put(0, row.getDouble(0) + 0.5);
+    Path copy = tmp.getRoot().toPath().resolve(MANIFEST);
+    Files.write(copy, json.toString().getBytes(StandardCharsets.UTF_8));
+    GraphManifest m = GraphManifest.read(copy);
+    EtModel model = load(dir, m);
+    GoldenCheck.Report report = GraphGoldenCheck.run(m, model);
+    model.close();
+    RefusedException e = assertThrows(RefusedException.class, () -> report.requirePassed(m.path));
+    assertTrue(e.getMessage(), e.getMessage().contains("golden check failed: golden[3] (n 8) logit [0][0]"));
+    assertTrue(e.getMessage(), !e.getMessage().contains("\n"));
+  }
+
+  @Test
+  public void aDecisionIsNeverAboveGreedyOrHeft() {
+    Path dir = export();
+    GraphManifest m = GraphManifest.read(dir.resolve(MANIFEST));
+    EtModel model = load(dir, m);
+    GraphGolden g = m.golden.get(m.golden.size() - 1);
+    GraphDecider guarded = new GraphDecider(m, g.graph, model, Decider.Decoder.GUARDED, 0);
+    Decider.Decision d = guarded.decide(g.state);
+    model.close();
+    assertArrayEquals(g.guardedPlacement, d.placement);
+    Schedule schedule = new Schedule(g.graph);
+    assertTrue(d.delayS <= schedule.delay(g.state, new Greedy(g.graph).decide(g.state)));
+    assertTrue(d.delayS <= schedule.delay(g.state, new Heft(g.graph).decide(g.state)));
+  }
+
+  private Path taskGraph(int n, String edges, String digest) throws Exception {
+    Path file = tmp.getRoot().toPath().resolve("task_graph.json");
+    String text = "{\"format\": \"" + TaskGraphFile.FORMAT + "\", \"version\": 1, \"name\": \"line3\", \"edge_cores\": 2, "
+        + "\"digest\": \"" + digest + "\", \"graph\": {\"n\": " + n + ", \"edges\": " + edges + "}}";
+    Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+    return file;
+  }
+
+  @Test
+  public void theTaskGraphFileIsReadAndItsDigestIsPythons() throws Exception {
+    // kdoffload.android.graph_push.digest of this graph.
+    String python = "3ad8c01e87ecd335d5d51249a5602f21b12ab20b847ff93bf00364afdebf2b95";
+    TaskGraphFile f = TaskGraphFile.read(taskGraph(3, "[[0, 1], [1, 2]]", python));
+    assertEquals("line3", f.graph.name);
+    assertEquals(3, f.graph.n);
+    assertEquals(python, f.digest);
+    RefusedException changed = assertThrows(RefusedException.class, () -> TaskGraphFile.read(taskGraph(3, "[[0, 2], [1, 2]]", python)));
+    assertTrue(changed.getMessage(), changed.getMessage().contains("digest is " + python + ", the graph's structure gives"));
+    RefusedException large = assertThrows(RefusedException.class, () -> TaskGraphFile.read(taskGraph(65, "[]", python)));
+    assertTrue(large.getMessage(), large.getMessage().contains("graph.n: 65 subtasks is more than the 64"));
+  }
+}
