@@ -37,23 +37,24 @@ from kdoffload.model.states import sample_states
 
 def random_manifest(profile_name: str, path, seed: int = 7, moving: bool = True):
     """A manifest of a random fp32 student with golden vectors (no .pte: the C++ decider runs the
-    reference weights), its records' observations moving or absent."""
+    reference weights), its records' observations moving or absent; and the same student as a
+    Python `Decider` (guarded), to hold the C++ decisions to."""
     profile = load_profile(profile_name)
     rng = np.random.default_rng(seed)
     states = sample_states(profile, 32, rng)
-    up = states.rate_up[:, None] * np.exp(rng.normal(0, 0.8, (32, obs.HISTORY)))
-    seen = obs.Observation(up, up * 3, *rng.uniform(0, 2, (3, 32))) if moving and profile.observation else None
+    seen = obs.moving_observation(states, rng) if moving and profile.observation else None
     raw = build_features(profile, states, seen)
     torch.manual_seed(seed)
     net = OffloadMLP(student_config(raw.shape[1], profile.n)).eval()
     normalizer, support = Normalizer.fit(raw), Support.fit(raw)
     features = normalizer(raw)
-    logits = net_decider(profile, net, normalizer, "student").forward(features)
+    decider = net_decider(profile, net, normalizer, "student", DecoderConfig(), support)
+    logits = decider.forward(features)
     golden = golden_vectors(profile, states, features, logits, DecoderConfig(), support, observation=seen)
     record = file_record("student.pte", b"")
     manifest = build_manifest(profile, ExportConfig(), net, normalizer, support, record, record, golden, {})
     path.write_text(json.dumps(manifest))
-    return profile, path
+    return profile, path, decider
 
 
 def time_features(manifest: Path, observed: bool, rounds: int) -> float:

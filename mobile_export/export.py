@@ -31,6 +31,7 @@ from kdoffload.model.features import Normalizer, Support, build_features
 from kdoffload.model.io import atomic_write, atomic_write_text
 from kdoffload.model.nesting import parse_json
 from kdoffload.model.nets import OffloadMLP
+from kdoffload.model.observation import moving_observation
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import sample_states, shifted_profile
 
@@ -78,6 +79,17 @@ def out_of_support_golden(profile: Profile, program: PteProgram, normalizer: Nor
                           oracle.solve(profile, states)[0])
 
 
+def observed_golden(profile: Profile, program: PteProgram, normalizer: Normalizer, config: DecoderConfig,
+                    support: Support, states, count: int) -> list[dict]:
+    """Golden records of test states seen with moving rate histories and queued work (a profile
+    that observes): they exercise every observation feature, which still records hold at 0."""
+    states = states[:count]
+    seen = moving_observation(states, np.random.default_rng([count, 9]))
+    features = normalizer(build_features(profile, states, seen))
+    return golden_vectors(profile, states, features, program.logits(features), config, support,
+                          oracle.solve(profile, states)[0], observation=seen)
+
+
 def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, support: Support,
                  test: Demonstrations, export_dir: Path, cfg: ExportConfig = ExportConfig(),
                  calibration: np.ndarray | None = None, source: dict | None = None) -> ExportResult:
@@ -99,6 +111,8 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
     decoder = cfg.decoder
     golden = select_golden(profile, test.states, features, logits, test.labels, decoder, support, cfg.golden)
     golden += out_of_support_golden(profile, program, normalizer, decoder, support, OUT_OF_SUPPORT_GOLDEN)
+    if profile.observation:
+        golden += observed_golden(profile, program, normalizer, decoder, support, test.states, cfg.golden)
     floor = floor_bytes(net.config.in_features, profile.n, cfg.backend)
     manifest = build_manifest(profile, cfg, net, normalizer, support, file_record(pte_file.name, data),
                               file_record(floor_file.name, floor), golden, report.to_dict())

@@ -18,7 +18,7 @@ import numpy as np
 from kdoffload.model.decoding import argmax_placements, guarded_with_support, verified_topk
 from kdoffload.model.errors import InputError
 from kdoffload.model.features import Normalizer, Support, build_features
-from kdoffload.model.observation import Observation
+from kdoffload.model.observation import RATE_ESTIMATES, Observation, as_estimated
 from kdoffload.model.profile import Profile
 from kdoffload.model.states import States
 
@@ -58,6 +58,10 @@ class DecoderConfig:
     decoder: Decoder = Decoder.GUARDED
     top_k: int = TOP_K
     ood_top_k: int = OOD_TOP_K
+    # The rates top-K and guarded candidates are scored under: the state's own, or for a
+    # profile that observes, the lower of that and its history's harmonic mean (Python and the
+    # C++ core only: the manifest does not carry it).
+    rate_estimate: str = "current"
 
     def __post_init__(self):
         object.__setattr__(self, "decoder", Decoder.parse(self.decoder))
@@ -65,6 +69,8 @@ class DecoderConfig:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise InputError(f"{what}: must be an integer of at least 1, got {value!r}")
         object.__setattr__(self, "ood_top_k", max(int(self.top_k), int(self.ood_top_k)))
+        if self.rate_estimate not in RATE_ESTIMATES:
+            raise InputError(f"rate_estimate: {self.rate_estimate!r} is not one of {', '.join(RATE_ESTIMATES)}")
 
     @classmethod
     def from_manifest(cls, block: dict, decoder: Decoder | str | None = None,
@@ -80,7 +86,8 @@ class DecoderConfig:
         """The policy name a report shows: `student`, `student+top8`, `student+guarded`."""
         if self.decoder is Decoder.ARGMAX:
             return model
-        return f"{model}+top{self.top_k}" if self.decoder is Decoder.TOPK else f"{model}+guarded"
+        history = "-history" if self.rate_estimate == "history" else ""
+        return (f"{model}+top{self.top_k}" if self.decoder is Decoder.TOPK else f"{model}+guarded") + history
 
 
 @dataclass
@@ -114,7 +121,9 @@ class Decider:
         flagged = (self.support.outside(raw) if self.support is not None
                    else np.zeros(len(states), dtype=bool))
         logits = self.forward(self.normalizer(raw))
-        return decode(self.profile, states, logits, self.config, flagged), flagged
+        on_history = self.config.rate_estimate == "history" and self.profile.observation
+        scored = as_estimated(states, observation) if on_history else states
+        return decode(self.profile, scored, logits, self.config, flagged), flagged
 
     def decide(self, states: States) -> np.ndarray:
         return self.decide_flagged(states)[0]

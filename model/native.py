@@ -346,7 +346,7 @@ class NativeDecider:
     """
 
     def __init__(self, profile: Profile, manifest: Path, decoder: str | None = None,
-                 name: str = "student-native"):
+                 name: str = "student-native", rate_estimate: str = "current"):
         manifest = Path(manifest)
         if not manifest.is_file():
             raise InputError(f"{manifest}: no such manifest (export the {profile.name} student first)")
@@ -360,12 +360,28 @@ class NativeDecider:
             raise InputError(f"{manifest}: {lib.kdo_last_error().decode('utf-8', 'replace')}")
         weakref.finalize(self, lib.kdo_decider_free, self.handle)
         self.profile, self.name = profile, name
+        if profile.observation:  # the observed path's entry points (a core older than them: refused here)
+            f64 = np.ctypeslib.ndpointer(np.float64, flags="C_CONTIGUOUS")
+            lib.kdo_decide_observed.argtypes = [ctypes.c_void_p, ctypes.POINTER(_States), f64, f64, f64,
+                                                np.ctypeslib.ndpointer(np.int8, flags="C_CONTIGUOUS"), f64]
+            lib.kdo_decider_set_rate_estimate.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            _check(lib.kdo_decider_set_rate_estimate(self.handle, rate_estimate.encode()))
 
-    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+    def decide_timed(self, states: States, observation=None) -> tuple[np.ndarray, float]:
+        """Placements [S, N] and the C++ seconds; `observation` (a `model.observation.Observation`
+        of the S states) is what the phone saw, read by a profile that observes (and timed with
+        the decision: its summary is part of it)."""
         struct, keep = _states(self.profile, states)
         labels = np.empty((len(states), self.profile.n), dtype=np.int8)
         ns = np.empty(len(states))
-        _check(_lib().kdo_decide(self.handle, ctypes.byref(struct), labels, ns))
+        if observation is not None and self.profile.observation:
+            backlogs = np.stack([observation.backlog_device, observation.backlog_up,
+                                 observation.backlog_down], axis=1).astype(np.float64)
+            _check(_lib().kdo_decide_observed(
+                self.handle, ctypes.byref(struct), np.ascontiguousarray(observation.rate_up_history, dtype=np.float64),
+                np.ascontiguousarray(observation.rate_down_history, dtype=np.float64), backlogs, labels, ns))
+        else:
+            _check(_lib().kdo_decide(self.handle, ctypes.byref(struct), labels, ns))
         return labels, float(ns.sum()) * 1e-9
 
     def decide(self, states: States) -> np.ndarray:

@@ -19,6 +19,7 @@ Profiles without the setting build exactly the features they always did.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,6 +111,24 @@ def _summarise(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return last * width / ratio, history.min(axis=1), np.sqrt(variance)
 
 
+RATE_ESTIMATES = ("current", "history")  # what top-K and guarded candidates are scored under
+
+
+def as_estimated(states: "States", observation: Observation | None) -> "States":
+    """`states` with each wireless rate lowered to the harmonic mean of its observed history
+    where that is lower: the rates the candidates of a decision on history are scored under.
+
+    The rate of the moment alone trusts a rate that may be leaving; the window's harmonic mean
+    alone keeps a dip for seconds after it ended; the lower of the two is cautious in a dip and
+    just after one. Without an observation the states are returned as they are.
+    """
+    if observation is None:
+        return states
+    summary = observation.summary()
+    return dataclasses.replace(states, rate_up=np.minimum(states.rate_up, summary["rate_up_hmean"]),
+                               rate_down=np.minimum(states.rate_down, summary["rate_down_hmean"]))
+
+
 def still_observation(states: "States") -> Observation:
     """What a phone sees on a network that holds still with nothing queued: its state's rates in
     every probe, no backlog. The observation of any state that comes without one."""
@@ -120,6 +139,19 @@ def still_observation(states: "States") -> Observation:
 
     zero = np.zeros(count)
     return Observation(history(states.rate_up), history(states.rate_down), zero, zero.copy(), zero.copy())
+
+
+def moving_observation(states: "States", rng: np.random.Generator, spread: float = 0.8) -> Observation:
+    """Histories that move (log-normal probes of `spread` around each state's rates, the last
+    probe the state's own) and up to 2 s queued per resource: test vectors that exercise every
+    summary field, where a still observation leaves the spreads and backlogs at 0."""
+    count = len(states)
+    shape = np.exp(rng.normal(0.0, spread, (count, HISTORY)))
+    shape[:, -1] = 1.0
+    up = np.asarray(states.rate_up, dtype=np.float64)[:, None] * shape
+    down = np.asarray(states.rate_down, dtype=np.float64)[:, None] * shape
+    device, uplink, downlink = rng.uniform(0.0, 2.0, (3, count))
+    return Observation(up, down, device, uplink, downlink)
 
 
 def probe_times(t: float) -> list[float]:

@@ -124,7 +124,9 @@ class HindsightPolicy:
     def arriving(self, k: int, arrival: float, decision_start: float) -> None:
         self._task = (k, arrival, decision_start)
 
-    def decide_timed(self, states: States) -> tuple[np.ndarray, float]:
+    def decide_timed(self, states: States, observation=None) -> tuple[np.ndarray, float]:
+        """The chosen placement [1, N] and a decision time of 0 (`observation` is not read: the
+        expert sees the stream itself)."""
         if self._world is None or self._task is None:
             raise InputError(f"policy {self.name!r} reads the stream's queues and network: only the "
                              "simulator (kdoffload simulate) can run it")

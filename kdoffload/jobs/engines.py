@@ -17,9 +17,12 @@ from kdoffload.model.runs import KINDS, GraphStudentLayout, Runs
 # Each network with the decoders the simulator offers it, and the command that makes it.
 _NETWORKS = {"teacher": ((Decoder.ARGMAX, Decoder.TOPK), "train"), "student": (tuple(Decoder), "distill"),
              "student-nokd": ((Decoder.ARGMAX,), "distill")}
-# engine name (as reports name the policy) -> (network, kind, decoder, command)
-_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network], decoder, command)
+# engine name (as reports name the policy) -> (network, kind, decoder config, command)
+_CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network], DecoderConfig(decoder), command)
                 for network, (decoders, command) in _NETWORKS.items() for decoder in decoders}
+# The guarded student scoring its candidates on the observed history (a profile that observes).
+ON_HISTORY = DecoderConfig(Decoder.GUARDED, rate_estimate="history")
+_CHECKPOINTS[ON_HISTORY.label("student")] = ("student", KINDS["student"], ON_HISTORY, "distill")
 
 
 def graph_engines(run_dir: Path) -> dict:
@@ -81,14 +84,14 @@ def checkpoint_engines() -> dict:
 
 
 def _from_checkpoint(name: str):
-    network, kind, decoder, command = _CHECKPOINTS[name]
+    network, kind, config, command = _CHECKPOINTS[name]
 
     def build(profile: Profile) -> Decider:
         path = Runs(profile.name).checkpoint(network)
         if not path.exists():
             raise InputError(f"policy {name!r}: no trained {kind} at {path} "
                              f"(run: kdoffload {command} --profile {profile.name})")
-        return load_net_decider(path, kind, profile, name, DecoderConfig(decoder))[0]
+        return load_net_decider(path, kind, profile, name, config)[0]
 
     return build
 
@@ -109,15 +112,18 @@ def pte_engines(reporter: Reporter) -> dict:
             return exported_decider(profile, Runs(profile.name).export, cfg, decoder=decoder)
         return make
 
-    def build_native(decoder: Decoder, name: str):
+    def build_native(decoder: Decoder, name: str, rate_estimate: str = "current"):
         # The same student's decision path in C++ (the manifest's weights as a plain loop),
         # charged at its C++ time.
         def make(profile: Profile):
             cfg = ExportConfig()
             ensure_export(profile, cfg, reporter)
-            return native.NativeDecider(profile, manifest_path(Runs(profile.name).export, cfg), decoder.value, name)
+            return native.NativeDecider(profile, manifest_path(Runs(profile.name).export, cfg), decoder.value, name,
+                                        rate_estimate)
         return make
 
     labels = {decoder: DecoderConfig(decoder).label for decoder in Decoder}
     return {**{labels[d]("student-pte"): build(d) for d in Decoder},
-            **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder}}
+            **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder},
+            ON_HISTORY.label("student-native"): build_native(Decoder.GUARDED, ON_HISTORY.label("student-native"),
+                                                             "history")}

@@ -1,6 +1,7 @@
 // The C ABI's decider: a manifest's student through kdo::Decider, with the manifest's weights
 // as a plain loop for its forward, so Python can time the whole decision path in C++ without
 // loading ExecuTorch into its own process.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "golden_check.hpp"
 #include "kdo_c_api.h"
 #include "manifest.hpp"
+#include "observation.hpp"
 #include "reference_mlp.hpp"
 
 struct kdo_decider {
@@ -58,6 +60,41 @@ int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, d
     for (int64_t k = 0; k < states->count; ++k) {
       kdo::capi::read_state(*states, n, k, state);
       const auto start = Clock::now();
+      decider->decider->decide(state, x.data());
+      ns[k] = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+      for (int i = 0; i < n; ++i) labels[k * n + i] = static_cast<int8_t>(x[i]);
+    }
+  });
+}
+
+int kdo_decider_set_rate_estimate(kdo_decider* decider, const char* estimate) {
+  return kdo::capi::guarded([&] {
+    kdo::capi::require(decider != nullptr && estimate != nullptr, "decider or estimate: null");
+    decider->decider->set_rate_estimate(kdo::parse_rate_estimate(estimate));
+  });
+}
+
+int kdo_decide_observed(kdo_decider* decider, const kdo_states* states,
+                        const double* rate_up_history, const double* rate_down_history,
+                        const double* backlogs, int8_t* labels, double* ns) {
+  return kdo::capi::guarded([&] {
+    kdo::capi::require(decider != nullptr && states != nullptr && states->count >= 0 &&
+                           rate_up_history && rate_down_history && backlogs,
+                       "decider, states or observation: null");
+    using Clock = std::chrono::steady_clock;
+    const int n = decider->manifest.profile.n;
+    kdo::SystemState state;
+    kdo::Observation seen;
+    std::vector<int> x(n);
+    for (int64_t k = 0; k < states->count; ++k) {
+      kdo::capi::read_state(*states, n, k, state);
+      std::copy_n(rate_up_history + k * kdo::kHistory, kdo::kHistory, seen.rate_up_history.begin());
+      std::copy_n(rate_down_history + k * kdo::kHistory, kdo::kHistory, seen.rate_down_history.begin());
+      seen.backlog_device = backlogs[3 * k], seen.backlog_up = backlogs[3 * k + 1];
+      seen.backlog_down = backlogs[3 * k + 2];
+      // The summary is part of the decision, as on the phone: it is timed with it.
+      const auto start = Clock::now();
+      state.observed = kdo::summarise(seen);
       decider->decider->decide(state, x.data());
       ns[k] = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
       for (int i = 0; i < n; ++i) labels[k * n + i] = static_cast<int8_t>(x[i]);

@@ -1,5 +1,6 @@
 #include "decider.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "manifest.hpp"
@@ -11,6 +12,12 @@ DecoderKind parse_decoder(const std::string& name) {
   if (name == "topk") return DecoderKind::topk;
   if (name == "guarded") return DecoderKind::guarded;
   throw std::invalid_argument("decoder '" + name + "' is not argmax, topk or guarded");
+}
+
+RateEstimate parse_rate_estimate(const std::string& name) {
+  if (name == "current") return RateEstimate::current;
+  if (name == "history") return RateEstimate::history;
+  throw std::invalid_argument("rate estimate '" + name + "' is not current or history");
 }
 
 Decider::Decider(const Profile& profile, const FeatureRecipe& recipe, Scorer forward,
@@ -35,13 +42,21 @@ void Decider::decide(const SystemState& state, int* placement) {
       argmax_placement(logits, profile_.n, placement);
       return;
     case DecoderKind::topk:
-      topk_.decode(logits, state, placement);
+      topk_.decode(logits, scored(state), placement);
       return;
     case DecoderKind::guarded:
       // The support check belongs to the guarded decision: it widens K out of support.
-      guarded_.decode(logits, state, recipe_.out_of_support(state), placement);
+      guarded_.decode(logits, scored(state), recipe_.out_of_support(state), placement);
       return;
   }
+}
+
+const SystemState& Decider::scored(const SystemState& state) {
+  if (rate_estimate_ == RateEstimate::current || !state.observed.valid) return state;
+  scored_ = state;  // the vectors keep their capacity: no allocation after the first decision
+  scored_.rate_up = std::min(state.rate_up, state.observed.rate_up_hmean);
+  scored_.rate_down = std::min(state.rate_down, state.observed.rate_down_hmean);
+  return scored_;
 }
 
 }  // namespace kdo

@@ -21,6 +21,14 @@ using Scorer = std::function<const float*(const float*)>;
 
 enum class DecoderKind { argmax, topk, guarded };
 
+// The wireless rates the top-K and guarded candidates are scored under: the state's own (the
+// rate of the decision's moment), or, for a state with an observation, the lower of that and
+// the observed history's harmonic mean (model/observation.py's as_estimated).
+enum class RateEstimate { current, history };
+
+// Throws std::invalid_argument naming the value if it is not current or history.
+RateEstimate parse_rate_estimate(const std::string& name);
+
 // Throws std::invalid_argument naming the value if it is not argmax, topk or guarded.
 DecoderKind parse_decoder(const std::string& name);
 
@@ -43,15 +51,20 @@ class Decider {
   // Writes the placement of one raw state. Not thread-safe (reuses scratch).
   void decide(const SystemState& state, int* placement);
   bool out_of_support(const SystemState& state) const { return recipe_.out_of_support(state); }
+  void set_rate_estimate(RateEstimate estimate) { rate_estimate_ = estimate; }
 
  private:
   const Profile& profile_;
   const FeatureRecipe& recipe_;
   Scorer forward_;
   DecoderConfig config_;
+  RateEstimate rate_estimate_ = RateEstimate::current;
+  SystemState scored_;  // the state the candidates are scored on, when it is not the state
   std::vector<float> features_;
   TopKDecoder topk_;
   GuardedDecoder guarded_;
+
+  const SystemState& scored(const SystemState& state);
 };
 
 }  // namespace kdo

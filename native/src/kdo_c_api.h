@@ -135,6 +135,16 @@ kdo_decider* kdo_decider_new(const char* manifest_path, const char* decoder);
 void kdo_decider_free(kdo_decider* decider);
 /* One decision per state (labels [count][n]), each timed in C++: ns [count]. */
 int kdo_decide(kdo_decider* decider, const kdo_states* states, int8_t* labels, double* ns);
+/* kdo_decide with what the phone observed per state (a profile with an observation recipe):
+ * histories [count][8] bit/s per direction, oldest first; backlogs [count][3] s. The summary is
+ * timed with the decision. */
+int kdo_decide_observed(kdo_decider* decider, const kdo_states* states,
+                        const double* rate_up_history, const double* rate_down_history,
+                        const double* backlogs, int8_t* labels, double* ns);
+/* The rates top-K and guarded candidates are scored under: "current" (the state's, the
+ * default) or "history" (for an observed state, the lower of that and the history's harmonic
+ * mean). */
+int kdo_decider_set_rate_estimate(kdo_decider* decider, const char* estimate);
 
 /* Observation summaries (model/observation.py): histories [count][8] bit/s per direction, oldest
  * first; backlogs [count][3] s (device, uplink, downlink) -> summary [count][9] in feature order. */

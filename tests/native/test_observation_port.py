@@ -3,10 +3,13 @@
 import ctypes
 
 import numpy as np
+import pytest
 
 from bench.observation_cost import random_manifest
 from kdoffload.model import native
 from kdoffload.model import observation as obs
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.states import sample_states
 
 P = ctypes.POINTER(ctypes.c_double)
 
@@ -42,10 +45,28 @@ def test_the_cpp_decider_replays_golden_observations(tmp_path):
 
     from kdoffload.model.errors import InputError
 
-    profile, path = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
+    profile, path, _ = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
     assert native.NativeDecider(profile, path).handle  # every golden vector replayed in C++
     manifest = json.loads(path.read_text())
     manifest["golden"][2]["observation"]["backlog_device"] += 3.0
     path.write_text(json.dumps(manifest))
     with pytest.raises(InputError, match="golden"):
         native.NativeDecider(profile, path)
+
+
+@pytest.mark.parametrize("rate_estimate", ["current", "history"])
+def test_the_cpp_decider_decides_on_observations_as_python_does(tmp_path, rate_estimate):
+    """The native engine gets each state's observation (features and, on history, the rates its
+    candidates are scored under) and decides as the Python decision path does."""
+    profile, path, decider = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
+    rng = np.random.default_rng(11)
+    states = sample_states(profile, 300, rng)
+    seen = obs.moving_observation(states, rng, spread=1.5)
+    config = DecoderConfig(rate_estimate=rate_estimate)
+    want, _ = decider.with_decoder(config).decide_flagged(states, seen)
+    got, took = native.NativeDecider(profile, path, "guarded", rate_estimate=rate_estimate).decide_timed(states, seen)
+    np.testing.assert_array_equal(got, want)
+    assert took > 0
+    if rate_estimate == "history":  # the estimate changes decisions: the test sees it at work
+        current, _ = decider.decide_flagged(states, seen)
+        assert (current != want).any(axis=1).sum() > 0
