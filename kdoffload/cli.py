@@ -186,13 +186,22 @@ def demo(
 ):
     """The main job: demonstrations, baselines, teacher, student, evaluation (default: chain6).
 
+    A family (daggen:..., or a TOML naming one) runs the one student for any graph instead:
+    demonstrations, teacher, student, evaluation, export and a simulated stream of its graphs.
     Every artifact an earlier run made is reused as it is; only what is missing is made."""
     from kdoffload.jobs import demo as job
+    from kdoffload.jobs import demo_family
     from kdoffload.model.profile import load_profile
 
-    profiles = tuple(load_profile(name) for name in profile or ["chain6"])
-    with outputs.holding(*(Runs(prof.name).dir for prof in profiles)):
-        job.run(job.DemoJob(profiles, full, workers), ConsoleReporter())
+    loaded = tuple(load_profile(name, allow_family=True) for name in profile or ["chain6"])
+    profiles = tuple(prof for prof in loaded if prof.family is None)
+    families = tuple(prof for prof in loaded if prof.family is not None)
+    sizes = demo_family.FamilySizes.full() if full else demo_family.FamilySizes()
+    with outputs.holding(*(Runs(prof.name).dir for prof in loaded)):
+        if profiles:
+            job.run(job.DemoJob(profiles, full, workers), ConsoleReporter())
+        for family in families:
+            demo_family.run(demo_family.FamilyDemoJob(family, sizes, workers), ConsoleReporter())
 
 
 def _non_negative(value, option: str):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kdoffload.jobs.export import ensure_export
 from kdoffload.jobs.reporter import Reporter
-from kdoffload.mobile_export.config import ExportConfig, manifest_path, shipped_quantization
+from kdoffload.mobile_export.config import ExportConfig, manifest_path
 from kdoffload.model import native
 from kdoffload.model.decider import Decider, Decoder, DecoderConfig
 from kdoffload.model.errors import InputError
@@ -62,11 +62,11 @@ def _graph_eager(run_dir: Path):
 
 
 def _graph_pte(run_dir: Path):
-    from kdoffload.mobile_export.graph_export import export_stem, program_logits
+    from kdoffload.jobs.graph import shipped_pte
+    from kdoffload.mobile_export.graph_export import program_logits
     from kdoffload.mobile_export.runtime import PteProgram
 
-    cfg = ExportConfig(model="student", quantization=shipped_quantization("student", "xnnpack"))
-    pte = GraphStudentLayout(run_dir).export / f"{export_stem(cfg)}.pte"
+    pte = shipped_pte(run_dir)
     if not pte.exists():
         raise InputError(f"graph student: no export at {pte} (run: kdoffload graph export --run {run_dir})")
     program = PteProgram(pte)

@@ -5,7 +5,7 @@ what it made."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kdoffload.jobs.artifacts import Refused
@@ -48,13 +48,18 @@ class StudentJob:
     run_dir: Path
     workers: int = 1
     solver: str | None = None  # None: native when built
+    # What to train and evaluate on instead of the defaults (a family's demo): GraphTrainConfig
+    # fields by name, and GraphEvalConfig's sets.
+    train_settings: dict = field(default_factory=dict)
+    eval_sets: tuple = ()
 
 
 def train(job: StudentJob, reporter: Reporter) -> Path:
     """Demonstrations, teacher, (T, alpha) sweep: the selected graph student."""
     from kdoffload.distill.graph_train import GraphTrainConfig, run
 
-    cfg = GraphTrainConfig(out_dir=job.run_dir, workers=job.workers, solver=_solver(job.solver))
+    cfg = GraphTrainConfig(out_dir=job.run_dir, workers=job.workers, solver=_solver(job.solver),
+                           **job.train_settings)
     path = run(cfg, log=reporter.show)
     reporter.show(f"{path}: the selected student")
     return path
@@ -64,7 +69,8 @@ def evaluate(job: StudentJob, reporter: Reporter) -> Path:
     """The generalisation table of the run's student."""
     from kdoffload.evaluation.graph_eval import GraphEvalConfig, run
 
-    path = run(GraphEvalConfig(run_dir=job.run_dir, solver=_solver(job.solver)), log=reporter.show)
+    sets = {"sets": job.eval_sets} if job.eval_sets else {}
+    path = run(GraphEvalConfig(run_dir=job.run_dir, solver=_solver(job.solver), **sets), log=reporter.show)
     reporter.show(path.read_text())
     reporter.show(f"{path}")
     return path
@@ -76,6 +82,14 @@ class ExportJob:
     backend: str
     quantization: str | None  # None: the exporter's rule for the backend
     time_n: int  # then time the forward pass on graphs of this size (0: not)
+
+
+def shipped_pte(run_dir: Path) -> Path:
+    """Where `export` writes the run's .pte under the exporter's rule (int8 on XNNPACK)."""
+    from kdoffload.mobile_export.config import ExportConfig
+    from kdoffload.mobile_export.graph_export import export_stem
+
+    return GraphStudentLayout(run_dir).export / f"{export_stem(ExportConfig.shipped())}.pte"
 
 
 def export(job: ExportJob, reporter: Reporter) -> Path:
