@@ -69,6 +69,11 @@ class Runs:
         return self.dir / "android" / "bench_states.json"
 
     @property
+    def phone_graph(self) -> Path:
+        """The task graph pushed to a phone beside the graph student (its JSON, for the app)."""
+        return self.dir / "android" / "task_graph.json"
+
+    @property
     def sim(self) -> Path:
         return self.dir / "sim"
 

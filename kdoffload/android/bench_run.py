@@ -13,8 +13,9 @@ from pathlib import Path
 from kdoffload.android.adb import Adb, AdbError
 from kdoffload.android.awake import kept_awake
 from kdoffload.android.devices import Device
+from kdoffload.android.graph_push import digest, push_graph
 from kdoffload.android.push import PACKAGE, PushConfig, push_profile
-from kdoffload.android.results import parse_results, phone_result_path, refusal
+from kdoffload.android.results import graph_summary, parse_results, phone_result_path, refusal
 from kdoffload.model.decider import TOP_K
 from kdoffload.model.errors import InputError
 from kdoffload.model.io import atomic_write_json
@@ -50,8 +51,9 @@ def is_emulated(adb: Adb) -> bool:
     return adb.shell("getprop", "ro.kdoffload.emulated").stdout.strip() == b"1"
 
 
-def start_benchmark(adb: Adb, model_dir: str, cfg: BenchConfig) -> None:
-    done = adb.shell("am", "start", "-W", "-S", "-n", ACTIVITY, "--es", "model_dir", model_dir,
+def start_benchmark(adb: Adb, model_dir: str, cfg: BenchConfig, graph_file: str | None = None) -> None:
+    graph = ["--es", "graph_file", graph_file] if graph_file else []
+    done = adb.shell("am", "start", "-W", "-S", "-n", ACTIVITY, "--es", "model_dir", model_dir, *graph,
                      "--ei", "num_iter", str(cfg.iters), "--ei", "num_warm_up_iter", str(cfg.warmup),
                      "--ei", "top_k", str(cfg.top_k), "--ei", "stream_tasks", str(cfg.stream_tasks),
                      "--ei", "num_threads", str(cfg.threads), check=False)
@@ -112,15 +114,20 @@ def read_result(adb: Adb, device: Device, end_line: str) -> list[dict]:
 
 
 def run_bench(adb: Adb, device: Device, profile: Profile, push_cfg: PushConfig, cfg: BenchConfig,
-              progress=print) -> tuple[Path, dict]:
-    """Push if needed, run the benchmark, validate and write runs/<profile>/bench/phone-<serial>.json."""
+              progress=print, graph_run: Path | None = None) -> tuple[Path, dict]:
+    """Push if needed, run the benchmark, validate and write runs/<profile>/bench/phone-<serial>.json.
+    With `graph_run` (the graph student's folder), `profile` is the graph it decides for."""
     ensure_app(adb, device)
-    model_dir = push_profile(adb, profile, push_cfg, progress)
+    if graph_run is None:
+        model_dir, graph_file = push_profile(adb, profile, push_cfg, progress), None
+    else:
+        pushed = push_graph(adb, profile, graph_run, push_cfg, progress)
+        model_dir, graph_file = pushed.model_dir, pushed.graph_file
     remove_old_result(adb, device)
     adb.shell("logcat", "-c")  # this run's lines only: no crash of an older run in the report
     with kept_awake(adb):
         progress(f"starting {ACTIVITY} on {device.serial} ({cfg.threads} XNNPACK thread(s))")
-        start_benchmark(adb, model_dir, cfg)
+        start_benchmark(adb, model_dir, cfg, graph_file)
         end_line = wait_for_end(adb, cfg)
     records = read_result(adb, device, end_line)
     result = {"serial": device.serial, "profile": profile.name, "emulated": is_emulated(adb),
@@ -129,6 +136,9 @@ def run_bench(adb: Adb, device: Device, profile: Profile, push_cfg: PushConfig, 
                            "stream_tasks": cfg.stream_tasks, "threads": cfg.threads,
                            "states_seed": push_cfg.seed},
               "deviceInfo": records[0]["deviceInfo"], "records": records}
-    path = phone_result_path(Runs(profile.name), device.serial)
+    if graph_run is not None:
+        pushed = {"name": profile.name, "n": profile.n, "digest": digest(profile)}
+        result.update(graph_summary(records, pushed, f"{device.serial}:{RESULT_FILE}"))
+    path = phone_result_path(Runs(profile.name), device.serial, graph_student=graph_run is not None)
     atomic_write_json(path, result)
     return path, result

@@ -12,6 +12,7 @@ from kdoffload.android import build as apk_build
 from kdoffload.android.adb import Adb, AdbError, find_adb
 from kdoffload.android.bench_run import BenchConfig, run_bench
 from kdoffload.android.devices import choose_device, list_devices
+from kdoffload.android.graph_push import graph_profile, push_graph
 from kdoffload.android.install_failures import install_failure
 from kdoffload import outputs
 from kdoffload.android.push import PushConfig, push_profile
@@ -20,7 +21,7 @@ from kdoffload.common import ProfileOption, console, err_console, user_errors
 from kdoffload.model.decider import TOP_K
 from kdoffload.model.errors import InputError
 from kdoffload.model.profile import load_profile
-from kdoffload.model.runs import EMULATED_PHONE, Runs
+from kdoffload.model.runs import EMULATED_PHONE, GRAPH_STUDENT, Runs
 
 android_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Run the decision benchmark on an Android phone.")
 
@@ -86,23 +87,42 @@ def _positive(value: float, option: str) -> None:
         raise InputError(f"{option}: must be positive, got {value}")
 
 
+GraphOption = Annotated[str, typer.Option("--graph", help=(
+    "A task graph file (TOML, docs/formats.md), or a profile whose graph to take: the graph student "
+    "decides for it (instead of --profile's own model)."))]
+GraphRunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (kdoffload graph export).")]
+
+
+def _target(profile: str | None, graph: str | None):
+    """(the profile, or the graph the graph student decides for; whether it is a graph run)."""
+    if profile is not None and graph is not None:
+        raise InputError("--profile and --graph: give one (with --graph the graph student decides for it)")
+    if graph is not None:
+        return graph_profile(graph), True
+    return load_profile(profile or "chain6"), False
+
+
 @android_app.command()
 @user_errors
-def push(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = None,
-         serial: SerialOption = None):
-    """Push the export, its manifest and benchmark states to the phone, checked by sha256."""
-    prof = load_profile(profile)
+def push(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
+         graph: GraphOption = None, run: GraphRunOption = GRAPH_STUDENT, serial: SerialOption = None):
+    """Push the export, its manifest and benchmark states to the phone, checked by sha256
+    (default profile chain6; with --graph, the graph student's export and the graph)."""
+    prof, graph_run = _target(profile, graph)
     cfg = PushConfig(model=model, quant=quant)
     adb, device = _device(serial)
     with outputs.holding(Runs(prof.name).dir):  # the export it may make lives in runs/<profile>
-        remote = push_profile(adb, prof, cfg, _say)
-    console.print(f"{device.serial}:{remote} holds the {model} ({cfg.quant}) export and its benchmark "
-                  "states, sha256 checked", markup=False, highlight=False)
+        remote = push_graph(adb, prof, run, cfg, _say).model_dir if graph_run else push_profile(adb, prof, cfg, _say)
+    what = f"graph student ({cfg.quant}) export, the graph {prof.name} ({prof.n} subtasks)" if graph_run \
+        else f"{model} ({cfg.quant}) export"
+    console.print(f"{device.serial}:{remote} holds the {what} and its benchmark states, sha256 checked",
+                  markup=False, highlight=False)
 
 
 @android_app.command()
 @user_errors
-def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", quant: QuantOption = None,
+def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
+          graph: GraphOption = None, run: GraphRunOption = GRAPH_STUDENT,
           iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
           warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
           top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = TOP_K,
@@ -110,18 +130,20 @@ def bench(profile: ProfileOption = "chain6", model: ModelOption = "student", qua
           threads: Annotated[int, typer.Option(help="XNNPACK threads of the model (the host's runs use 1).")] = BenchConfig.threads,
           timeout: Annotated[float, typer.Option(help="Seconds to wait for the result.")] = 600.0,
           serial: SerialOption = None):
-    """Run the app's benchmark on the phone; writes runs/<profile>/bench/phone-<serial>.json."""
+    """Run the app's benchmark on the phone; writes runs/<profile>/bench/phone-<serial>.json
+    (with --graph: runs/<graph>/bench/phone-<serial>-graph-student.json)."""
     for value, option in ((iters, "--iters"), (top_k, "--top-k"), (stream_tasks, "--stream-tasks"),
                           (threads, "--threads"), (timeout, "--timeout")):
         _positive(value, option)
     if warmup < 0:
         raise InputError(f"--warmup: must not be negative, got {warmup}")
-    prof = load_profile(profile)
+    prof, graph_run = _target(profile, graph)
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       threads=threads, timeout_s=timeout)
     with outputs.holding(Runs(prof.name).dir):
-        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say)
+        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say,
+                                 graph_run=run if graph_run else None)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
 

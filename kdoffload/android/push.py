@@ -151,12 +151,12 @@ def push_profile(adb: Adb, profile: Profile, cfg: PushConfig, progress=print) ->
     check_runtime(manifest, app_runtime_version())
     states = write_states_file(profile, cfg, Runs(profile.name).phone_states)
     remote = remote_dir(profile)
-    _remove_other_models(adb, remote, {pte.name, manifest.name})
+    remove_other_models(adb, remote, {pte.name, manifest.name})
     push_files(adb, [pte, manifest, states], remote, progress)
     return remote
 
 
-def _remove_other_models(adb: Adb, remote: str, keep: set[str]) -> None:
+def remove_other_models(adb: Adb, remote: str, keep: set[str]) -> None:
     """The app loads the one model in its folder: another export left there would be ambiguous."""
     listing = adb.shell("ls", remote, check=False).stdout.decode("utf-8", "replace").split()
     stale = [f"{remote}/{n}" for n in listing

@@ -17,6 +17,10 @@ from kdoffload.model.runs import Runs
 DECISION_TIMES = "decision_times(us)"
 MODEL_FIELDS = ("name", "backend", "quantization")
 DEVICE_TEXT, DEVICE_NUMBERS = ("device", "arch", "os"), ("totalMem", "availMem")
+# A graph run's stages: the metric whose _p50(us) and _p99(us) the app wrote, and its decoder.
+GRAPH_STAGES = {"features": ("features", None), "forward": ("inference", None),
+                "decoder": ("decode", "guarded"), "decision": ("decision", "guarded"),
+                "argmax_decision": ("decision", "argmax")}
 
 
 def parse_results(raw: bytes, source: str) -> list[dict]:
@@ -79,8 +83,9 @@ def safe_serial(serial: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", serial).strip(".") or "device"
 
 
-def phone_result_path(runs: Runs, serial: str) -> Path:
-    return runs.bench / f"phone-{safe_serial(serial)}.json"
+def phone_result_path(runs: Runs, serial: str, graph_student: bool = False) -> Path:
+    """A profile's model: phone-<serial>.json; the graph student on a graph: beside it, its own."""
+    return runs.bench / f"phone-{safe_serial(serial)}{'-graph-student' if graph_student else ''}.json"
 
 
 def _groups(records: list[dict]) -> dict[tuple, dict[str, dict]]:
@@ -132,11 +137,29 @@ def _timings(metrics: dict[str, dict]) -> dict | None:
                 "avg_inference_latency(ms)": None if mean is None else mean / 1e3,
                 "trimmean_inference_latency(ms)": None, "samples": None}
     if value("inference_p50(us)") is not None:
-        return {"p50_us": value("inference_p50(us)"), "p99_us": None,
+        return {"p50_us": value("inference_p50(us)"), "p99_us": value("inference_p99(us)"),
                 "avg_inference_latency(ms)": value("avg_inference_latency(ms)"),
                 "trimmean_inference_latency(ms)": value("trimmean_inference_latency(ms)"),
                 "samples": None}
     return None
+
+
+def graph_summary(records: list[dict], pushed: dict, source: str) -> dict:
+    """The graph a graph run decided for ({name, n, digest}: it must be `pushed`) and p50/p99 of
+    each stage the app timed (android_demo/core GraphBench), in microseconds."""
+    said = next((r for r in records if r["metric"] == "graph_subtasks"), None)
+    if said is None:
+        raise InputError(f"{source}: no graph_subtasks record: the app ran no graph benchmark")
+    decided = {"name": said.get("graph_name"), "n": int(said["actualValue"]), "digest": said.get("graph_digest")}
+    if decided != pushed:
+        raise InputError(f"{source}: the app decided for graph {decided}, not the pushed {pushed}")
+    timings = {}
+    for stage, (metric, decoder) in GRAPH_STAGES.items():
+        found = {r["metric"]: r["actualValue"] for r in records
+                 if r["benchmarkModel"].get("decoder") == decoder and r["metric"] in (f"{metric}_p50(us)", f"{metric}_p99(us)")}
+        if len(found) == 2:
+            timings[stage] = {"p50": found[f"{metric}_p50(us)"], "p99": found[f"{metric}_p99(us)"]}
+    return {"graph": decided, "graph_timings_us": timings}
 
 
 def load_phone_result(path: Path) -> dict:

@@ -25,7 +25,9 @@ TAG = "kdoffload"
 # Intent extras the app reads, and the launcher option each one becomes.
 EXTRA_OPTIONS = {"model_dir": "--model-dir", "num_iter": "--num-iter",
                  "num_warm_up_iter": "--num-warm-up-iter", "top_k": "--top-k",
-                 "stream_tasks": "--stream-tasks", "num_threads": "--num-threads"}
+                 "stream_tasks": "--stream-tasks", "num_threads": "--num-threads",
+                 "graph_file": "--graph-file"}
+PATH_EXTRAS = ("model_dir", "graph_file")  # phone paths: the launcher gets them in the sandbox
 APP_EXITS = (0, 2)  # hostbench: a result, or the failure result written
 
 
@@ -55,7 +57,7 @@ class Activities:
         for key, option in EXTRA_OPTIONS.items():
             if key in extras:
                 value = extras[key]
-                if key == "model_dir":
+                if key in PATH_EXTRAS:
                     value = str(self.storage.host_path(value))
                 argv += [option, value]
         files = self.storage.host_path(f"/data/data/{package}/files")

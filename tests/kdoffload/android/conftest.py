@@ -110,3 +110,27 @@ def app_launcher(fixture_export):
     if manifest["format_version"] != 2:
         pytest.skip("bench/native/make_fixture.py writes manifest format 1; the app reads format 2")
     return HOSTBENCH
+
+
+@pytest.fixture(scope="session")
+def graph_export_fixture():
+    """A stand-in graph student export (random weights, fp32), kept in build/ between runs."""
+    script = REPO / "tests/kdoffload/android/graph_export_fixture.py"
+    out = REPO / "build/test_fixtures/graph_export"
+    stamp = hashlib.sha256(script.read_bytes()).hexdigest()
+    if not (out / "graph_student_xnnpack_fp32.manifest.json").is_file() or \
+            not (out / "stamp").is_file() or (out / "stamp").read_text() != stamp:
+        subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True,
+                       timeout=600, cwd=REPO)
+        (out / "stamp").write_text(stamp)
+    return out
+
+
+@pytest.fixture
+def graph_workdir(workdir, graph_export_fixture):
+    """The working directory, its runs/graph-student/export/ holding the stand-in graph export."""
+    export = workdir / "runs/graph-student/export"
+    export.mkdir(parents=True)
+    for suffix in (".pte", ".manifest.json"):
+        shutil.copy(graph_export_fixture / f"graph_student_xnnpack_fp32{suffix}", export)
+    return workdir
