@@ -4,8 +4,9 @@ The networks are the processes to train and select on (`markov`, `gauss-markov-o
 3G-like and LTE-like ones, each also written out as trace files in the real formats and replayed
 from them (a Mahimahi up/down pair, a pair of throughput logs) from a realisation of its own seed.
 Every policy meets the same tasks on the same network (`scheduler.harness`); `hindsight` is the
-per-task optimum under the rates each task really meets, `optimal` the per-task exact decision
-on the rates of the decision's moment.
+per-task optimum under the rates each task really meets, `forecast` the per-task optimum of the
+expected delay given the past (`scheduler.forecast`), `optimal` the per-task exact decision on
+the rates of the decision's moment.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from kdoffload.scheduler.stream import Scenario, Workload, simulate, sub_seeds
 from kdoffload.scheduler.trace_writer import write_mahimahi, write_throughput
 from kdoffload.scheduler.traces import TraceFiles, TraceFormat
 
-PROCESSES = ("markov", "gauss-markov-outages", "3g", "lte")
+PROCESSES = ("gauss-markov", "good-bad", "markov", "gauss-markov-outages", "3g", "lte")
 TRACE_SECONDS = 600.0  # each written trace; a longer run meets it again from its start
-POLICIES = ("hindsight", "optimal", "all-local", "all-edge", "all-cloud", "greedy")
+POLICIES = ("hindsight", "forecast", "optimal", "all-local", "all-edge", "all-cloud", "greedy")
+SINGLE_SITES = ("all-local", "all-edge", "all-cloud")
+WITHIN_HINDSIGHT = 1.10  # the aim: a decision's mean no more than this times hindsight's
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,43 @@ def uplink_over(network: Network, profile: Profile, seconds: float, step: float 
     times = np.arange(0.0, seconds, step)
     net.rates_at(seconds)  # drawn that far: the raw rates (a stall is 0 here, not MIN_RATE)
     return times, np.array([net.links[0].rate_at(t) for t in times.tolist()])
+
+
+def delay_table(rows: list[Row], policies: list[str]) -> str:
+    """Policies x networks: mean / p95 end-to-end delay (s)."""
+    return _table(rows, policies, lambda row, p: f"{row.summary(p).mean_e2e:.3f} / {row.summary(p).p95_e2e:.3f}")
+
+
+def hindsight_table(rows: list[Row], policies: list[str]) -> str:
+    """Policies x networks: mean end-to-end delay / hindsight's."""
+    return _table(rows, policies, lambda row, p: f"{_mean(row, p) / _mean(row, 'hindsight'):.3f}")
+
+
+def aims_table(rows: list[Row], policy: str) -> str:
+    """One decision against the aims, per network: mean / hindsight (<= WITHIN_HINDSIGHT), mean
+    against all-local and every single-site policy, p95 against all-local's."""
+    lines = [f"| network | {policy} / hindsight (mean) | within {WITHIN_HINDSIGHT:.2f} | "
+             "mean / best single site | mean <= every single site | p95 / all-local p95 | p95 <= all-local |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        over = _mean(row, policy) / _mean(row, "hindsight")
+        single = _mean(row, policy) / min(_mean(row, p) for p in SINGLE_SITES)
+        p95 = row.summary(policy).p95_e2e / row.summary("all-local").p95_e2e
+        lines.append(f"| {row.network.name} | {over:.3f} | {_met(over <= WITHIN_HINDSIGHT)} | {single:.3f} | "
+                     f"{_met(single <= 1.0)} | {p95:.3f} | {_met(p95 <= 1.0)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _table(rows: list[Row], policies: list[str], cell) -> str:
+    lines = ["| policy | " + " | ".join(r.network.name for r in rows) + " |",
+             "|---|" + "---|" * len(rows)]
+    lines += [f"| {p} | " + " | ".join(cell(r, p) for r in rows) + " |" for p in policies]
+    return "\n".join(lines) + "\n"
+
+
+def _mean(row: Row, policy: str) -> float:
+    return row.summary(policy).mean_e2e
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"

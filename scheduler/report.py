@@ -121,27 +121,6 @@ def _cpuinfo() -> list[str]:
         return []
 
 
-def dynamic_table(rows, policies: list[str]) -> str:
-    """Per network: each policy's mean and p95 end-to-end delay (s); the experts' ratios."""
-    head = ("| network | " + " | ".join(f"{p} mean / p95" for p in policies)
-            + " | optimal / hindsight (mean) | optimal / all-local (mean)"
-            + " | tasks optimal ends later than all-local |")
-    lines = [head, "|---|" + "---|" * (len(policies) + 3)]
-    for row in rows:
-        cells = [f"{row.summary(p).mean_e2e:.3f} / {row.summary(p).p95_e2e:.3f}" for p in policies]
-        ratios = [_ratio(row, "optimal", "hindsight"), _ratio(row, "optimal", "all-local")]
-        slower = f"{row.share_slower('optimal', 'all-local'):.1%}" if "all-local" in row.e2e else "—"
-        lines.append(f"| {row.network.name} | " + " | ".join(cells + ratios + [slower]) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _ratio(row, a: str, b: str) -> str:
-    names = {s.policy for s in row.summaries}
-    if a not in names or b not in names:
-        return "—"
-    return f"{row.summary(a).mean_e2e / row.summary(b).mean_e2e:.3f}"
-
-
 def decisions_figure(row, arrivals, times, uplink, seconds: float, path: Path) -> Path:
     """One network's uplink rate over time, and under it each policy's share of subtasks
     offloaded per task, at the task's arrival (0: all local, 1: nothing on the device)."""
