@@ -54,7 +54,7 @@ std::string sizes_text(const std::vector<int64_t>& sizes) {
 
 // Input k from Java: its shape checked as Method::set_input checks a static input's, then its
 // data copied into the program's buffer for it.
-void set_input(JNIEnv* env, Program& p, size_t k, jfloatArray data, jlongArray shape) {
+void set_input(JNIEnv* env, Program& p, size_t k, jobject data, jlongArray shape) {
   std::vector<jlong> given(env->GetArrayLength(shape));
   env->GetLongArrayRegion(shape, 0, static_cast<jsize>(given.size()), given.data());
   const std::vector<int64_t> dims(given.begin(), given.end());
@@ -66,11 +66,13 @@ void set_input(JNIEnv* env, Program& p, size_t k, jfloatArray data, jlongArray s
                       ". Expected shape " + sizes_text(want) + ", but received " + sizes_text(dims),
                   kNotSupported);
   }
-  if (static_cast<size_t>(env->GetArrayLength(data)) != p.inputs[k].size()) {
-    throw Refusal("Tensor dimensions inconsistent with buffer capacity at input " + std::to_string(k),
+  // The tensor's direct buffer, read in place as the AAR's JNI reads it (GetDirectBufferAddress).
+  const auto* address = static_cast<const float*>(env->GetDirectBufferAddress(data));
+  if (address == nullptr || env->GetDirectBufferCapacity(data) != static_cast<jlong>(p.inputs[k].size())) {
+    throw Refusal("Tensor buffer at input " + std::to_string(k) + " is not direct or does not fill its shape",
                   kInvalidArgument);
   }
-  env->GetFloatArrayRegion(data, 0, static_cast<jsize>(p.inputs[k].size()), p.inputs[k].data());
+  std::copy(address, address + p.inputs[k].size(), p.inputs[k].begin());
 }
 
 // As the AAR's execute_method: no inputs runs the method on ones (prepare_input_tensors); else
@@ -86,7 +88,7 @@ jfloatArray forward(JNIEnv* env, Program& p, jobjectArray data, jobjectArray sha
                         std::to_string(p.inputs.size()) + ")",
                     kInvalidArgument);
     }
-    auto tensor = static_cast<jfloatArray>(env->GetObjectArrayElement(data, static_cast<jsize>(k)));
+    jobject tensor = env->GetObjectArrayElement(data, static_cast<jsize>(k));
     auto shape = static_cast<jlongArray>(env->GetObjectArrayElement(shapes, static_cast<jsize>(k)));
     set_input(env, p, k, tensor, shape);
     env->DeleteLocalRef(tensor);

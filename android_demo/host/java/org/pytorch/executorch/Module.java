@@ -97,14 +97,14 @@ public class Module implements Closeable {
   public EValue[] execute(String methodName, EValue... inputs) {
     return whileAlive(() -> {
       loadLocked(methodName);
-      float[][] data = new float[inputs.length][];
+      java.nio.Buffer[] data = new java.nio.Buffer[inputs.length];
       long[][] shapes = new long[inputs.length][];
       for (int k = 0; k < inputs.length; k++) {
         if (!inputs[k].isTensor() || inputs[k].toTensor().dtype() != DType.FLOAT) {
           throw failure(ExecutorchRuntimeException.INVALID_ARGUMENT, "Execution failed for method: " + methodName,
               new IllegalArgumentException("input " + k + " is not a float tensor (the host runtime runs float programs)"));
         }
-        data[k] = inputs[k].toTensor().getDataAsFloatArray();
+        data[k] = inputs[k].toTensor().getRawDataBuffer(); // direct, as the AAR's JNI reads it
         shapes[k] = inputs[k].toTensor().shape();
       }
       try {
@@ -212,7 +212,7 @@ public class Module implements Closeable {
 
   private static native long nativeLoad(String path, int numThreads);
 
-  private static native float[] nativeForward(long handle, float[][] data, long[][] shapes);
+  private static native float[] nativeForward(long handle, java.nio.Buffer[] data, long[][] shapes);
 
   private static native long[] nativeOutputShape(long handle);
 

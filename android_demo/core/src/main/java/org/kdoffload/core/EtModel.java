@@ -1,5 +1,6 @@
 package org.kdoffload.core;
 
+import java.nio.FloatBuffer;
 import org.pytorch.executorch.EValue;
 import org.pytorch.executorch.ExecutorchRuntimeException;
 import org.pytorch.executorch.Module;
@@ -15,13 +16,21 @@ import org.pytorch.executorch.Tensor;
  */
 public final class EtModel implements Decider.Forward {
   private final Module module;
-  private final long[][] inputShapes;
   private final String ptePath;
+  // Per input a direct buffer and the tensor over it, made once: a call copies its data in and
+  // allocates nothing (Tensor.fromBlob(float[]) would allocate a direct buffer every call).
+  private final FloatBuffer[] buffers;
+  private final EValue[] values;
 
   private EtModel(Module module, long[][] inputShapes, String ptePath) {
     this.module = module;
-    this.inputShapes = inputShapes;
     this.ptePath = ptePath;
+    this.buffers = new FloatBuffer[inputShapes.length];
+    this.values = new EValue[inputShapes.length];
+    for (int k = 0; k < inputShapes.length; k++) {
+      buffers[k] = Tensor.allocateFloatBuffer((int) Tensor.numel(inputShapes[k]));
+      values[k] = EValue.from(Tensor.fromBlob(buffers[k], inputShapes[k]));
+    }
   }
 
   /**
@@ -56,13 +65,18 @@ public final class EtModel implements Decider.Forward {
 
   /** One flat float array per input, in the program's order; the output tensor's data. */
   public float[] forward(float[]... inputs) {
-    if (inputs.length != inputShapes.length) {
-      throw new RefusedException(ptePath + ": forward takes " + inputShapes.length + " inputs, got " + inputs.length);
+    if (inputs.length != buffers.length) {
+      throw new RefusedException(ptePath + ": forward takes " + buffers.length + " inputs, got " + inputs.length);
+    }
+    for (int k = 0; k < inputs.length; k++) {
+      if (inputs[k].length != buffers[k].capacity()) {
+        throw new RefusedException(ptePath + ": input " + k + " has " + inputs[k].length + " values, its shape holds " + buffers[k].capacity());
+      }
+      buffers[k].clear();
+      buffers[k].put(inputs[k]);
     }
     EValue[] out;
     try {
-      EValue[] values = new EValue[inputs.length];
-      for (int k = 0; k < inputs.length; k++) values[k] = EValue.from(Tensor.fromBlob(inputs[k], inputShapes[k]));
       out = module.forward(values);
     } catch (ExecutorchRuntimeException e) {
       throw new RefusedException(ptePath + ": forward failed (" + firstLine(e) + ")", e.getErrorCode());
