@@ -59,7 +59,8 @@ BranchAndBound::BranchAndBound(const Profile& profile, bool prune)
     : scheduler_(profile), greedy_(profile), heft_(profile), delay_model_(profile), prune_(prune),
       n_(profile.n),
       succs_(successors(profile)), is_exit_(exit_flags(profile)),
-      children_(static_cast<size_t>(profile.n) * kSites), path_(profile.n), best_(profile.n),
+      children_(static_cast<size_t>(profile.n) * kSites),
+      dominance_(profile, succs_, is_exit_), path_(profile.n), best_(profile.n),
       scratch_(profile.n) {}
 
 void BranchAndBound::compute_tails() {
@@ -300,7 +301,7 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   }
   ScheduleState* child = &children_[static_cast<size_t>(i) * kSites];
   double bound[kSites];
-  bool beyond[kSites] = {false, false, false};
+  bool beyond[kSites] = {false, false, false}, dominated[kSites] = {false, false, false};
   for (int site = 0; site < kSites; ++site) {
     // A child needs only the outputs placed so far (place() writes outputs[i] whole).
     copy_schedule(child[site], st, i, scheduler_.profile().edge_cores);
@@ -314,8 +315,13 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
         best_delay_ = total;
         best_ = path_;
       }
+    } else if (prune_) {
+      path_[i] = site;
+      // A dominated child needs no bound: it is never visited.
+      dominated[site] = dominance_.dominated(child[site], i, path_.data());
+      bound[site] = dominated[site] ? kInf : lower_bound(child[site], i + 1, &beyond[site]);
     } else {
-      bound[site] = prune_ ? lower_bound(child[site], i + 1, &beyond[site]) : 0.0;
+      bound[site] = 0.0;
     }
   }
   if (i == n_ - 1) return;
@@ -329,8 +335,15 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   }
   for (int site : order) {
     path_[i] = site;
-    if (prune_ && (beyond[site] || bound[site] > best_delay_ ||
-                   (bound[site] == best_delay_ && prefix_after_incumbent(i)))) {
+    if (!prune_) {
+      visit(child[site], i + 1, bound[site]);
+      continue;
+    }
+    if (dominated[site]) continue;
+    // Kept whether pruned or visited: a frontier it dominates holds no x* either way.
+    dominance_.insert(child[site], i, path_.data());
+    if (beyond[site] || bound[site] > best_delay_ ||
+        (bound[site] == best_delay_ && prefix_after_incumbent(i))) {
       continue;
     }
     visit(child[site], i + 1, bound[site]);
@@ -367,6 +380,7 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
   polish_after_ = n_ > kPolishFirstAbove ? 0 : kPolishAfter;
   open_bound_ = kInf;
   if (prune_) {
+    dominance_.reset(state);
     take_incumbent(state, hints.incumbent);
     compute_tails();
   } else {

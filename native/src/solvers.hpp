@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "delay_model.hpp"
+#include "dominance.hpp"
 #include "system.hpp"
 
 namespace kdo {
@@ -107,6 +108,9 @@ class Heft {
 //   1e-9 relative slack and prunes strict losers only.
 // - the exits' way home (bound_exits.cpp): their transfers home, one at a time in exit order
 //   after everything else, replayed for placed exits and enumerated for unplaced ones.
+// Beside the bounds, dominance (dominance.hpp): a child whose frontier (resources' free times,
+// the copies still read) is no earlier than one kept at its depth with a lexicographically
+// smaller prefix holds no x* and is cut without a bound.
 // The first incumbent is greedy's (or the hint's, if better); a search still running after a few
 // thousand nodes (at once above 16 subtasks) takes HEFT's or a single-site placement if better,
 // then one- and two-site moves while any lowers T. With prune = false it is the exhaustive
@@ -166,6 +170,7 @@ class BranchAndBound {
   std::vector<std::vector<int>> succs_;
   std::vector<bool> is_exit_;
   std::vector<ScheduleState> children_;  // [n][3], one level of scratch per depth
+  DominanceTable dominance_;
   std::vector<int> path_, best_, scratch_;
   double tail_[kMaxSubtasks][kSites] = {};
   double best_delay_ = 0;

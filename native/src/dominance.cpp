@@ -1,0 +1,133 @@
+#include "dominance.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace kdo {
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Frontiers kept per depth: buckets by copy sites, a few ways each, the oldest replaced; the
+// buckets per depth as many as fit kMaxDoubles over all depths (about 32 MB), 16 to 1024.
+constexpr int kWays = 4;
+constexpr size_t kMaxDoubles = size_t{1} << 22;
+constexpr int kResources = 5;  // four links and the device's core, before the edge's cores
+}  // namespace
+
+DominanceTable::DominanceTable(const Profile& profile, const std::vector<std::vector<int>>& succs,
+                               const std::vector<bool>& is_exit)
+    : n_(profile.n), cores_(profile.edge_cores), levels_(profile.n), profile_(profile) {
+  size_t widest = 0;
+  for (int d = 0; d < n_; ++d) {
+    Level& level = levels_[d];
+    for (int j = 0; j <= d; ++j) {
+      if (is_exit[j]) {
+        level.exits.push_back(j);
+      } else if (succs[j].back() > d) {
+        level.live.push_back(j);
+      }
+    }
+    level.stride = kResources + cores_ + kSites * static_cast<int>(level.live.size() + level.exits.size());
+    widest = std::max(widest, static_cast<size_t>(level.stride));
+    const size_t fit = kMaxDoubles / (static_cast<size_t>(n_) * kWays * level.stride);
+    level.buckets = 16;
+    while (level.buckets < 1024 && static_cast<size_t>(level.buckets) * 2 <= fit) level.buckets *= 2;
+  }
+  key_.resize(widest);
+}
+
+void DominanceTable::reset(const SystemState& state) {
+  ++generation_;
+  for (int e : profile_.exits) {
+    down_s_[e] = state.out_bits[e] / state.rate_down + state.lat_wireless;
+    backhaul_s_[e] = state.out_bits[e] / state.rate_backhaul + state.lat_backhaul;
+  }
+}
+
+void DominanceTable::allocate(Level& level, int depth) {
+  // Only depths the search reaches often get here, so small searches allocate little.
+  level.times.reset(new double[static_cast<size_t>(level.buckets) * kWays * level.stride]);
+  level.prefixes.reset(new int8_t[static_cast<size_t>(level.buckets) * kWays * (depth + 1)]);
+  level.stamp.reset(new uint32_t[level.buckets]());
+  level.fill.reset(new uint8_t[level.buckets]());
+}
+
+uint64_t DominanceTable::frontier(const ScheduleState& st, int depth) {
+  const Level& level = levels_[depth];
+  double* key = key_.data();
+  std::copy(std::begin(st.link_free), std::end(st.link_free), key);
+  key[4] = st.device_free;
+  // The edge's cores are interchangeable: the schedule takes the one that frees first, and the
+  // sorted free times evolve the same whichever index it has.
+  std::copy(st.edge_free, st.edge_free + cores_, key + kResources);
+  std::sort(key + kResources, key + kResources + cores_);
+  double* copies = key + kResources + cores_;
+  uint64_t sites = 0x9e3779b97f4a7c15ULL;
+  for (int j : level.live) {
+    for (int s = 0; s < kSites; ++s) {
+      *copies++ = st.outputs[j].at[s];
+      sites = (sites ^ (st.outputs[j].at[s] != kInf)) * 0x100000001b3ULL;
+    }
+  }
+  for (int e : level.exits) copies = std::copy(st.outputs[e].at, st.outputs[e].at + kSites, copies);
+  return sites ^ (sites >> 29);
+}
+
+bool DominanceTable::no_later(const Level& level, const double* a, const double* b) const {
+  const int resources = kResources + cores_;
+  for (int k = 0; k < resources; ++k) {
+    if (a[k] > b[k]) return false;
+  }
+  // The copy rule chooses a route by which sites hold a copy: those must be the same.
+  const int live_end = resources + kSites * static_cast<int>(level.live.size());
+  for (int k = resources; k < live_end; ++k) {
+    if (a[k] > b[k] || ((a[k] == kInf) != (b[k] == kInf))) return false;
+  }
+  // An exit has one copy and only goes home: one nearer home, no later than the other could
+  // get there, only spares links (its arrival is max(ready, link) + hop, at least ready + hop).
+  const double* ea = a + live_end;
+  const double* eb = b + live_end;
+  for (int e : level.exits) {
+    const int sa = ea[kDevice] != kInf ? kDevice : ea[kEdge] != kInf ? kEdge : kCloud;
+    const int sb = eb[kDevice] != kInf ? kDevice : eb[kEdge] != kInf ? kEdge : kCloud;
+    if (sa > sb) return false;
+    double reach = eb[sb];
+    if (sb == kCloud && sa != kCloud) reach = reach + backhaul_s_[e];
+    if (sb != kDevice && sa == kDevice) reach = reach + down_s_[e];
+    if (ea[sa] > reach) return false;
+    ea += kSites;
+    eb += kSites;
+  }
+  return true;
+}
+
+bool DominanceTable::dominated(const ScheduleState& st, int depth, const int* path) {
+  Level& level = levels_[depth];
+  const int bucket = static_cast<int>(frontier(st, depth) % level.buckets);
+  if (!level.stamp || level.stamp[bucket] != generation_) return false;
+  const int held = std::min<int>(level.fill[bucket], kWays);
+  for (int w = 0; w < held; ++w) {
+    const size_t slot = static_cast<size_t>(bucket) * kWays + w;
+    const int8_t* prefix = level.prefixes.get() + slot * (depth + 1);
+    const bool before = std::lexicographical_compare(prefix, prefix + depth + 1, path, path + depth + 1);
+    if (before && no_later(level, level.times.get() + slot * level.stride, key_.data())) return true;
+  }
+  return false;
+}
+
+void DominanceTable::insert(const ScheduleState& st, int depth, const int* path) {
+  Level& level = levels_[depth];
+  if (!level.stamp) allocate(level, depth);
+  const int bucket = static_cast<int>(frontier(st, depth) % level.buckets);
+  if (level.stamp[bucket] != generation_) {
+    level.stamp[bucket] = generation_;
+    level.fill[bucket] = 0;
+  }
+  // Once full, fill runs over kWays..2 kWays - 1: the slot it names is the oldest.
+  uint8_t& fill = level.fill[bucket];
+  const size_t slot = static_cast<size_t>(bucket) * kWays + fill % kWays;
+  fill = fill + 1 == 2 * kWays ? kWays : fill + 1;
+  std::copy(key_.data(), key_.data() + level.stride, level.times.get() + slot * level.stride);
+  std::copy(path, path + depth + 1, level.prefixes.get() + slot * (depth + 1));
+}
+
+}  // namespace kdo
