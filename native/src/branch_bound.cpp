@@ -1,7 +1,5 @@
 #include <algorithm>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
 
 #include "solvers.hpp"
 
@@ -307,7 +305,6 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
     copy_schedule(child[site], st, i, scheduler_.profile().edge_cores);
     scheduler_.place(child[site], i, site);
     ++nodes_;
-    ++depth_nodes_[i];
     if (i == n_ - 1) {
       const double total = scheduler_.finish(child[site]);
       path_[i] = site;
@@ -391,20 +388,6 @@ double BranchAndBound::solve(const SystemState& state, int* placement, SearchSta
   scheduler_.reset(root);
   bool unused;
   visit(root, 0, prune_ ? lower_bound(root, 0, &unused) : 0.0);
-  if (getenv("KDO_BB_DEBUG") && prune_) {
-    ScheduleState cur; scheduler_.reset(cur);
-    fprintf(stderr, "T %.3f cert %d:", best_delay_, (int)!stopped_);
-    for (int d = 0; d < n_; ++d) {
-      bool u; double cp = lower_bound(cur, d, &u);
-      double rb = refuted_bound(cur, d, cp);
-      fprintf(stderr, " %d:%.2f/%.2f", d, cp / best_delay_, rb / best_delay_);
-      scheduler_.place(cur, d, best_[d]);
-    }
-    fprintf(stderr, "\n  nodes/depth:");
-    for (int d = 0; d < n_; ++d) fprintf(stderr, " %lu", (unsigned long)depth_nodes_[d]);
-    fprintf(stderr, "\n");
-  }
-  for (int d = 0; d < kMaxSubtasks; ++d) depth_nodes_[d] = 0;
   std::copy(best_.begin(), best_.end(), placement);
   if (stats) {
     stats->nodes = nodes_;

@@ -37,6 +37,12 @@ DominanceTable::DominanceTable(const Profile& profile, const std::vector<std::ve
 
 void DominanceTable::reset(const SystemState& state) {
   ++generation_;
+  // As Scheduler::run_seconds rounds, so the least of them is no more than the one run.
+  const double per_cycle[kSites] = {1.0 / state.f_device, 1.0 / state.f_edge, 1.0 / state.f_cloud};
+  for (int k = 0; k < n_; ++k) {
+    least_run_s_[k] = std::min({state.cycles[k] * per_cycle[0], state.cycles[k] * per_cycle[1],
+                                state.cycles[k] * per_cycle[2]});
+  }
   for (int e : profile_.exits) {
     down_s_[e] = state.out_bits[e] / state.rate_down + state.lat_wireless;
     backhaul_s_[e] = state.out_bits[e] / state.rate_backhaul + state.lat_backhaul;
@@ -51,14 +57,46 @@ void DominanceTable::allocate(Level& level, int depth) {
   level.fill.reset(new uint8_t[level.buckets]());
 }
 
+void DominanceTable::releases(const ScheduleState& st, int depth, double* link, double* core) const {
+  // No later use of a resource starts before what it serves is ready: a link carries a copy
+  // from where one is (or an output still to come), a core runs a subtask once its inputs are
+  // in. Lower bounds on those: a placed output is ready at its earliest copy, one still to come
+  // no earlier than its inputs plus its least run.
+  std::fill(link, link + 4, kInf);
+  *core = kInf;
+  const auto earliest = [](const Copies& c) { return std::min({c.at[kDevice], c.at[kEdge], c.at[kCloud]}); };
+  const auto placed = [&](const Copies& c) {
+    if (c.at[kDevice] != kInf && c.at[kEdge] == kInf) link[kUp] = std::min(link[kUp], c.at[kDevice]);
+    if (c.at[kCloud] == kInf) link[kBackhaulUp] = std::min(link[kBackhaulUp], earliest(c));
+    if (c.at[kCloud] != kInf && c.at[kEdge] == kInf) link[kBackhaulDown] = std::min(link[kBackhaulDown], c.at[kCloud]);
+    if (c.at[kDevice] == kInf) link[kDown] = std::min(link[kDown], earliest(c));
+  };
+  const Level& level = levels_[depth];
+  for (int j : level.live) placed(st.outputs[j]);
+  for (int e : level.exits) placed(st.outputs[e]);
+  double ready[kMaxSubtasks];
+  for (int k = depth + 1; k < n_; ++k) {
+    double r = 0.0;
+    for (int j : profile_.preds[k]) r = std::max(r, j <= depth ? earliest(st.outputs[j]) : ready[j] + least_run_s_[j]);
+    ready[k] = r;
+    *core = std::min(*core, r);
+    for (int l = 0; l < 4; ++l) link[l] = std::min(link[l], r + least_run_s_[k]);
+    if (profile_.preds[k].empty()) link[kUp] = link[kBackhaulUp] = 0.0;  // its device input
+  }
+}
+
 uint64_t DominanceTable::frontier(const ScheduleState& st, int depth) {
   const Level& level = levels_[depth];
   double* key = key_.data();
-  std::copy(std::begin(st.link_free), std::end(st.link_free), key);
-  key[4] = st.device_free;
+  // A free time before the resource's next possible use is as good as that use's time: every
+  // use starts at max(ready, free).
+  double link[4], core;
+  releases(st, depth, link, &core);
+  for (int l = 0; l < 4; ++l) key[l] = std::max(st.link_free[l], link[l]);
+  key[4] = std::max(st.device_free, core);
   // The edge's cores are interchangeable: the schedule takes the one that frees first, and the
   // sorted free times evolve the same whichever index it has.
-  std::copy(st.edge_free, st.edge_free + cores_, key + kResources);
+  for (int c = 0; c < cores_; ++c) key[kResources + c] = std::max(st.edge_free[c], core);
   std::sort(key + kResources, key + kResources + cores_);
   double* copies = key + kResources + cores_;
   uint64_t sites = 0x9e3779b97f4a7c15ULL;

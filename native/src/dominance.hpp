@@ -45,6 +45,8 @@ class DominanceTable {
 
   // The frontier of st at `depth` into key_, and the hash of its copy sites.
   uint64_t frontier(const ScheduleState& st, int depth);
+  // The earliest any later use of each link and of a core can start.
+  void releases(const ScheduleState& st, int depth, double* link, double* core) const;
   bool no_later(const Level& level, const double* a, const double* b) const;
   void allocate(Level& level, int depth);
 
@@ -53,6 +55,7 @@ class DominanceTable {
   std::vector<double> key_;
   const Profile& profile_;
   uint32_t generation_ = 0;
+  double least_run_s_[kMaxSubtasks] = {};  // each subtask's run on its fastest site
   double down_s_[kMaxSubtasks] = {};      // each exit's output over the downlink
   double backhaul_s_[kMaxSubtasks] = {};  // and over the backhaul
 };

@@ -183,7 +183,6 @@ class BranchAndBound {
   bool polished_ = false;  // the incumbent's local search is done
   uint64_t polish_after_ = 0;
   double open_bound_ = 0;
-  uint64_t depth_nodes_[kMaxSubtasks] = {};
 };
 
 // One entry point per state: the chain DP on chains, else the branch and bound.
