@@ -20,12 +20,17 @@ import org.junit.rules.TemporaryFolder;
 public class ModuleTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
-  private static Path fixture(String file) {
-    String dir = System.getProperty("kdoffload.fixture");
-    assumeTrue("kdoffload.fixture not set", dir != null);
+  /** `file` in the folder the system property names; the test is skipped without it. */
+  private static Path file(String property, String file) {
+    String dir = System.getProperty(property);
+    assumeTrue(property + " not set", dir != null);
     Path path = Paths.get(dir, file);
     assumeTrue(path + " absent", Files.isRegularFile(path));
     return path;
+  }
+
+  private static Path fixture(String file) {
+    return file("kdoffload.fixture", file);
   }
 
   @Test
@@ -86,11 +91,7 @@ public class ModuleTest {
   }
 
   private static Path graphExport(String file) {
-    String dir = System.getProperty("kdoffload.graph_export");
-    assumeTrue("kdoffload.graph_export not set", dir != null);
-    Path path = Paths.get(dir, file);
-    assumeTrue(path + " absent", Files.isRegularFile(path));
-    return path;
+    return file("kdoffload.graph_export", file);
   }
 
   /**

@@ -17,10 +17,10 @@ final class BenchRecords {
   private final DeviceInfo device;
 
   /** `modelName`: the benchmark app's name, the <name> of <name>_<backend>_<quantization>.pte. */
-  BenchRecords(String modelName, String backend, String quantization, DeviceInfo device) {
+  BenchRecords(String modelName, ProgramRecord program, DeviceInfo device) {
     this.modelName = modelName;
-    this.backend = backend;
-    this.quantization = quantization;
+    this.backend = program.backend;
+    this.quantization = program.quantization;
     this.device = device;
   }
 

@@ -53,11 +53,8 @@ public final class BenchRun {
 
   /** The single-graph student (or teacher) of one profile: every decoder, then the stream. */
   private BenchRecords single(ModelFiles files, Manifest m) {
-    String sha256 = files.checkPte(m);
-    say(String.format(Locale.ROOT, "model %s (%s, %s), %s parameters, profile %s, sha256 %s, %d XNNPACK thread(s)",
-        m.pteFile, m.backend, m.quantization, m.parameters >= 0 ? Long.toString(m.parameters) : "?", m.profile.name,
-        sha256, cfg.numThreads));
-    BenchRecords records = new BenchRecords(m.model, m.backend, m.quantization, device);
+    say(m.program.describe("profile " + m.profile.name, files.checkPte(m.program), cfg.numThreads));
+    BenchRecords records = new BenchRecords(m.program.model, m.program, device);
     long t0 = System.nanoTime();
     EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), cfg.numThreads);
     double loadMs = (System.nanoTime() - t0) * 1e-6;

@@ -1,11 +1,9 @@
 package org.kdoffload.core;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.json.JSONArray;
-import org.json.JSONException;
 import org.json.JSONObject;
 
 /**
@@ -26,12 +24,7 @@ public final class BenchStates {
 
   public static BenchStates read(Path path, Profile expected) {
     String where = path.toString();
-    JSONObject o;
-    try {
-      o = new JSONObject(Json.read(path));
-    } catch (IOException | JSONException e) {
-      throw new RefusedException(where + ": not a readable JSON object (" + e.getMessage() + ")");
-    }
+    JSONObject o = Json.readObject(path);
     String profile = Json.string(o, "profile", where);
     if (!profile.equals(expected.name)) {
       throw new RefusedException(where + ": profile is " + profile + ", the model is for " + expected.name);

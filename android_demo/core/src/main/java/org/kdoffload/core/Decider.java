@@ -69,7 +69,7 @@ public final class Decider {
 
   /** The manifest's decision path with `decoder`; K is the manifest's unless topK > 0. */
   public static Decider of(Manifest m, Forward forward, Decoder decoder, int topK) {
-    return new Decider(m.profile, m.recipe, forward, decoder, topK > 0 ? topK : m.topK, m.oodTopK);
+    return new Decider(m.profile, m.recipe, forward, decoder, topK > 0 ? topK : m.program.topK, m.program.oodTopK);
   }
 
   public Decision decide(SystemState state) {

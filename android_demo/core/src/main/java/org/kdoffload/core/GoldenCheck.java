@@ -67,7 +67,7 @@ public final class GoldenCheck {
         report.failures.add(where + "the model gave " + logits.length + " logits, expected " + 3 * n);
         continue;
       }
-      logits(report, where, logits, g.logits, m.logitTolerance);
+      logits(report, where, logits, g.logits, m.program.logitTolerance);
       placement(report, where + "argmax", deciders[0].decode(g.state, logits, outOfSupport).placement, g.argmaxPlacement);
       decoded(report, where + "top-K", deciders[1].decode(g.state, logits, outOfSupport), g.topkPlacement, g.topkDelayS);
       decoded(report, where + "guarded", deciders[2].decode(g.state, logits, outOfSupport), g.guardedPlacement, g.guardedDelayS);

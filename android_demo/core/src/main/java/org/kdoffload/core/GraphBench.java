@@ -26,7 +26,7 @@ final class GraphBench {
   }
 
   BenchRecords run(ModelFiles files, GraphManifest m) {
-    String sha256 = files.checkPte(m);
+    String sha256 = files.checkPte(m.program);
     TaskGraphFile task = TaskGraphFile.read(cfg.graphFile);
     Profile graph = task.graph;
     if (files.benchStates == null) {
@@ -34,11 +34,10 @@ final class GraphBench {
           + graph.name + " (kdoffload android push --graph writes it)");
     }
     BenchStates states = BenchStates.read(files.benchStates, graph);
-    log.line(String.format(Locale.ROOT, "model %s (%s, %s), %s parameters, graph student, sha256 %s, %d XNNPACK thread(s)",
-        m.pteFile, m.backend, m.quantization, m.parameters >= 0 ? Long.toString(m.parameters) : "?", sha256, cfg.numThreads));
+    log.line(m.program.describe("graph student", sha256, cfg.numThreads));
     log.line(String.format(Locale.ROOT, "graph %s: %d subtasks, %d edges, digest %s", graph.name, graph.n,
         graph.edges.length, task.digest));
-    BenchRecords records = new BenchRecords("graph_" + m.model, m.backend, m.quantization, device);
+    BenchRecords records = new BenchRecords("graph_" + m.program.model, m.program, device);
     long t0 = System.nanoTime();
     EtModel model = EtModel.load(files.pte.toString(), GraphManifest.INPUT_SHAPES, cfg.numThreads);
     double loadMs = (System.nanoTime() - t0) * 1e-6;

@@ -28,7 +28,8 @@ public final class GraphDecider {
     this.manifest = manifest;
     this.features = new GraphFeatures(graph);
     this.model = model;
-    this.guarded = new GraphDecoder(graph, topK > 0 ? topK : manifest.topK, manifest.oodTopK, manifest.localSearchPasses);
+    this.guarded = new GraphDecoder(graph, topK > 0 ? topK : manifest.program.topK, manifest.program.oodTopK,
+        manifest.localSearchPasses);
   }
 
   /** The program's four inputs for `state`, normalised. */

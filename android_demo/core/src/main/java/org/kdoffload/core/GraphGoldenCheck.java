@@ -24,7 +24,7 @@ public final class GraphGoldenCheck {
       System.arraycopy(g.nodes, 0, ours.nodes, 0, g.nodes.length);
       System.arraycopy(g.scalars, 0, ours.scalars, 0, g.scalars.length);
       float[] logits = argmax.logits(ours);
-      GoldenCheck.logits(report, where, logits, g.logits, m.logitTolerance);
+      GoldenCheck.logits(report, where, logits, g.logits, m.program.logitTolerance);
       GoldenCheck.placement(report, where + "argmax", argmax.decode(g.state, logits).placement, g.argmaxPlacement);
       Decider.Decision d = guarded.decode(g.state, logits);
       GoldenCheck.placement(report, where + "guarded", d.placement, g.guardedPlacement);

@@ -28,22 +28,12 @@ public final class GraphManifest {
   };
 
   public final Path path;
-  public final String pteFile;
-  public final String pteSha256;
-  public final long pteSizeBytes;
-  public final String model;
-  public final String backend;
-  public final String quantization;
-  public final long parameters; // -1: not stated
+  public final ProgramRecord program;
   final double[] nodeMean;
   final double[] nodeStd;
   final double[] scalarMean;
   final double[] scalarStd;
-  public final Decider.Decoder defaultDecoder;
-  public final int topK;
-  public final int oodTopK;
   public final int localSearchPasses;
-  public final double logitTolerance;
   public final List<GraphGolden> golden;
 
   private GraphManifest(Path path, JSONObject m) {
@@ -66,27 +56,14 @@ public final class GraphManifest {
     scalarMean = Json.numbers(scalar.optJSONArray("mean"), GraphFeatures.SCALAR_FEATURES, where + ": graph_features.scalar.mean");
     scalarStd = deviations(scalar, GraphFeatures.SCALAR_FEATURES, where + ": graph_features.scalar.std");
     checkShapes(m, where);
-    JSONObject pte = Json.object(m, "pte", where);
-    pteFile = Json.string(pte, "file", where + ": pte");
-    pteSha256 = Json.string(pte, "sha256", where + ": pte");
-    pteSizeBytes = Manifest.sizeBytes(pte, where);
-    JSONObject export = Json.object(m, "export", where);
-    model = Json.string(export, "model", where + ": export");
-    backend = Json.string(export, "backend", where + ": export");
-    quantization = Json.string(export, "quantization", where + ": export");
-    parameters = export.optLong("parameters", -1);
+    program = new ProgramRecord(path, m);
+    if (program.defaultDecoder == Decider.Decoder.TOPK) {
+      throw new RefusedException(where + ": decoder.default: a graph student decodes argmax or guarded");
+    }
     JSONObject decoder = Json.object(m, "decoder", where);
-    defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
-    if (defaultDecoder == Decider.Decoder.TOPK) throw new RefusedException(where + ": decoder.default: a graph student decodes argmax or guarded");
-    topK = Manifest.atLeastOne(decoder, "top_k", where);
-    oodTopK = Manifest.atLeastOne(decoder, "ood_top_k", where);
     localSearchPasses = decoder.has("local_search_passes")
         ? Json.integer(decoder, "local_search_passes", where + ": decoder") : DEFAULT_LOCAL_SEARCH_PASSES;
     if (localSearchPasses < 0) throw new RefusedException(where + ": decoder.local_search_passes: must be >= 0");
-    logitTolerance = Json.object(m, "verification", where).optDouble("logit_tolerance", Double.NaN);
-    if (!(logitTolerance > 0) || Double.isInfinite(logitTolerance)) {
-      throw new RefusedException(where + ": verification.logit_tolerance: must be a positive number");
-    }
     golden = goldenRecords(Json.list(m, "golden", where), where);
   }
 

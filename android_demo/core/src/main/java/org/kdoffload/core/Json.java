@@ -121,6 +121,15 @@ final class Json {
     return deepest;
   }
 
+  /** A file that must hold one JSON object; anything else is one refusal naming it. */
+  static JSONObject readObject(Path path) {
+    try {
+      return new JSONObject(read(path));
+    } catch (IOException | JSONException e) {
+      throw new RefusedException(path + ": not a readable JSON object (" + e.getMessage() + ")");
+    }
+  }
+
   /** Temporary file beside the target, then a rename: a crash leaves the old file or the new. */
   static void writeAtomically(Path path, String text) throws IOException {
     Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");

@@ -22,17 +22,7 @@ public final class Manifest {
   public final Profile profile;
   public final FeatureRecipe recipe;
   public final int[] outputShape;
-  public final String pteFile;
-  public final String pteSha256;
-  public final long pteSizeBytes;
-  public final String model;
-  public final String backend;
-  public final String quantization;
-  public final long parameters; // -1: not stated
-  public final Decider.Decoder defaultDecoder;
-  public final int topK;
-  public final int oodTopK;
-  public final double logitTolerance;
+  public final ProgramRecord program;
   public final List<GoldenRecord> golden;
 
   private Manifest(Path path, JSONObject m) {
@@ -55,23 +45,7 @@ public final class Manifest {
     if (outputShape[0] != 1 || outputShape[1] != profile.n || outputShape[2] != 3) {
       throw new RefusedException(where + ": output_shape: expected [1, " + profile.n + ", 3]");
     }
-    JSONObject pte = Json.object(m, "pte", where);
-    pteFile = Json.string(pte, "file", where + ": pte");
-    pteSha256 = Json.string(pte, "sha256", where + ": pte");
-    pteSizeBytes = sizeBytes(pte, where);
-    JSONObject export = Json.object(m, "export", where);
-    model = Json.string(export, "model", where + ": export");
-    backend = Json.string(export, "backend", where + ": export");
-    quantization = Json.string(export, "quantization", where + ": export");
-    parameters = export.optLong("parameters", -1);
-    JSONObject decoder = Json.object(m, "decoder", where);
-    defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
-    topK = atLeastOne(decoder, "top_k", where);
-    oodTopK = atLeastOne(decoder, "ood_top_k", where);
-    logitTolerance = Json.object(m, "verification", where).optDouble("logit_tolerance", Double.NaN);
-    if (!(logitTolerance > 0) || Double.isInfinite(logitTolerance)) {
-      throw new RefusedException(where + ": verification.logit_tolerance: must be a positive number");
-    }
+    program = new ProgramRecord(path, m);
     golden = goldenRecords(m, profile, recipe.width(), where);
   }
 
@@ -90,18 +64,6 @@ public final class Manifest {
       throw new RefusedException(where + ": profile." + key + " is " + java.util.Arrays.toString(stated)
           + ", the edges give " + java.util.Arrays.toString(derived));
     }
-  }
-
-  static long sizeBytes(JSONObject pte, String where) {
-    Object size = pte.opt("size_bytes");
-    if (!(size instanceof Integer || size instanceof Long)) throw new RefusedException(where + ": pte.size_bytes: missing or not an integer");
-    return ((Number) size).longValue();
-  }
-
-  static int atLeastOne(JSONObject decoder, String key, String where) {
-    int k = Json.integer(decoder, key, where + ": decoder");
-    if (k < 1) throw new RefusedException(where + ": decoder." + key + ": must be >= 1, got " + k);
-    return k;
   }
 
   private static List<GoldenRecord> goldenRecords(JSONObject m, Profile profile, int width, String where) {

@@ -81,28 +81,20 @@ public final class ModelFiles {
   }
 
   /** The .pte must be the manifest's, byte for byte; returns its sha256 (hex). */
-  public String checkPte(Manifest m) {
-    return checkPte(m.path, m.pteFile, m.pteSizeBytes, m.pteSha256);
-  }
-
-  public String checkPte(GraphManifest m) {
-    return checkPte(m.path, m.pteFile, m.pteSizeBytes, m.pteSha256);
-  }
-
-  /** The .pte against the `pte` record (file, size_bytes, sha256) of the manifest at `manifest`. */
-  private String checkPte(Path manifest, String file, long sizeBytes, String expectedSha256) {
-    if (!pte.getFileName().toString().equals(file)) {
-      throw new RefusedException(manifest + ": pte.file is " + file + ", the folder holds " + pte.getFileName());
+  public String checkPte(ProgramRecord program) {
+    Path manifest = program.manifest;
+    if (!pte.getFileName().toString().equals(program.pteFile)) {
+      throw new RefusedException(manifest + ": pte.file is " + program.pteFile + ", the folder holds " + pte.getFileName());
     }
     if (!Files.isRegularFile(pte)) throw new RefusedException(pte + ": no such model (named by " + manifest + ")");
     try {
       long size = Files.size(pte);
-      if (size != sizeBytes) {
-        throw new RefusedException(pte + ": size is " + size + " bytes, manifest " + manifest + " says " + sizeBytes);
+      if (size != program.pteSizeBytes) {
+        throw new RefusedException(pte + ": size is " + size + " bytes, manifest " + manifest + " says " + program.pteSizeBytes);
       }
       String digest = sha256(pte);
-      if (!digest.equals(expectedSha256)) {
-        throw new RefusedException(pte + ": sha256 is " + digest + ", manifest " + manifest + " says " + expectedSha256);
+      if (!digest.equals(program.pteSha256)) {
+        throw new RefusedException(pte + ": sha256 is " + digest + ", manifest " + manifest + " says " + program.pteSha256);
       }
       return digest;
     } catch (IOException e) {

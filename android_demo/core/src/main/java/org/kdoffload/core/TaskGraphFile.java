@@ -1,6 +1,5 @@
 package org.kdoffload.core;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,12 +29,7 @@ public final class TaskGraphFile {
 
   public static TaskGraphFile read(Path path) {
     String where = path.toString();
-    JSONObject o;
-    try {
-      o = new JSONObject(Json.read(path));
-    } catch (IOException | JSONException e) {
-      throw new RefusedException(where + ": not a readable JSON object (" + e.getMessage() + ")");
-    }
+    JSONObject o = Json.readObject(path);
     if (!FORMAT.equals(o.opt("format")) || !Integer.valueOf(VERSION).equals(o.opt("version"))) {
       throw new RefusedException(where + ": not a task graph file (format \"" + FORMAT + "\", version " + VERSION + ")");
     }

@@ -20,13 +20,13 @@ public class GoldenTest {
     org.junit.Assume.assumeTrue(manifestPath + " absent", Files.isRegularFile(manifestPath));
     ModelFiles files = ModelFiles.ofManifest(manifestPath);
     Manifest m = Manifest.read(files.manifest, null);
-    assertEquals(64, files.checkPte(m).length());
+    assertEquals(64, files.checkPte(m.program).length());
     EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), 1);
     try {
       GoldenCheck.Report report = GoldenCheck.run(m, model);
       assertTrue(report.failures.isEmpty() ? "" : report.failures.get(0), report.passed());
       assertEquals(m.golden.size(), report.vectors);
-      assertTrue(report.maxLogitError <= m.logitTolerance);
+      assertTrue(report.maxLogitError <= m.program.logitTolerance);
       boolean anyOutOfSupport = false;
       for (GoldenRecord g : m.golden) anyOutOfSupport |= g.outOfSupport;
       assertTrue("some golden state is out of support (the wide-K path)", anyOutOfSupport);

@@ -36,7 +36,7 @@ public class RefusalTest {
     RefusedException e = assertThrows(RefusedException.class, () -> {
       ModelFiles files = ModelFiles.find(pte.getParent());
       Manifest m = Manifest.read(files.manifest, null);
-      files.checkPte(m);
+      files.checkPte(m.program);
       EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), 1);
       try {
         GoldenCheck.run(m, model).requirePassed(m);
@@ -89,7 +89,7 @@ public class RefusalTest {
     Files.delete(pte);
     assertTrue(refusal().contains("expected one *.pte"));
     RefusedException e = assertThrows(RefusedException.class,
-        () -> ModelFiles.ofManifest(manifest).checkPte(Manifest.read(manifest, null)));
+        () -> ModelFiles.ofManifest(manifest).checkPte(Manifest.read(manifest, null).program));
     assertTrue(e.getMessage(), e.getMessage().contains("no such model"));
   }
 
