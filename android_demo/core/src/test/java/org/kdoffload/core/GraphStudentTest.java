@@ -78,6 +78,52 @@ public class GraphStudentTest {
     assertTrue(d.delayS <= schedule.delay(g.state, new Heft(g.graph).decide(g.state)));
   }
 
+  private GraphManifest edited(java.util.function.Consumer<JSONObject> change) throws Exception {
+    JSONObject json = new JSONObject(new String(Files.readAllBytes(export().resolve(MANIFEST)), StandardCharsets.UTF_8));
+    change.accept(json);
+    Path copy = tmp.getRoot().toPath().resolve("edited.manifest.json");
+    Files.write(copy, json.toString().getBytes(StandardCharsets.UTF_8));
+    return GraphManifest.read(copy);
+  }
+
+  @Test
+  public void aManifestTheGraphPathCannotTrustIsRefused() {
+    String[][] cases = {
+      {"kind", "kind is single, expected graph-student"},
+      {"input_shapes", "input_shapes: expected [[1, 64, 11], [1, 9], [1, 64, 64], [1, 64]]"},
+      {"version", "graph_features.version is 2, this reader builds 1"},
+      {"std", "graph_features.node.std[3]: must be > 0"},
+    };
+    for (String[] c : cases) {
+      RefusedException e = assertThrows(RefusedException.class, () -> edited(json -> {
+        try {
+          switch (c[0]) {
+            case "kind": json.put("kind", "single"); break;
+            case "input_shapes": json.getJSONArray("input_shapes").getJSONArray(1).put(1, 8); break;
+            case "version": json.getJSONObject("graph_features").put("version", 2); break;
+            default: json.getJSONObject("graph_features").getJSONObject("node").getJSONArray("std").put(3, 0.0);
+          }
+        } catch (org.json.JSONException x) {
+          throw new AssertionError(x);
+        }
+      }));
+      assertTrue(e.getMessage(), e.getMessage().contains("edited.manifest.json: " + c[1]));
+    }
+  }
+
+  @Test
+  public void aGraphRunNeedsTheGraphStudentAndAGraph() throws Exception {
+    Path dir = export();
+    Path model = tmp.newFolder("model").toPath();
+    for (String suffix : new String[] {".pte", ".manifest.json"}) {
+      Files.copy(dir.resolve("graph_student_xnnpack_int8" + suffix), model.resolve("graph_student_xnnpack_int8" + suffix));
+    }
+    BenchConfig noGraph = new BenchConfig(model, tmp.newFolder("files").toPath(), 10, 0, 0, 0, 1, null);
+    DeviceInfo device = new DeviceInfo("test", "x86_64", "host", 0, 0);
+    RefusedException e = assertThrows(RefusedException.class, () -> new BenchRun(noGraph, device, line -> { }).run());
+    assertTrue(e.getMessage(), e.getMessage().endsWith("decides for a graph given at run time: pass graph_file"));
+  }
+
   private Path taskGraph(int n, String edges, String digest) throws Exception {
     Path file = tmp.getRoot().toPath().resolve("task_graph.json");
     String text = "{\"format\": \"" + TaskGraphFile.FORMAT + "\", \"version\": 1, \"name\": \"line3\", \"edge_cores\": 2, "
