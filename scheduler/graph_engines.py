@@ -15,7 +15,9 @@ from typing import Callable
 
 import numpy as np
 
-from kdoffload.model.graph_decoding import guarded_decision
+from kdoffload.model import native
+from kdoffload.model.decider import DecoderConfig
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision
 from kdoffload.model.graph_features import GraphInputs, GraphNormalizer, profile_inputs
 from kdoffload.model.policies import Policy, make_policy
 from kdoffload.model.profile import Profile
@@ -51,12 +53,16 @@ Forward = Callable[[GraphInputs], np.ndarray]  # normalised inputs [S] -> logits
 
 @dataclass(frozen=True)
 class GraphNet:
-    """A graph network's decisions for any graph (argmax, or the guarded decoder on its logits)."""
+    """A graph network's decisions for any graph (argmax, or the guarded decoder on its logits).
+
+    `native`: the features and the guarded decoder are the C++ core's (model.native), the same
+    placements as the Python ones (tests/native hold them equal) at C++ speed."""
 
     name: str
     forward: Forward
     normalizer: GraphNormalizer
     guarded: bool
+    native: bool = False
 
     def for_graph(self, graph: Profile) -> GraphNetPolicy:
         return GraphNetPolicy(self, graph, self.name)
@@ -71,8 +77,12 @@ class GraphNetPolicy:
     name: str
 
     def decide(self, states: States) -> np.ndarray:
-        n = self.graph.n
-        logits = self.net.forward(self.net.normalizer(profile_inputs(self.graph, states)))[:, :n]
-        if self.net.guarded:
-            return guarded_decision(self.graph, states, logits)
-        return np.asarray(logits).argmax(-1).astype(np.int8)
+        graph, net = self.graph, self.net
+        raw = GraphInputs(*native.graph_features(graph, states)) if net.native else profile_inputs(graph, states)
+        logits = net.forward(net.normalizer(raw))[:, :graph.n]
+        if not net.guarded:
+            return np.asarray(logits).argmax(-1).astype(np.int8)
+        if net.native:
+            config = DecoderConfig()
+            return native.graph_decide(graph, states, logits, config.top_k, config.ood_top_k, LOCAL_SEARCH_PASSES)[0]
+        return guarded_decision(graph, states, logits)

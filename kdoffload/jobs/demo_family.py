@@ -75,8 +75,10 @@ def run(job: FamilyDemoJob, reporter: Reporter) -> None:
 def _timed(reporter: Reporter):
     def step(what: str, work) -> None:
         began = time.perf_counter()
-        work()
-        reporter.note(f"{what}: {time.perf_counter() - began:.0f} s")
+        try:
+            work()
+        finally:  # a refused export took its time too
+            reporter.note(f"{what}: {time.perf_counter() - began:.0f} s")
     return step
 
 
@@ -112,7 +114,8 @@ def _stream(family: Profile, sizes: FamilySizes, run_dir, engines: tuple[str, ..
     from kdoffload.scheduler.harness import SimConfig
     from kdoffload.scheduler.stream import Scenario
 
-    if native.available():  # the certified optimum per task, cheap at these sizes in C++
+    if native.available():  # the C++ decision path around the .pte, and the certified optimum per task
+        engines = engines + (("graph-student-native+guarded",) if "graph-student-pte+guarded" in engines else ())
         engines = engines + ("optimal-native",)
     names = EngineSet.parse(",".join(engines), {}, graph_engines(run_dir), many_graphs=True)
     sim = SimConfig(family, names, DecisionTime("measured"), Scenario())

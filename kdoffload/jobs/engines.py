@@ -25,21 +25,30 @@ ON_HISTORY = DecoderConfig(Decoder.GUARDED, rate_estimate="history")
 _CHECKPOINTS[ON_HISTORY.label("student")] = ("student", KINDS["student"], ON_HISTORY, "distill")
 
 
-def graph_engines(run_dir: Path) -> dict:
-    """Engine name -> build(seed) for the one student for any graph in `run_dir` (its
-    checkpoint in eager PyTorch, its export through ExecuTorch's runtime), argmax and guarded."""
+# The graph student's engines: (network name, the export rather than the checkpoint, features and
+# guarded decoder in C++) -> the decoders offered.
+_GRAPH_PATHS = {("graph-student", False, False): (Decoder.ARGMAX, Decoder.GUARDED),
+                ("graph-student-pte", True, False): (Decoder.ARGMAX, Decoder.GUARDED),
+                ("graph-student-native", True, True): (Decoder.GUARDED,)}
 
-    def build(decoder: Decoder, pte: bool):
+
+def graph_engines(run_dir: Path) -> dict:
+    """Engine name -> build(seed) for the one student for any graph in `run_dir`: its checkpoint
+    in eager PyTorch, its export through ExecuTorch's runtime, and the export with the C++ core's
+    features and guarded decoder around it; argmax and guarded."""
+
+    def build(name: str, decoder: Decoder, pte: bool, in_cpp: bool):
         def make(seed: int):
             from kdoffload.scheduler.graph_engines import GraphNet
 
+            if in_cpp and not native.available():
+                raise InputError(f"policy {name!r}: needs the C++ core (make native)")
             forward, normalizer = (_graph_pte if pte else _graph_eager)(run_dir)
-            return GraphNet(labels[(decoder, pte)], forward, normalizer, decoder is Decoder.GUARDED)
+            return GraphNet(name, forward, normalizer, decoder is Decoder.GUARDED, in_cpp)
         return make
 
-    labels = {(d, pte): DecoderConfig(d).label("graph-student-pte" if pte else "graph-student")
-              for d in (Decoder.ARGMAX, Decoder.GUARDED) for pte in (False, True)}
-    return {label: build(decoder, pte) for (decoder, pte), label in labels.items()}
+    return {DecoderConfig(d).label(network): build(DecoderConfig(d).label(network), d, pte, in_cpp)
+            for (network, pte, in_cpp), decoders in _GRAPH_PATHS.items() for d in decoders}
 
 
 def _graph_checkpoint(run_dir: Path):

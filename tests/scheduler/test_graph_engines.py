@@ -9,6 +9,7 @@ from kdoffload.cli import app
 from kdoffload.distill.graph_model import STUDENT, GraphOffloadNet
 from kdoffload.distill.graph_model import GraphCheckpoint
 from kdoffload.mobile_export.graph_export import eager_logits
+from kdoffload.model import native
 from kdoffload.model.delay import delays
 from kdoffload.model.graph_features import GraphNormalizer, profile_inputs
 from kdoffload.model.graph_heuristics import Heft
@@ -23,14 +24,14 @@ from kdoffload.scheduler.harness import SimConfig, run_policies
 from kdoffload.scheduler.stream import Scenario, poisson_workload, simulate
 
 
-def _net(guarded: bool) -> GraphNet:
+def _net(guarded: bool, in_cpp: bool = False) -> GraphNet:
     """An untrained student: its argmax means nothing, its guarded decision is still guarded."""
     torch.manual_seed(0)
     dag10 = load_profile("dag10")
     normalizer = GraphNormalizer.fit(profile_inputs(dag10, sample_states(dag10, 64, np.random.default_rng(0))))
     checkpoint = GraphCheckpoint(GraphOffloadNet(STUDENT).eval(), normalizer, {})
     name = "graph-student+guarded" if guarded else "graph-student"
-    return GraphNet(name, lambda inputs: eager_logits(checkpoint, inputs), normalizer, guarded)
+    return GraphNet(name, lambda inputs: eager_logits(checkpoint, inputs), normalizer, guarded, in_cpp)
 
 
 def test_the_guarded_graph_engine_is_never_behind_greedy_or_heft_on_any_task():
@@ -54,6 +55,16 @@ def test_graph_engines_decide_a_mixed_stream_and_one_graph_alike():
     one = poisson_workload(dag10, 1.0, 5, seed=0)
     argmax = EngineSet.parse("graph-student", {}, graphs)
     assert run_policies(SimConfig(dag10, argmax, DecisionTime("zero"), Scenario()), one)[0].arrived == len(one.arrivals)
+
+
+@pytest.mark.skipif(not native.available(), reason="needs the C++ core (make native)")
+def test_the_cpp_features_and_decoder_decide_as_the_python_ones():
+    family = load_profile("daggen:n=5,n_max=14", allow_family=True)
+    workload = poisson_workload(family, 1.0, 12, seed=4)
+    python, cpp = _net(True), _net(True, in_cpp=True)
+    for k in range(len(workload.arrivals)):
+        graph, state = workload.graph(k), workload.state(k)
+        np.testing.assert_array_equal(cpp.for_graph(graph).decide(state), python.for_graph(graph).decide(state))
 
 
 @pytest.mark.parametrize("args, problem", [
