@@ -29,8 +29,9 @@ from kdoffload.scheduler import report
 from kdoffload.scheduler.dynamic_table import (POLICIES, TRACE_SECONDS, aims_table, delay_table, hindsight_table,
                                                networks, run_network, uplink_over)
 from kdoffload.scheduler.engines import DecisionTime, EngineSet
+from kdoffload.scheduler.forecast import FUTURES, NAME as FORECAST, forecast_policy
 from kdoffload.scheduler.harness import SimConfig
-from kdoffload.scheduler.stream import Scenario, poisson_workload
+from kdoffload.scheduler.stream import Scenario, poisson_workload, sub_seeds
 
 FIGURE_SECONDS = 300.0
 
@@ -47,7 +48,9 @@ def learned(names: list[str]) -> dict:
 def run(args) -> str:
     profile = load_profile(args.profile)
     extra = [n for n in args.learned.split(",") if n]
-    engines = EngineSet.parse(",".join(POLICIES + tuple(extra)), learned(extra))
+    # forecast with the count asked for (a learned-style factory takes precedence over the registry's)
+    experts = {FORECAST: lambda p: forecast_policy(p, sub_seeds(args.seed)["policy"], args.futures)}
+    engines = EngineSet.parse(",".join(POLICIES + tuple(extra)), {**learned(extra), **experts})
     cfg = SimConfig(profile, engines, DecisionTime.parse(args.decision_time), Scenario(seed=args.seed))
     workload = poisson_workload(profile, args.rate, args.duration, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +67,8 @@ def run(args) -> str:
                             args.out / "dynamic.png")
     report.write_json(args.out / "dynamic.json", {
         "profile": profile.name, "rate": args.rate, "duration": args.duration, "seed": args.seed,
-        "tasks": len(workload.arrivals), "decision_time": args.decision_time, "machine": report.machine(),
+        "tasks": len(workload.arrivals), "decision_time": args.decision_time, "futures": args.futures,
+        "machine": report.machine(),
         "networks": [{"name": r.network.name, "source": r.network.source,
                       "summaries": [s.to_dict() for s in r.summaries],
                       "offloaded_share": {p: float(np.mean(v)) for p, v in r.offloaded.items()},
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--learned", default="", help="comma-separated learned engines to add")
     parser.add_argument("--trace-seconds", type=float, default=TRACE_SECONDS,
                         help="length of each written trace, s (it repeats)")
+    parser.add_argument("--futures", type=int, default=FUTURES, help="forecast: futures per decision")
     parser.add_argument("--figure", default="3g trace (Mahimahi)", help="the network of the figure")
     args = parser.parse_args(argv)
     try:
