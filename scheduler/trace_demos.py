@@ -1,12 +1,15 @@
-"""Demonstrations from streams over moving networks: what the phone saw, labelled in hindsight.
+"""Demonstrations from streams over moving networks: what the phone saw, and the best causal label.
 
 A stream of tasks runs through the simulator over a generated network process (never a real
 trace: those are for evaluation). At each decision the recorder keeps the state as the phone
 sees it (rates of that instant), its observation (probed rate history, backlogs:
-`model.observation`) and the hindsight per-task optimum (`scheduler.hindsight.best_placement`:
-the placement best for the rates the task then meets, from the queues as they are). The stream
-goes on with that placement, or with a random one in a share `explore` of the tasks, so the
-queues the demonstrations start from are those of a good policy with some of a bad one's.
+`model.observation`) and the label: by default the expected-delay optimum
+(`scheduler.forecast`: the placement of least mean delay over futures drawn from the network's
+law given the past, from the queues as they are), or with `labels = "hindsight"` the hindsight
+per-task optimum (`scheduler.hindsight.best_placement`: best for the one future the task then
+meets, which no decision can know). The stream goes on with that placement, or with a random
+one in a share `explore` of the tasks, so the queues the demonstrations start from are those of
+a good policy with some of a bad one's.
 
 The file is a dataset (`model.dataset`'s format: features, labels, optimal_delay, states, meta)
 with the raw observation as extra members (`observation.RAW_FIELDS`). Its `optimal_delay` is the
@@ -58,7 +61,7 @@ class StreamPlan:
 
 @dataclass
 class Recorder:
-    """A simulator engine's policy that records each decision and runs the hindsight label.
+    """A simulator engine's policy that records each decision and runs the label's expert.
 
     `sees_future`, `attach` and `arriving` are the stream's protocol for a policy that reads the
     world (`scheduler.hindsight.HindsightPolicy`); `decide_flagged` receives the observation.
