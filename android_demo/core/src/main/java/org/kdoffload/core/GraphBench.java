@@ -39,7 +39,7 @@ final class GraphBench {
         graph.edges.length, task.digest));
     BenchRecords records = new BenchRecords("graph_" + m.program.model, m.program, device);
     long t0 = System.nanoTime();
-    EtModel model = EtModel.load(files.pte.toString(), GraphManifest.INPUT_SHAPES, cfg.numThreads);
+    EtModel model = EtModel.load(files.pte.toString(), m.inputShapes, cfg.numThreads);
     double loadMs = (System.nanoTime() - t0) * 1e-6;
     records.loaded(loadMs, cfg.numThreads);
     try {

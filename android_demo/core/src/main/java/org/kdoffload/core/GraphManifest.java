@@ -29,6 +29,7 @@ public final class GraphManifest {
 
   public final Path path;
   public final ProgramRecord program;
+  public final long[][] inputShapes; // the manifest's input_shapes: INPUT_SHAPES, as checked
   final double[] nodeMean;
   final double[] nodeStd;
   final double[] scalarMean;
@@ -55,7 +56,7 @@ public final class GraphManifest {
     nodeStd = deviations(node, GraphFeatures.NODE_FEATURES, where + ": graph_features.node.std");
     scalarMean = Json.numbers(scalar.optJSONArray("mean"), GraphFeatures.SCALAR_FEATURES, where + ": graph_features.scalar.mean");
     scalarStd = deviations(scalar, GraphFeatures.SCALAR_FEATURES, where + ": graph_features.scalar.std");
-    checkShapes(m, where);
+    inputShapes = shapes(m, where);
     program = new ProgramRecord(path, m);
     if (program.defaultDecoder == Decider.Decoder.TOPK) {
       throw new RefusedException(where + ": decoder.default: a graph student decodes argmax or guarded");
@@ -73,16 +74,19 @@ public final class GraphManifest {
     return std;
   }
 
-  private static void checkShapes(JSONObject m, String where) {
-    JSONArray shapes = Json.list(m, "input_shapes", where);
-    boolean same = shapes.length() == INPUT_SHAPES.length;
-    for (int k = 0; same && k < INPUT_SHAPES.length; k++) {
-      int[] shape = Json.integers(shapes.optJSONArray(k), -1, where + ": input_shapes[" + k + "]");
-      same = Arrays.equals(Arrays.stream(shape).asLongStream().toArray(), INPUT_SHAPES[k]);
+  /** The four input shapes, refused unless they are the recipe's; output_shape checked too. */
+  private static long[][] shapes(JSONObject m, String where) {
+    JSONArray listed = Json.list(m, "input_shapes", where);
+    long[][] shapes = new long[listed.length()][];
+    boolean same = shapes.length == INPUT_SHAPES.length;
+    for (int k = 0; k < shapes.length; k++) {
+      shapes[k] = Arrays.stream(Json.integers(listed.optJSONArray(k), -1, where + ": input_shapes[" + k + "]")).asLongStream().toArray();
+      same = same && Arrays.equals(shapes[k], INPUT_SHAPES[k]);
     }
     if (!same) throw new RefusedException(where + ": input_shapes: expected " + Arrays.deepToString(INPUT_SHAPES) + " (recipe version 1)");
     int[] out = Json.integers(m.optJSONArray("output_shape"), 3, where + ": output_shape");
     if (out[0] != 1 || out[1] != N || out[2] != 3) throw new RefusedException(where + ": output_shape: expected [1, " + N + ", 3]");
+    return shapes;
   }
 
   private static List<GraphGolden> goldenRecords(JSONArray records, String where) {

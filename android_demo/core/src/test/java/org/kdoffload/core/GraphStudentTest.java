@@ -31,7 +31,7 @@ public class GraphStudentTest {
   }
 
   private static EtModel load(Path dir, GraphManifest m) {
-    return EtModel.load(dir.resolve(m.program.pteFile).toString(), GraphManifest.INPUT_SHAPES, 1);
+    return EtModel.load(dir.resolve(m.program.pteFile).toString(), m.inputShapes, 1);
   }
 
   @Test
