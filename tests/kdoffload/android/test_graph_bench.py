@@ -8,6 +8,7 @@ import json
 import pytest
 
 from kdoffload.android.graph_push import digest, graph_profile, task_graph
+from kdoffload.model.errors import InputError
 from tests.kdoffload.android.helpers import installed_phone, invoke, one_line_error
 
 GRAPH = """[graph]
@@ -83,3 +84,16 @@ def test_a_bad_graph_file_is_the_library_refusal(graph_workdir, text, words):
 
 def test_a_profile_and_a_graph_are_refused_together(graph_workdir, graph_file):
     one_line_error(invoke("push", "--graph", str(graph_file), "--profile", "chain6"), "--profile and --graph")
+
+
+def test_a_result_for_another_graph_is_refused():
+    from kdoffload.android.results import graph_summary
+    from tests.kdoffload.android.helpers import result_records
+
+    records = result_records("phone", [40.0, 41.0])
+    records.append({**records[0], "metric": "graph_subtasks", "actualValue": 8, "graph_name": "fork8",
+                    "graph_digest": "0" * 64})
+    pushed = {"name": "fork8", "n": 8, "digest": "1" * 64}
+    with pytest.raises(InputError, match="the app decided for graph .* not the pushed"):
+        graph_summary(records, pushed, "phone:result")
+    assert graph_summary(records, {**pushed, "digest": "0" * 64}, "phone:result")["graph"]["digest"] == "0" * 64
