@@ -29,7 +29,7 @@ def _refuse(job, reporter):
     raise Refused("export refused: int8's guarded decisions 3% slower than eager's")
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # about 10 s: two tiny trainings' worth of steps
 def test_the_family_demo_makes_every_step_under_its_run_folder(tmp_path, monkeypatch):
     """Tiny sizes; the export (minutes: lowering, calibration and verification up to N = 64) is
     refused here, which the demo must survive: the stream then runs without the .pte engine."""
