@@ -26,7 +26,7 @@ from kdoffload.mobile_export.lower import lower, quantize_int8_inputs
 from kdoffload.mobile_export.manifest import file_record, versions
 from kdoffload.mobile_export.runtime import PteProgram
 from kdoffload.mobile_export.verify import ExportRefused
-from kdoffload.model.graph_decoding import guarded_decision
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision
 from kdoffload.model.graph_features import GraphInputs, cut_states, graph_groups, recipe
 from kdoffload.model.graph_family import edges_from_masks
 from kdoffload.model.io import atomic_write, atomic_write_text
@@ -142,7 +142,9 @@ def export_graph_student(checkpoint: GraphCheckpoint, export_dir: Path, cfg: Exp
         "export": {"model": cfg.model, "backend": cfg.backend, "quantization": cfg.quantization,
                    "net_config": net.config.to_dict(), "parameters": net.parameter_count(),
                    "checkpoint": source, **versions()},
-        "decoder": cfg.decoder.to_manifest(), "verification": {**report, "logit_tolerance": cfg.logit_tolerance},
+        # The local search's bound travels with K, so a port decodes as the exporter did.
+        "decoder": {**cfg.decoder.to_manifest(), "local_search_passes": LOCAL_SEARCH_PASSES},
+        "verification": {**report, "logit_tolerance": cfg.logit_tolerance},
         "golden": golden_records(checkpoint, program, golden_sizes)}
     manifest["export"]["seconds"] = round(time.perf_counter() - started, 2)
     Path(export_dir).mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,9 @@ const char* usage() {
          "                 [--floor FLOOR.pte] [--reference] [--check-only]\n"
          "                 [--count pte/argmax|pte/topk|pte/guarded|floor/argmax|\n"
          "                          reference/argmax|...|solver/exact|solver/greedy]\n"
-         "       kdo_bench --graph GRAPH.json [--iters] [--warmup] [--cpu] [--json] [--check-only]\n";
+         "       kdo_bench --graph GRAPH.json [--iters] [--warmup] [--cpu] [--json] [--check-only]\n"
+         "       kdo_bench --model G.pte --manifest G.manifest.json (a graph student's)\n"
+         "                 [--graph GRAPH.json] [--iters] [--warmup] [--cpu] [--json] [--check-only]\n";
 }
 
 Options parse_options(int argc, char** argv) {
@@ -90,10 +92,10 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--graph") options.graph_path = value;
     else options.count_path = value;
   }
-  if (!options.graph_path.empty()) {  // the graph mode reads its fixture alone
+  if (!options.graph_path.empty()) {  // the graph mode: its fixture, and a graph student if given
     check_readable("--graph", options.graph_path);
     check_cpus(options.cpu, 1);
-    return options;
+    if (options.model_path.empty() && options.manifest_path.empty()) return options;
   }
   if (options.model_path.empty()) throw InputError("--model: required");
   if (options.manifest_path.empty()) throw InputError("--manifest: required");

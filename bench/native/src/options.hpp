@@ -18,6 +18,7 @@ struct Options {
   bool check_only = false;    // --check-only: stop after the golden-vector check
   std::string count_path;     // --count PATH: run only PATH's decisions, for callgrind
   std::string graph_path;     // --graph FILE: the guarded decision for a graph given at run time
+                              // (with a graph student's --model/--manifest: its whole decision)
 };
 
 // Throws InputError (exit 2) naming the flag on anything it cannot use.

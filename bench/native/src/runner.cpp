@@ -8,6 +8,7 @@
 #include "decisions.hpp"
 #include "et_model.hpp"
 #include "graph_bench.hpp"
+#include "graph_student.hpp"
 #include "golden_check.hpp"
 #include "manifest.hpp"
 #include "report.hpp"
@@ -134,7 +135,7 @@ bool files_match(const Manifest& m, const Options& o) {
 }  // namespace
 
 int run_bench(const Options& o) {
-  if (!o.graph_path.empty()) return run_graph_bench(o);
+  if (!o.graph_path.empty() || is_graph_student_manifest(o.manifest_path)) return run_graph_bench(o);
   const Manifest m = load_manifest(o.manifest_path);
   if (!files_match(m, o)) return kExitInput;
   init_runtime();

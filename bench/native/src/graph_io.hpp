@@ -1,0 +1,18 @@
+// A task graph and a raw state as the graph fixtures and the graph student's manifest write
+// them in JSON ({"n", "edges"[, "name", "edge_cores"]} and the state's fields by name).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "system.hpp"
+
+namespace kdo {
+
+// Throws InputError naming the key on a graph that is not a DAG of 1..64 subtasks in
+// topological order; nlohmann's exceptions on a missing key or a wrong type.
+Profile read_graph(const nlohmann::json& raw);
+
+// Per-subtask fields need n values each.
+SystemState read_state(const nlohmann::json& raw, int n);
+
+}  // namespace kdo
