@@ -41,7 +41,9 @@ def graph_profile(source: str | Path) -> Profile:
     """The graph to decide for: a graph file (named by its file name), else the graph of a
     profile (a shipped name, a profile file, a daggen spec with seed=), named as the profile."""
     path = Path(source)
-    if path.suffix == ".toml" and path.is_file():
+    if path.suffix == ".toml" and not path.is_file():
+        raise InputError(f"{path}: no such graph file")
+    if path.suffix == ".toml":
         graph, name = load_graph(path), path.stem
     else:
         profile = load_profile(source)

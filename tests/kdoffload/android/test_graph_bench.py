@@ -84,6 +84,7 @@ def test_a_bad_graph_file_is_the_library_refusal(graph_workdir, text, words):
 
 def test_a_profile_and_a_graph_are_refused_together(graph_workdir, graph_file):
     one_line_error(invoke("push", "--graph", str(graph_file), "--profile", "chain6"), "--profile and --graph")
+    one_line_error(invoke("push", "--graph", "missing.toml"), "missing.toml: no such graph file")
 
 
 def test_a_result_for_another_graph_is_refused():
