@@ -40,7 +40,7 @@ def learned(names: list[str]) -> dict:
     if not names:
         return {}
     from kdoffload.jobs.engines import learned_engines
-    from kdoffload.jobs.reporter import ConsoleReporter
+    from kdoffload.common import ConsoleReporter
 
     return learned_engines(ConsoleReporter())
 

@@ -25,7 +25,7 @@ from kdoffload.model.profile import Profile
 from kdoffload.scheduler.executor import Executor, Task
 from kdoffload.scheduler.forecast_futures import futures
 from kdoffload.scheduler.hindsight import (BRANCH_FROM, EXHAUSTIVE_MAX, Hindsight, HindsightPolicy,
-                                           finishes)
+                                           finishes, local_search)
 from kdoffload.scheduler.lanes import Lanes
 
 NAME = "forecast"
@@ -64,22 +64,7 @@ def expected_best(executor: Executor, task: Task, arrival: float, start: float, 
         placements, done = mean_finishes(executor, task, start, None if branch else all_placements(n), worlds)
         k = int(np.argmin(done))  # first minimum: the lexicographically smallest
         return Hindsight(placements[k], float(done[k]) - arrival, True)
-    return _local_search(executor, task, arrival, start, worlds)
-
-
-def _local_search(executor, task, arrival, start, worlds) -> Hindsight:
-    n = executor.n
-    best = np.full((3, n), np.arange(3, dtype=np.int8)[:, None], dtype=np.int8)
-    _, done = mean_finishes(executor, task, start, best, worlds)
-    best, value = best[int(np.argmin(done))], float(done.min())
-    while True:
-        moves = np.repeat(best[None], 2 * n, axis=0)
-        for i in range(n):
-            moves[2 * i, i], moves[2 * i + 1, i] = (best[i] + 1) % 3, (best[i] + 2) % 3
-        _, done = mean_finishes(executor, task, start, moves, worlds)
-        if not done.min() < value:
-            return Hindsight(best, value - arrival, False)
-        best, value = moves[int(np.argmin(done))], float(done.min())
+    return local_search(lambda x: mean_finishes(executor, task, start, x, worlds)[1], n, arrival)
 
 
 def forecast_policy(profile: Profile, seed: int = 0, count: int = FUTURES) -> HindsightPolicy:

@@ -86,15 +86,20 @@ def best_placement(executor: Executor, task: Task, arrival: float, start: float)
 
 
 def _local_search(executor: Executor, task: Task, arrival: float, start: float) -> Hindsight:
-    n = executor.n
+    return local_search(lambda x: finishes(executor, task, start, x), executor.n, arrival)
+
+
+def local_search(finish, n: int, arrival: float) -> Hindsight:
+    """From the best single-site placement, the best one-subtask move while one helps, with
+    `finish(placements [P, N]) -> [P]` s scoring each: a good placement, not shown optimal."""
     current = np.full((3, n), np.arange(3, dtype=np.int8)[:, None], dtype=np.int8)
-    done = finishes(executor, task, start, current)
+    done = finish(current)
     best, value = current[int(np.argmin(done))], float(done.min())
     while True:
         moves = np.repeat(best[None], 2 * n, axis=0)
         for i in range(n):
             moves[2 * i, i], moves[2 * i + 1, i] = (best[i] + 1) % 3, (best[i] + 2) % 3
-        done = finishes(executor, task, start, moves)
+        done = finish(moves)
         if not done.min() < value:
             return Hindsight(best, value - arrival, False)
         best, value = moves[int(np.argmin(done))], float(done.min())

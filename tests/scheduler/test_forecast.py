@@ -104,3 +104,14 @@ def test_forecast_beats_the_current_rate_decision_where_outages_last_seconds(cha
         chain6, make_engine(name, chain6, 0), workload, DecisionTime("zero"), scenario).records])
         for name in ("hindsight", "forecast", "optimal")}
     assert mean["hindsight"] <= mean["forecast"] < mean["optimal"]
+
+
+def test_past_the_exhaustive_size_a_local_search_no_worse_than_any_single_site():
+    dag12 = load_profile("dag12")
+    network = make_network("markov", dag12, 3)
+    executor = Executor(dag12, network)
+    task = tasks_from_states(poisson_workload(dag12, 0.2, 30.0, 4).states)[0]
+    best = expected_best(executor, task, 5.0, 5.0, 4, (1, 0))
+    singles = np.repeat(np.arange(3, dtype=np.int8)[:, None], dag12.n, axis=1)
+    _, mean = mean_finishes(executor, task, 5.0, singles, futures(network, 5.0, 4, (1, 0)))
+    assert not best.exact and best.delay <= mean.min() - 5.0
