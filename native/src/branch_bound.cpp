@@ -105,7 +105,7 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
 
 bool BranchAndBound::refutes(const ScheduleState& st, int next, const double (*finish)[kSites],
                              double limit) const {
-  return home_chain(st, next, finish, limit, limit) > limit || load_exceeds(st, next, finish, limit);
+  return home_chain(st, next, finish, limit, limit) > limit || load_exceeds(st, next, finish, limit, true);
 }
 
 double BranchAndBound::critical_path(const ScheduleState& st, int next,
@@ -190,7 +190,7 @@ double BranchAndBound::charge_transfers(const ScheduleState& st, int next, doubl
 }
 
 bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
-                                  double incumbent) const {
+                                  double incumbent, bool with_cuts) const {
   const SystemState& s = scheduler_.state();
   const int cores = scheduler_.profile().edge_cores;
   const double limit = incumbent * (1.0 + kLoadSlack);
@@ -231,7 +231,8 @@ bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const doubl
   return forced_chains_exceed(st, next, finish, allowed, limit) ||
          overflows(room_device, room_edge, edge, edges) ||
          overflows(room_device, room_uplink, up, ups) ||
-         overflows(room_device, room_downlink, down, downs);
+         overflows(room_device, room_downlink, down, downs) ||
+         (with_cuts && transfers_exceed(st, next, allowed, room_device, room_uplink, room_downlink));
 }
 
 bool BranchAndBound::forced_chains_exceed(const ScheduleState& st, int next,

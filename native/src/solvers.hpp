@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bound_transfers.hpp"
 #include "delay_model.hpp"
 #include "dominance.hpp"
 #include "system.hpp"
@@ -132,8 +133,14 @@ class BranchAndBound {
   double lower_bound(const ScheduleState& st, int next, bool* beyond_incumbent) const;
   // The critical-path bound; finish[k][s] gets each remaining subtask's earliest finish on s.
   double critical_path(const ScheduleState& st, int next, double (*finish)[kSites]) const;
+  // with_cuts: the transfer cuts too. They cost about as much again as a node and prune few
+  // nodes, but tighten the bound an unfinished search reports on the subtrees it left.
   bool load_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
-                    double incumbent) const;
+                    double incumbent, bool with_cuts = false) const;
+  // The device against the uplink and the downlink with every transfer a choice of sites forces,
+  // as minimum cuts (bound_transfers.cpp).
+  bool transfers_exceed(const ScheduleState& st, int next, const bool (*allowed)[kSites],
+                        double room_device, double room_up, double room_down) const;
   bool forced_chains_exceed(const ScheduleState& st, int next, const double (*finish)[kSites],
                             const bool (*allowed)[kSites], double limit) const;
   // When the last exit output could be home: > limit, or a bound on T (bound_exits.cpp); the
@@ -171,6 +178,7 @@ class BranchAndBound {
   std::vector<bool> is_exit_;
   std::vector<ScheduleState> children_;  // [n][3], one level of scratch per depth
   DominanceTable dominance_;
+  mutable TransferCut transfer_cut_;  // scratch of transfers_exceed
   std::vector<int> path_, best_, scratch_;
   double tail_[kMaxSubtasks][kSites] = {};
   double best_delay_ = 0;

@@ -26,3 +26,16 @@ def test_equal_to_exhaustive_search_on_daggen_graphs(n, fat, density, ccr, seed)
         assert solution.certified.all()
         np.testing.assert_array_equal(solution.labels, labels)
         np.testing.assert_array_equal(solution.delay, optimal)
+
+
+@pytest.mark.parametrize("n, seed", [(10, 4), (11, 5), (12, 6)])
+def test_an_unfinished_search_bounds_the_optimum_from_below(n, seed):
+    """The bound left on open subtrees (load tests and transfer cuts, bisected) never passes
+    T*, also where the uplink is slow and the device's core against the links decides."""
+    profile = load_profile(FAMILY.format(n=n, fat=0.7, density=0.6, ccr=0.5, seed=seed))
+    states = states_for(profile, 8, seed)
+    states.rate_up[::2] /= 50.0
+    _, optimal, _ = native.solve_with_nodes(profile, states, "exhaustive")
+    for max_nodes in (10, 60, 300):
+        cut = exact.solve_certified(profile, states, exact.Budget(max_nodes=max_nodes))
+        assert (cut.lower_bound <= optimal).all() and (optimal <= cut.delay).all()
