@@ -102,6 +102,7 @@ def simulate(
     run = job.SimulateJob(sim, out or Runs(prof.name).sim, rate, duration, arrivals, tasks, sweep_rate,
                           sweep_scale, tuple(_scales(scales)) if sweep_scale else (), settings, tasks_mix)
     job.check_budget(run)
+    job.check_engines(run)
     run = replace(run, out=options.output_dir(run.out, "--out"))  # before any work
     with outputs.holding(Runs(prof.name).dir, run.out):  # a learned engine may export into runs/<profile>
         job.run(run, reporter)

@@ -67,7 +67,9 @@ def run(job: FamilyDemoJob, reporter: Reporter) -> None:
     except Refused as refused:  # the stream then runs without the .pte engine
         reporter.show(f"{refused}; the stream runs the eager student only")
         engines = tuple(e for e in ENGINES if "-pte" not in e)
-    step("stream", lambda: simulate.run(_stream(family, sizes, run_dir, engines), reporter))
+    stream = _stream(family, sizes, run_dir, engines)
+    simulate.check_engines(stream)
+    step("stream", lambda: simulate.run(stream, reporter))
     reporter.show(f"[dim]{family.name}: {time.perf_counter() - started:.0f} s[/dim]\n", markup=True,
                   highlight=True)
 

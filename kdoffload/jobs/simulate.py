@@ -52,6 +52,15 @@ def check_budget(job: SimulateJob) -> None:
         check(job.tasks, job.tasks / job.rate, 2 * policies * len(job.scales), "--sweep-scale --tasks")
 
 
+def check_engines(job: SimulateJob) -> None:
+    """Build each named graph engine once: a missing graph student or export is refused before
+    any run rather than after the engines named before it."""
+    engines = job.sim.engines
+    for name in engines.names:
+        if name in engines.graphs:
+            engines.graphs[name](job.sim.seed)
+
+
 def run(job: SimulateJob, reporter: Reporter) -> None:
     if job.single:
         _single(job, reporter)

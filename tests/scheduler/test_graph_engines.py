@@ -71,10 +71,12 @@ def test_the_cpp_features_and_decoder_decide_as_the_python_ones():
     (["--profile", "daggen:n=6", "--policies", "greedy,student"], "'student': decides only its profile's one graph"),
     (["--mix", "chain6", "--mix", "dag10", "--policies", "hindsight"], "'hindsight': decides only"),
     (["--mix", "chain6@-1"], "mix 'chain6@-1': weight"),
-    (["--profile", "daggen:n=6", "--policies", "graph-student", "--graph-run", "nowhere"], "graph student: none at"),
+    (["--profile", "daggen:n=6", "--policies", "greedy,graph-student", "--graph-run", "nowhere"],
+     "graph student: none at"),
 ])
 def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, args, problem):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["simulate", *args, "--duration", "10", "--out", str(tmp_path / "sim")])
     assert result.exit_code == 2, result.output
     assert problem in result.output and result.output.count("\n") == 1
+    assert not (tmp_path / "sim").exists()  # refused before any run
