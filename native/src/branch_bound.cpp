@@ -338,12 +338,13 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
       continue;
     }
     if (dominated[site]) continue;
-    // Kept whether pruned or visited: a frontier it dominates holds no x* either way.
-    dominance_.insert(child[site], i, path_.data());
     if (beyond[site] || bound[site] > best_delay_ ||
         (bound[site] == best_delay_ && prefix_after_incumbent(i))) {
       continue;
     }
+    // Only visited frontiers are kept: the pruned ones, far more, would crowd them out of the
+    // table and cut fewer nodes (measured at N = 30).
+    dominance_.insert(child[site], i, path_.data());
     visit(child[site], i + 1, bound[site]);
   }
 }
