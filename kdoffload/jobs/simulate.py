@@ -9,12 +9,13 @@ from pathlib import Path
 from kdoffload.jobs.reporter import Reporter
 from kdoffload.model.profile import Profile
 from kdoffload.scheduler import report
-from kdoffload.scheduler.budget import estimate
+from kdoffload.scheduler.budget import estimate, task_events
 from kdoffload.scheduler.graph_stream import GraphMix
 from kdoffload.scheduler.harness import RateSweep, ScaleSweep, SimConfig, run_policies
 from kdoffload.scheduler.stream import counted_workload, file_workload, poisson_workload
 
 RATE_FACTOR, RATE_POINTS = 1.6, 14
+BUDGET_DRAWS = 32  # graphs drawn to size a stream of many graphs' tasks for the estimate
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ class SimulateJob:
 def check_budget(job: SimulateJob) -> None:
     """Refuse, with the estimate, a job whose runs would not end in reasonable time or memory."""
     sim, policies = job.sim, len(job.sim.engines.names)
+    counted = _heaviest_task(job)
 
     def check(count, span, runs, what):
-        estimate(sim.profile, count, span, runs, sim.decision_time, sim.scenario.network,
+        estimate(counted, count, span, runs, sim.decision_time, sim.scenario.network,
                  sim.scenario.random_outages).check(what)
 
     if job.single and job.arrivals is None:  # a file's arrivals are counted when it is read
@@ -50,6 +52,16 @@ def check_budget(job: SimulateJob) -> None:
         check(job.tasks, job.tasks / job.rate, policies * RATE_POINTS, "--sweep-rate --tasks")
     if job.sweep_scale:
         check(job.tasks, job.tasks / job.rate, 2 * policies * len(job.scales), "--sweep-scale --tasks")
+
+
+def _heaviest_task(job: SimulateJob) -> Profile:
+    """The graph whose task the estimate counts: the stream profile's, or where tasks have
+    different graphs the heaviest of a few drawn as the run draws them."""
+    prof = job.sim.profile
+    mix = job.mix or (GraphMix.of_family(prof) if prof.family else None)
+    if mix is None:
+        return prof
+    return max(mix.draw(BUDGET_DRAWS, job.sim.seed)[0], key=task_events)
 
 
 def check_engines(job: SimulateJob) -> None:
@@ -75,7 +87,7 @@ def _single(job: SimulateJob, reporter: Reporter) -> None:
     prof, scenario = sim.profile, sim.scenario
     if job.arrivals is not None:
         workload = file_workload(prof, job.arrivals, scenario.seed, job.mix)
-        estimate(prof, len(workload.arrivals), workload.duration, len(sim.engines.names),
+        estimate(_heaviest_task(job), len(workload.arrivals), workload.duration, len(sim.engines.names),
                  sim.decision_time, scenario.network, scenario.random_outages).check(str(job.arrivals))
     else:
         workload = poisson_workload(prof, job.rate, job.duration, scenario.seed, job.mix)

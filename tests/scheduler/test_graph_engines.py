@@ -80,3 +80,12 @@ def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, args, problem):
     assert result.exit_code == 2, result.output
     assert problem in result.output and result.output.count("\n") == 1
     assert not (tmp_path / "sim").exists()  # refused before any run
+
+
+def test_the_budget_counts_the_graphs_a_family_draws(tmp_path, monkeypatch):
+    # 50,000 tasks of 60 subtasks: within the budget if counted as the family profile's bare 60
+    # subtasks, far beyond it counted as the drawn graphs with their edges.
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["simulate", "--profile", "daggen:n=60", "--policies", "greedy",
+                                      "--rate", "100", "--duration", "500"])
+    assert result.exit_code == 2 and "events to simulate" in result.output, result.output
