@@ -1,5 +1,7 @@
 """Engines for any graph: the graph network's decisions in a stream, and refusals at the command."""
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -89,3 +91,15 @@ def test_the_budget_counts_the_graphs_a_family_draws(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["simulate", "--profile", "daggen:n=60", "--policies", "greedy",
                                       "--rate", "100", "--duration", "500"])
     assert result.exit_code == 2 and "events to simulate" in result.output, result.output
+
+
+def test_a_mixed_stream_from_the_command_records_its_mix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["simulate", "--profile", "dag10", "--mix", "chain6", "--mix", "daggen:n=6@3",
+                                      "--policies", "greedy,all-edge", "--rate", "0.5", "--duration", "20",
+                                      "--decision-time", "zero", "--out", "sim"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "sim" / "run.json").read_text())
+    assert record["config"]["mix"] == ["chain6@0.25", "daggen:n=6,fat=0.7,density=0.6,regularity=0.7,jump=1,"
+                                       "ccr=0.5,mindata=1250,maxdata=1.25e+06@0.75"]
+    assert [s["arrived"] for s in record["summaries"]] == [record["config"]["tasks"]] * 2
