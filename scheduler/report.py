@@ -138,5 +138,6 @@ def decisions_figure(row, arrivals, times, uplink, seconds: float, path: Path) -
     bottom.set_yticks(range(len(policies)), policies)
     bottom.set(xlabel="time (s)", ylim=(-0.7, len(policies) - 0.3))
     bottom.invert_yaxis()
+    fig.subplots_adjust(left=0.05 + 0.0085 * max(len(p) for p in policies))  # room for the longest name
     fig.colorbar(points, ax=[top, bottom], label="share of subtasks offloaded", fraction=0.03)
     return _save(fig, path)
