@@ -7,8 +7,8 @@
 namespace kdo {
 namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
-// The tail bound sums in another order than the schedule, so it prunes only flips it shows to
-// be slower by more than any rounding: a flip it keeps is then scored exactly, as in Python.
+// The bounds sum in another order than the schedule, so they prune only flips they show to be
+// slower by more than any rounding: a flip they keep is then scored exactly, as in Python.
 constexpr double kSlack = 1.0 + 1e-9;
 }
 
@@ -28,8 +28,15 @@ void unpack_placement(PlacementCode code, int n, int* placement) {
 GraphDecoder::GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes)
     : n_(profile.n), top_k_(top_k), ood_top_k_(std::max(top_k, ood_top_k)), passes_(passes),
       scheduler_(profile), greedy_(profile), heft_(profile), succs_(successors(profile)),
-      tail_(profile.n), snapshots_(profile.n + 1),
-      scratch_(profile.n) {
+      is_exit_(profile.n, false), settled_(profile.n), live_(profile.n), tail_(profile.n),
+      device_rest_(profile.n), edge_rest_(profile.n), snapshots_(profile.n + 1), scratch_(profile.n) {
+  for (int e : profile.exits) is_exit_[e] = true;
+  // settled_[i]: from which subtask on nothing reads i's output (n: i is an exit, read at the
+  // end); live_[k]: the outputs some subtask after k, or the end, still reads.
+  for (int i = 0; i < n_; ++i) {
+    settled_[i] = is_exit_[i] ? n_ : (succs_[i].empty() ? i : succs_[i].back());
+    for (int k = i; k < settled_[i] && k < n_; ++k) live_[k].push_back(i);
+  }
   beam_.reserve(3 * ood_top_k_);
   grown_.reserve(3 * ood_top_k_);
   candidates_.reserve(ood_top_k_ + 5);
@@ -74,57 +81,121 @@ double GraphDecoder::decode(const float* logits, const SystemState& state, bool 
   return local_search(placement, best);
 }
 
-void GraphDecoder::compute_tails(const SystemState& state) {
+// Seconds a datum of `bits` needs from site `from` to site `to` over idle links (0 on one site).
+double GraphDecoder::move_seconds(int from, int to, double bits) const {
+  const SystemState& s = scheduler_.state();
+  const double up = bits / s.rate_up + s.lat_wireless, down = bits / s.rate_down + s.lat_wireless;
+  const double backhaul = bits / s.rate_backhaul + s.lat_backhaul;
+  const double hops[kSites][kSites] = {{0.0, up, up + backhaul}, {down, 0.0, backhaul},
+                                       {backhaul + down, backhaul, 0.0}};
+  return hops[from][to];
+}
+
+double GraphDecoder::tail_at(const int* placement, int k, int site) const {
+  const SystemState& s = scheduler_.state();
+  double tail = is_exit_[k] ? move_seconds(site, kDevice, s.out_bits[k]) : 0.0;
+  for (int j : succs_[k]) {
+    const double path = move_seconds(site, placement[j], s.out_bits[k]) +
+                        scheduler_.run_seconds(j, placement[j]) + tail_[j];
+    tail = std::max(tail, path);
+  }
+  return tail;
+}
+
+void GraphDecoder::prepare(const int* placement, int from) {
+  const int cores = scheduler_.profile().edge_cores;
+  if (from == 0) scheduler_.reset(snapshots_[0]);
+  for (int i = from; i < n_; ++i) {
+    copy_schedule(snapshots_[i + 1], snapshots_[i], i, cores);
+    scheduler_.place(snapshots_[i + 1], i, placement[i]);
+  }
+  double device = 0.0, edge = 0.0;
   for (int k = n_ - 1; k >= 0; --k) {
-    double tail = 0.0;
-    for (int j : succs_[k]) {
-      const double fastest = std::min({state.cycles[j] / state.f_device, state.cycles[j] / state.f_edge,
-                                       state.cycles[j] / state.f_cloud});
-      tail = std::max(tail, fastest + tail_[j]);
-    }
-    tail_[k] = tail;
+    tail_[k] = tail_at(placement, k, placement[k]);
+    device_rest_[k] = device;
+    edge_rest_[k] = edge;
+    if (placement[k] == kDevice) device += scheduler_.run_seconds(k, kDevice);
+    if (placement[k] == kEdge) edge += scheduler_.run_seconds(k, kEdge);
   }
 }
 
-double GraphDecoder::flipped_delay(const int* placement, int i, int site, double beat) {
+bool GraphDecoder::bound_reaches(const ScheduleState& st, int k, double finish, double tail,
+                                 double limit) const {
+  if (finish + tail >= limit) return true;
+  // The device's one core still runs device_rest_ after its free time; the edge's cores share
+  // edge_rest_, so the last of them frees no earlier than their mean.
+  if (st.device_free + device_rest_[k] >= limit) return true;
   const int cores = scheduler_.profile().edge_cores;
-  copy_schedule(work_, snapshots_[i], i, cores);
+  double edge = edge_rest_[k];
+  for (int c = 0; c < cores; ++c) edge += st.edge_free[c];
+  return edge / cores >= limit;
+}
+
+bool GraphDecoder::no_earlier(const ScheduleState& st, int k) const {
+  const ScheduleState& now = snapshots_[k + 1];
+  for (int l = 0; l < 4; ++l) {
+    if (st.link_free[l] < now.link_free[l]) return false;
+  }
+  if (st.device_free < now.device_free) return false;
+  for (int c = 0; c < scheduler_.profile().edge_cores; ++c) {
+    if (st.edge_free[c] < now.edge_free[c]) return false;
+  }
+  for (int j : live_[k]) {
+    for (int site = 0; site < kSites; ++site) {
+      const double a = st.outputs[j].at[site], b = now.outputs[j].at[site];
+      if ((a == kNever) != (b == kNever) || a < b) return false;
+    }
+  }
+  return true;
+}
+
+double GraphDecoder::flipped_delay(int* placement, int i, int site, double beat) {
+  const int cores = scheduler_.profile().edge_cores;
   const double limit = beat * kSlack;
-  if (scheduler_.place(work_, i, site) + tail_[i] >= limit) return kNever;
+  const int current = placement[i];
+  placement[i] = site;
+  const double tail = tail_at(placement, i, site);
+  placement[i] = current;
+  copy_schedule(work_, snapshots_[i], i, cores);
+  double finish = scheduler_.place(work_, i, site);
+  if (bound_reaches(work_, i, finish, tail, limit)) return kNever;
   for (int k = i + 1; k < n_; ++k) {
-    if (scheduler_.place(work_, k, placement[k]) + tail_[k] >= limit) return kNever;
+    finish = scheduler_.place(work_, k, placement[k]);
+    if (bound_reaches(work_, k, finish, tail_[k], limit)) return kNever;
+    // Once nothing reads i's output, a frontier no earlier than the current placement's ends
+    // no earlier: T >= cost >= beat.
+    if (k >= settled_[i] && no_earlier(work_, k)) return kNever;
   }
   return scheduler_.finish(work_);
 }
 
 double GraphDecoder::local_search(int* placement, double cost) {
-  const int cores = scheduler_.profile().edge_cores;
-  compute_tails(scheduler_.state());
-  for (int pass = 0; pass < passes_; ++pass) {
-    // The schedule before each subtask: a flip at i replays only subtasks i..n-1.
-    scheduler_.reset(snapshots_[0]);
-    for (int i = 0; i < n_; ++i) {
-      copy_schedule(snapshots_[i + 1], snapshots_[i], i, cores);
-      scheduler_.place(snapshots_[i + 1], i, placement[i]);
+  // First improvement (model/graph_decoding.py): flips in cyclic scan order from the one after
+  // the last move, at most passes * 2n of them scored, until 2n in a row do not lower T.
+  const int flips = 2 * n_;
+  const long budget = static_cast<long>(passes_) * flips;
+  prepare(placement, 0);
+  int cursor = 0, unimproved = 0;
+  for (long scored = 0; scored < budget && unimproved < flips; ++scored) {
+    const int i = cursor / 2;
+    const int site = other_site(placement[i], cursor % 2);
+    cursor = (cursor + 1) % flips;
+    const double delay = flipped_delay(placement, i, site, cost);
+    if (delay < cost) {
+      placement[i] = site;
+      cost = delay;
+      unimproved = 0;
+      prepare(placement, i);  // the schedule before subtasks 0..i is unchanged
+    } else {
+      ++unimproved;
     }
-    double best = cost;
-    int best_subtask = -1, best_site = 0;
-    for (int i = 0; i < n_; ++i) {
-      for (int site = 0; site < kSites; ++site) {  // scan order: subtask, then site ascending
-        if (site == placement[i]) continue;
-        const double delay = flipped_delay(placement, i, site, best);
-        if (delay < best) {  // strict: the first flip in scan order keeps a tie
-          best = delay;
-          best_subtask = i;
-          best_site = site;
-        }
-      }
-    }
-    if (best_subtask < 0) break;
-    placement[best_subtask] = best_site;
-    cost = best;
   }
   return cost;
+}
+
+int other_site(int site, int r) {
+  const int a = (site + 1) % kSites, b = (site + 2) % kSites;
+  return r == 0 ? std::min(a, b) : std::max(a, b);
 }
 
 void site_order_from_logits(const float* logits, int n, int8_t* order) {

@@ -1,7 +1,7 @@
 // The guarded decision for any task graph (N <= 64), the port of model/graph_decoding.py:
 // candidates (beam top-K over the per-subtask logits, greedy, HEFT, the three single-site
 // placements), the fastest of them (ties to the lexicographically smallest), then a bounded
-// best-improvement one-flip local search. Placement for placement equal to the Python reference.
+// first-improvement one-flip local search. Placement for placement equal to the Python reference.
 #pragma once
 
 #include <vector>
@@ -20,7 +20,7 @@ using PlacementCode = unsigned __int128;
 class GraphDecoder {
  public:
   // K in support and out of it follow DecoderConfig's widening rule: max(top_k, ood_top_k).
-  // passes bounds the local search (model.graph_decoding.LOCAL_SEARCH_PASSES).
+  // passes bounds the local search to passes * 2n flips (model.graph_decoding.LOCAL_SEARCH_PASSES).
   GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes);
 
   // logits [n][3]; writes the placement and returns its T.
@@ -32,9 +32,21 @@ class GraphDecoder {
   void offer(const int* placement);
   void offer_code(PlacementCode code);
   double local_search(int* placement, double cost);
-  // T of `placement` with subtask i moved to `site`, from the snapshot before i; gives up
-  // (returns +inf) once a subtask's finish plus its tail shows T cannot come under `beat`.
-  double flipped_delay(const int* placement, int i, int site, double beat);
+  // T of `placement` with subtask i moved to `site`, replayed from the schedule before i; gives
+  // up (returns +inf) once a bound shows T cannot come under `beat`.
+  double flipped_delay(int* placement, int i, int site, double beat);
+  // For the current placement, from subtask `from` on: the schedule before each subtask, and
+  // per subtask the least time from its finish to T (tail_) and the work still to come on the
+  // device's and the edge's cores after it (device_rest_, edge_rest_).
+  void prepare(const int* placement, int from);
+  // The least time from subtask k's finish at `site` to T: along every path of successors at
+  // their sites, each datum over idle links and each run alone; an exit's output home.
+  double tail_at(const int* placement, int k, int site) const;
+  double move_seconds(int from, int to, double bits) const;
+  bool bound_reaches(const ScheduleState& st, int k, double finish, double tail, double limit) const;
+  // Whether st's frontier after subtask k is no earlier than the current placement's, with the
+  // same copy sites: then so is every later step (each a max or a sum of these times).
+  bool no_earlier(const ScheduleState& st, int k) const;
 
   int n_, top_k_, ood_top_k_, passes_;
   Scheduler scheduler_;
@@ -42,15 +54,18 @@ class GraphDecoder {
   Heft heft_;
   std::vector<Partial> beam_, grown_;
   std::vector<PlacementCode> candidates_;
-  // Per subtask the least time from its finish to T: its successors' fastest runs along the
-  // longest such path (0 for an exit). T >= finish + tail, as no successor starts earlier.
-  void compute_tails(const SystemState& state);
   std::vector<std::vector<int>> succs_;
-  std::vector<double> tail_;
+  std::vector<bool> is_exit_;
+  std::vector<int> settled_;                // from which subtask on nothing reads i's output
+  std::vector<std::vector<int>> live_;      // per k: the outputs a later subtask or T reads
+  std::vector<double> tail_, device_rest_, edge_rest_;
   std::vector<ScheduleState> snapshots_;  // [n + 1]: the schedule before each subtask
   ScheduleState work_;
   std::vector<int> scratch_;
 };
+
+// The r-th (r = 0, 1) of the two sites other than `site`, lower first: flip 2i + r of subtask i.
+int other_site(int site, int r);
 
 // Per subtask its sites by decreasing logit, ties to the lower site: order [n][3].
 void site_order_from_logits(const float* logits, int n, int8_t* order);

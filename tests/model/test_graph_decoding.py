@@ -2,6 +2,7 @@
 guards, a local optimum when its passes suffice, deterministic on ties."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,16 +49,38 @@ def test_one_flips_move_one_subtask_in_scan_order():
     np.testing.assert_array_equal(flips[0], [[1, 2], [2, 2], [0, 0], [0, 1]])
 
 
-def test_local_search_only_lowers_t_and_stops_when_told():
+def scanned_search(profile, state, placement, cost, passes):
+    """The first-improvement rule written as the ports run it: one flip at a time."""
+    placement, flips = placement.copy(), 2 * profile.n
+    cursor = unimproved = 0
+    for _ in range(passes * flips):
+        if unimproved == flips:
+            break
+        moved = gd.one_flips(placement[None])[0, cursor]
+        cursor = (cursor + 1) % flips
+        delay = delays(profile, state, moved[None])[0]
+        if delay < cost:
+            placement, cost, unimproved = moved, delay, 0
+        else:
+            unimproved += 1
+    return placement, cost
+
+
+@pytest.mark.parametrize("passes", [0, 1, 2, 8])
+def test_local_search_is_the_scan_the_ports_run(passes):
     profile = daggen_graph(12, 9)
     states = states_for(profile, 5, 2)
     start = np.full((5, 12), 2, dtype=np.int8)
     cost = delays(profile, states, start)
-    unmoved, same = gd.local_search(profile, states, start, cost, passes=0)
-    np.testing.assert_array_equal(unmoved, start)
-    one, after_one = gd.local_search(profile, states, start, cost, passes=1)
-    assert (after_one <= cost).all() and ((one != start).sum(axis=1) <= 1).all()
-    np.testing.assert_array_equal(after_one, delays(profile, states, one))
+    found, found_cost = gd.local_search(profile, states, start, cost, passes=passes)
+    for k in range(5):
+        expected, expected_cost = scanned_search(profile, states[k:k + 1], start[k], cost[k], passes)
+        np.testing.assert_array_equal(found[k], expected)
+        assert found_cost[k] == expected_cost
+    assert (found_cost <= cost).all()
+    np.testing.assert_array_equal(found_cost, delays(profile, states, found))
+    if passes == 0:
+        np.testing.assert_array_equal(found, start)
 
 
 def test_ties_go_to_the_lexicographically_smallest_candidate():

@@ -6,10 +6,11 @@ import java.util.List;
  * The guarded decision for a task graph given at run time (N <= 64), the port of
  * model/graph_decoding.py and native/src/graph_decoder.cpp, placement for placement: the K most
  * probable placements (K widened out of support), greedy, HEFT and the three single-site
- * placements; the fastest of them (ties to the lexicographically smallest); then at most
- * `passes` passes of best-improvement one-flip local search (equal flips: the first in scan
- * order, subtask ascending, then site ascending; a pass must lower T strictly). Never worse
- * than greedy, HEFT or any single-site placement, by construction.
+ * placements; the fastest of them (ties to the lexicographically smallest); then a
+ * first-improvement one-flip local search: flips in scan order (flip 2i + r moves subtask i to
+ * the r-th of its two other sites, lower first), cyclically from the one after the last move,
+ * the first strictly faster one taken, until 2N in a row lower nothing or passes * 2N are
+ * scored. Never worse than greedy, HEFT or any single-site placement, by construction.
  */
 public final class GraphDecoder {
   // The tail bound sums in another order than the schedule: it drops only flips it shows to be
@@ -56,31 +57,43 @@ public final class GraphDecoder {
 
   private Decoding.Scored localSearch(SystemState state, int[] placement, double cost) {
     computeTails(state);
-    for (int pass = 0; pass < passes; pass++) {
-      snapshots[0].reset(state);
-      for (int i = 0; i < profile.n; i++) {
-        snapshots[i + 1].copyFrom(snapshots[i]);
-        snapshots[i + 1].place(i, placement[i]);
+    snapshots[0].reset(state);
+    rebuild(placement, 0);
+    int flips = 2 * profile.n;
+    long budget = (long) passes * flips;
+    int cursor = 0;
+    int unimproved = 0;
+    // First improvement: flips in cyclic scan order from the one after the last move.
+    for (long scored = 0; scored < budget && unimproved < flips; scored++) {
+      int i = cursor / 2;
+      int site = otherSite(placement[i], cursor % 2);
+      cursor = (cursor + 1) % flips;
+      double delay = flippedDelay(placement, i, site, cost);
+      if (delay < cost) { // strict: a flip that only ties moves nothing
+        placement[i] = site;
+        cost = delay;
+        unimproved = 0;
+        rebuild(placement, i); // the schedule before subtasks 0..i is unchanged
+      } else {
+        unimproved++;
       }
-      double best = cost;
-      int bestSubtask = -1;
-      int bestSite = 0;
-      for (int i = 0; i < profile.n; i++) {
-        for (int site = 0; site < 3; site++) {
-          if (site == placement[i]) continue;
-          double delay = flippedDelay(placement, i, site, best);
-          if (delay < best) { // strict: the first flip in scan order keeps a tie
-            best = delay;
-            bestSubtask = i;
-            bestSite = site;
-          }
-        }
-      }
-      if (bestSubtask < 0) break;
-      placement[bestSubtask] = bestSite;
-      cost = best;
     }
     return new Decoding.Scored(placement, cost);
+  }
+
+  /** The schedule before each subtask from `from` on: a flip at i replays only i..n-1. */
+  private void rebuild(int[] placement, int from) {
+    for (int i = from; i < profile.n; i++) {
+      snapshots[i + 1].copyFrom(snapshots[i]);
+      snapshots[i + 1].place(i, placement[i]);
+    }
+  }
+
+  /** The r-th (r = 0, 1) of the two sites other than `site`, lower first: flip 2i + r of subtask i. */
+  static int otherSite(int site, int r) {
+    int a = (site + 1) % 3;
+    int b = (site + 2) % 3;
+    return r == 0 ? Math.min(a, b) : Math.max(a, b);
   }
 
   /** T with subtask i moved to `site`, replayed from the snapshot before i; +inf once it cannot beat `beat`. */
