@@ -68,3 +68,20 @@ def test_an_unknown_recipe_is_one_line():
         profile_from_dict(raw, source="x.toml")
     assert profile_from_dict(raw | {"observation": "rate-history"}).observation == "rate-history"
     assert (CONFIG_DIR / "chain6-dyn.toml").is_file()
+
+
+def test_the_history_estimate_lowers_a_rate_to_its_harmonic_mean_never_raises_it():
+    from kdoffload.model.decider import DecoderConfig
+
+    profile = load_profile("chain6-dyn")
+    states = sample_states(profile, 50, np.random.default_rng(2))
+    seen = obs.moving_observation(states, np.random.default_rng(3))
+    estimated = obs.as_estimated(states, seen)
+    hmean = seen.summary()["rate_up_hmean"]
+    np.testing.assert_array_equal(estimated.rate_up, np.minimum(states.rate_up, hmean))
+    assert (estimated.rate_up < states.rate_up).any() and (estimated.rate_up <= states.rate_up).all()
+    still = obs.as_estimated(states, obs.still_observation(states))
+    np.testing.assert_array_equal(still.rate_down, states.rate_down)
+    assert DecoderConfig(rate_estimate="history").label("student") == "student+guarded-history"
+    with pytest.raises(InputError, match="rate_estimate"):
+        DecoderConfig(rate_estimate="hmean")
