@@ -92,6 +92,23 @@ def shipped_pte(run_dir: Path) -> Path:
     return GraphStudentLayout(run_dir).export / f"{export_stem(ExportConfig.shipped())}.pte"
 
 
+def shipped_export_current(run_dir: Path) -> bool:
+    """Whether the run's shipped export was made from its student as it is now: the manifest
+    beside the .pte names the checkpoint's sha256 (a missing or torn manifest is not current)."""
+    import hashlib
+    import json
+
+    pte, student = shipped_pte(run_dir), GraphStudentLayout(run_dir).student
+    manifest = pte.with_name(pte.name.removesuffix(".pte") + ".manifest.json")
+    if not (pte.exists() and manifest.exists() and student.exists()):
+        return False
+    try:
+        made_from = json.loads(manifest.read_text())["export"]["checkpoint"]["sha256"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return made_from == hashlib.sha256(student.read_bytes()).hexdigest()
+
+
 def export(job: ExportJob, reporter: Reporter) -> Path:
     """The run's selected student to one verified .pte (inputs padded to 64) and its manifest."""
     from kdoffload.distill.graph_model import load_graph_net

@@ -54,3 +54,21 @@ def test_the_family_demo_makes_every_step_under_its_run_folder(tmp_path, monkeyp
     before = layout.student.stat().st_mtime_ns
     demo_family.run(demo_family.FamilyDemoJob(family, TINY, workers=1), RecordingReporter())
     assert layout.student.stat().st_mtime_ns == before  # made once, then reused
+
+
+def test_an_export_is_current_only_for_the_student_it_was_made_from(tmp_path):
+    import hashlib
+
+    layout = GraphStudentLayout(tmp_path)
+    pte = demo_family.graph.shipped_pte(tmp_path)
+    pte.parent.mkdir(parents=True)
+    layout.student.write_bytes(b"student one")
+    pte.write_bytes(b"program")
+    manifest = pte.with_name(pte.name.removesuffix(".pte") + ".manifest.json")
+    sha = hashlib.sha256(b"student one").hexdigest()
+    manifest.write_text(json.dumps({"export": {"checkpoint": {"sha256": sha}}}))
+    assert demo_family.graph.shipped_export_current(tmp_path)
+    layout.student.write_bytes(b"student two")  # retrained since
+    assert not demo_family.graph.shipped_export_current(tmp_path)
+    manifest.write_text("{torn")
+    assert not demo_family.graph.shipped_export_current(tmp_path)
