@@ -81,22 +81,23 @@ double GraphDecoder::decode(const float* logits, const SystemState& state, bool 
   return local_search(placement, best);
 }
 
-// Seconds a datum of `bits` needs from site `from` to site `to` over idle links (0 on one site).
-double GraphDecoder::move_seconds(int from, int to, double bits) const {
+void GraphDecoder::compute_moves() {
   const SystemState& s = scheduler_.state();
-  const double up = bits / s.rate_up + s.lat_wireless, down = bits / s.rate_down + s.lat_wireless;
-  const double backhaul = bits / s.rate_backhaul + s.lat_backhaul;
-  const double hops[kSites][kSites] = {{0.0, up, up + backhaul}, {down, 0.0, backhaul},
-                                       {backhaul + down, backhaul, 0.0}};
-  return hops[from][to];
+  for (int k = 0; k < n_; ++k) {
+    const double bits = s.out_bits[k];
+    const double up = bits / s.rate_up + s.lat_wireless, down = bits / s.rate_down + s.lat_wireless;
+    const double backhaul = bits / s.rate_backhaul + s.lat_backhaul;
+    const double hops[kSites][kSites] = {{0.0, up, up + backhaul}, {down, 0.0, backhaul},
+                                         {backhaul + down, backhaul, 0.0}};
+    std::copy(&hops[0][0], &hops[0][0] + kSites * kSites, &move_s_[k][0][0]);
+  }
 }
 
 double GraphDecoder::tail_at(const int* placement, int k, int site) const {
-  const SystemState& s = scheduler_.state();
-  double tail = is_exit_[k] ? move_seconds(site, kDevice, s.out_bits[k]) : 0.0;
+  const auto& move = move_s_[k][site];
+  double tail = is_exit_[k] ? move[kDevice] : 0.0;
   for (int j : succs_[k]) {
-    const double path = move_seconds(site, placement[j], s.out_bits[k]) +
-                        scheduler_.run_seconds(j, placement[j]) + tail_[j];
+    const double path = move[placement[j]] + scheduler_.run_seconds(j, placement[j]) + tail_[j];
     tail = std::max(tail, path);
   }
   return tail;
@@ -174,6 +175,7 @@ double GraphDecoder::local_search(int* placement, double cost) {
   // the last move, at most passes * 2n of them scored, until 2n in a row do not lower T.
   const int flips = 2 * n_;
   const long budget = static_cast<long>(passes_) * flips;
+  compute_moves();
   prepare(placement, 0);
   int cursor = 0, unimproved = 0;
   for (long scored = 0; scored < budget && unimproved < flips; ++scored) {

@@ -42,7 +42,9 @@ class GraphDecoder {
   // The least time from subtask k's finish at `site` to T: along every path of successors at
   // their sites, each datum over idle links and each run alone; an exit's output home.
   double tail_at(const int* placement, int k, int site) const;
-  double move_seconds(int from, int to, double bits) const;
+  // Per subtask, seconds its output needs from one site to another over idle links (0 on one
+  // site), for the state being decided: move_s_[k][from][to].
+  void compute_moves();
   bool bound_reaches(const ScheduleState& st, int k, double finish, double tail, double limit) const;
   // Whether st's frontier after subtask k is no earlier than the current placement's, with the
   // same copy sites: then so is every later step (each a max or a sum of these times).
@@ -59,6 +61,7 @@ class GraphDecoder {
   std::vector<int> settled_;                // from which subtask on nothing reads i's output
   std::vector<std::vector<int>> live_;      // per k: the outputs a later subtask or T reads
   std::vector<double> tail_, device_rest_, edge_rest_;
+  double move_s_[kMaxSubtasks][kSites][kSites] = {};
   std::vector<ScheduleState> snapshots_;  // [n + 1]: the schedule before each subtask
   ScheduleState work_;
   std::vector<int> scratch_;
