@@ -90,29 +90,32 @@ def _positive(value: float, option: str) -> None:
 GraphOption = Annotated[str, typer.Option("--graph", help=(
     "A task graph file (TOML, docs/formats.md), or a profile whose graph to take: the graph student "
     "decides for it (instead of --profile's own model)."))]
-GraphRunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (kdoffload graph export).")]
+GraphRunOption = Annotated[Path, typer.Option("--run", help="With --graph: the graph student's folder (kdoffload graph export; default runs/graph-student).")]
 
 
-def _target(profile: str | None, graph: str | None):
-    """(the profile, or the graph the graph student decides for; whether it is a graph run)."""
+def _target(profile: str | None, graph: str | None, run: Path | None):
+    """(the profile, or the graph the graph student decides for; the graph student's folder, None
+    for a profile's own export)."""
     if profile is not None and graph is not None:
         raise InputError("--profile and --graph: give one (with --graph the graph student decides for it)")
     if graph is not None:
-        return graph_profile(graph), True
-    return load_profile(profile or "chain6"), False
+        return graph_profile(graph), run or GRAPH_STUDENT
+    if run is not None:
+        raise InputError("--run: the graph student's folder is used only with --graph")
+    return load_profile(profile or "chain6"), None
 
 
 @android_app.command()
 @user_errors
 def push(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
-         graph: GraphOption = None, run: GraphRunOption = GRAPH_STUDENT, serial: SerialOption = None):
+         graph: GraphOption = None, run: GraphRunOption = None, serial: SerialOption = None):
     """Push the export, its manifest and benchmark states to the phone, checked by sha256
     (default profile chain6; with --graph, the graph student's export and the graph)."""
-    prof, graph_run = _target(profile, graph)
+    prof, graph_run = _target(profile, graph, run)
     cfg = PushConfig(model=model, quant=quant)
     adb, device = _device(serial)
     with outputs.holding(Runs(prof.name).dir):  # the export it may make lives in runs/<profile>
-        remote = push_graph(adb, prof, run, cfg, _say).model_dir if graph_run else push_profile(adb, prof, cfg, _say)
+        remote = push_graph(adb, prof, graph_run, cfg, _say).model_dir if graph_run else push_profile(adb, prof, cfg, _say)
     what = f"graph student ({cfg.quant}) export, the graph {prof.name} ({prof.n} subtasks)" if graph_run \
         else f"{model} ({cfg.quant}) export"
     console.print(f"{device.serial}:{remote} holds the {what} and its benchmark states, sha256 checked",
@@ -122,7 +125,7 @@ def push(profile: ProfileOption = None, model: ModelOption = "student", quant: Q
 @android_app.command()
 @user_errors
 def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
-          graph: GraphOption = None, run: GraphRunOption = GRAPH_STUDENT,
+          graph: GraphOption = None, run: GraphRunOption = None,
           iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
           warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
           top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = TOP_K,
@@ -137,13 +140,13 @@ def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: 
         _positive(value, option)
     if warmup < 0:
         raise InputError(f"--warmup: must not be negative, got {warmup}")
-    prof, graph_run = _target(profile, graph)
+    prof, graph_run = _target(profile, graph, run)
     adb, device = _device(serial)
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       threads=threads, timeout_s=timeout)
     with outputs.holding(Runs(prof.name).dir):
         path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say,
-                                 graph_run=run if graph_run else None)
+                                 graph_run=graph_run)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
 

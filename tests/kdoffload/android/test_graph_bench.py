@@ -87,6 +87,11 @@ def test_a_profile_and_a_graph_are_refused_together(graph_workdir, graph_file):
     one_line_error(invoke("push", "--graph", "missing.toml"), "missing.toml: no such graph file")
 
 
+def test_a_graph_student_folder_without_a_graph_is_refused(graph_workdir, tmp_path):
+    for command in ("push", "bench"):
+        one_line_error(invoke(command, "--run", str(tmp_path)), "--run: the graph student's folder is used only with --graph")
+
+
 def test_a_result_for_another_graph_is_refused():
     from kdoffload.android.results import graph_summary
     from tests.kdoffload.android.helpers import result_records
