@@ -4,9 +4,10 @@ Every set is drawn with a seed no training or validation file used, so each of i
 new; the held-out mixes are families the student never trained on, and N = 40 and 50 are larger
 than any graph it trained on. Only certified states enter a ratio (how many certify is a column:
 past N = 20 few do within the solver's budget). Policies: the student's argmax, the guarded
-decision (model/graph_decoding.py: beam, greedy, HEFT, single-site, one-flip search), HEFT,
-greedy, and the best single-site placement per state. "HEFT gap closed" is
-(HEFT mean - guarded mean) / (HEFT mean - 1).
+decision (model/graph_decoding.py: beam, greedy, HEFT, single-site, one-flip search), the same
+decoder on all-zero logits ("guarded-zeros": a guide that knows nothing, the control that says
+what the student's logits buy), HEFT, greedy, and the best single-site placement per state.
+"HEFT gap closed" is (HEFT mean - guarded mean) / (HEFT mean - 1).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from kdoffload.model.metrics import ratio_metrics
 from kdoffload.model.policies import Greedy
 from kdoffload.model.runs import GraphStudentLayout
 
-POLICIES = ("argmax", "guarded", "heft", "greedy", "single-site")
+POLICIES = ("argmax", "guarded", "guarded-zeros", "heft", "greedy", "single-site")
 EVAL_SEED = 2  # training files use seed 0, validation 1
 
 
@@ -63,6 +64,7 @@ def policy_placements(demos: GraphDemos, logits: np.ndarray) -> dict[str, np.nda
     for profile, members in graph_groups(demos.n, demos.pred_mask):
         n, states = profile.n, cut_states(demos.states[members], profile.n)
         out["guarded"][members, :n] = guarded_decision(profile, states, logits[members, :n])
+        out["guarded-zeros"][members, :n] = guarded_decision(profile, states, np.zeros((len(members), n, 3)))
         out["heft"][members, :n] = heft_placements(profile, states)
         out["greedy"][members, :n] = Greedy(profile).decide(states)
     singles = [demos.delays(np.broadcast_to(c, demos.labels.shape).astype(np.int8))
