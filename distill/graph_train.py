@@ -22,9 +22,10 @@ import torch
 import torch.nn.functional as F
 
 from kdoffload.distill.graph_data import DemoPlan, GraphDemos, draw_graph_states, load_demos, make_demos
-from kdoffload.distill.graph_model import STUDENT, TEACHER, GraphNetConfig, GraphOffloadNet
+from kdoffload.distill.graph_model import STUDENT, TEACHER, GraphNetConfig, GraphOffloadNet, load_graph_net
 from kdoffload.distill.loss import UNLABELLED, KDLoss
 from kdoffload.model.checkpoint import Checkpoint
+from kdoffload.model.errors import InputError
 from kdoffload.model.graph_features import N_MAX, GraphInputs, GraphNormalizer
 from kdoffload.model.io import atomic_write, atomic_write_json
 from kdoffload.model.runs import GraphStudentLayout
@@ -55,6 +56,9 @@ class GraphTrainConfig:
     transfer_states: int = 8000
     transfer_sizes: tuple[int, int] = (5, 30)
     transfer_seed: int = 3
+    # A trained graph teacher to distil from instead of training one (a student of another size
+    # from the same teacher); it must have been trained on this plan's normalised inputs.
+    teacher_checkpoint: Path | None = None
 
 
 @dataclass
@@ -159,6 +163,14 @@ def train_student(cfg: GraphTrainConfig, data: Tensors, validate, normalizer: Gr
                on_epoch=_epoch_line(log, f"student T={temperature:g} alpha={alpha:g}"))
 
 
+def reused_teacher(path: Path, normalizer: GraphNormalizer, log=print) -> GraphOffloadNet:
+    checkpoint = load_graph_net(path, "graph-teacher")
+    if checkpoint.normalizer.to_dict() != normalizer.to_dict():
+        raise InputError(f"{path}: a teacher of other inputs (its normaliser is not this plan's)")
+    log(f"teacher: {path} ({checkpoint.net.parameter_count():,} parameters), not trained again")
+    return checkpoint.net
+
+
 def transfer_set(cfg: GraphTrainConfig) -> GraphDemos:
     """Graphs and states of the training mixes that no solver saw (labels all UNLABELLED)."""
     return draw_graph_states(cfg.transfer_states, cfg.transfer_sizes, cfg.transfer_seed)
@@ -183,7 +195,8 @@ def run(cfg: GraphTrainConfig, log=print) -> Path:
     val = Tensors.of(normalizer(val_demos.inputs()), val_demos.n, val_demos.labels)
     validate = make_validator(val_demos, val)
     log(f"teacher: {len(train.n)} certified training states, {len(val.n)} validation states")
-    teacher = train_teacher(cfg, train, validate, normalizer, log)
+    teacher = (train_teacher(cfg, train, validate, normalizer, log) if cfg.teacher_checkpoint is None
+               else reused_teacher(cfg.teacher_checkpoint, normalizer, log))
     teacher_score = validate(teacher)[0]
     transfer = transfer_set(cfg)
     student_data = _cat(train, Tensors.of(normalizer(transfer.inputs()), transfer.n, transfer.labels))
@@ -201,6 +214,7 @@ def run(cfg: GraphTrainConfig, log=print) -> Path:
     atomic_write(GraphStudentLayout(cfg.out_dir).student, lambda f: f.write(chosen))
     summary = {"train_states": len(train.n), "validation_states": len(val.n),
                "transfer_states": len(transfer), "teacher_val_mean_ratio": teacher_score,
+               "teacher": str(cfg.teacher_checkpoint or "trained here"),
                "sweep": sweep, "selected": best, "teacher_parameters": teacher.parameter_count(),
                "student_parameters": GraphOffloadNet(cfg.student).parameter_count(),
                "train_files": list(train_demos.names)}

@@ -37,18 +37,23 @@ def fixture(profile, count: int, seed: int, guide: str, ood_every: int) -> dict:
     states = sample_states(profile, count, rng)
     logits = guide_logits(guide, profile, states, rng)
     flagged = (np.arange(count) % ood_every == ood_every - 1) if ood_every else np.zeros(count, bool)
+    return {**fixture_of(profile, states, logits, flagged), "guide": guide}
+
+
+def fixture_of(profile, states, logits: np.ndarray, flagged: np.ndarray) -> dict:
+    """The fixture of given states and logits [S, N, 3]: each case with Python's guarded decision."""
     config = DecoderConfig()
     placements = guarded_decision(profile, states, logits, config, flagged)
     found = delays(profile, states, placements)
     raw = states.to_dict()
     cases = [{"state": {key: value[k].tolist() for key, value in raw.items()}, "logits": logits[k].tolist(),
               "out_of_support": bool(flagged[k]), "placement": placements[k].tolist(),
-              "delay_s": float(found[k])} for k in range(count)]
+              "delay_s": float(found[k])} for k in range(len(states))]
     return {"profile": {"name": profile.name, "n": profile.n, "edges": [list(e) for e in profile.edges],
                         "edge_cores": profile.edge_cores},
             "decoder": {"top_k": config.top_k, "ood_top_k": config.ood_top_k,
                         "local_search_passes": LOCAL_SEARCH_PASSES},
-            "guide": guide, "cases": cases}
+            "cases": cases}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,6 +3,7 @@ student reads back; the KD loss sees only real subtasks."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -12,6 +13,7 @@ import torch
 from kdoffload.distill.graph_data import DemoPlan, load_demos, make_demos
 from kdoffload.distill.graph_model import GraphNetConfig, GraphOffloadNet, load_graph_net
 from kdoffload.distill.graph_train import GraphTrainConfig, run
+from kdoffload.model.errors import InputError
 from kdoffload.model.train import TrainConfig
 
 TINY = DemoPlan(mixes=("fat=0.7,density=0.6",), sizes=((5, 40), (7, 30)), profiles=("chain6",),
@@ -36,6 +38,21 @@ def test_tiny_run_trains_selects_and_reads_back(tmp_path):
     assert summary["selected"]["val_mean_ratio"] >= 1.0
     loaded = load_graph_net(student_path, "graph-student")
     assert loaded.net.config == GraphNetConfig(8, 1)
+
+
+@pytest.mark.slow  # a teacher, then a student of another size from it: ~10 s
+def test_a_student_of_another_size_is_distilled_from_a_trained_teacher(tmp_path):
+    run(_config(tmp_path), log=lambda _: None)
+    teacher = tmp_path / "run" / "teacher.pt"
+    again = dataclasses.replace(_config(tmp_path), out_dir=tmp_path / "again", student=GraphNetConfig(4, 2),
+                                teacher_checkpoint=teacher, sweep=((2.0, 0.5),))
+    lines = []
+    student = load_graph_net(run(again, log=lines.append), "graph-student")
+    assert student.net.config == GraphNetConfig(4, 2) and not (tmp_path / "again" / "teacher.pt").exists()
+    assert any("not trained again" in line for line in lines)
+    other_plan = dataclasses.replace(again, out_dir=tmp_path / "other", plan=dataclasses.replace(TINY, seed=5))
+    with pytest.raises(InputError, match="teacher.pt: a teacher of other inputs"):
+        run(other_plan, log=lambda _: None)
 
 
 def test_demos_are_made_once_and_load_padded(tmp_path):
