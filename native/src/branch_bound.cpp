@@ -344,7 +344,7 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
     }
     // Only visited frontiers are kept: the pruned ones, far more, would crowd them out of the
     // table and cut fewer nodes (measured at N = 30).
-    dominance_.insert(child[site], i, path_.data());
+    dominance_.insert(i, path_.data());
     visit(child[site], i + 1, bound[site]);
   }
 }

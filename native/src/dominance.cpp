@@ -32,7 +32,9 @@ DominanceTable::DominanceTable(const Profile& profile, const std::vector<std::ve
     level.buckets = 16;
     while (level.buckets < 1024 && static_cast<size_t>(level.buckets) * 2 <= fit) level.buckets *= 2;
   }
-  key_.resize(widest);
+  widest_ = widest;
+  keys_.resize(widest * kSites * static_cast<size_t>(n_));
+  hashes_.resize(kSites * static_cast<size_t>(n_));
 }
 
 void DominanceTable::reset(const SystemState& state) {
@@ -85,9 +87,8 @@ void DominanceTable::releases(const ScheduleState& st, int depth, double* link, 
   }
 }
 
-uint64_t DominanceTable::frontier(const ScheduleState& st, int depth) {
+uint64_t DominanceTable::frontier(const ScheduleState& st, int depth, double* key) const {
   const Level& level = levels_[depth];
-  double* key = key_.data();
   // A free time before the resource's next possible use is as good as that use's time: every
   // use starts at max(ready, free).
   double link[4], core;
@@ -138,24 +139,31 @@ bool DominanceTable::no_later(const Level& level, const double* a, const double*
   return true;
 }
 
+double* DominanceTable::key(int depth, int site) {
+  return keys_.data() + (static_cast<size_t>(depth) * kSites + site) * widest_;
+}
+
 bool DominanceTable::dominated(const ScheduleState& st, int depth, const int* path) {
   Level& level = levels_[depth];
-  const int bucket = static_cast<int>(frontier(st, depth) % level.buckets);
+  double* own = key(depth, path[depth]);
+  uint64_t& hash = hashes_[static_cast<size_t>(depth) * kSites + path[depth]];
+  hash = frontier(st, depth, own);
+  const int bucket = static_cast<int>(hash % level.buckets);
   if (!level.stamp || level.stamp[bucket] != generation_) return false;
   const int held = std::min<int>(level.fill[bucket], kWays);
   for (int w = 0; w < held; ++w) {
     const size_t slot = static_cast<size_t>(bucket) * kWays + w;
     const int8_t* prefix = level.prefixes.get() + slot * (depth + 1);
     const bool before = std::lexicographical_compare(prefix, prefix + depth + 1, path, path + depth + 1);
-    if (before && no_later(level, level.times.get() + slot * level.stride, key_.data())) return true;
+    if (before && no_later(level, level.times.get() + slot * level.stride, own)) return true;
   }
   return false;
 }
 
-void DominanceTable::insert(const ScheduleState& st, int depth, const int* path) {
+void DominanceTable::insert(int depth, const int* path) {
   Level& level = levels_[depth];
   if (!level.stamp) allocate(level, depth);
-  const int bucket = static_cast<int>(frontier(st, depth) % level.buckets);
+  const int bucket = static_cast<int>(hashes_[static_cast<size_t>(depth) * kSites + path[depth]] % level.buckets);
   if (level.stamp[bucket] != generation_) {
     level.stamp[bucket] = generation_;
     level.fill[bucket] = 0;
@@ -164,7 +172,8 @@ void DominanceTable::insert(const ScheduleState& st, int depth, const int* path)
   uint8_t& fill = level.fill[bucket];
   const size_t slot = static_cast<size_t>(bucket) * kWays + fill % kWays;
   fill = fill + 1 == 2 * kWays ? kWays : fill + 1;
-  std::copy(key_.data(), key_.data() + level.stride, level.times.get() + slot * level.stride);
+  const double* own = key(depth, path[depth]);
+  std::copy(own, own + level.stride, level.times.get() + slot * level.stride);
   std::copy(path, path + depth + 1, level.prefixes.get() + slot * (depth + 1));
 }
 

@@ -27,9 +27,10 @@ class DominanceTable {
   // Whether a frontier kept at this depth (subtasks 0..depth placed) is no later than st's and
   // has a lexicographically smaller prefix than path[0..depth].
   bool dominated(const ScheduleState& st, int depth, const int* path);
-  // Keeps st's frontier (and path[0..depth]) for later lookups, in place of the oldest in its
-  // bucket: the table is bounded, which only loses prunes.
-  void insert(const ScheduleState& st, int depth, const int* path);
+  // Keeps the frontier the last dominated() call at (depth, path[depth]) computed, and
+  // path[0..depth], for later lookups, in place of the oldest in its bucket: the table is
+  // bounded, which only loses prunes.
+  void insert(int depth, const int* path);
 
  private:
   struct Level {
@@ -43,8 +44,10 @@ class DominanceTable {
     std::unique_ptr<uint8_t[]> fill;    // per bucket: frontiers held (ring once full)
   };
 
-  // The frontier of st at `depth` into key_, and the hash of its copy sites.
-  uint64_t frontier(const ScheduleState& st, int depth);
+  // The frontier of st at `depth` into key, and the hash of its copy sites.
+  uint64_t frontier(const ScheduleState& st, int depth, double* key) const;
+  // Scratch per (depth, site): a child's frontier, kept from its lookup to its insert.
+  double* key(int depth, int site);
   // The earliest any later use of each link and of a core can start.
   void releases(const ScheduleState& st, int depth, double* link, double* core) const;
   bool no_later(const Level& level, const double* a, const double* b) const;
@@ -52,7 +55,9 @@ class DominanceTable {
 
   int n_, cores_;
   std::vector<Level> levels_;
-  std::vector<double> key_;
+  size_t widest_ = 0;
+  std::vector<double> keys_;
+  std::vector<uint64_t> hashes_;
   const Profile& profile_;
   uint32_t generation_ = 0;
   double least_run_s_[kMaxSubtasks] = {};  // each subtask's run on its fastest site
