@@ -86,7 +86,7 @@ def instance_record(instance, checkpoint, decoder: tuple[int, int, int], max_nod
     return {"certified": plain[2], "seconds": {"plain": plain[4], "guided": guided[4]},
             "nodes": {"plain": plain[3], "guided": guided[3]},
             "ratio": {m: within[m] / reference for m in METHODS},
-            "native": {m: timed[f"student_{m}"] for m in ("argmax", "guarded")}}
+            "native": {m: timed[f"student_{m}"] for m in ("forward", "argmax", "guarded")}}
 
 
 def size_record(n: int, parts: list[dict], max_nodes: int) -> dict:
@@ -98,7 +98,7 @@ def size_record(n: int, parts: list[dict], max_nodes: int) -> dict:
         nodes = np.concatenate([p["nodes"][run] for p in parts])
         record[run] = {"p50_us": float(np.median(seconds)), "p99_us": float(np.percentile(seconds, 99)),
                        "nodes_p50": float(np.median(nodes))}
-    for m in ("argmax", "guarded"):
+    for m in ("forward", "argmax", "guarded"):
         record[m] = {"p50_us": float(np.median([p["native"][m]["p50_us"] for p in parts])),
                      "p99_us": float(max(p["native"][m]["p99_us"] for p in parts))}
     certified_ratio = {m: np.concatenate([p["ratio"][m] for p in parts]) for m in METHODS}

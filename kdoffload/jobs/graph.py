@@ -131,9 +131,14 @@ def export(job: ExportJob, reporter: Reporter) -> Path:
     reporter.show(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} "
                   f"states (N {sizes[0]}-{sizes[1]})")
     if job.time_n:
-        from kdoffload.evaluation.graph_latency import forward_times_us
+        from kdoffload.evaluation.graph_latency import forward_times_us, native_forward_times_us
 
         times = forward_times_us(result.pte, path, job.time_n)
         reporter.show(f"forward at N = {job.time_n} (Python runtime, binding included): p50 "
                       f"{times['p50_us']:.1f} µs, p99 {times['p99_us']:.1f} µs over {times['calls']} calls")
+        native_times = native_forward_times_us(result.pte)
+        if native_times is not None:  # the same program whatever N: every call computes 64 rows
+            reporter.show(f"forward natively (kdo_bench, one thread, inputs padded to 64): p50 "
+                          f"{native_times['p50_us']:.1f} µs, p99 {native_times['p99_us']:.1f} µs over "
+                          f"{native_times['calls']} calls")
     return result.pte
