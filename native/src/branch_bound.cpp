@@ -10,6 +10,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // incumbent would cost; larger ones polish it first.
 constexpr uint64_t kPolishAfter = 4096;
 constexpr int kPolishFirstAbove = 16;
+constexpr uint64_t kDominanceAfter = 256;
 
 
 // One remaining subtask as two resources see it: its cost on each, and whether it may use each.
@@ -343,8 +344,9 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
       continue;
     }
     // Only visited frontiers are kept: the pruned ones, far more, would crowd them out of the
-    // table and cut fewer nodes (measured at N = 30).
-    dominance_.insert(i, path_.data());
+    // table and cut fewer nodes (measured at N = 30). A small search keeps none: the table's
+    // memory would cost it more than the nodes it saves.
+    if (nodes_ >= kDominanceAfter) dominance_.insert(i, path_.data());
     visit(child[site], i + 1, bound[site]);
   }
 }

@@ -33,3 +33,13 @@ def test_dominance_keeps_the_exhaustive_labels(n, seed, cores, tied, daggen):
     count = 2 if n >= 10 else 4
     states = tied_states(profile, count, rng) if tied else states_for(profile, count, seed)
     assert_equal_to_exhaustive(profile, states)
+
+
+def test_dominance_keeps_the_exhaustive_labels_on_searches_that_use_it():
+    """Searches past the node count from which the table is kept (a slow uplink makes the
+    device against the links close): 40 states, about a quarter of them that long."""
+    for seed in range(10):
+        profile = load_profile(DAGGEN.format(n=12, seed=seed))
+        states = states_for(profile, 4, seed)
+        states.rate_up[::2] /= 20.0
+        assert_equal_to_exhaustive(profile, states)
