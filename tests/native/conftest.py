@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from kdoffload.model import native
@@ -12,3 +14,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/native" in str(item.fspath):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def kdo_bench() -> Path:
+    """The native runner beside the core Python loads (bench/native)."""
+    runner = native.library_path().resolve().parent / "kdo_bench"
+    if not runner.is_file():
+        pytest.skip(f"{runner} is not built ({native.BUILD_HINT})")
+    return runner

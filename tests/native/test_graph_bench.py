@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kdoffload.model import native
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def kdo_bench() -> Path:
-    runner = native.library_path().resolve().parent / "kdo_bench"
-    if not runner.is_file():
-        pytest.skip(f"{runner} is not built ({native.BUILD_HINT})")
-    return runner
 
 
 @pytest.fixture(scope="module")

@@ -11,20 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from kdoffload.model import native
 
 ROOT = Path(__file__).resolve().parents[2]
 STEM = "graph_student_xnnpack_fp32"
 # What the stand-in export depends on: a change to any of them makes it again.
 SOURCES = ("mobile_export/graph_export.py", "distill/graph_model.py", "model/graph_features.py")
-
-
-@pytest.fixture(scope="module")
-def kdo_bench() -> Path:
-    runner = native.library_path().resolve().parent / "kdo_bench"
-    if not runner.is_file():
-        pytest.skip(f"{runner} is not built ({native.BUILD_HINT})")
-    return runner
 
 
 @pytest.fixture(scope="module")

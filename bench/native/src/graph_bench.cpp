@@ -56,10 +56,7 @@ GraphFixture load_fixture(const std::string& path) {
     for (const json& item : raw.at("cases")) {
       GraphCase c;
       c.state = read_state(item.at("state"), f.profile.n);
-      for (const auto& row : item.at("logits").get<std::vector<std::vector<float>>>()) {
-        if (row.size() != 3) throw InputError("cases.logits: rows of 3");
-        c.logits.insert(c.logits.end(), row.begin(), row.end());
-      }
+      c.logits = read_rows(item.at("logits"), 3, "cases.logits");
       c.out_of_support = item.at("out_of_support").get<bool>();
       c.placement = item.at("placement").get<Placement>();
       c.delay_s = item.at("delay_s").get<double>();

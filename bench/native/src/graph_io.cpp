@@ -31,6 +31,15 @@ Profile read_graph(const nlohmann::json& raw) {
   return p;
 }
 
+std::vector<float> read_rows(const nlohmann::json& raw, size_t width, const std::string& key) {
+  std::vector<float> out;
+  for (const auto& row : raw.get<std::vector<std::vector<float>>>()) {
+    if (row.size() != width) throw InputError(key + ": rows of " + std::to_string(width));
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
 SystemState read_state(const nlohmann::json& raw, int n) {
   SystemState s;
   s.cycles = raw.at("cycles").get<std::vector<double>>();

@@ -29,15 +29,9 @@ GraphGolden read_golden(const json& raw) {
   g.profile = read_graph(raw.at("graph"));
   const int n = g.profile.n;
   g.state = read_state(raw.at("state"), n);
-  for (const auto& row : raw.at("nodes").get<std::vector<std::vector<float>>>()) {
-    if (row.size() != kGraphNodeFeatures) throw InputError("golden.nodes: rows of 11");
-    g.nodes.insert(g.nodes.end(), row.begin(), row.end());
-  }
+  g.nodes = read_rows(raw.at("nodes"), kGraphNodeFeatures, "golden.nodes");
   g.scalars = raw.at("scalars").get<std::vector<float>>();
-  for (const auto& row : raw.at("logits").get<std::vector<std::vector<float>>>()) {
-    if (row.size() != 3) throw InputError("golden.logits: rows of 3");
-    g.logits.insert(g.logits.end(), row.begin(), row.end());
-  }
+  g.logits = read_rows(raw.at("logits"), 3, "golden.logits");
   g.argmax_placement = raw.at("argmax_placement").get<Placement>();
   g.guarded_placement = raw.at("guarded_placement").get<Placement>();
   g.guarded_delay_s = raw.at("guarded_delay_s").get<double>();
