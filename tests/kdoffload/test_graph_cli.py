@@ -62,3 +62,11 @@ def test_train_refuses_a_run_folder_that_is_a_file(tmp_path):
     result = _run("train", "--run", run)
     assert result.exit_code == 2 and "is a file, not a folder" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_train_refuses_a_missing_teacher_and_a_student_of_no_width(tmp_path):
+    result = _run("train", "--run", tmp_path / "run", "--teacher", tmp_path / "teacher.pt")
+    assert result.exit_code == 2 and "--teacher" in result.output and "no such file" in result.output
+    result = _run("train", "--run", tmp_path / "run", "--student-width", 0)
+    assert result.exit_code == 2 and "--student-width" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "run").exists()
