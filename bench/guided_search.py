@@ -1,14 +1,14 @@
 """Plain against guided branch and bound: nodes and time per state, on daggen graphs with the
-DRL offloading papers' parameters (bench.exact_scaling's family), each state under a node budget.
+DRL offloading papers' parameters (bench.paper_graphs), each state under a node budget.
 
     python -m bench.guided_search --out runs/guided-search --sizes dag16,16,30 --graphs 10 --states 10 \\
-        --nodes 1000000
+        --nodes 1000000 [--student runs/graph-student/student.pt]
 
-The guide is HEFT's placement as logits (its site first at every subtask): the guided search
-branches on each subtask's sites in the guide's order and starts from the guarded decision
-(model/graph_decoding.py) of those logits. A trained graph student's logits take HEFT's place
-once one is given. Times are measured in C++ around each state's whole call (for the guided
-search: the guarded decision plus the search; the guide's own time is not in it). Labels must
+The guide is the graph student's logits with --student, else HEFT's placement as logits (its
+site first at every subtask): the guided search branches on each subtask's sites in the guide's
+order and starts from the guarded decision (model/graph_decoding.py) of those logits. Times are
+measured in C++ around each state's whole call (for the guided search: the guarded decision plus
+the search; the guide's own time is not in it). Labels must
 equal plain branch and bound's wherever both certify; the command fails otherwise. Beside them,
 the nodes plain branch and bound takes with the optimum as its first incumbent: what is left is
 the proof, the least any guide's incumbent can leave.
@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.crossover import student_logits
 from bench.paper_graphs import SPEC, draw
+from kdoffload.distill.graph_model import load_graph_net
 from kdoffload.model import native
 from kdoffload.model.decider import DecoderConfig
 from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES
@@ -39,10 +41,15 @@ def heft_logits(profile, states) -> np.ndarray:
     return np.eye(3, dtype=np.float32)[native.heft(profile, states)[0]]
 
 
-def solve_both(profile, states, max_nodes: int) -> dict[str, tuple]:
+def guide_logits(checkpoint, profile, states) -> np.ndarray:
+    """The guide: the graph student's logits when a checkpoint is given, else HEFT's placement."""
+    return heft_logits(profile, states) if checkpoint is None else student_logits(checkpoint, profile, states)
+
+
+def solve_both(profile, states, max_nodes: int, checkpoint=None) -> dict[str, tuple]:
     config = DecoderConfig()
-    return {run: native.guided_solve(profile, states, heft_logits(profile, states) if run == "guided" else None,
-                                     config.top_k, config.ood_top_k, LOCAL_SEARCH_PASSES, max_nodes)
+    return {run: native.guided_solve(profile, states, guide_logits(checkpoint, profile, states) if run == "guided"
+                                     else None, config.top_k, config.ood_top_k, LOCAL_SEARCH_PASSES, max_nodes)
             for run in RUNS}
 
 
@@ -54,14 +61,15 @@ def graphs_of(size: str, graphs: int, seed: int) -> list:
     return [load_profile(size)]
 
 
-def size_record(size: str, graphs: int, states_per_graph: int, max_nodes: int, seed: int) -> dict:
+def size_record(size: str, graphs: int, states_per_graph: int, max_nodes: int, seed: int,
+                checkpoint=None) -> dict:
     parts, floor = {run: [] for run in RUNS}, []
     profiles = graphs_of(size, graphs, seed)
     # A shipped profile is one graph: it takes all the states a size's graphs would.
     per_graph = states_per_graph * (graphs if len(profiles) == 1 else 1)
     for graph, profile in enumerate(profiles):
         states = sample_states(profile, per_graph, np.random.default_rng([seed, profile.n, graph]))
-        solved = solve_both(profile, states, max_nodes)
+        solved = solve_both(profile, states, max_nodes, checkpoint)
         both = solved["plain"][2] & solved["guided"][2]
         if not np.array_equal(solved["plain"][0][both], solved["guided"][0][both]):
             raise SystemExit(f"{size} graph {graph}: guided labels differ from plain branch and bound")
@@ -100,10 +108,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--states", type=int, default=10, help="states per graph")
     parser.add_argument("--nodes", type=int, default=1_000_000, help="node budget per state (0: none)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--student", type=Path, help="a graph student checkpoint (student.pt) to guide with; "
+                                                     "default: HEFT's placement")
     args = parser.parse_args(argv)
-    records = [size_record(size, args.graphs, args.states, args.nodes, args.seed) for size in args.sizes.split(",")]
+    checkpoint = None if args.student is None else load_graph_net(args.student, "graph-student")
+    records = [size_record(size, args.graphs, args.states, args.nodes, args.seed, checkpoint)
+               for size in args.sizes.split(",")]
     atomic_write_json(args.out / "guided_search.json", {"budget_nodes": args.nodes, "family": SPEC,
-                                                         "guide": "heft", "sizes": records})
+                                                         "guide": str(args.student or "heft"), "sizes": records})
     text = table(records, args.nodes)
     atomic_write_text(args.out / "guided_search.md", text)
     print(text, end="")
