@@ -111,22 +111,19 @@ def train(
     run: RunOption = DEFAULT_RUN,
     workers: Annotated[int, typer.Option(help="Worker processes for the demonstrations.")] = 1,
     solver: Annotated[str, typer.Option(help="Exact solver: numpy or native (default: native when built).")] = None,
-    student_width: Annotated[int, typer.Option(help="The student's width (every subtask's state); default: the shipped student's.")] = None,
-    student_rounds: Annotated[int, typer.Option(help="The student's rounds of message passing; default: the shipped student's.")] = None,
+    student_width: Annotated[int, typer.Option(min=1, max=4096, help="The student's width (every subtask's state); default: the shipped student's.")] = None,
+    student_rounds: Annotated[int, typer.Option(min=0, max=32, help="The student's rounds of message passing; default: the shipped student's.")] = None,
     teacher: Annotated[Path, typer.Option(help="A trained graph teacher (teacher.pt) to distil from instead of training one.")] = None,
 ):
     """Train the one student for any graph: demonstrations, teacher, (T, alpha) sweep (docs/graphs.md)."""
-    from kdoffload.distill.graph_model import STUDENT, GraphNetConfig
     from kdoffload.jobs import graph as job
 
     options.count(workers, "--workers", 1, 256)
-    student_width = options.count(STUDENT.hidden if student_width is None else student_width, "--student-width", 1, 4096)
-    student_rounds = options.count(STUDENT.rounds if student_rounds is None else student_rounds, "--student-rounds", 0, 32)
     if teacher is not None and not teacher.is_file():
         raise InputError(f"--teacher {teacher}: no such file")
     options.output_dir(run, "--run")  # before any work: the run writes its data and networks there
-    settings = {"student": GraphNetConfig(student_width, student_rounds), "teacher_checkpoint": teacher}
-    job.train(job.StudentJob(run, workers, solver, train_settings=settings), ConsoleReporter())
+    job.train(job.StudentJob(run, workers, solver, student_width=student_width, student_rounds=student_rounds,
+                             teacher_checkpoint=teacher), ConsoleReporter())
 
 
 @graph_app.command()

@@ -52,14 +52,24 @@ class StudentJob:
     # fields by name, and GraphEvalConfig's sets.
     train_settings: dict = field(default_factory=dict)
     eval_sets: tuple = ()
+    # The student's size (None: the shipped student's), and a trained teacher to distil from.
+    student_width: int | None = None
+    student_rounds: int | None = None
+    teacher_checkpoint: Path | None = None
 
 
 def train(job: StudentJob, reporter: Reporter) -> Path:
     """Demonstrations, teacher, (T, alpha) sweep: the selected graph student."""
+    from kdoffload.distill.graph_model import STUDENT, GraphNetConfig
     from kdoffload.distill.graph_train import GraphTrainConfig, run
 
-    cfg = GraphTrainConfig(out_dir=job.run_dir, workers=job.workers, solver=_solver(job.solver),
-                           **job.train_settings)
+    settings = dict(job.train_settings)
+    if job.student_width is not None or job.student_rounds is not None:
+        settings["student"] = GraphNetConfig(job.student_width or STUDENT.hidden,
+                                             STUDENT.rounds if job.student_rounds is None else job.student_rounds)
+    if job.teacher_checkpoint is not None:
+        settings["teacher_checkpoint"] = job.teacher_checkpoint
+    cfg = GraphTrainConfig(out_dir=job.run_dir, workers=job.workers, solver=_solver(job.solver), **settings)
     path = run(cfg, log=reporter.show)
     reporter.show(f"{path}: the selected student")
     return path
