@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import socket
@@ -17,6 +16,13 @@ from kdoffload.android.phone.server import PhoneConfig, start_in_thread
 
 REPO = Path(__file__).resolve().parents[3]
 HOSTBENCH = REPO / "build/android_host/hostbench"
+
+
+def cached_fixture(out: Path, script: Path, *args: str) -> None:
+    """`script --out out args` unless out holds its build from the same inputs (fixture_cache.py)."""
+    done = subprocess.run([sys.executable, str(REPO / "tests/kdoffload/android/fixture_cache.py"), str(out),
+                           str(script), *args], capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert done.returncode == 0, f"{script.name} --out {out}: {done.stderr[-2000:]}"
 
 
 def _free_port() -> int:
@@ -78,14 +84,8 @@ def phones(adb, tmp_path):
 def fixture_export():
     """A stand-in chain6 student export (random weights, real .pte files: int8 as shipped, and
     fp32), kept in build/ between runs (importing ExecuTorch to lower it takes most of a minute)."""
-    script = REPO / "bench/native/make_fixture.py"
     out = REPO / "build/test_fixtures/adb_export"
-    stamp = hashlib.sha256(script.read_bytes()).hexdigest()
-    if not (out / "student_xnnpack_int8.manifest.json").is_file() or \
-            (out / "stamp").read_text() != stamp:
-        subprocess.run([sys.executable, str(script), "--out", str(out), "--golden", "16", "--int8"],
-                       check=True, capture_output=True, timeout=600)
-        (out / "stamp").write_text(stamp)
+    cached_fixture(out, REPO / "bench/native/make_fixture.py", "--golden", "16", "--int8")
     return out
 
 
@@ -114,15 +114,10 @@ def app_launcher(fixture_export):
 
 @pytest.fixture(scope="session")
 def graph_export_fixture():
-    """A stand-in graph student export (random weights, fp32), kept in build/ between runs."""
-    script = REPO / "tests/kdoffload/android/graph_export_fixture.py"
+    """A stand-in graph student export (random weights, fp32), kept in build/ while its inputs stand
+    (`make graph-fixture` makes the same one, for the JUnit run)."""
     out = REPO / "build/test_fixtures/graph_export"
-    stamp = hashlib.sha256(script.read_bytes()).hexdigest()
-    if not (out / "graph_student_xnnpack_fp32.manifest.json").is_file() or \
-            not (out / "stamp").is_file() or (out / "stamp").read_text() != stamp:
-        subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True,
-                       timeout=600, cwd=REPO)
-        (out / "stamp").write_text(stamp)
+    cached_fixture(out, REPO / "tests/kdoffload/android/graph_export_fixture.py")
     return out
 
 
