@@ -127,17 +127,28 @@ android-host: $(STAMP) java-deps
 	  $$(find android_demo/core/src/main/java android_demo/host/java -name '*.java')
 	install -m 755 android_demo/host/hostbench.sh $(ANDROID_BUILD)/hostbench
 
+# The stand-in graph student export (random weights, fp32; tests/kdoffload/android/
+# graph_export_fixture.py) the JUnit run and the adb tests share: made once, then again only when
+# a file it was made from changes (fixture_cache.py keys it on every source the build read).
+.PHONY: graph-fixture
+GRAPH_FIXTURE := build/test_fixtures/graph_export
+graph-fixture: $(STAMP)
+	$(PY) tests/kdoffload/android/fixture_cache.py $(GRAPH_FIXTURE) tests/kdoffload/android/graph_export_fixture.py
+
 # JUnit: the Java core against Python's vectors (delay model, greedy, executor), the native
-# fixture's golden vectors through JNI, refusals; the chain6 and graph student exports too when
-# they exist; the host org.pytorch.executorch classes against the AAR's API list (executorch_api.txt).
-java-test: android-host native-check
+# fixture's golden vectors through JNI, the stand-in graph export, refusals; the host
+# org.pytorch.executorch classes against the AAR's API list (executorch_api.txt). Every export it
+# needs is made above from nothing, so no test skips (a skip fails the run); trained exports in
+# runs/ are replayed too where they exist.
+java-test: android-host native-check graph-fixture
 	$(PY) android_demo/host/write_vectors.py --out $(ANDROID_BUILD)/vectors
 	rm -rf $(ANDROID_BUILD)/test-classes && mkdir -p $(ANDROID_BUILD)/test-classes
 	javac --release 11 -d $(ANDROID_BUILD)/test-classes -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes \
 	  $$(find android_demo/core/src/test/java android_demo/host/test -name '*.java')
 	java -Dkdoffload.executorch.jni=$(CURDIR)/$(ANDROID_BUILD)/jni/libkdo_executorch_jni.so \
 	  -Dkdoffload.vectors=$(ANDROID_BUILD)/vectors -Dkdoffload.fixture=$(NATIVE_BUILD)/fixture \
-	  -Dkdoffload.export=runs/chain6/export -Dkdoffload.graph_export=runs/graph-student/export \
+	  -Dkdoffload.graph_export=$(GRAPH_FIXTURE) -Dkdoffload.max_skipped=0 \
+	  -Dkdoffload.user_export=runs/chain6/export -Dkdoffload.user_graph_export=runs/graph-student/export \
 	  -Dkdoffload.api=android_demo/host/executorch_api.txt \
 	  -cp $(JSON_JAR):$(JUNIT_CP):$(ANDROID_BUILD)/classes:$(ANDROID_BUILD)/test-classes \
 	  org.kdoffload.host.JavaTests $$(cd $(ANDROID_BUILD)/test-classes && find . -name '*Test.class' \

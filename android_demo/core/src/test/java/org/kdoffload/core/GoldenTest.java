@@ -3,8 +3,8 @@ package org.kdoffload.core;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.Test;
 
 /**
@@ -15,39 +15,32 @@ public class GoldenTest {
   static final String FP32 = "student_xnnpack_fp32";
   static final String SHIPPED = "student_xnnpack_int8";
 
-  private static void replay(Path folder, String stem) {
-    Path manifestPath = folder.resolve(stem + ".manifest.json");
-    org.junit.Assume.assumeTrue(manifestPath + " absent", Files.isRegularFile(manifestPath));
+  private static void replay(Path manifestPath) {
     ModelFiles files = ModelFiles.ofManifest(manifestPath);
     Manifest m = Manifest.read(files.manifest, null);
     assertEquals(64, files.checkPte(m.program).length());
     EtModel model = EtModel.load(files.pte.toString(), m.recipe.width(), 1);
     try {
       GoldenCheck.Report report = GoldenCheck.run(m, model);
-      assertTrue(report.failures.isEmpty() ? "" : report.failures.get(0), report.passed());
+      assertTrue(manifestPath + ": " + (report.failures.isEmpty() ? "" : report.failures.get(0)), report.passed());
       assertEquals(m.golden.size(), report.vectors);
-      assertTrue(report.maxLogitError <= m.program.logitTolerance);
+      assertTrue(manifestPath.toString(), report.maxLogitError <= m.program.logitTolerance);
       boolean anyOutOfSupport = false;
       for (GoldenRecord g : m.golden) anyOutOfSupport |= g.outOfSupport;
-      assertTrue("some golden state is out of support (the wide-K path)", anyOutOfSupport);
+      assertTrue(manifestPath + ": some golden state is out of support (the wide-K path)", anyOutOfSupport);
     } finally {
       model.close();
     }
   }
 
+  /** Every student program of the native fixture (fp32, and int8 as shipped) and of the user's export. */
   @Test
-  public void nativeFixtureReplays() {
-    replay(Vectors.folder("kdoffload.fixture"), FP32);
-  }
-
-  @Test
-  public void nativeFixtureReplaysInTheShippedInt8() {
-    replay(Vectors.folder("kdoffload.fixture"), SHIPPED);
-  }
-
-  @Test
-  public void chain6ExportReplays() {
-    replay(Vectors.folder("kdoffload.export"), SHIPPED);
+  public void everyStudentProgramReplays() {
+    List<Path> manifests = Vectors.manifests("kdoffload.fixture", "kdoffload.user_export", "student_");
+    Path fixture = Vectors.folder("kdoffload.fixture");
+    assertTrue(String.valueOf(manifests), manifests.contains(fixture.resolve(FP32 + ".manifest.json")));
+    assertTrue(String.valueOf(manifests), manifests.contains(fixture.resolve(SHIPPED + ".manifest.json")));
+    for (Path manifest : manifests) replay(manifest);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.Rule;
@@ -16,58 +17,63 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * The graph student on the app's path: its manifest's golden vectors through GraphFeatures, the
- * four-input forward and GraphDecoder (the export in kdoffload.graph_export, when there is one),
- * a tampered vector refused, and the task graph file the app reads (digest as Python's).
+ * four-input forward and GraphDecoder (the stand-in export in kdoffload.graph_export, and the
+ * user's in kdoffload.user_graph_export where there is one; each program the one its manifest
+ * names), a tampered vector refused, and the task graph file the app reads (digest as Python's).
  */
 public class GraphStudentTest {
-  private static final String MANIFEST = "graph_student_xnnpack_int8.manifest.json";
-
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
-  private static Path export() {
-    Path dir = Vectors.folder("kdoffload.graph_export");
-    org.junit.Assume.assumeTrue(MANIFEST + " absent", Files.isRegularFile(dir.resolve(MANIFEST)));
-    return dir;
+  /** The graph manifests to replay: the stand-in export's, then the user's. */
+  private static List<Path> manifests() {
+    return Vectors.manifests("kdoffload.graph_export", "kdoffload.user_graph_export", "graph_");
   }
 
-  private static EtModel load(Path dir, GraphManifest m) {
-    return EtModel.load(dir.resolve(m.program.pteFile).toString(), m.inputShapes, 1);
+  /** The stand-in export's manifest (the tests that edit one). */
+  private static Path manifest() {
+    return manifests().get(0);
+  }
+
+  private static EtModel load(GraphManifest m) {
+    return EtModel.load(m.path.resolveSibling(m.program.pteFile).toString(), m.inputShapes, 1);
   }
 
   @Test
   public void goldenVectorsPassOnGraphsOfEverySize() {
-    Path dir = export();
-    GraphManifest m = GraphManifest.read(dir.resolve(MANIFEST));
-    EtModel model = load(dir, m);
-    GoldenCheck.Report report = GraphGoldenCheck.run(m, model);
-    model.close();
-    assertTrue(String.valueOf(report.failures), report.passed());
-    assertEquals(m.golden.size(), report.vectors);
-    assertTrue("graphs up to 64 subtasks", m.golden.stream().anyMatch(g -> g.graph.n == GraphFeatures.N_MAX));
+    for (Path path : manifests()) {
+      GraphManifest m = GraphManifest.read(path);
+      EtModel model = load(m);
+      GoldenCheck.Report report = GraphGoldenCheck.run(m, model);
+      model.close();
+      assertTrue(path + ": " + report.failures, report.passed());
+      assertEquals(m.golden.size(), report.vectors);
+      assertTrue(path + ": graphs up to 64 subtasks", m.golden.stream().anyMatch(g -> g.graph.n == GraphFeatures.N_MAX));
+    }
   }
 
   @Test
   public void aTamperedGoldenLogitIsRefusedInOneLine() throws Exception {
-    Path dir = export();
-    JSONObject json = new JSONObject(new String(Files.readAllBytes(dir.resolve(MANIFEST)), StandardCharsets.UTF_8));
-    JSONArray row = json.getJSONArray("golden").getJSONObject(3).getJSONArray("logits").getJSONArray(0);
+    Path original = manifest();
+    JSONObject json = new JSONObject(new String(Files.readAllBytes(original), StandardCharsets.UTF_8));
+    JSONObject third = json.getJSONArray("golden").getJSONObject(3);
+    JSONArray row = third.getJSONArray("logits").getJSONArray(0);
     row.put(0, row.getDouble(0) + 0.5);
-    Path copy = tmp.getRoot().toPath().resolve(MANIFEST);
+    Path copy = tmp.getRoot().toPath().resolve(original.getFileName().toString());
     Files.write(copy, json.toString().getBytes(StandardCharsets.UTF_8));
     GraphManifest m = GraphManifest.read(copy);
-    EtModel model = load(dir, m);
+    EtModel model = load(GraphManifest.read(original));
     GoldenCheck.Report report = GraphGoldenCheck.run(m, model);
     model.close();
     RefusedException e = assertThrows(RefusedException.class, () -> report.requirePassed(m.path));
-    assertTrue(e.getMessage(), e.getMessage().contains("golden check failed: golden[3] (n 8) logit [0][0]"));
+    String n = String.valueOf(third.getJSONObject("graph").getInt("n"));
+    assertTrue(e.getMessage(), e.getMessage().contains("golden check failed: golden[3] (n " + n + ") logit [0][0]"));
     assertTrue(e.getMessage(), !e.getMessage().contains("\n"));
   }
 
   @Test
   public void aDecisionIsNeverAboveGreedyOrHeft() {
-    Path dir = export();
-    GraphManifest m = GraphManifest.read(dir.resolve(MANIFEST));
-    EtModel model = load(dir, m);
+    GraphManifest m = GraphManifest.read(manifest());
+    EtModel model = load(m);
     GraphGolden g = m.golden.get(m.golden.size() - 1);
     GraphDecider guarded = new GraphDecider(m, g.graph, model, Decider.Decoder.GUARDED, 0);
     Decider.Decision d = guarded.decide(g.state);
@@ -79,7 +85,7 @@ public class GraphStudentTest {
   }
 
   private GraphManifest edited(java.util.function.Consumer<JSONObject> change) throws Exception {
-    JSONObject json = new JSONObject(new String(Files.readAllBytes(export().resolve(MANIFEST)), StandardCharsets.UTF_8));
+    JSONObject json = new JSONObject(new String(Files.readAllBytes(manifest()), StandardCharsets.UTF_8));
     change.accept(json);
     Path copy = tmp.getRoot().toPath().resolve("edited.manifest.json");
     Files.write(copy, json.toString().getBytes(StandardCharsets.UTF_8));
@@ -88,7 +94,7 @@ public class GraphStudentTest {
 
   @Test
   public void aManifestTheGraphPathCannotTrustIsRefused() {
-    export();  // skips here when there is no export, not inside assertThrows (where it would fail)
+    manifest();  // a missing export fails here, not as an unexpected exception inside assertThrows
     String[][] cases = {
       {"kind", "kind is single, expected graph-student"},
       {"input_shapes", "input_shapes: expected [[1, 64, 11], [1, 9], [1, 64, 64], [1, 64]]"},
@@ -114,11 +120,10 @@ public class GraphStudentTest {
 
   @Test
   public void aGraphRunNeedsTheGraphStudentAndAGraph() throws Exception {
-    Path dir = export();
+    GraphManifest shipped = GraphManifest.read(manifest());
     Path model = tmp.newFolder("model").toPath();
-    for (String suffix : new String[] {".pte", ".manifest.json"}) {
-      Files.copy(dir.resolve("graph_student_xnnpack_int8" + suffix), model.resolve("graph_student_xnnpack_int8" + suffix));
-    }
+    Files.copy(shipped.path, model.resolve(shipped.path.getFileName()));
+    Files.copy(shipped.path.resolveSibling(shipped.program.pteFile), model.resolve(shipped.program.pteFile));
     BenchConfig noGraph = new BenchConfig(model, tmp.newFolder("files").toPath(), 10, 0, 0, 0, 1, null);
     DeviceInfo device = new DeviceInfo("test", "x86_64", "host", 0, 0);
     RefusedException e = assertThrows(RefusedException.class, () -> new BenchRun(noGraph, device, line -> { }).run());
