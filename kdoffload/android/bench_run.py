@@ -134,7 +134,7 @@ def run_bench(adb: Adb, device: Device, profile: Profile, push_cfg: PushConfig, 
               "model": push_cfg.model, "quantization": push_cfg.quant,
               "settings": {"iters": cfg.iters, "warmup": cfg.warmup, "top_k": cfg.top_k,
                            "stream_tasks": cfg.stream_tasks, "threads": cfg.threads,
-                           "states_seed": push_cfg.seed},
+                           "states_seed": push_cfg.seed, "rate_per_s": push_cfg.rate_per_s},
               "deviceInfo": records[0]["deviceInfo"], "records": records}
     if graph_run is not None:
         pushed = {"name": profile.name, "n": profile.n, "digest": digest(profile)}

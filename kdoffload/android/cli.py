@@ -91,6 +91,11 @@ GraphOption = Annotated[str, typer.Option("--graph", help=(
     "A task graph file (TOML, docs/formats.md), or a profile whose graph to take: the graph student "
     "decides for it (instead of --profile's own model)."))]
 GraphRunOption = Annotated[Path, typer.Option("--run", help="With --graph: the graph student's folder (kdoffload graph export; default runs/graph-student).")]
+# Bounded by typer (a value outside is its one-line error, exit 2): above 1000 tasks/s every
+# device queues whatever it decides, below 1 task in 1000 s the stream is idle phone time.
+RateOption = Annotated[float, typer.Option("--rate", min=1e-3, max=1e3, help=(
+    "Poisson arrival rate of the benchmark's task stream, tasks per second (its states are drawn "
+    "with it on the host and pushed); lower it where the phone cannot keep up, e.g. graphs of 50 subtasks."))]
 
 
 def _target(profile: str | None, graph: str | None, run: Path | None):
@@ -108,11 +113,12 @@ def _target(profile: str | None, graph: str | None, run: Path | None):
 @android_app.command()
 @user_errors
 def push(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
-         graph: GraphOption = None, run: GraphRunOption = None, serial: SerialOption = None):
+         graph: GraphOption = None, run: GraphRunOption = None, rate: RateOption = PushConfig.rate_per_s,
+         serial: SerialOption = None):
     """Push the export, its manifest and benchmark states to the phone, checked by sha256
     (default profile chain6; with --graph, the graph student's export and the graph)."""
     prof, graph_run = _target(profile, graph, run)
-    cfg = PushConfig(model=model, quant=quant)
+    cfg = PushConfig(model=model, quant=quant, rate_per_s=rate)
     adb, device = _device(serial)
     with outputs.holding(Runs(prof.name).dir):  # the export it may make lives in runs/<profile>
         remote = push_graph(adb, prof, graph_run, cfg, _say).model_dir if graph_run else push_profile(adb, prof, cfg, _say)
@@ -125,7 +131,7 @@ def push(profile: ProfileOption = None, model: ModelOption = "student", quant: Q
 @android_app.command()
 @user_errors
 def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: QuantOption = None,
-          graph: GraphOption = None, run: GraphRunOption = None,
+          graph: GraphOption = None, run: GraphRunOption = None, rate: RateOption = PushConfig.rate_per_s,
           iters: Annotated[int, typer.Option(help="Timed decisions.")] = 1000,
           warmup: Annotated[int, typer.Option(help="Untimed decisions first.")] = 100,
           top_k: Annotated[int, typer.Option("--top-k", help="K of the top-K decoder.")] = TOP_K,
@@ -145,7 +151,7 @@ def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: 
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       threads=threads, timeout_s=timeout)
     with outputs.holding(Runs(prof.name).dir):
-        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant), cfg, _say,
+        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant, rate_per_s=rate), cfg, _say,
                                  graph_run=graph_run)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)

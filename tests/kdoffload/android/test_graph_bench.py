@@ -4,6 +4,8 @@ run a task graph through the app's code path (hostbench), and what is refused is
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -42,11 +44,15 @@ def test_the_task_graph_file_is_what_the_app_reads(tmp_path):
 
 def test_bench_runs_the_graph_through_the_app(phones, graph_workdir, graph_file, tmp_path, app_launcher):
     serial, phone = installed_phone(phones, tmp_path, app_launcher)
-    result = _bench(serial, graph_file)
+    result = _bench(serial, graph_file, "--rate", "0.2")
     assert result.exit_code == 0, result.stderr
     saved = graph_workdir / "runs/fork8/bench" / f"phone-{serial.replace(':', '_')}-graph-student.json"
     data = json.loads(saved.read_text())
     assert data["graph"] == {"name": "fork8", "n": 8, "digest": digest(graph_profile(graph_file))}
+    # The stream the phone ran arrives at the rate asked: 1000 seeded Poisson gaps of mean 5 s.
+    assert data["settings"]["rate_per_s"] == 0.2
+    arrivals = json.loads((graph_workdir / "runs/fork8/android/bench_states.json").read_text())["arrivals_s"]
+    assert 4.5 < (arrivals[-1] - arrivals[0]) / (len(arrivals) - 1) < 5.5
     for stage in ("forward", "decoder", "decision"):
         timing = data["graph_timings_us"][stage]
         assert 0 < timing["p50"] <= timing["p99"], stage
@@ -70,6 +76,15 @@ def test_a_golden_mismatch_refuses_the_graph_run(phones, graph_workdir, graph_fi
     manifest.write_text(json.dumps(data))
     one_line_error(_bench(serial, graph_file), "the app refused the run", "golden check failed: golden[1]",
                    "load_status -1")
+
+
+@pytest.mark.parametrize("rate", ["0", "-1", "2000"])
+def test_a_rate_out_of_bounds_is_typers_one_line_refusal(graph_file, rate):
+    done = subprocess.run([sys.executable, "-c", "from kdoffload.cli import main; main()", "android", "bench",
+                           "--graph", str(graph_file), "--rate", rate], capture_output=True, text=True,
+                          cwd=graph_file.parent, timeout=120)
+    assert done.returncode == 2 and "--rate" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 @pytest.mark.parametrize("text, words", [
