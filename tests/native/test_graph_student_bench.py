@@ -2,7 +2,6 @@
 manifest's shapes and golden vectors (features, logits, argmax and guarded decisions) before it
 is timed, and refused in one line when they differ."""
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -14,29 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STEM = "graph_student_xnnpack_fp32"
-# What the stand-in export depends on: a change to any of them makes it again.
-SOURCES = ("mobile_export/graph_export.py", "distill/graph_model.py", "model/graph_features.py")
 
 
 @pytest.fixture(scope="module")
 def export_dir() -> Path:
     """A random-weight graph student (width 8, 1 round), fp32, goldens at N = 5 and 12; kept in
-    build/ between runs, as lowering through ExecuTorch takes most of the time."""
+    build/ until a file its build read changes (tests/kdoffload/android/fixture_cache.py), as
+    lowering through ExecuTorch takes most of the time."""
     out = ROOT / "build/test_fixtures/graph_bench"
-    stamp = hashlib.sha256(b"".join((ROOT / s).read_bytes() for s in SOURCES)).hexdigest()
-    if not (out / "stamp").is_file() or (out / "stamp").read_text() != stamp:
-        code = ("import torch\n"
-                "from kdoffload.distill.graph_data import draw_graph_states\n"
-                "from kdoffload.distill.graph_model import GraphCheckpoint, GraphNetConfig, GraphOffloadNet\n"
-                "from kdoffload.mobile_export.config import ExportConfig\n"
-                "from kdoffload.mobile_export.graph_export import export_graph_student\n"
-                "from kdoffload.model.graph_features import GraphNormalizer\n"
-                "torch.manual_seed(0)\n"
-                "norm = GraphNormalizer.fit(draw_graph_states(60, (5, 20), seed=5).inputs())\n"
-                "ck = GraphCheckpoint(GraphOffloadNet(GraphNetConfig(8, 1)).eval(), norm, {})\n"
-                f"export_graph_student(ck, {str(out)!r}, ExportConfig(), verify_states=4, golden_sizes=(5, 12))\n")
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600, cwd=ROOT)
-        (out / "stamp").write_text(stamp)
+    done = subprocess.run([sys.executable, str(ROOT / "tests/kdoffload/android/fixture_cache.py"), str(out),
+                           str(ROOT / "tests/kdoffload/android/graph_export_fixture.py"), "--width", "8",
+                           "--rounds", "1", "--fit-states", "60", "--verify-states", "4", "--golden-sizes", "5,12"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
     return out
 
 
