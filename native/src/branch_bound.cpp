@@ -104,6 +104,59 @@ double BranchAndBound::lower_bound(const ScheduleState& st, int next, bool* beyo
   return total;
 }
 
+// Each placed input of a subtask not yet at its site still needs a transfer of its own into it,
+// on one link (into the device: the downlink; the cloud: the backhaul up; the edge: the uplink
+// or the backhaul down, by where the datum is), whoever makes it, no earlier than the link is
+// free and the datum is at the link's start. Earliest release first is the least time such a
+// set of transfers can end on one link. Its sums run in another order than the schedule's: less
+// the load test's slack.
+void BranchAndBound::InputsIn::push(int lane, double release, double seconds) {
+  int c = count[lane]++;
+  // Insertion by release: the inputs are few.
+  while (c > 0 && release_[lane][c - 1] > release) {
+    release_[lane][c] = release_[lane][c - 1];
+    seconds_[lane][c] = seconds_[lane][c - 1];
+    --c;
+  }
+  release_[lane][c] = release;
+  seconds_[lane][c] = seconds;
+}
+
+void BranchAndBound::InputsIn::add_entry(const BranchAndBound& bb, const ScheduleState& st, int site,
+                                         double bits) {
+  const SystemState& s = bb.scheduler_.state();
+  if (site == kEdge) {
+    push(0, 0.0, bits / s.rate_up + s.lat_wireless);
+  } else {
+    push(0, bb.scheduler_.move_bound(st, 0.0, kDevice, kEdge, bits), bits / s.rate_backhaul + s.lat_backhaul);
+  }
+}
+
+void BranchAndBound::InputsIn::add(const SystemState& s, int site, const Copies& copy, double at_edge,
+                                   double bits) {
+  if (site == kDevice) {
+    push(0, at_edge, bits / s.rate_down + s.lat_wireless);
+  } else if (site == kCloud) {
+    push(0, at_edge, bits / s.rate_backhaul + s.lat_backhaul);
+  } else if (copy.at[kDevice] != kInf) {
+    push(0, copy.at[kDevice], bits / s.rate_up + s.lat_wireless);
+  } else {
+    push(1, copy.at[kCloud], bits / s.rate_backhaul + s.lat_backhaul);
+  }
+}
+
+double BranchAndBound::InputsIn::end(const ScheduleState& st, int site) const {
+  static const Link kInto[kSites][2] = {{kDown, kDown}, {kUp, kBackhaulDown}, {kBackhaulUp, kBackhaulUp}};
+  double ready = 0.0;
+  for (int lane = 0; lane < 2; ++lane) {
+    if (count[lane] < 2) continue;  // one transfer alone: the fetches bound it already
+    double t = st.link_free[kInto[site][lane]];
+    for (int c = 0; c < count[lane]; ++c) t = std::max(t, release_[lane][c]) + seconds_[lane][c];
+    ready = std::max(ready, t * (1.0 - kLoadSlack));
+  }
+  return ready;
+}
+
 bool BranchAndBound::refutes(const ScheduleState& st, int next, const double (*finish)[kSites],
                              double limit) const {
   return home_chain(st, next, finish, limit, limit) > limit || load_exceeds(st, next, finish, limit, true);
@@ -114,34 +167,75 @@ double BranchAndBound::critical_path(const ScheduleState& st, int next,
   const Profile& p = scheduler_.profile();
   const SystemState& s = scheduler_.state();
   const double edge_free = *std::min_element(st.edge_free, st.edge_free + p.edge_cores);
+  // read[j]: a placed output already read by a remaining subtask before the current one, which
+  // may have copied it elsewhere meanwhile.
+  bool read[kMaxSubtasks], routed[kMaxSubtasks];
+  std::fill(read, read + next, false);
+  std::fill(routed, routed + next, false);
+  double arrive[kMaxSubtasks][kSites];
   for (int k = next; k < p.n; ++k) {
     for (int site = 0; site < kSites; ++site) {
+      // The inputs no remaining subtask before k reads are fetched as k's placement will fetch
+      // them, in order on the links as they stand: later reservations and the fetches left out
+      // (each bounded alone below) only delay them.
+      double links[4];
+      std::copy(std::begin(st.link_free), std::end(st.link_free), links);
+      InputsIn inputs;
       double ready = 0.0;
       if (scheduler_.is_entry(k)) {
-        ready = std::max(ready, scheduler_.move_bound(st, 0.0, kDevice, site, s.in_bits[k]));
+        Copies input{{0.0, kInf, kInf}};
+        ready = scheduler_.fetch(links, input, site, s.in_bits[k]);
+        if (site != kDevice) inputs.add_entry(*this, st, site, s.in_bits[k]);
       }
       for (int j : p.preds[k]) {
         double arrival = kInf;
-        if (j < next) {
-          // Placed: its copies are known; the cheapest is where it is or one route away.
-          for (int from = 0; from < kSites; ++from) {
-            if (st.outputs[j].at[from] != kInf) {
-              arrival = std::min(arrival, scheduler_.move_bound(st, st.outputs[j].at[from], from,
-                                                                site, s.out_bits[j]));
+        if (j >= next) {
+          arrival = arrive[j][site];
+        } else if (st.outputs[j].at[site] != kInf) {
+          arrival = st.outputs[j].at[site];
+        } else {
+          // Its copies are known; the cheapest is one route away from one of them (the same for
+          // every reader: kept from the first).
+          if (!routed[j]) {
+            routed[j] = true;
+            for (int to = 0; to < kSites; ++to) {
+              arrive[j][to] = kInf;
+              for (int from = 0; from < kSites; ++from) {
+                if (st.outputs[j].at[from] != kInf) {
+                  arrive[j][to] = std::min(arrive[j][to], scheduler_.move_bound(st, st.outputs[j].at[from],
+                                                                                from, to, s.out_bits[j]));
+                }
+              }
             }
           }
-        } else {
-          for (int from = 0; from < kSites; ++from) {
-            arrival = std::min(arrival, scheduler_.move_bound(st, finish[j][from], from, site,
-                                                              s.out_bits[j]));
+          inputs.add(s, site, st.outputs[j], arrive[j][kEdge], s.out_bits[j]);
+          if (!read[j]) {
+            Copies datum = st.outputs[j];
+            arrival = scheduler_.fetch(links, datum, site, s.out_bits[j]);
+          } else {
+            arrival = arrive[j][site];
           }
         }
         ready = std::max(ready, arrival);
       }
+      ready = std::max(ready, inputs.end(st, site));
       const double start = site == kDevice ? std::max(ready, st.device_free)
                            : site == kEdge ? std::max(ready, edge_free)
                                            : ready;
       finish[k][site] = start + scheduler_.run_seconds(k, site);
+    }
+    for (int j : p.preds[k]) {
+      if (j < next) read[j] = true;
+    }
+    // k's output at each site at the earliest, from wherever it runs: what its readers wait for.
+    if (!succs_[k].empty()) {
+      for (int to = 0; to < kSites; ++to) {
+        arrive[k][to] = kInf;
+        for (int from = 0; from < kSites; ++from) {
+          arrive[k][to] = std::min(arrive[k][to], scheduler_.move_bound(st, finish[k][from], from, to,
+                                                                        s.out_bits[k]));
+        }
+      }
     }
   }
   double total = 0.0;
@@ -171,10 +265,14 @@ double BranchAndBound::refuted_bound(const ScheduleState& st, int next, double k
   return std::max(known, lo * (1.0 - kLoadSlack));
 }
 
-double BranchAndBound::charge_transfers(const ScheduleState& st, int next, double* uplink) const {
+double BranchAndBound::charge_transfers(const ScheduleState& st, int next, double* uplink,
+                                        double* ready) const {
   const SystemState& s = scheduler_.state();
   const auto up = [&](double bits) { return bits / s.rate_up + s.lat_wireless; };
-  for (int k = next; k < n_; ++k) uplink[k] = scheduler_.is_entry(k) ? up(s.in_bits[k]) : 0.0;
+  for (int k = next; k < n_; ++k) {
+    uplink[k] = scheduler_.is_entry(k) ? up(s.in_bits[k]) : 0.0;
+    ready[k] = scheduler_.is_entry(k) ? 0.0 : kInf;
+  }
   // A placed output on the device alone crosses the uplink if its first remaining reader is off
   // the device: charged to that reader, so each output counts at most once.
   double home_pending = 0.0;
@@ -185,7 +283,10 @@ double BranchAndBound::charge_transfers(const ScheduleState& st, int next, doubl
     }
     if (copy.at[kDevice] == kInf || copy.at[kEdge] != kInf) continue;
     const auto reader = std::lower_bound(succs_[j].begin(), succs_[j].end(), next);
-    if (reader != succs_[j].end()) uplink[*reader] += up(s.out_bits[j]);
+    if (reader != succs_[j].end()) {
+      uplink[*reader] += up(s.out_bits[j]);
+      ready[*reader] = std::min(ready[*reader], copy.at[kDevice]);
+    }
   }
   return home_pending;
 }
@@ -195,45 +296,75 @@ bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const doubl
   const SystemState& s = scheduler_.state();
   const int cores = scheduler_.profile().edge_cores;
   const double limit = incumbent * (1.0 + kLoadSlack);
-  double uplink[kMaxSubtasks];
-  const double home_pending = charge_transfers(st, next, uplink);
-  // A resource's last remaining user still has its tail to go: at least the least such tail.
-  double tail_device = kInf, tail_edge = kInf, tail_uplink = kInf;
-  for (int k = next; k < n_; ++k) {
-    tail_device = std::min(tail_device, tail_[k][kDevice]);
-    tail_edge = std::min(tail_edge, tail_[k][kEdge]);
-    tail_uplink = std::min({tail_uplink, scheduler_.run_seconds(k, kEdge) + tail_[k][kEdge],
-                            scheduler_.run_seconds(k, kCloud) + tail_[k][kCloud]});
-  }
-  // Room left on each resource; the edge's after its earliest free core, over all its cores
-  // (the busiest carries the mean). Each relaxation pits the device against one other resource
-  // and leaves out a subtask with a way out that costs neither.
-  const double room_device = limit - tail_device - st.device_free;
-  const double edge_free = *std::min_element(st.edge_free, st.edge_free + cores);
-  const double room_edge = cores * (limit - tail_edge - edge_free);
-  const double room_uplink = limit - tail_uplink - st.link_free[kUp];
-  const double room_downlink = limit - home_pending - st.link_free[kDown];
+  double uplink[kMaxSubtasks], up_ready[kMaxSubtasks];
+  const double home_pending = charge_transfers(st, next, uplink, up_ready);
   Claim edge[kMaxSubtasks], up[kMaxSubtasks], down[kMaxSubtasks];
   int edges = 0, ups = 0, downs = 0;
   bool allowed[kMaxSubtasks][kSites];
+  // Each resource serves its claims no earlier than the earliest of them can use it (head) and
+  // its last one still has its tail to go: the least of both over the claims that may use it.
+  double head_device = kInf, tail_device = kInf, head_edge = kInf, tail_edge = kInf;
+  double head_uplink = kInf, tail_uplink = kInf, tail_any_uplink = kInf;
   for (int k = next; k < n_; ++k) {
+    tail_any_uplink = std::min({tail_any_uplink, scheduler_.run_seconds(k, kEdge) + tail_[k][kEdge],
+                                scheduler_.run_seconds(k, kCloud) + tail_[k][kCloud]});
     bool* ok = allowed[k];
     for (int site = 0; site < kSites; ++site) ok[site] = finish[k][site] + tail_[k][site] <= limit;
     if (!ok[kDevice] && !ok[kEdge] && !ok[kCloud]) return true;
     const double on_device = scheduler_.run_seconds(k, kDevice);
+    const double on_edge = scheduler_.run_seconds(k, kEdge);
     const bool off = ok[kEdge] || ok[kCloud];
-    if (!ok[kCloud]) edge[edges++] = {on_device, scheduler_.run_seconds(k, kEdge), ok[kDevice], ok[kEdge]};
-    if (!off || uplink[k] > 0.0) up[ups++] = {on_device, uplink[k], ok[kDevice], off};
+    if (ok[kDevice]) {
+      head_device = std::min(head_device, finish[k][kDevice] - on_device);
+      tail_device = std::min(tail_device, tail_[k][kDevice]);
+    }
+    if (!ok[kCloud]) {
+      edge[edges++] = {on_device, on_edge, ok[kDevice], ok[kEdge]};
+      if (ok[kEdge]) {
+        head_edge = std::min(head_edge, finish[k][kEdge] - on_edge);
+        tail_edge = std::min(tail_edge, tail_[k][kEdge]);
+      }
+    }
+    if (!off || uplink[k] > 0.0) {
+      up[ups++] = {on_device, uplink[k], ok[kDevice], off};
+      if (off) {
+        // After its input is at the edge: its run there, or the backhaul up and its run in the cloud.
+        head_uplink = std::min(head_uplink, up_ready[k]);
+        tail_uplink = std::min({tail_uplink, ok[kEdge] ? on_edge + tail_[k][kEdge] : kInf,
+                                ok[kCloud] ? s.lat_backhaul + scheduler_.run_seconds(k, kCloud) +
+                                                 tail_[k][kCloud]
+                                           : kInf});
+      }
+    }
     if (!off || is_exit_[k]) {
       const double home = is_exit_[k] ? s.out_bits[k] / s.rate_down + s.lat_wireless : 0.0;
       down[downs++] = {on_device, home, ok[kDevice], off};
     }
   }
+  // Room left on each resource; the edge's summed over its cores, each from when it is free.
+  // Each relaxation pits the device against one other resource and leaves out a subtask with a
+  // way out that costs neither.
+  const double room_device = limit - tail_device - std::max(st.device_free, head_device);
+  double room_edge = 0.0;
+  bool edge_open = false;
+  for (int c = 0; c < cores; ++c) {
+    const double room = limit - tail_edge - std::max(st.edge_free[c], head_edge);
+    if (room >= 0.0) {
+      room_edge += room;
+      edge_open = true;
+    }
+  }
+  if (!edge_open) room_edge = -1.0;
+  const double room_uplink = limit - tail_uplink - std::max(st.link_free[kUp], head_uplink);
+  const double room_downlink = limit - home_pending - st.link_free[kDown];
+  // The cuts charge transfers any remaining subtask may read: the uplink's room without the claims'
+  // head and tail.
   return forced_chains_exceed(st, next, finish, allowed, limit) ||
          overflows(room_device, room_edge, edge, edges) ||
          overflows(room_device, room_uplink, up, ups) ||
          overflows(room_device, room_downlink, down, downs) ||
-         (with_cuts && transfers_exceed(st, next, allowed, room_device, room_uplink, room_downlink));
+         (with_cuts && transfers_exceed(st, next, allowed, room_device,
+                                        limit - tail_any_uplink - st.link_free[kUp], room_downlink));
 }
 
 bool BranchAndBound::forced_chains_exceed(const ScheduleState& st, int next,
@@ -316,9 +447,13 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
       }
     } else if (prune_) {
       path_[i] = site;
-      // A dominated child needs no bound: it is never visited.
-      dominated[site] = dominance_.dominated(child[site], i, path_.data());
-      bound[site] = dominated[site] ? kInf : lower_bound(child[site], i + 1, &beyond[site]);
+      // The bound first: most children it prunes need no frontier, and a child is visited only
+      // if neither cuts it, whichever is asked first.
+      bound[site] = lower_bound(child[site], i + 1, &beyond[site]);
+      const bool pruned = beyond[site] || bound[site] > best_delay_ ||
+                          (bound[site] == best_delay_ && prefix_after_incumbent(i));
+      dominated[site] = !pruned && dominance_.dominated(child[site], i, path_.data());
+      if (dominated[site]) bound[site] = kInf;
     } else {
       bound[site] = 0.0;
     }

@@ -155,10 +155,21 @@ class BranchAndBound {
   bool refutes(const ScheduleState& st, int next, const double (*finish)[kSites], double limit) const;
   // A bound at least `known` on every completion of st: the largest T the tests refute.
   double refuted_bound(const ScheduleState& st, int next, double known) const;
-  // Per remaining subtask, what going off the device costs the uplink; returns the downlink
-  // time the placed exits' ways home still need.
-  double charge_transfers(const ScheduleState& st, int next, double* uplink) const;
+  // Per remaining subtask, what going off the device costs the uplink and when the first of it
+  // is ready to go; returns the downlink time the placed exits' ways home still need.
+  double charge_transfers(const ScheduleState& st, int next, double* uplink, double* ready) const;
   void compute_tails();
+  // When a subtask's placed inputs can be at its site at the earliest, their transfers sharing
+  // each link into it (branch_bound.cpp).
+  struct InputsIn {
+    int count[2] = {0, 0};
+    double release_[2][kMaxSubtasks + 1], seconds_[2][kMaxSubtasks + 1];
+    void push(int lane, double release, double seconds);
+    void add_entry(const BranchAndBound& bb, const ScheduleState& st, int site, double bits);
+    // A placed datum not at `site`; at_edge: when it can be at the edge at the earliest.
+    void add(const SystemState& s, int site, const Copies& copy, double at_edge, double bits);
+    double end(const ScheduleState& st, int site) const;
+  };
   void take_incumbent(const SystemState& state, const int8_t* hint);
   void offer_incumbent(double delay, const std::vector<int>& placement);
   void polish_incumbent();

@@ -39,3 +39,20 @@ def test_an_unfinished_search_bounds_the_optimum_from_below(n, seed):
     for max_nodes in (10, 60, 300):
         cut = exact.solve_certified(profile, states, exact.Budget(max_nodes=max_nodes))
         assert (cut.lower_bound <= optimal).all() and (optimal <= cut.delay).all()
+
+
+@pytest.mark.parametrize("n, seed", [(10, 7), (11, 8), (12, 9)])
+def test_equal_to_exhaustive_search_where_each_link_is_slow(n, seed):
+    """The critical path's inputs sharing a link into a site (placed inputs fetched in order, and
+    earliest release first on each link) and the load test's heads and tails never cut x*: with
+    the uplink, the downlink or the backhaul slowed in turn, where those bounds decide."""
+    profile = load_profile(FAMILY.format(n=n, fat=0.7, density=0.6, ccr=0.5, seed=seed))
+    states = states_for(profile, 9, seed)
+    states.rate_up[0::3] /= 20.0
+    states.rate_down[1::3] /= 20.0
+    states.rate_backhaul[2::3] /= 20.0
+    solution = exact.solve_certified(profile, states)
+    labels, optimal, _ = native.solve_with_nodes(profile, states, "exhaustive")
+    assert solution.certified.all()
+    np.testing.assert_array_equal(solution.labels, labels)
+    np.testing.assert_array_equal(solution.delay, optimal)
