@@ -58,9 +58,11 @@ class DecoderConfig:
     decoder: Decoder = Decoder.GUARDED
     top_k: int = TOP_K
     ood_top_k: int = OOD_TOP_K
-    # The rates top-K and guarded candidates are scored under: the state's own, or for a
-    # profile that observes, the lower of that and its history's harmonic mean (Python and the
-    # C++ core only: the manifest does not carry it).
+    # What top-K and guarded candidates are scored under: the state's own rates from an idle
+    # phone ("current"), or for a profile that observes, the lower of the rate and its
+    # history's harmonic mean ("history"), or the state's rates from the observed backlogs of
+    # the phone's core and links ("backlog"). Python and the C++ core only: the manifest does
+    # not carry it.
     rate_estimate: str = "current"
 
     def __post_init__(self):
@@ -86,8 +88,8 @@ class DecoderConfig:
         """The policy name a report shows: `student`, `student+top8`, `student+guarded`."""
         if self.decoder is Decoder.ARGMAX:
             return model
-        history = "-history" if self.rate_estimate == "history" else ""
-        return (f"{model}+top{self.top_k}" if self.decoder is Decoder.TOPK else f"{model}+guarded") + history
+        scoring = "" if self.rate_estimate == "current" else f"-{self.rate_estimate}"
+        return (f"{model}+top{self.top_k}" if self.decoder is Decoder.TOPK else f"{model}+guarded") + scoring
 
 
 @dataclass
@@ -121,9 +123,12 @@ class Decider:
         flagged = (self.support.outside(raw) if self.support is not None
                    else np.zeros(len(states), dtype=bool))
         logits = self.forward(self.normalizer(raw))
-        on_history = self.config.rate_estimate == "history" and self.profile.observation
+        observes = bool(self.profile.observation) and observation is not None
+        on_history = self.config.rate_estimate == "history" and observes
         scored = as_estimated(states, observation) if on_history else states
-        return decode(self.profile, scored, logits, self.config, flagged), flagged
+        busy = (np.stack([observation.backlog_device, observation.backlog_up, observation.backlog_down], axis=1)
+                if self.config.rate_estimate == "backlog" and observes else None)
+        return decode(self.profile, scored, logits, self.config, flagged, busy), flagged
 
     def decide(self, states: States) -> np.ndarray:
         return self.decide_flagged(states)[0]
@@ -134,12 +139,13 @@ class Decider:
 
 
 def decode(profile: Profile, states: States, logits: np.ndarray, config: DecoderConfig,
-           out_of_support: np.ndarray | None = None) -> np.ndarray:
-    """logits [S, N, 3] -> placements [S, N] int8 with the configured decoder."""
+           out_of_support: np.ndarray | None = None, busy: np.ndarray | None = None) -> np.ndarray:
+    """logits [S, N, 3] -> placements [S, N] int8 with the configured decoder (`busy` [S, 3]:
+    the seconds queued on the phone's core, uplink and downlink that candidates start behind)."""
     if config.decoder is Decoder.ARGMAX:
         return argmax_placements(logits)
     if config.decoder is Decoder.TOPK:
-        return verified_topk(profile, states, logits, config.top_k)
+        return verified_topk(profile, states, logits, config.top_k, busy)
     if out_of_support is None:
         out_of_support = np.zeros(len(states), dtype=bool)
-    return guarded_with_support(profile, states, logits, config.top_k, config.ood_top_k, out_of_support)
+    return guarded_with_support(profile, states, logits, config.top_k, config.ood_top_k, out_of_support, busy)

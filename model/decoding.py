@@ -10,13 +10,18 @@ Guarded (beyond the paper): the K most probable placements plus the greedy place
 three single-site placements, scored the same way. Its candidate set contains every placement
 greedy or a single-site policy would choose, so on any state it is never worse than any of them:
 a phone that leaves the training ranges falls back to the simple rules, not below them.
+
+Both score their candidates with the delay model from an idle phone, or, given `busy` (per
+state the seconds of work already queued on the phone's core, uplink and downlink: an
+observation's backlogs), from those queues: every candidate then starts behind the work the
+phone has already committed, as the stream will run it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from kdoffload.model.delay import delays
+from kdoffload.model.delay import DOWN, UP, Params, Schedule, delays
 from kdoffload.model.policies import Greedy
 from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
 from kdoffload.model.states import States
@@ -56,14 +61,33 @@ def topk_placements(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]
     return choices, scores
 
 
-def fastest(profile: Profile, states: States, candidates: np.ndarray) -> np.ndarray:
+def delays_behind(profile: Profile, states: States, placements: np.ndarray, busy: np.ndarray) -> np.ndarray:
+    """T(x_s; s) with the phone's core, uplink and downlink free only after busy[s] = (device,
+    up, down) seconds: states S, placements [S, N], busy [S, 3] -> [S] seconds. With no work
+    queued it is `model.delay.delays`, bit for bit."""
+    placements, busy = np.asarray(placements), np.asarray(busy, dtype=np.float64)
+    schedule = Schedule(profile, Params.from_states(states), len(placements))
+    schedule.arrays["dev_free"] = busy[:, 0].copy()
+    schedule.arrays["link_free"][UP] = busy[:, 1]
+    schedule.arrays["link_free"][DOWN] = busy[:, 2]
+    for i in range(profile.n):
+        schedule.place(i, placements[:, i])
+    return schedule.finish()
+
+
+def fastest(profile: Profile, states: States, candidates: np.ndarray,
+            busy: np.ndarray | None = None) -> np.ndarray:
     """The fastest candidate of each state, ties to the lexicographically smallest.
 
-    candidates [B, C, N] int8 -> [B, N] int8, scored by the delay model.
+    candidates [B, C, N] int8 -> [B, N] int8, scored by the delay model (from the queues
+    `busy` [B, 3] where given: `delays_behind`).
     """
     batch, width, n = candidates.shape
-    lanes = states[np.repeat(np.arange(batch), width)]
-    cost = delays(profile, lanes, candidates.reshape(-1, n)).reshape(batch, width)
+    rows = np.repeat(np.arange(batch), width)
+    lanes = states[rows]
+    cost = (delays(profile, lanes, candidates.reshape(-1, n)) if busy is None
+            else delays_behind(profile, lanes, candidates.reshape(-1, n), np.asarray(busy)[rows]))
+    cost = cost.reshape(batch, width)
     tied_best = cost == cost.min(axis=1, keepdims=True)
     return candidates[np.arange(batch), first_smallest(candidates, tied_best)]
 
@@ -86,15 +110,16 @@ def single_site_candidates(batch: int, n: int, sites=SINGLE_SITES) -> np.ndarray
     return np.broadcast_to(np.asarray(sites, dtype=np.int8)[None, :, None], (batch, len(sites), n))
 
 
-def verified_topk(profile: Profile, states: States, logits: np.ndarray, k: int) -> np.ndarray:
+def verified_topk(profile: Profile, states: States, logits: np.ndarray, k: int,
+                  busy: np.ndarray | None = None) -> np.ndarray:
     """The fastest of the k most probable placements and all-local: [B, N] int8."""
     candidates, _ = topk_placements(logits, k)
     local = single_site_candidates(len(candidates), profile.n, (DEVICE,))
-    return fastest(profile, states, np.concatenate([candidates, local], axis=1))
+    return fastest(profile, states, np.concatenate([candidates, local], axis=1), busy)
 
 
 def guarded(profile: Profile, states: States, logits: np.ndarray, k: int,
-            greedy: np.ndarray | None = None) -> np.ndarray:
+            greedy: np.ndarray | None = None, busy: np.ndarray | None = None) -> np.ndarray:
     """The fastest of the k most probable, the greedy and the three single-site placements.
 
     `greedy` [B, N] may be passed when already known; it is computed otherwise.
@@ -104,14 +129,15 @@ def guarded(profile: Profile, states: States, logits: np.ndarray, k: int,
         greedy = Greedy(profile).decide(states)
     singles = single_site_candidates(len(candidates), profile.n)
     return fastest(profile, states,
-                   np.concatenate([candidates, greedy[:, None, :].astype(np.int8), singles], axis=1))
+                   np.concatenate([candidates, greedy[:, None, :].astype(np.int8), singles], axis=1), busy)
 
 
 def guarded_with_support(profile: Profile, states: States, logits: np.ndarray, k: int, wide_k: int,
-                         out_of_support: np.ndarray) -> np.ndarray:
+                         out_of_support: np.ndarray, busy: np.ndarray | None = None) -> np.ndarray:
     """Guarded decoding with K for states in support and `wide_k` for those out of it."""
     placements = np.empty((len(states), profile.n), dtype=np.int8)
     for mask, width in ((~out_of_support, k), (out_of_support, wide_k)):
         if mask.any():
-            placements[mask] = guarded(profile, states[mask], logits[mask], width)
+            placements[mask] = guarded(profile, states[mask], logits[mask], width,
+                                       busy=None if busy is None else np.asarray(busy)[mask])
     return placements

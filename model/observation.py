@@ -111,7 +111,7 @@ def _summarise(history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return last * width / ratio, history.min(axis=1), np.sqrt(variance)
 
 
-RATE_ESTIMATES = ("current", "history")  # what top-K and guarded candidates are scored under
+RATE_ESTIMATES = ("current", "history", "backlog")  # what top-K and guarded candidates are scored under
 
 
 def as_estimated(states: "States", observation: Observation | None) -> "States":

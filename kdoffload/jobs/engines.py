@@ -23,6 +23,9 @@ _CHECKPOINTS = {DecoderConfig(decoder).label(network): (network, KINDS[network],
 # The guarded student scoring its candidates on the observed history (a profile that observes).
 ON_HISTORY = DecoderConfig(Decoder.GUARDED, rate_estimate="history")
 _CHECKPOINTS[ON_HISTORY.label("student")] = ("student", KINDS["student"], ON_HISTORY, "distill")
+# The guarded student scoring its candidates from the phone's observed backlogs.
+ON_BACKLOG = DecoderConfig(Decoder.GUARDED, rate_estimate="backlog")
+_CHECKPOINTS[ON_BACKLOG.label("student")] = ("student", KINDS["student"], ON_BACKLOG, "distill")
 
 
 # The graph student's engines: (network name, the export rather than the checkpoint, features and
@@ -135,4 +138,6 @@ def pte_engines(reporter: Reporter) -> dict:
     return {**{labels[d]("student-pte"): build(d) for d in Decoder},
             **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder},
             ON_HISTORY.label("student-native"): build_native(Decoder.GUARDED, ON_HISTORY.label("student-native"),
-                                                             "history")}
+                                                             "history"),
+            ON_BACKLOG.label("student-native"): build_native(Decoder.GUARDED, ON_BACKLOG.label("student-native"),
+                                                             "backlog")}

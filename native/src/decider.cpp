@@ -17,7 +17,8 @@ DecoderKind parse_decoder(const std::string& name) {
 RateEstimate parse_rate_estimate(const std::string& name) {
   if (name == "current") return RateEstimate::current;
   if (name == "history") return RateEstimate::history;
-  throw std::invalid_argument("rate estimate '" + name + "' is not current or history");
+  if (name == "backlog") return RateEstimate::backlog;
+  throw std::invalid_argument("rate estimate '" + name + "' is not current, history or backlog");
 }
 
 Decider::Decider(const Profile& profile, const FeatureRecipe& recipe, Scorer forward,
@@ -42,17 +43,25 @@ void Decider::decide(const SystemState& state, int* placement) {
       argmax_placement(logits, profile_.n, placement);
       return;
     case DecoderKind::topk:
-      topk_.decode(logits, scored(state), placement);
+      topk_.decode(logits, scored(state), placement, busy(state));
       return;
     case DecoderKind::guarded:
       // The support check belongs to the guarded decision: it widens K out of support.
-      guarded_.decode(logits, scored(state), recipe_.out_of_support(state), placement);
+      guarded_.decode(logits, scored(state), recipe_.out_of_support(state), placement, busy(state));
       return;
   }
 }
 
+const double* Decider::busy(const SystemState& state) {
+  if (rate_estimate_ != RateEstimate::backlog || !state.observed.valid) return nullptr;
+  busy_[0] = state.observed.backlog_device;
+  busy_[1] = state.observed.backlog_up;
+  busy_[2] = state.observed.backlog_down;
+  return busy_;
+}
+
 const SystemState& Decider::scored(const SystemState& state) {
-  if (rate_estimate_ == RateEstimate::current || !state.observed.valid) return state;
+  if (rate_estimate_ != RateEstimate::history || !state.observed.valid) return state;
   scored_ = state;  // the vectors keep their capacity: no allocation after the first decision
   scored_.rate_up = std::min(state.rate_up, state.observed.rate_up_hmean);
   scored_.rate_down = std::min(state.rate_down, state.observed.rate_down_hmean);

@@ -21,12 +21,13 @@ using Scorer = std::function<const float*(const float*)>;
 
 enum class DecoderKind { argmax, topk, guarded };
 
-// The wireless rates the top-K and guarded candidates are scored under: the state's own (the
-// rate of the decision's moment), or, for a state with an observation, the lower of that and
-// the observed history's harmonic mean (model/observation.py's as_estimated).
-enum class RateEstimate { current, history };
+// What the top-K and guarded candidates are scored under: the state's own rates (the rate of
+// the decision's moment) from an idle phone; or, for a state with an observation, the lower of
+// that rate and the observed history's harmonic mean (model/observation.py's as_estimated); or
+// the state's rates from the observed backlogs of the phone's core and links (QueuedDelay).
+enum class RateEstimate { current, history, backlog };
 
-// Throws std::invalid_argument naming the value if it is not current or history.
+// Throws std::invalid_argument naming the value if it is not current, history or backlog.
 RateEstimate parse_rate_estimate(const std::string& name);
 
 // Throws std::invalid_argument naming the value if it is not argmax, topk or guarded.
@@ -65,6 +66,9 @@ class Decider {
   GuardedDecoder guarded_;
 
   const SystemState& scored(const SystemState& state);
+  // The backlogs candidates start behind ({device, up, down}), or null: from an idle phone.
+  const double* busy(const SystemState& state);
+  double busy_[3] = {};
 };
 
 }  // namespace kdo

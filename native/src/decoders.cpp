@@ -15,6 +15,18 @@ void argmax_placement(const float* logits, int n, int* placement) {
   }
 }
 
+double QueuedDelay::delay(const SystemState& state, const int* placement, const double* busy) {
+  scheduler_.set_state(state);
+  scheduler_.reset(scratch_);
+  if (busy != nullptr) {
+    scratch_.device_free = busy[0];
+    scratch_.link_free[kUp] = busy[1];
+    scratch_.link_free[kDown] = busy[2];
+  }
+  for (int i = 0; i < scheduler_.profile().n; ++i) scheduler_.place(scratch_, i, placement[i]);
+  return scheduler_.finish(scratch_);
+}
+
 TopKDecoder::TopKDecoder(const Profile& profile, int k)
     : n_(profile.n), k_(k), delay_model_(profile), scratch_placement_(profile.n) {
   beam_.reserve(3 * k);
@@ -36,7 +48,8 @@ const std::vector<uint32_t>& TopKDecoder::most_probable(const float* logits) {
   return codes_;
 }
 
-double TopKDecoder::decode(const float* logits, const SystemState& state, int* placement) {
+double TopKDecoder::decode(const float* logits, const SystemState& state, int* placement,
+                           const double* busy) {
   most_probable(logits);
   // All-local is code 0; it is always a candidate so the policy is never worse than staying put.
   if (std::find(codes_.begin(), codes_.end(), 0u) == codes_.end()) codes_.push_back(0u);
@@ -45,7 +58,7 @@ double TopKDecoder::decode(const float* logits, const SystemState& state, int* p
   bool first = true;
   for (uint32_t code : codes_) {
     code_to_placement(code, n_, scratch_placement_.data());
-    const double delay = delay_model_.delay(state, scratch_placement_.data());
+    const double delay = delay_model_.delay(state, scratch_placement_.data(), busy);
     if (first || delay < best_delay || (delay == best_delay && code < best_code)) {
       best_delay = delay;
       best_code = code;
@@ -64,7 +77,7 @@ GuardedDecoder::GuardedDecoder(const Profile& profile, int top_k, int ood_top_k)
 }
 
 double GuardedDecoder::decode(const float* logits, const SystemState& state, bool out_of_support,
-                              int* placement) {
+                              int* placement, const double* busy) {
   candidates_ = (out_of_support ? out_of_support_ : in_support_).most_probable(logits);
   greedy_.decide(state, scratch_placement_.data());
   uint32_t all_edge = 0;
@@ -81,7 +94,7 @@ double GuardedDecoder::decode(const float* logits, const SystemState& state, boo
   bool first = true;
   for (uint32_t code : candidates_) {
     TopKDecoder::code_to_placement(code, n_, scratch_placement_.data());
-    const double delay = delay_model_.delay(state, scratch_placement_.data());
+    const double delay = delay_model_.delay(state, scratch_placement_.data(), busy);
     if (first || delay < best_delay || (delay == best_delay && code < best_code)) {
       best_delay = delay;
       best_code = code;

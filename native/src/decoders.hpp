@@ -63,13 +63,27 @@ void beam_search(const float* logits, int n, int k, std::vector<BeamEntry<Code>>
 // Per subtask the highest logit; the lowest site wins a tie (numpy's argmax).
 void argmax_placement(const float* logits, int n, int* placement);
 
+// The delay model's T(placement; state) from the phone's queues: its core, uplink and downlink
+// free only after busy = {device, up, down} seconds (an observation's backlogs), as
+// model/decoding.py's delays_behind; busy null: from an idle phone, DelayModel's delay exactly.
+class QueuedDelay {
+ public:
+  explicit QueuedDelay(const Profile& profile) : scheduler_(profile) {}
+  double delay(const SystemState& state, const int* placement, const double* busy);
+
+ private:
+  Scheduler scheduler_;
+  ScheduleState scratch_;
+};
+
 class TopKDecoder {
  public:
   TopKDecoder(const Profile& profile, int k);
 
   // Writes the chosen placement and returns its delay. Ties on delay go to the
-  // lexicographically smallest placement.
-  double decode(const float* logits, const SystemState& state, int* placement);
+  // lexicographically smallest placement. busy: see QueuedDelay (null: an idle phone).
+  double decode(const float* logits, const SystemState& state, int* placement,
+                const double* busy = nullptr);
 
   // The K most probable placements, most probable first, as base-3 codes whose most
   // significant digit is subtask 0 (numeric order is lexicographic order). Equal scores keep
@@ -85,7 +99,7 @@ class TopKDecoder {
   using Partial = BeamEntry<uint32_t>;
 
   int n_, k_;
-  DelayModel delay_model_;
+  QueuedDelay delay_model_;
   std::vector<Partial> beam_, grown_;
   std::vector<uint32_t> codes_;
   std::vector<int> scratch_placement_;
@@ -99,14 +113,15 @@ class GuardedDecoder {
   GuardedDecoder(const Profile& profile, int top_k, int ood_top_k);
 
   // Writes the chosen placement and returns its delay; ties to the smallest placement.
+  // busy: see QueuedDelay (null: an idle phone).
   double decode(const float* logits, const SystemState& state, bool out_of_support,
-                int* placement);
+                int* placement, const double* busy = nullptr);
 
  private:
   int n_;
   TopKDecoder in_support_, out_of_support_;  // only their beams are used
   Greedy greedy_;
-  DelayModel delay_model_;
+  QueuedDelay delay_model_;
   std::vector<uint32_t> candidates_;
   std::vector<int> scratch_placement_;
 };

@@ -54,10 +54,11 @@ def test_the_cpp_decider_replays_golden_observations(tmp_path):
         native.NativeDecider(profile, path)
 
 
-@pytest.mark.parametrize("rate_estimate", ["current", "history"])
+@pytest.mark.parametrize("rate_estimate", ["current", "history", "backlog"])
 def test_the_cpp_decider_decides_on_observations_as_python_does(tmp_path, rate_estimate):
     """The native engine gets each state's observation (features and, on history, the rates its
-    candidates are scored under) and decides as the Python decision path does."""
+    candidates are scored under; on backlog, the queues they start behind) and decides as the
+    Python decision path does."""
     profile, path, decider = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
     rng = np.random.default_rng(11)
     states = sample_states(profile, 300, rng)
@@ -67,6 +68,6 @@ def test_the_cpp_decider_decides_on_observations_as_python_does(tmp_path, rate_e
     got, took = native.NativeDecider(profile, path, "guarded", rate_estimate=rate_estimate).decide_timed(states, seen)
     np.testing.assert_array_equal(got, want)
     assert took > 0
-    if rate_estimate == "history":  # the estimate changes decisions: the test sees it at work
+    if rate_estimate != "current":  # the estimate changes decisions: the test sees it at work
         current, _ = decider.decide_flagged(states, seen)
         assert (current != want).any(axis=1).sum() > 0
