@@ -143,10 +143,10 @@ def evaluate(
 def export_(
     run: RunOption = DEFAULT_RUN,
     backend: Annotated[str, typer.Option(help="xnnpack (delegated) or portable (no delegate).")] = "xnnpack",
-    quant: Annotated[str, typer.Option("--quant", help="fp32 or int8; default: the exporter's rule (int8 on xnnpack).")] = None,
+    quant: Annotated[str, typer.Option("--quant", help="fp32 or int8 (that build alone); default on xnnpack: both, and int8 ships only if smaller and natively not slower (else fp32).")] = None,
     time_n: Annotated[int, typer.Option("--time-n", help="Then time the forward pass on graphs of this size (0: not).")] = 50,
 ):
-    """The selected graph student to one .pte (inputs padded to 64) and its manifest, verified first."""
+    """The selected graph student to a verified .pte (inputs padded to 64) and its manifest; the shipped build is recorded in export/shipped.json."""
     from kdoffload.jobs import graph as job
 
     options.count(time_n, "--time-n", 0, 64)

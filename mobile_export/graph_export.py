@@ -1,7 +1,9 @@
 """The graph student to one .pte and its manifest: static inputs padded to 64, verified first.
 
 The lowering, the int8 quantizer and the runtime are mobile_export's own (lower.py,
-runtime.py); quantization follows the exporter's rule (int8 for the student on XNNPACK). The
+runtime.py). Which build a phone gets is `choose_quantization`'s rule, not the per-profile
+exporter's (int8 for a student on XNNPACK): int8 only where it is both smaller and, timed
+natively in the same run, not slower than fp32; fp32 where it cannot be timed. The
 program takes the four inputs of docs/formats.md ("Graph features"); normalisation stays with
 the client, as for the single-graph student. Verification on drawn graphs of N = 5..64:
 fp32 logits within the export's tolerance of eager; int8's guarded decisions at most
@@ -45,6 +47,29 @@ class GraphExportResult:
     size_bytes: int
     verification: dict
     seconds: float
+
+
+# Where the native runner is not built: fp32. At the widths trained (16-32, 2-3 rounds) int8's
+# quantise and dequantise steps cost more than its arithmetic saves, so int8 was the slower
+# build natively (docs/graphs.md, "Export").
+DEFAULT_QUANTIZATION = "fp32"
+
+
+def choose_quantization(builds: dict[str, dict]) -> tuple[str, str]:
+    """The shipped build of the graph student and why, from {"fp32": {...}, "int8": {...}} with
+    each build's "pte_bytes" and its native forward "p50_us" (None: not timed). int8 only if it
+    was made, is smaller and was timed natively no slower than fp32; else fp32."""
+    fp32, int8 = builds["fp32"], builds.get("int8")
+    if int8 is None:
+        return "fp32", "int8 not built (refused or not asked)"
+    if int8["pte_bytes"] >= fp32["pte_bytes"]:
+        return "fp32", f"int8 not smaller ({int8['pte_bytes']:,} against {fp32['pte_bytes']:,} bytes)"
+    if fp32.get("p50_us") is None or int8.get("p50_us") is None:
+        return DEFAULT_QUANTIZATION, "not timed natively (kdo_bench not built): the default, fp32"
+    if int8["p50_us"] > fp32["p50_us"]:
+        return "fp32", f"int8 slower natively (p50 {int8['p50_us']:.1f} against {fp32['p50_us']:.1f} µs)"
+    return "int8", (f"int8 smaller ({int8['pte_bytes']:,} against {fp32['pte_bytes']:,} bytes) and not slower "
+                    f"natively (p50 {int8['p50_us']:.1f} against {fp32['p50_us']:.1f} µs)")
 
 
 def export_stem(cfg: ExportConfig) -> str:

@@ -94,12 +94,25 @@ class ExportJob:
     time_n: int  # then time the forward pass on graphs of this size (0: not)
 
 
-def shipped_pte(run_dir: Path) -> Path:
-    """Where `export` writes the run's .pte under the exporter's rule (int8 on XNNPACK)."""
-    from kdoffload.mobile_export.config import ExportConfig
-    from kdoffload.mobile_export.graph_export import export_stem
+SHIPPED_RECORD = "shipped.json"  # in the export folder: which build the rule chose, and why
 
-    return GraphStudentLayout(run_dir).export / f"{export_stem(ExportConfig.shipped())}.pte"
+
+def shipped_pte(run_dir: Path) -> Path:
+    """The run's shipped .pte: the build `export`'s rule chose (export/shipped.json), else the
+    fp32 build (the rule's default)."""
+    import json
+
+    from kdoffload.mobile_export.config import ExportConfig
+    from kdoffload.mobile_export.graph_export import DEFAULT_QUANTIZATION, export_stem
+
+    export_dir = GraphStudentLayout(run_dir).export
+    try:
+        name = json.loads((export_dir / SHIPPED_RECORD).read_text())["pte"]
+        if isinstance(name, str) and "/" not in name and name.endswith(".pte"):
+            return export_dir / name
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return export_dir / f"{export_stem(ExportConfig(quantization=DEFAULT_QUANTIZATION))}.pte"
 
 
 def shipped_export_current(run_dir: Path) -> bool:
@@ -119,36 +132,88 @@ def shipped_export_current(run_dir: Path) -> bool:
     return made_from == hashlib.sha256(student.read_bytes()).hexdigest()
 
 
-def export(job: ExportJob, reporter: Reporter) -> Path:
-    """The run's selected student to one verified .pte (inputs padded to 64) and its manifest."""
+RULE_ROUNDS, RULE_CALLS = 3, 3000  # the rule's native timing: fp32 and int8 in turn, median p50
+
+
+def _export_build(job: ExportJob, quantization: str, reporter: Reporter):
     from kdoffload.distill.graph_model import load_graph_net
-    from kdoffload.mobile_export.config import ExportConfig, shipped_quantization
+    from kdoffload.mobile_export.config import ExportConfig
     from kdoffload.mobile_export.graph_export import export_graph_student
     from kdoffload.mobile_export.manifest import file_record
     from kdoffload.mobile_export.verify import ExportRefused
 
-    cfg = ExportConfig(model="student", backend=job.backend,
-                       quantization=job.quantization or shipped_quantization("student", job.backend))
-    layout = GraphStudentLayout(job.run_dir)
-    path = layout.student
+    cfg = ExportConfig(model="student", backend=job.backend, quantization=quantization)
+    path = GraphStudentLayout(job.run_dir).student
     checkpoint = load_graph_net(path, "graph-student")
     try:
-        result = export_graph_student(checkpoint, layout.export, cfg,
+        result = export_graph_student(checkpoint, GraphStudentLayout(job.run_dir).export, cfg,
                                       file_record(path.name, path.read_bytes()))
     except ExportRefused as refused:
         raise Refused(f"export refused: {refused}") from None
     sizes = result.verification["sizes"]
     reporter.show(f"{result.pte}: {result.size_bytes:,} bytes, verified on {result.verification['states']} "
                   f"states (N {sizes[0]}-{sizes[1]})")
+    return result
+
+
+def _native_p50s(ptes: dict[str, Path]) -> dict[str, float | None]:
+    """Each build's native forward p50 (µs): the median over RULE_ROUNDS rounds that time the
+    builds in turn, so both see the same load; None for all where kdo_bench is not built."""
+    import statistics
+
+    from kdoffload.evaluation.graph_latency import native_forward_times_us
+
+    p50s: dict[str, list[float]] = {q: [] for q in ptes}
+    for _ in range(RULE_ROUNDS):
+        for quantization, pte in ptes.items():
+            try:
+                timed = native_forward_times_us(pte, RULE_CALLS)
+            except RuntimeError as err:
+                raise Refused(str(err)) from None
+            if timed is None:
+                return {q: None for q in ptes}
+            p50s[quantization].append(timed["p50_us"])
+    return {q: statistics.median(v) for q, v in p50s.items()}
+
+
+def export(job: ExportJob, reporter: Reporter) -> Path:
+    """The run's selected student to verified .pte files (inputs padded to 64) and manifests.
+
+    With a quantization given, that build alone (the shipped choice is left as it was). Without
+    one, on XNNPACK: fp32 and int8, each timed natively, and the rule of
+    `graph_export.choose_quantization` picks the shipped one (recorded in export/shipped.json);
+    on the portable backend: fp32."""
+    import json
+
+    from kdoffload.mobile_export.graph_export import choose_quantization
+    from kdoffload.model.io import atomic_write_json
+
+    if job.quantization is not None or job.backend != "xnnpack":
+        pte = _export_build(job, job.quantization or "fp32", reporter).pte
+    else:
+        results = {"fp32": _export_build(job, "fp32", reporter)}
+        try:
+            results["int8"] = _export_build(job, "int8", reporter)
+        except Refused as refused:
+            reporter.show(f"int8: {refused}")
+        p50s = _native_p50s({q: r.pte for q, r in results.items()})
+        builds = {q: {"pte": r.pte.name, "pte_bytes": r.size_bytes, "p50_us": p50s[q]} for q, r in results.items()}
+        choice, reason = choose_quantization(builds)
+        pte = results[choice].pte
+        atomic_write_json(GraphStudentLayout(job.run_dir).export / SHIPPED_RECORD,
+                          {"pte": pte.name, "quantization": choice, "reason": reason, "builds": builds,
+                           "timing": {"rounds": RULE_ROUNDS, "calls": RULE_CALLS}})
+        reporter.show(f"shipped: {pte.name} ({reason}); builds {json.dumps(builds)}")
     if job.time_n:
         from kdoffload.evaluation.graph_latency import forward_times_us, native_forward_times_us
 
-        times = forward_times_us(result.pte, path, job.time_n)
+        student = GraphStudentLayout(job.run_dir).student
+        times = forward_times_us(pte, student, job.time_n)
         reporter.show(f"forward at N = {job.time_n} (Python runtime, binding included): p50 "
                       f"{times['p50_us']:.1f} µs, p99 {times['p99_us']:.1f} µs over {times['calls']} calls")
-        native_times = native_forward_times_us(result.pte)
+        native_times = native_forward_times_us(pte)
         if native_times is not None:  # the same program whatever N: every call computes 64 rows
             reporter.show(f"forward natively (kdo_bench, one thread, inputs padded to 64): p50 "
                           f"{native_times['p50_us']:.1f} µs, p99 {native_times['p99_us']:.1f} µs over "
                           f"{native_times['calls']} calls")
-    return result.pte
+    return pte

@@ -12,7 +12,8 @@ import torch
 from kdoffload.distill.graph_data import draw_graph_states
 from kdoffload.distill.graph_model import GraphCheckpoint, GraphNetConfig, GraphOffloadNet
 from kdoffload.mobile_export.config import ExportConfig
-from kdoffload.mobile_export.graph_export import eager_logits, export_graph_student, program_logits
+from kdoffload.mobile_export.graph_export import (DEFAULT_QUANTIZATION, choose_quantization, eager_logits,
+                                                  export_graph_student, program_logits)
 from kdoffload.mobile_export.runtime import PteProgram
 from kdoffload.model.graph_features import RECIPE_VERSION, GraphNormalizer, graph_inputs
 from kdoffload.model.states import States
@@ -58,3 +59,17 @@ def test_manifest_golden_vectors_replay(checkpoint, exported):
         np.testing.assert_allclose(inputs.nodes[0, :n], record["nodes"], atol=1e-5)
         np.testing.assert_allclose(inputs.scalars[0], record["scalars"], atol=1e-5)
         np.testing.assert_allclose(eager_logits(checkpoint, inputs)[0, :n], record["logits"], atol=1e-4)
+
+
+def _builds(fp32_bytes, int8_bytes, fp32_us, int8_us):
+    return {"fp32": {"pte_bytes": fp32_bytes, "p50_us": fp32_us}, "int8": {"pte_bytes": int8_bytes, "p50_us": int8_us}}
+
+
+def test_int8_ships_only_when_smaller_and_not_slower_natively():
+    assert choose_quantization(_builds(18_828, 17_036, 30.5, 35.4))[0] == "fp32"  # smaller but slower
+    assert choose_quantization(_builds(18_828, 17_036, 30.5, 30.5))[0] == "int8"  # smaller, as fast
+    assert choose_quantization(_builds(18_828, 17_036, 30.5, 25.0))[0] == "int8"
+    assert choose_quantization(_builds(17_036, 18_828, 30.5, 25.0))[0] == "fp32"  # faster but larger
+    choice, reason = choose_quantization(_builds(18_828, 17_036, None, None))
+    assert choice == DEFAULT_QUANTIZATION == "fp32" and "not timed" in reason
+    assert choose_quantization({"fp32": {"pte_bytes": 1, "p50_us": 1.0}})[0] == "fp32"  # int8 refused
