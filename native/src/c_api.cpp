@@ -17,6 +17,7 @@
 #include "delay_model.hpp"
 #include "graph_decoder.hpp"
 #include "graph_features.hpp"
+#include "replay_scorer.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
 
@@ -362,6 +363,40 @@ int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const
       delays[k] = decoder.decode(logits + k * n * 3, state, flagged, x.data());
       std::copy(x.begin(), x.end(), labels + k * n);
     }
+  });
+}
+
+int kdo_replay_score(const kdo_profile* profile, const kdo_states* states, int64_t k,
+                     const int8_t* candidates, int64_t candidate_count, const int8_t* start,
+                     const int32_t* moves, int move_count, double beat, double* scored,
+                     double* flipped, double* current) {
+  return guarded([&] {
+    check_batch(profile, states);
+    require(k >= 0 && k < states->count, "k: outside the batch");
+    require(candidate_count >= 0 && move_count >= 0, "candidate_count, move_count: negative");
+    const int n = profile->profile.n;
+    kdo::SystemState state;
+    read_state(*states, n, k, state);
+    kdo::ReplayScorer scorer(profile->profile);
+    scorer.set_state(state);
+    std::vector<int> x(n);
+    for (int64_t c = 0; c < candidate_count; ++c) {
+      read_placement(candidates + c * n, n, x.data(), "candidates");
+      scored[c] = scorer.score(x.data(), beat);
+    }
+    read_placement(start, n, x.data(), "start");
+    scorer.reset(x.data());
+    for (int m = 0; m < move_count; ++m) {
+      const int i = moves[2 * m], site = moves[2 * m + 1];
+      require(i >= 0 && i < n && site >= 0 && site < kdo::kSites, "moves: [subtask, site] pairs");
+      scorer.move(i, site);
+    }
+    for (int i = 0; i < n; ++i) {
+      for (int r = 0; r < 2; ++r) {
+        flipped[2 * i + r] = scorer.flipped(i, kdo::other_site(scorer.current()[i], r), beat);
+      }
+    }
+    *current = scorer.current_delay();
   });
 }
 

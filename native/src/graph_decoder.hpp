@@ -2,12 +2,16 @@
 // candidates (beam top-K over the per-subtask logits, greedy, HEFT, the three single-site
 // placements), the fastest of them (ties to the lexicographically smallest), then a bounded
 // first-improvement one-flip local search. Placement for placement equal to the Python reference.
+// Every placement is scored by ReplayScorer: candidates in lexicographic order, each replayed
+// from where it departs from the one before, and flips from the schedule before the flipped
+// subtask, each dropped once a bound shows it cannot win.
 #pragma once
 
 #include <vector>
 
 #include "decoders.hpp"
 #include "delay_model.hpp"
+#include "replay_scorer.hpp"
 #include "solvers.hpp"
 #include "system.hpp"
 
@@ -29,41 +33,18 @@ class GraphDecoder {
  private:
   using Partial = BeamEntry<PlacementCode>;
 
-  void offer(const int* placement);
-  void offer_code(PlacementCode code);
+  // The fastest of candidates_ and the incumbent (best, best_code_; greedy's and HEFT's
+  // placements, whose T is known), ties to the smallest code, into best_code_; returns its T.
+  double best_candidate(double best, PlacementCode greedy, PlacementCode heft);
   double local_search(int* placement, double cost);
-  // T of `placement` with subtask i moved to `site`, replayed from the schedule before i; gives
-  // up (returns +inf) once a bound shows T cannot come under `beat`.
-  double flipped_delay(int* placement, int i, int site, double beat);
-  // For the current placement, from subtask `from` on: the schedule before each subtask, and
-  // per subtask the least time from its finish to T (tail_) and the work still to come on the
-  // device's and the edge's cores after it (device_rest_, edge_rest_).
-  void prepare(const int* placement, int from);
-  // The least time from subtask k's finish at `site` to T: along every path of successors at
-  // their sites, each datum over idle links and each run alone; an exit's output home.
-  double tail_at(const int* placement, int k, int site) const;
-  // Per subtask, seconds its output needs from one site to another over idle links (0 on one
-  // site), for the state being decided: move_s_[k][from][to].
-  void compute_moves();
-  bool bound_reaches(const ScheduleState& st, int k, double finish, double tail, double limit) const;
-  // Whether st's frontier after subtask k is no earlier than the current placement's, with the
-  // same copy sites: then so is every later step (each a max or a sum of these times).
-  bool no_earlier(const ScheduleState& st, int k) const;
 
   int n_, top_k_, ood_top_k_, passes_;
-  Scheduler scheduler_;
+  ReplayScorer scorer_;
   Greedy greedy_;
   Heft heft_;
   std::vector<Partial> beam_, grown_;
   std::vector<PlacementCode> candidates_;
-  std::vector<std::vector<int>> succs_;
-  std::vector<bool> is_exit_;
-  std::vector<int> settled_;                // from which subtask on nothing reads i's output
-  std::vector<std::vector<int>> live_;      // per k: the outputs a later subtask or T reads
-  std::vector<double> tail_, device_rest_, edge_rest_;
-  double move_s_[kMaxSubtasks][kSites][kSites] = {};
-  std::vector<ScheduleState> snapshots_;  // [n + 1]: the schedule before each subtask
-  ScheduleState work_;
+  PlacementCode best_code_ = 0;
   std::vector<int> scratch_;
 };
 

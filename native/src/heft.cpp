@@ -26,17 +26,12 @@ Heft::Heft(const Profile& profile)
       is_exit_(exit_flags(profile)), rank_(profile.n), order_(profile.n) {}
 
 double Heft::decide(const SystemState& s, int* placement) {
-  const int n = scheduler_.profile().n;
   scheduler_.set_state(s);
   upward_ranks(scheduler_.profile(), succs_, is_exit_, s, rank_.data());
   std::iota(order_.begin(), order_.end(), 0);
   std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) { return rank_[a] > rank_[b]; });
   scheduler_.reset(current_);
-  for (int k : order_) {
-    const int best = earliest_site(scheduler_, current_, k, is_exit_[k], option_);
-    placement[k] = best;
-    copy_schedule(current_, option_[best], n, scheduler_.profile().edge_cores);
-  }
+  for (int k : order_) placement[k] = earliest_site(scheduler_, current_, k, is_exit_[k]);
   return delay_model_.delay(s, placement);
 }
 

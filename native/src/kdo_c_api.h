@@ -110,6 +110,17 @@ int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const
                      const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
                      int8_t* labels, double* delays);
 
+/* The guarded decision's scorer (native/src/replay_scorer.hpp) on state k, for checking it
+ * against kdo_delays: candidates [candidate_count][n] scored in turn against `beat` (scored:
+ * T, or +inf only where T > beat); then `start` [n] made current and `moves` (move_count
+ * [subtask, site] pairs) applied in turn; then every one-flip neighbour of the result (flip
+ * 2i + r: subtask i to the r-th of its other sites, lower first) against `beat` (flipped [2n]:
+ * T, or +inf only where T >= beat), and current its T. */
+int kdo_replay_score(const kdo_profile* profile, const kdo_states* states, int64_t k,
+                     const int8_t* candidates, int64_t candidate_count, const int8_t* start,
+                     const int32_t* moves, int move_count, double beat, double* scored,
+                     double* flipped, double* current);
+
 /* The certified search guided by logits [count][n][3]: each subtask's sites by decreasing logit
  * order the branching, and the guarded decision above (kdo_graph_decide's arguments) is the
  * first incumbent; logits NULL: the plain search. Labels equal the plain search's wherever both

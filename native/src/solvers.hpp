@@ -46,10 +46,9 @@ struct SearchStats {
 // outputs wide, and copying only the ones in use keeps small graphs as cheap as before.
 void copy_schedule(ScheduleState& to, const ScheduleState& from, int outputs, int edge_cores);
 
-// The site where subtask i, scheduled after `current`, finishes earliest (an exit: where its
-// output reaches the device earliest), the lower site on a tie; option[site] holds each outcome.
-int earliest_site(const Scheduler& scheduler, const ScheduleState& current, int i, bool is_exit,
-                  ScheduleState* option);
+// The site where subtask i, scheduled after `schedule`, finishes earliest (an exit: where its
+// output reaches the device earliest), the lower site on a tie; `schedule` is left with i there.
+int earliest_site(const Scheduler& scheduler, ScheduleState& schedule, int i, bool is_exit);
 
 // Each subtask in index order goes where it would finish earliest given the earlier choices
 // (for an exit: where its output would reach the device earliest); ties to the lower site.
@@ -62,7 +61,7 @@ class Greedy {
 
  private:
   Scheduler scheduler_;
-  ScheduleState current_, option_[kSites];
+  ScheduleState current_;
 };
 
 // HEFT on three sites (Topcuoglu et al. 2002, adapted to this delay model):
@@ -89,7 +88,7 @@ class Heft {
   std::vector<bool> is_exit_;
   std::vector<double> rank_;
   std::vector<int> order_;
-  ScheduleState current_, option_[kSites];
+  ScheduleState current_;
 };
 
 // Any DAG: depth-first over placements in subtask index order, placements held as arrays (N up
