@@ -10,7 +10,7 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }
 
-Scheduler::Scheduler(const Profile& profile) : profile_(profile), is_entry_(profile.n, false) {
+Scheduler::Scheduler(const Profile& profile) : profile_(profile), is_entry_(profile.n, 0) {
   if (profile.n < 1 || profile.n > kMaxSubtasks) {
     throw std::invalid_argument("profile " + profile.name + ": n must be 1.." +
                                 std::to_string(kMaxSubtasks));
@@ -19,7 +19,7 @@ Scheduler::Scheduler(const Profile& profile) : profile_(profile), is_entry_(prof
     throw std::invalid_argument("profile " + profile.name + ": edge_cores must be 1.." +
                                 std::to_string(kMaxEdgeCores));
   }
-  for (int e : profile.entries) is_entry_[e] = true;
+  for (int e : profile.entries) is_entry_[e] = 1;
 }
 
 void Scheduler::set_state(const SystemState& state) {

@@ -4,6 +4,7 @@
 // exact solvers here break ties exactly as model/oracle.py does.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "system.hpp"
@@ -52,7 +53,7 @@ class Scheduler {
 
   const Profile& profile() const { return profile_; }
   const SystemState& state() const { return *state_; }
-  bool is_entry(int i) const { return is_entry_[i]; }
+  bool is_entry(int i) const { return is_entry_[i] != 0; }
   double run_seconds(int i, int site) const {
     return state_->cycles[i] * seconds_per_cycle_[site];
   }
@@ -61,7 +62,7 @@ class Scheduler {
   double hop(double* link_free, Link link, double data_ready, double bits) const;
 
   const Profile& profile_;
-  std::vector<bool> is_entry_;
+  std::vector<uint8_t> is_entry_;  // bytes, not bits: place reads it once per subtask
   const SystemState* state_ = nullptr;
   double rate_[4] = {};
   double lat_[4] = {};
