@@ -16,14 +16,18 @@ identifiers become the subtask names.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
+import math
 import tempfile
 from pathlib import Path
 
 from kdoffload.model.daggen import REFERENCE_CLOCK
 from kdoffload.model.errors import InputError
-from kdoffload.model.graphs import TaskGraph, graph_from_dict
+from kdoffload.model.graphs import MAX_MAGNITUDE, TaskGraph, graph_from_dict
+from kdoffload.model.nesting import parse_json
 
 # MRLCO's device computes 1 MiB of `size` per second; mapped onto the reference device clock.
 DOT_CYCLES_PER_BYTE = REFERENCE_CLOCK / 2**20
@@ -44,10 +48,12 @@ def import_graph(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
     raise InputError(f"{path}: unknown graph format (expected {', '.join(DOT_SUFFIXES + WFFORMAT_SUFFIXES)})")
 
 
-def _to_task_graph(graph: nx.DiGraph, path: Path, workload) -> TaskGraph:
+def _to_task_graph(graph: nx.DiGraph, path: Path, workload, kind: str = "node",
+                   how: str = "") -> TaskGraph:
+    """Renumber `graph` topologically and validate; `workload(node, graph)` -> (c, out, in).
+    A workload out of range names the file's own task (`kind` and its id) and how it was derived."""
     import networkx as nx  # here, not at the top: `kdoffload graph --help` should not pay for it
 
-    """Renumber `graph` topologically and validate; `workload(node, index_of)` -> (c, out, in)."""
     loops = list(nx.selfloop_edges(graph))
     if loops:
         raise InputError(f"{path}: edge {loops[0][0]} -> {loops[0][1]} is a self-loop")
@@ -58,7 +64,14 @@ def _to_task_graph(graph: nx.DiGraph, path: Path, workload) -> TaskGraph:
         cycle = [u for u, _ in nx.find_cycle(graph)]
         raise InputError(f"{path}: the graph is cyclic: {' -> '.join(map(str, cycle + cycle[:1]))}") from None
     index_of = {node: i for i, node in enumerate(order)}
-    columns = list(zip(*(workload(node, graph) for node in order))) if order else [(), (), ()]
+    rows = [workload(node, graph) for node in order]
+    for node, row in zip(order, rows):
+        for field, value in zip(("cycles", "out_bits", "in_bits"), row):
+            entry_free = field == "in_bits" and graph.in_degree(node) > 0
+            if not (math.isfinite(value) and (entry_free or 0 < value <= MAX_MAGNITUDE)):
+                raise InputError(f"{path}: {kind} {node}: {field} {value:g} must be positive and at most "
+                                 f"{MAX_MAGNITUDE:g}{how}")
+    columns = list(zip(*rows)) if order else [(), (), ()]
     raw = {"n": len(order), "names": [str(node) for node in order],
            "edges": [[index_of[u], index_of[v]] for u, v in graph.edges],
            "cycles": list(columns[0]), "out_bits": list(columns[1]), "in_bits": list(columns[2])}
@@ -75,34 +88,73 @@ def _dot_number(attributes: dict, key: str, where: str, path: Path) -> float:
         raise InputError(f"{path}: {where}: {key}: missing or not a number ({text!r})") from None
 
 
+def _dot_attributes(item, where: str, path: Path) -> dict:
+    """An item's attributes; one without a value is refused: pydot reads an unquoted `1e6` as
+    `1` and a separate attribute `e6` (Graphviz warns of the same split), which would import 1."""
+    attributes = item.get_attributes()
+    for key, value in attributes.items():
+        if value is None:
+            raise InputError(f"{path}: {where}: attribute {key} has no value (write numbers with an "
+                             f'exponent quoted, like size="1e6")')
+    return attributes
+
+
+def _dot_items(dot):
+    """(nodes, edges) of a graph and of every subgraph in it."""
+    nodes, edges, pending = [], [], [dot]
+    while pending:
+        graph = pending.pop(0)
+        nodes += graph.get_nodes()
+        edges += graph.get_edges()
+        pending += graph.get_subgraphs()
+    return nodes, edges
+
+
 def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> TaskGraph:
     """MRLCO's DOT task graph (see the module docstring for the mapping)."""
     import pydot  # the DOT grammar is pydot's, not ours
 
+    said = io.StringIO()  # pydot prints its parser's complaint to stdout: it becomes our line
     try:
-        parsed = pydot.graph_from_dot_file(str(path))
+        with contextlib.redirect_stdout(said):
+            parsed = pydot.graph_from_dot_file(str(path))
     except Exception as err:  # pydot raises its parser's own errors, not one type
-        raise InputError(f"{path}: not a Graphviz DOT file ({type(err).__name__})") from None
+        detail = "nested too deeply" if isinstance(err, RecursionError) else type(err).__name__
+        raise InputError(f"{path}: not a Graphviz DOT file ({detail})") from None
     if not parsed:
-        raise InputError(f"{path}: not a Graphviz DOT file")
+        complaint = [line.strip() for line in said.getvalue().splitlines() if line.strip().startswith("Expected")]
+        raise InputError(f"{path}: not a Graphviz DOT file" + (f": {complaint[0]}" if complaint else ""))
+    if len(parsed) != 1:
+        raise InputError(f"{path}: holds {len(parsed)} graphs; a task graph file holds one digraph")
     import networkx as nx
 
     dot, graph = parsed[0], nx.DiGraph()
-    for node in dot.get_nodes():
+    if dot.get_type() != "digraph":
+        raise InputError(f"{path}: an undirected graph; a task graph is a digraph (edges a -> b)")
+    nodes, edges = _dot_items(dot)
+    attributes: dict[str, dict] = {}
+    for node in nodes:
         name = node.get_name().strip('"')
         if name in ("node", "edge", "graph"):  # default-attribute statements, not subtasks
             continue
-        attrs = node.get_attributes()
+        # A node stated again adds attributes, as in Graphviz.
+        attributes.setdefault(name, {}).update(_dot_attributes(node, f"node {name}", path))
+    for name, attrs in attributes.items():
         graph.add_node(name, size=_dot_number(attrs, "size", f"node {name}", path),
                        expect_size=_dot_number(attrs, "expect_size", f"node {name}", path))
     out_bytes = {name: 0.0 for name in graph.nodes}
-    for edge in dot.get_edges():
+    for edge in edges:
         u, v = edge.get_source().strip('"'), edge.get_destination().strip('"')
+        attrs = _dot_attributes(edge, f"edge {u} -> {v}", path)
         for end in (u, v):
             if end not in graph:
                 raise InputError(f"{path}: edge {u} -> {v}: node {end} has no size and expect_size")
-        if "size" in edge.get_attributes():
-            out_bytes[u] = max(out_bytes[u], _dot_number(edge.get_attributes(), "size", f"edge {u} -> {v}", path))
+        if "size" in attrs:
+            size = _dot_number(attrs, "size", f"edge {u} -> {v}", path)
+            if not (math.isfinite(size) and 0 <= size <= MAX_MAGNITUDE):
+                raise InputError(f"{path}: edge {u} -> {v}: size: must be a number from 0 to "
+                                 f"{MAX_MAGNITUDE:g} bytes, got {size:g}")
+            out_bytes[u] = max(out_bytes[u], size)
         graph.add_edge(u, v)
 
     def workload(node, g):
@@ -110,7 +162,8 @@ def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> Task
         entry = g.in_degree(node) == 0
         return size * cycles_per_byte, 8.0 * max(expect, out_bytes[node]), 8.0 * size if entry else 0.0
 
-    return _to_task_graph(graph, path, workload)
+    return _to_task_graph(graph, path, workload, "node",
+                          f" (cycles = size x {cycles_per_byte:g} cycles per byte; bits = 8 x bytes)")
 
 
 # -- WfCommons WfFormat ----------------------------------------------------------------------------
@@ -127,9 +180,14 @@ _WFFORMAT_SCHEMA = {
             "type": "object", "required": ["tasks"],
             "properties": {
                 "tasks": {"type": "array", "items": {"type": "object", "required": ["id", "name", "parents"]}},
-                "files": {"type": "array", "items": {"type": "object", "required": ["id", "sizeInBytes"]}}}},
-            "execution": {"type": "object", "properties": {"tasks": {"type": "array", "items": {
-                "type": "object", "required": ["id", "runtimeInSeconds"]}}}}}}},
+                "files": {"type": "array", "items": {"type": "object", "required": ["id", "sizeInBytes"],
+                                                     "properties": {"sizeInBytes": {"type": "number"}}}}}},
+            "execution": {"type": "object", "properties": {
+                "tasks": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "runtimeInSeconds"],
+                    "properties": {"runtimeInSeconds": {"type": "number"}, "coreCount": {"type": "number"}}}},
+                "machines": {"type": "array", "items": {"type": "object", "properties": {
+                    "cpu": {"type": "object", "properties": {"speedInMHz": {"type": "number"}}}}}}}}}}},
 }
 
 
@@ -143,6 +201,8 @@ class _Errors(logging.Handler):
 
 
 def _read_instance(path: Path):
+    # Our own parse first: nesting bounded (wfcommons' parser recurses), UTF-8, valid JSON.
+    parse_json(path.read_bytes(), path)
     from wfcommons.wfinstances import Instance  # heavy (pandas, scipy): only when importing
 
     errors = _Errors()
@@ -170,4 +230,5 @@ def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK) -> TaskG
         return (task.runtime * (task.cores or 1) * clock, 8.0 * sum(f.size for f in task.output_files),
                 8.0 * in_bytes)
 
-    return _to_task_graph(workflow, path, workload)
+    return _to_task_graph(workflow, path, workload, "task",
+                          " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)")

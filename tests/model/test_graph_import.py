@@ -45,7 +45,7 @@ def test_dot_maps_sizes_onto_cycles_and_bits(tmp_path):
 @pytest.mark.parametrize("change, message", [
     (("3 -> 4", "4 -> 1 [size=\"1\"]\n  3 -> 4"), "the graph is cyclic"),
     (("3 -> 4", "3 -> 3"), "3 -> 3 is a self-loop"),
-    (('size="1048576", alpha="0.00"', 'size="0", alpha="0.00"'), "graph.cycles[2]: must be positive"),
+    (('size="1048576", alpha="0.00"', 'size="0", alpha="0.00"'), "node 3: cycles 0 must be positive"),
     ((' expect_size="262144"', ""), "node 4: expect_size: missing"),
 ])
 def test_bad_dot_is_one_line_naming_the_file(tmp_path, change, message):
@@ -85,7 +85,7 @@ def test_wfformat_maps_runtimes_and_files(tmp_path):
     assert w.cycles == pytest.approx((0.2 * 2.4e9, 2.0 * 2 * 2.4e9, 2.5 * 1.2e9, 0.5 * REFERENCE_CLOCK))
     assert w.out_bits == (8 * 400000, 8 * 50000, 8 * 70000, 8 * 10000)
     assert w.in_bits == (8 * 400000, 0, 0, 0)
-    with pytest.raises(InputError, match=r"w0.json: graph.cycles\[3\]: must be positive"):
+    with pytest.raises(InputError, match=r"w0.json: task merge_3: cycles 0 must be positive"):
         import_graph(_file(tmp_path, "w0.json", json.dumps(_instance(runtime_of_merge=0))))
     broken = _instance()
     broken["workflow"]["specification"]["tasks"][1]["parents"] = ["nowhere"]
