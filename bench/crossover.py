@@ -2,7 +2,8 @@
 quality each reaches within a phone-sized budget, on daggen graphs drawn as the DRL offloading
 papers draw theirs (bench.paper_graphs).
 
-    python -m bench.crossover --out runs/crossover --pte runs/graph-student/export/graph_student_xnnpack_int8.pte \\
+    python -m bench.crossover --out runs/crossover \\
+        --pte runs/graph-student-a16/export/graph_student_xnnpack_fp32.pte \\
         --sizes 10,16,20,30,40,50 --graphs 4 --states 4 --nodes 200000
 
 Per size: plain branch and bound (time to certify, each state under a node cap), branch and
