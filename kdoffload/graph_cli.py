@@ -9,7 +9,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from kdoffload import options
+from kdoffload import options, outputs
 from kdoffload.common import (AddressOption, ConsoleReporter, EngineOption, console, ray_or_none,
                               user_errors)
 from kdoffload.model import daggen, graphs
@@ -27,7 +27,8 @@ ForceOption = Annotated[bool, typer.Option(help="Overwrite an existing output.")
 
 def _write(path: Path, graph: graphs.TaskGraph, comment: str, force: bool) -> None:
     path = options.output_file(path, "--out", force, ".toml")
-    graphs.write_graph(path, graph, comment)
+    with outputs.holding(path):
+        graphs.write_graph(options.output_file(path, "--out", force, ".toml"), graph, comment)
     console.print(f"{path}: {graph.n} subtasks, {len(graph.edges)} edges")
 
 
@@ -92,13 +93,15 @@ def demos(
 
     jobs = ray_or_none(engine, address)
     family = load_profile(profile, allow_family=True)
-    options.count(samples, "--samples")
+    options.states_fit(options.count(samples, "--samples"), graphs.MAX_SUBTASKS)  # padded to 64
     options.seed(seed)
     options.count(workers, "--workers", 1, 256)
     options.count(max_nodes, "--max-nodes", 0)
     out = options.output_file(out, "--out", force, ".npz")
-    job.demos(job.DemosJob(family, out, samples, seed, workers, solver, max_nodes, jobs),
-              ConsoleReporter())
+    with outputs.holding(out):  # a second run on the same --out is refused, not interleaved
+        out = options.output_file(out, "--out", force, ".npz")  # again: it may have finished meanwhile
+        job.demos(job.DemosJob(family, out, samples, seed, workers, solver, max_nodes, jobs),
+                  ConsoleReporter())
 
 
 RunOption = Annotated[Path, typer.Option("--run", help="The graph student's folder (data, checkpoints, tables).")]
