@@ -34,6 +34,8 @@ PACKET_BITS = 1500 * 8  # one Mahimahi delivery opportunity (an MTU-sized packet
 # A rate between 0 and this is refused: 0 is a stall the trace means, a rate far below a bit per
 # second only makes a transfer outlast any run (and a tiny one overflows its length to infinity).
 MIN_RATE = 1.0
+MAX_RATE = 1e30  # bit/s: the bound on a profile's rates
+MAX_TRACE_S = 2.0**32  # a run's virtual times stay below this (scheduler/budget.py)
 
 
 class TraceFormat(str, enum.Enum):
@@ -156,11 +158,11 @@ def read_mahimahi(path: Path) -> StepRate:
     text = read_text(path, "trace")
     tokens = text.split()
     try:  # the whole file at once; a file it refuses is read again line by line for the error
-        stamps = np.array(tokens).astype(np.int64)
-        good = (len(stamps) > 0 and stamps[0] >= 0 and bool(np.all(np.diff(stamps) >= 0))
-                and len(tokens) == sum(1 for line in text.splitlines() if line.strip())
-                and all(token.isdigit() for token in tokens))
-    except ValueError:
+        good = all(_is_ms(token) for token in tokens)
+        stamps = np.array(tokens if good else [], dtype=np.int64)
+        good = (good and len(stamps) > 0 and stamps[0] >= 0 and bool(np.all(np.diff(stamps) >= 0))
+                and len(tokens) == sum(1 for line in text.splitlines() if line.strip()))
+    except (ValueError, OverflowError):
         good = False
     if not good:
         _refuse_mahimahi(path, text.splitlines())
@@ -176,14 +178,19 @@ def _refuse_mahimahi(path: Path, lines: list[str]) -> None:
         text = text.strip()
         if not text:
             continue
-        if not text.isdigit():
+        if not _is_ms(text):
             raise InputError(f"{path}: line {line}: {text[:40]!r} is not a whole number of ms "
-                             "(a Mahimahi trace has one delivery time per line)")
+                             f"up to {MAX_TRACE_S * 1000:.4g} (a Mahimahi trace has one delivery time per line)")
         if last is not None and int(text) < last:
             raise InputError(f"{path}: line {line}: {int(text)} ms is before {last} ms "
                              "(times must not decrease)")
         last = int(text)
     raise InputError(f"{path}: no delivery times (a Mahimahi trace has one ms time per line)")
+
+
+def _is_ms(token: str) -> bool:
+    """ASCII digits of a time a run can reach (str.isdigit also takes '²' and other scripts' digits)."""
+    return token.isascii() and token.isdigit() and len(token) <= 16 and int(token) <= MAX_TRACE_S * 1000
 
 
 def opportunity_rate(stamps_ms) -> StepRate:
@@ -201,8 +208,9 @@ def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> St
     """Rows holding from their time to the next's (the first from 0, the last as long as the one
     before it), repeating."""
     for line, rate in zip(lines, rates):
-        if rate < 0 or 0 < rate < MIN_RATE:
-            problem = "must be positive or 0 (a stall)" if rate < 0 else f"is below {MIN_RATE:g} bit/s"
+        if rate < 0 or 0 < rate < MIN_RATE or rate > MAX_RATE:
+            problem = ("must be positive or 0 (a stall)" if rate < 0 else f"is below {MIN_RATE:g} bit/s"
+                       if rate < MIN_RATE else f"is above {MAX_RATE:g} bit/s")
             raise InputError(f"{path}: line {line}: {name}: {rate:g} {problem}")
     if not any(rates):
         raise InputError(f"{path}: {name}: every rate is 0, the link never delivers "
@@ -214,6 +222,10 @@ def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> St
 
 
 def _check_times(path: Path, lines: list, times: list, name: str) -> None:
+    for k in range(len(times)):
+        if abs(times[k] - times[0]) > MAX_TRACE_S:
+            raise InputError(f"{path}: line {lines[k]}: {name} {times[k]:g} is more than {MAX_TRACE_S:.3g} s "
+                             "after the first (no run reaches it)")
     for k in range(1, len(times)):
         if times[k] <= times[k - 1]:
             raise InputError(f"{path}: line {lines[k]}: {name} {times[k]} is not after {times[k - 1]} "
