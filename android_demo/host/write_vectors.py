@@ -3,7 +3,9 @@
 For each profile: random states and placements with their delays (model/delay.py), the greedy
 placement of each state (model/policies.py), the three decoders on random logits (half of them
 on a coarse grid, so that ties in logits and in beam scores are common) with random
-out-of-support flags (model/decider.py), raw observations with their summary
+out-of-support flags (model/decider.py), the top-K and guarded decoders scoring their candidates
+from observed backlogs (rate_estimate backlog, a fifth of the states with nothing queued), raw
+observations with their summary
 (model/observation.py), and a stream of tasks on shared resources with per-task
 decision times, executed by scheduler/executor.py on a static network. Beside them,
 graphs.json: daggen graphs of several sizes up to 64 subtasks with HEFT's placements
@@ -78,6 +80,25 @@ def decoded(profile, states, rng: np.random.Generator) -> dict:
     return out
 
 
+def backlog_decoded(profile, states, decoders: dict, rng: np.random.Generator) -> dict:
+    """The top-K and guarded decoders of `decoders`' logits and flags with rate_estimate backlog:
+    per state a raw observation whose backlogs (on the order of the all-local delay, none in a
+    fifth of the states) the candidates start behind."""
+    count = len(states)
+    logits = np.asarray(decoders["logits"], dtype=np.float32)
+    flagged = np.asarray(decoders["out_of_support"], dtype=bool)
+    scale = delays(profile, states, np.zeros((count, profile.n), dtype=np.int8))
+    busy = rng.exponential(1.0, size=(count, 3)) * scale[:, None]
+    busy[rng.random(count) < 0.2] = 0.0
+    up = np.exp(rng.uniform(np.log(1e5), np.log(1e8), (count, obs.HISTORY)))
+    seen = obs.Observation(up, up * rng.uniform(1, 5, (count, obs.HISTORY)), *busy.T.copy())
+    out = {"observations": [seen.record(k) for k in range(count)]}
+    for decoder in (Decoder.TOPK, Decoder.GUARDED):
+        config = DecoderConfig(decoder, rate_estimate="backlog")
+        out[decoder.value] = decode(profile, states, logits, config, flagged, busy).tolist()
+    return out
+
+
 def observations(rng: np.random.Generator, count: int = 200) -> dict:
     """Raw observations and their summary (model/observation.py); a few hold still."""
     up = np.exp(rng.uniform(np.log(1e3), np.log(1e9), (count, obs.HISTORY)))
@@ -94,17 +115,20 @@ def vectors(name: str, count: int, tasks: int, seed: int) -> dict:
     rng = np.random.default_rng(seed)
     states = sample_states(profile, count, rng)
     placements = rng.integers(0, 3, size=(count, profile.n))
-    return {
+    decoders = decoded(profile, states, rng)
+    out = {
         "profile": {"name": profile.name, "n": profile.n, "edges": [list(e) for e in profile.edges],
                     "edge_cores": profile.edge_cores},
         "states": state_records(states),
         "placements": placements.tolist(),
         "delays_s": delays(profile, states, placements).tolist(),
         "greedy": Greedy(profile).decide(states).tolist(),
-        "decoders": decoded(profile, states, rng),
+        "decoders": decoders,
         "stream": stream(profile, states, rng, tasks),
         "observations": observations(rng),
     }
+    out["decoders"]["backlog"] = backlog_decoded(profile, states, decoders, np.random.default_rng(seed + 1))
+    return out
 
 
 def graph_vectors(n: int, count: int, seed: int) -> dict:

@@ -22,6 +22,25 @@ public final class Decider {
     }
   }
 
+  /**
+   * What top-K and guarded candidates are scored under (the manifest's decoder.rate_estimate):
+   * the state's rates from an idle phone (current), or the state's rates from the observed
+   * backlogs of the phone's core and links (backlog; model/decoding.py's delays_behind). A state
+   * without an observation is scored from an idle phone either way.
+   */
+  public enum RateEstimate {
+    CURRENT, BACKLOG;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static RateEstimate parse(String text, String where) {
+      for (RateEstimate r : values()) if (r.label().equals(text)) return r;
+      throw new RefusedException(where + ": expected current or backlog, got " + text);
+    }
+  }
+
   /** The model: normalised features [F] in, logits [N * 3] (row-major [N][3]) out. */
   public interface Forward {
     float[] logits(float[] input);
@@ -42,6 +61,7 @@ public final class Decider {
 
   public final Profile profile;
   public final Decoder decoder;
+  public final RateEstimate rateEstimate;
   private final FeatureRecipe recipe;
   private final Forward forward;
   private final int topK;
@@ -53,11 +73,17 @@ public final class Decider {
   private float[] lastLogits;
 
   public Decider(Profile profile, FeatureRecipe recipe, Forward forward, Decoder decoder, int topK, int oodTopK) {
+    this(profile, recipe, forward, decoder, topK, oodTopK, RateEstimate.CURRENT);
+  }
+
+  public Decider(Profile profile, FeatureRecipe recipe, Forward forward, Decoder decoder, int topK, int oodTopK,
+                 RateEstimate rateEstimate) {
     if (topK < 1 || oodTopK < 1) throw new IllegalArgumentException("top_k and ood_top_k must be >= 1");
     this.profile = profile;
     this.recipe = recipe;
     this.forward = forward;
     this.decoder = decoder;
+    this.rateEstimate = rateEstimate;
     this.topK = topK;
     // The widening rule of model/decider.py's DecoderConfig: out of support never fewer than K.
     this.oodTopK = Math.max(topK, oodTopK);
@@ -67,9 +93,13 @@ public final class Decider {
     this.input = new float[recipe.width()];
   }
 
-  /** The manifest's decision path with `decoder`; K is the manifest's unless topK > 0. */
+  /**
+   * The manifest's decision path with `decoder`, scoring as its decoder.rate_estimate says; K
+   * is the manifest's unless topK > 0.
+   */
   public static Decider of(Manifest m, Forward forward, Decoder decoder, int topK) {
-    return new Decider(m.profile, m.recipe, forward, decoder, topK > 0 ? topK : m.program.topK, m.program.oodTopK);
+    return new Decider(m.profile, m.recipe, forward, decoder, topK > 0 ? topK : m.program.topK, m.program.oodTopK,
+        m.program.rateEstimate);
   }
 
   public Decision decide(SystemState state) {
@@ -98,7 +128,8 @@ public final class Decider {
       candidates.add(Decoding.everywhere(profile.n, Sites.EDGE));
       candidates.add(Decoding.everywhere(profile.n, Sites.CLOUD));
     }
-    Decoding.Scored best = Decoding.fastest(candidates, state, schedule);
+    double[] busy = rateEstimate == RateEstimate.BACKLOG ? state.backlogs() : null;
+    Decoding.Scored best = Decoding.fastest(candidates, state, schedule, busy);
     return new Decision(best.placement, best.delayS, outOfSupport);
   }
 

@@ -78,10 +78,19 @@ public final class Decoding {
 
   /** The fastest candidate under the delay model; ties to the lexicographically smallest. */
   public static Scored fastest(List<int[]> candidates, SystemState state, Schedule schedule) {
+    return fastest(candidates, state, schedule, null);
+  }
+
+  /**
+   * As {@link #fastest(List, SystemState, Schedule)}, every candidate scored from the phone's
+   * queues: its core, uplink and downlink free only after busy = {device, up, down} seconds
+   * (null: an idle phone).
+   */
+  public static Scored fastest(List<int[]> candidates, SystemState state, Schedule schedule, double[] busy) {
     int[] best = null;
     double bestDelay = 0.0;
     for (int[] candidate : candidates) {
-      double delay = schedule.delay(state, candidate);
+      double delay = schedule.delay(state, candidate, busy);
       if (best == null || delay < bestDelay
           || (delay == bestDelay && lexicographicallyBefore(candidate, best))) {
         best = candidate;

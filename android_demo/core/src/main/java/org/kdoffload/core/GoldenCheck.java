@@ -72,7 +72,8 @@ public final class GoldenCheck {
       decoded(report, where + "top-K", deciders[1].decode(g.state, logits, outOfSupport), g.topkPlacement, g.topkDelayS);
       decoded(report, where + "guarded", deciders[2].decode(g.state, logits, outOfSupport), g.guardedPlacement, g.guardedDelayS);
       // The delay model alone on the stored placement isolates it from the decoders.
-      delay(report, where + "delay model on the stored guarded placement", schedule.delay(g.state, g.guardedPlacement), g.guardedDelayS);
+      double[] busy = m.program.rateEstimate == Decider.RateEstimate.BACKLOG ? g.state.backlogs() : null;
+      delay(report, where + "delay model on the stored guarded placement", schedule.delay(g.state, g.guardedPlacement, busy), g.guardedDelayS);
       placement(report, where + "greedy", greedy.decide(g.state), g.greedyPlacement);
       report.vectors++;
     }

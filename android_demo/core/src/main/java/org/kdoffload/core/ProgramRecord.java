@@ -21,6 +21,8 @@ public final class ProgramRecord {
   public final Decider.Decoder defaultDecoder;
   public final int topK;
   public final int oodTopK;
+  // decoder.rate_estimate: what top-K and guarded candidates are scored under (absent: current).
+  public final Decider.RateEstimate rateEstimate;
   public final double logitTolerance;
 
   ProgramRecord(Path manifest, JSONObject m) {
@@ -39,6 +41,8 @@ public final class ProgramRecord {
     defaultDecoder = Decider.Decoder.parse(Json.string(decoder, "default", where + ": decoder"), where + ": decoder.default");
     topK = atLeastOne(decoder, "top_k", where);
     oodTopK = atLeastOne(decoder, "ood_top_k", where);
+    rateEstimate = decoder.isNull("rate_estimate") ? Decider.RateEstimate.CURRENT
+        : Decider.RateEstimate.parse(Json.string(decoder, "rate_estimate", where + ": decoder"), where + ": decoder.rate_estimate");
     logitTolerance = Json.object(m, "verification", where).optDouble("logit_tolerance", Double.NaN);
     if (!(logitTolerance > 0) || Double.isInfinite(logitTolerance)) {
       throw new RefusedException(where + ": verification.logit_tolerance: must be a positive number");

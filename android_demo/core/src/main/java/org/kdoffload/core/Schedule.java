@@ -43,6 +43,15 @@ public final class Schedule {
 
   /** Idle resources for `state`: the edge's cores are busy with other users until edge_wait. */
   public void reset(SystemState state) {
+    reset(state, null);
+  }
+
+  /**
+   * As {@link #reset(SystemState)}, with the phone's core, uplink and downlink free only after
+   * busy = {device, up, down} seconds (an observation's backlogs; model/decoding.py's
+   * delays_behind). busy null: idle resources.
+   */
+  public void reset(SystemState state, double[] busy) {
     this.state = state;
     rate[UP] = state.rateUp();
     rate[DOWN] = state.rateDown();
@@ -55,6 +64,11 @@ public final class Schedule {
     deviceFree = 0.0;
     Arrays.fill(edgeFree, 0.0 + state.edgeWait());
     Arrays.fill(linkFree, 0.0);
+    if (busy != null) {
+      deviceFree = busy[0];
+      linkFree[UP] = busy[1];
+      linkFree[DOWN] = busy[2];
+    }
   }
 
   public void copyFrom(Schedule other) {
@@ -131,7 +145,12 @@ public final class Schedule {
 
   /** T(placement; state). */
   public double delay(SystemState state, int[] placement) {
-    reset(state);
+    return delay(state, placement, null);
+  }
+
+  /** T(placement; state) from the queues `busy` (see {@link #reset(SystemState, double[])}). */
+  public double delay(SystemState state, int[] placement, double[] busy) {
+    reset(state, busy);
     for (int i = 0; i < profile.n; i++) place(i, placement[i]);
     return finish();
   }

@@ -39,6 +39,15 @@ public final class SystemState {
     return new SystemState(cycles, outBits, inBits, scalars, observation.summary());
   }
 
+  /**
+   * The seconds queued on the phone's core, uplink and downlink that the observation saw
+   * ({device, up, down}, a new array), or null without one: an idle phone.
+   */
+  public double[] backlogs() {
+    if (observed == null) return null;
+    return new double[] {observed[6], observed[7], observed[8]};
+  }
+
   // Without an observation the network held still at this state's rates (model/observation.py).
   private double observedField(int k) {
     if (observed != null) return observed[k];

@@ -70,13 +70,18 @@ public class PythonVectorsTest {
 
   /** Decoding only: the recipe is never used, so one feature will do. */
   private static Decider decider(Profile p, Decider.Decoder decoder, int topK, int oodTopK) throws Exception {
+    return decider(p, decoder, topK, oodTopK, Decider.RateEstimate.CURRENT);
+  }
+
+  private static Decider decider(Profile p, Decider.Decoder decoder, int topK, int oodTopK,
+                                 Decider.RateEstimate rateEstimate) throws Exception {
     JSONObject features = new JSONObject("{\"order\": [{\"field\": \"f_device\", \"index\": null, "
         + "\"transform\": \"log\"}], \"mean\": [0], \"std\": [1], \"support\": {\"min\": [0], \"max\": [1], "
         + "\"q001\": [0], \"q999\": [1]}}");
     Decider.Forward unused = input -> {
       throw new AssertionError("decode must not call the model");
     };
-    return new Decider(p, FeatureRecipe.fromJson(features, p.n, "test"), unused, decoder, topK, oodTopK);
+    return new Decider(p, FeatureRecipe.fromJson(features, p.n, "test"), unused, decoder, topK, oodTopK, rateEstimate);
   }
 
   private void decoders(String name) throws Exception {
@@ -97,6 +102,67 @@ public class PythonVectorsTest {
         int[] got = decider.decode(states[k], flat, flags.getBoolean(k)).placement;
         assertArrayEquals(name + " " + decoder.label() + " state " + k, expected[k], got);
       }
+    }
+  }
+
+  private static float[] flatLogits(org.json.JSONArray logits, int k, int n) throws Exception {
+    float[] flat = new float[3 * n];
+    for (int i = 0; i < n; i++) {
+      for (int s = 0; s < 3; s++) flat[3 * i + s] = (float) logits.getJSONArray(k).getJSONArray(i).getDouble(s);
+    }
+    return flat;
+  }
+
+  // Top-K and guarded scoring from the observed backlogs (rate_estimate backlog): the same
+  // placements as Python's, and on some states not the idle phone's choice.
+  private void backlogDecoders(String name) throws Exception {
+    JSONObject v = vectors(name);
+    Profile p = profile(v);
+    SystemState[] states = Vectors.states(v.getJSONArray("states"), p.n);
+    JSONObject d = v.getJSONObject("decoders");
+    JSONObject b = d.getJSONObject("backlog");
+    org.json.JSONArray logits = d.getJSONArray("logits");
+    org.json.JSONArray flags = d.getJSONArray("out_of_support");
+    org.json.JSONArray seen = b.getJSONArray("observations");
+    int idle = 0;
+    for (Decider.Decoder decoder : new Decider.Decoder[] {Decider.Decoder.TOPK, Decider.Decoder.GUARDED}) {
+      Decider backlog = decider(p, decoder, d.getInt("top_k"), d.getInt("ood_top_k"), Decider.RateEstimate.BACKLOG);
+      Decider current = decider(p, decoder, d.getInt("top_k"), d.getInt("ood_top_k"));
+      int[][] expected = Vectors.placements(b.getJSONArray(decoder.label()));
+      int differ = 0;
+      for (int k = 0; k < states.length; k++) {
+        SystemState state = states[k].observing(Observation.fromJson(seen.getJSONObject(k), "observations[" + k + "]"));
+        float[] flat = flatLogits(logits, k, p.n);
+        int[] got = backlog.decode(state, flat, flags.getBoolean(k)).placement;
+        assertArrayEquals(name + " " + decoder.label() + " backlog state " + k, expected[k], got);
+        int[] plain = current.decode(state, flat, flags.getBoolean(k)).placement;
+        if (!java.util.Arrays.equals(plain, got)) differ++;
+        double[] busy = state.backlogs();
+        if (busy[0] == 0.0 && busy[1] == 0.0 && busy[2] == 0.0) {
+          idle++;
+          assertArrayEquals(name + " nothing queued, state " + k, plain, got);
+        }
+      }
+      assertTrue(name + " " + decoder.label() + ": backlogs changed no decision", differ > 0);
+    }
+    assertTrue(name + ": no state with nothing queued", idle > 0);
+  }
+
+  @Test public void chain6BacklogDecodersEqualPython() throws Exception { backlogDecoders("chain6"); }
+  @Test public void dag10BacklogDecodersEqualPython() throws Exception { backlogDecoders("dag10"); }
+
+  @Test
+  public void noBacklogIsAnIdlePhoneToTheBit() throws Exception {
+    JSONObject v = vectors("dag10");
+    Profile p = profile(v);
+    SystemState[] states = Vectors.states(v.getJSONArray("states"), p.n);
+    int[][] placements = Vectors.placements(v.getJSONArray("placements"));
+    Schedule schedule = new Schedule(p);
+    for (int k = 0; k < 100; k++) {
+      double idle = schedule.delay(states[k], placements[k]);
+      assertEquals(idle, schedule.delay(states[k], placements[k], new double[3]), 0.0);
+      // A queue can only delay: never earlier than from an idle phone.
+      assertTrue(schedule.delay(states[k], placements[k], new double[] {0.5, 0.5, 0.5}) >= idle);
     }
   }
 

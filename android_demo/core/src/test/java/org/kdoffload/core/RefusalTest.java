@@ -128,4 +128,11 @@ public class RefusalTest {
     writeManifest(text.replaceFirst("\"verification\"", "\"checked_by\""));
     assertTrue(refusal().contains("verification: missing"));
   }
+
+  @Test
+  public void anUnknownRateEstimate() throws Exception {
+    writeManifest(manifestText().replaceFirst("\"ood_top_k\": *(\\d+)", "\"ood_top_k\": $1, \"rate_estimate\": \"mean\""));
+    String message = refusal();
+    assertTrue(message, message.contains("decoder.rate_estimate: expected current or backlog, got mean"));
+  }
 }
