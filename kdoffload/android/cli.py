@@ -29,7 +29,8 @@ SerialOption = Annotated[str, typer.Option("--serial", "-s", help="The device (a
                                            "when several are attached.")]
 ModelOption = Annotated[str, typer.Option(help="Which export: student or teacher.")]
 QuantOption = Annotated[str, typer.Option("--quant", help=(
-    "fp32 or int8; default: int8 for the student (what a phone gets), fp32 for the teacher."))]
+    "fp32 or int8; default: what a phone gets (int8 for the student, fp32 for the teacher; with "
+    "--graph, the build the graph export's rule shipped, export/shipped.json)."))]
 
 
 def _say(text: str) -> None:
@@ -118,7 +119,7 @@ def push(profile: ProfileOption = None, model: ModelOption = "student", quant: Q
     """Push the export, its manifest and benchmark states to the phone, checked by sha256
     (default profile chain6; with --graph, the graph student's export and the graph)."""
     prof, graph_run = _target(profile, graph, run)
-    cfg = PushConfig(model=model, quant=quant, rate_per_s=rate)
+    cfg = PushConfig(model=model, quant=_quant(quant, graph_run), rate_per_s=rate)
     adb, device = _device(serial)
     with outputs.holding(Runs(prof.name).dir):  # the export it may make lives in runs/<profile>
         remote = push_graph(adb, prof, graph_run, cfg, _say).model_dir if graph_run else push_profile(adb, prof, cfg, _say)
@@ -151,10 +152,20 @@ def bench(profile: ProfileOption = None, model: ModelOption = "student", quant: 
     cfg = BenchConfig(iters=iters, warmup=warmup, top_k=top_k, stream_tasks=stream_tasks,
                       threads=threads, timeout_s=timeout)
     with outputs.holding(Runs(prof.name).dir):
-        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=quant, rate_per_s=rate), cfg, _say,
+        path, result = run_bench(adb, device, prof, PushConfig(model=model, quant=_quant(quant, graph_run), rate_per_s=rate), cfg, _say,
                                  graph_run=graph_run)
     console.print(_table(prof.name, result), markup=False, highlight=False)
     console.print(str(path), markup=False, highlight=False)
+
+
+def _quant(quant: str | None, graph_run: Path | None) -> str | None:
+    """No --quant: a graph student's run ships the build its export rule chose; a profile's
+    export, the exporter's default (PushConfig)."""
+    if quant is not None or graph_run is None:
+        return quant
+    from kdoffload.jobs.graph import shipped_quantization
+
+    return shipped_quantization(graph_run)
 
 
 def _table(profile_name: str, result: dict) -> str:

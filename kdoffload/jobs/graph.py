@@ -100,19 +100,33 @@ SHIPPED_RECORD = "shipped.json"  # in the export folder: which build the rule ch
 def shipped_pte(run_dir: Path) -> Path:
     """The run's shipped .pte: the build `export`'s rule chose (export/shipped.json), else the
     fp32 build (the rule's default)."""
-    import json
-
     from kdoffload.mobile_export.config import ExportConfig
     from kdoffload.mobile_export.graph_export import DEFAULT_QUANTIZATION, export_stem
 
     export_dir = GraphStudentLayout(run_dir).export
-    try:
-        name = json.loads((export_dir / SHIPPED_RECORD).read_text())["pte"]
-        if isinstance(name, str) and "/" not in name and name.endswith(".pte"):
-            return export_dir / name
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    name = _shipped_record(run_dir).get("pte")
+    if isinstance(name, str) and "/" not in name and name.endswith(".pte"):
+        return export_dir / name
     return export_dir / f"{export_stem(ExportConfig(quantization=DEFAULT_QUANTIZATION))}.pte"
+
+
+def shipped_quantization(run_dir: Path) -> str:
+    """fp32 or int8: the build the run's export rule chose (export/shipped.json), else the rule's
+    default. What a phone gets when the user names no --quant."""
+    from kdoffload.mobile_export.graph_export import DEFAULT_QUANTIZATION
+
+    quant = _shipped_record(run_dir).get("quantization")
+    return quant if quant in ("fp32", "int8") else DEFAULT_QUANTIZATION
+
+
+def _shipped_record(run_dir: Path) -> dict:
+    import json
+
+    try:
+        record = json.loads((GraphStudentLayout(run_dir).export / SHIPPED_RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def shipped_export_current(run_dir: Path) -> bool:
