@@ -50,7 +50,9 @@ def random_manifest(profile_name: str, path, seed: int = 7, moving: bool = True)
     features = normalizer(raw)
     decider = net_decider(profile, net, normalizer, "student", DecoderConfig(), support)
     logits = decider.forward(features)
-    golden = golden_vectors(profile, states, features, logits, DecoderConfig(), support, observation=seen)
+    # Made with the decoder the manifest ships (for a profile that observes: rate_estimate backlog).
+    golden = golden_vectors(profile, states, features, logits, ExportConfig().decoder_for(profile), support,
+                            observation=seen)
     record = file_record("student.pte", b"")
     manifest = build_manifest(profile, ExportConfig(), net, normalizer, support, record, record, golden, {})
     path.write_text(json.dumps(manifest))

@@ -17,8 +17,8 @@ from kdoffload.mobile_export.config import FORMAT_VERSION, manifest_for
 from kdoffload.mobile_export.probe import probe_bytes
 from kdoffload.mobile_export.runtime import PteProgram
 from kdoffload.model.decider import Decider, Decoder, DecoderConfig, decode
+from kdoffload.mobile_export.golden import scored_backlogs, scored_delays
 from kdoffload.model.decoding import argmax_placements, verified_topk
-from kdoffload.model.delay import delays
 from kdoffload.model.errors import InputError
 from kdoffload.model.features import feature_recipe
 from kdoffload.model.nesting import parse_json
@@ -214,10 +214,11 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
                          f"(allowed {tolerance:g}): not the program this manifest describes")
     flagged = (decider.support.outside(raw) if decider.support is not None
                else np.zeros(len(states), dtype=bool))
+    busy = scored_backlogs(config, observation)  # decoder.rate_estimate backlog: behind the queues
     checks = {"out_of_support": flagged,
               "argmax_placement": argmax_placements(logits),
-              "topk_placement": verified_topk(profile, states, logits, config.top_k),
-              "guarded_placement": decode(profile, states, logits, config, flagged)}
+              "topk_placement": verified_topk(profile, states, logits, config.top_k, busy),
+              "guarded_placement": decode(profile, states, logits, config, flagged, busy)}
     for key, got in checks.items():
         want = np.asarray([g[key] for g in golden])
         if not np.array_equal(np.asarray(got, dtype=want.dtype), want):
@@ -228,5 +229,5 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     for key, placements in (("topk_delay_s", checks["topk_placement"]),
                             ("guarded_delay_s", checks["guarded_placement"])):
         want = np.asarray([g[key] for g in golden], dtype=np.float64)
-        if not np.allclose(delays(profile, states, placements), want, rtol=1e-9, atol=0):
+        if not np.allclose(scored_delays(profile, states, placements, busy), want, rtol=1e-9, atol=0):
             raise InputError(f"{path}: golden {key} differs from this client's delay model")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,11 @@ class ExportConfig:
     def decoder(self) -> DecoderConfig:
         """The decoder the manifest ships: guarded, with this export's K and widened K."""
         return DecoderConfig(Decoder.GUARDED, self.top_k, self.ood_top_k)
+
+    def decoder_for(self, profile) -> DecoderConfig:
+        """The decoder `profile`'s manifest ships: `decoder`, and for a profile that observes,
+        candidates scored from the observed backlogs of the phone's core and links."""
+        return dataclasses.replace(self.decoder, rate_estimate="backlog" if profile.observation else "current")
 
     @property
     def stem(self) -> str:

@@ -108,7 +108,7 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
     features = normalizer(test.features)
     program = PteProgram(data, label=pte_file.name)
     report, logits = verify(program, net, features, test, cfg, support)
-    decoder = cfg.decoder
+    decoder = cfg.decoder_for(profile)
     golden = select_golden(profile, test.states, features, logits, test.labels, decoder, support, cfg.golden)
     golden += out_of_support_golden(profile, program, normalizer, decoder, support, OUT_OF_SUPPORT_GOLDEN)
     if profile.observation:
@@ -126,9 +126,9 @@ def export_model(profile: Profile, net: OffloadMLP, normalizer: Normalizer, supp
                         time.perf_counter() - started)
 
 
-def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig) -> bool:
+def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig, profile: Profile | None = None) -> bool:
     """Whether `manifest` describes an export, in this format, of the checkpoint as it is now,
-    shipping `cfg`'s decoder.
+    shipping `cfg`'s decoder (for `profile` where given: `ExportConfig.decoder_for`).
 
     A missing, torn or foreign manifest is not current, nor is one whose checkpoint is missing
     (nothing shows what it was made from).
@@ -143,7 +143,7 @@ def export_is_current(manifest: Path, checkpoint: Path, cfg: ExportConfig) -> bo
         return False
     made_from = (current.get("export") or {}).get("checkpoint") or {}
     return (current.get("format_version") == FORMAT_VERSION
-            and current.get("decoder") == cfg.decoder.to_manifest()
+            and current.get("decoder") == (cfg.decoder if profile is None else cfg.decoder_for(profile)).to_manifest()
             and made_from.get("sha256") == hashlib.sha256(checkpoint.read_bytes()).hexdigest())
 
 
@@ -158,7 +158,7 @@ def current_export(profile: Profile, checkpoint: Path, export_dir: Path, cfg: Ex
     it when it loads it.
     """
     manifest = manifest_path(export_dir, cfg)
-    if export_is_current(manifest, checkpoint, cfg) or (manifest.exists() and not checkpoint.exists()):
+    if export_is_current(manifest, checkpoint, cfg, profile) or (manifest.exists() and not checkpoint.exists()):
         return pte_path(export_dir, cfg)
     read = read_checkpoint(profile, checkpoint, cfg.model)  # a bad checkpoint fails before any data
     if on_export:

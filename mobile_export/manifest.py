@@ -57,7 +57,7 @@ def build_manifest(profile: Profile, cfg: ExportConfig, net: OffloadMLP, normali
         "export": {"model": cfg.model, "backend": cfg.backend, "quantization": cfg.quantization,
                    "net_config": net.config.to_dict(), "parameters": net.parameter_count(),
                    **versions()},
-        "decoder": cfg.decoder.to_manifest(),
+        "decoder": cfg.decoder_for(profile).to_manifest(),
         "verification": {**verification, "logit_tolerance": cfg.logit_tolerance},
         "golden": golden,
         # The int8 program is not this MLP any more: its logits would fail the golden check.

@@ -61,8 +61,8 @@ class DecoderConfig:
     # What top-K and guarded candidates are scored under: the state's own rates from an idle
     # phone ("current"), or for a profile that observes, the lower of the rate and its
     # history's harmonic mean ("history"), or the state's rates from the observed backlogs of
-    # the phone's core and links ("backlog"). Python and the C++ core only: the manifest does
-    # not carry it.
+    # the phone's core and links ("backlog"). The manifest carries it as decoder.rate_estimate
+    # ("current" when absent); the Java core reads current and backlog.
     rate_estimate: str = "current"
 
     def __post_init__(self):
@@ -78,11 +78,15 @@ class DecoderConfig:
     def from_manifest(cls, block: dict, decoder: Decoder | str | None = None,
                       top_k: int | None = None) -> DecoderConfig:
         """A manifest's `decoder` block; a caller's decoder or K takes precedence."""
-        return cls(decoder or block.get("default"), top_k or block.get("top_k"), block.get("ood_top_k"))
+        return cls(decoder or block.get("default"), top_k or block.get("top_k"), block.get("ood_top_k"),
+                   block.get("rate_estimate", "current"))
 
     def to_manifest(self) -> dict:
         """The manifest's `decoder` block (docs/formats.md)."""
-        return {"default": self.decoder.value, "top_k": self.top_k, "ood_top_k": self.ood_top_k}
+        block = {"default": self.decoder.value, "top_k": self.top_k, "ood_top_k": self.ood_top_k}
+        if self.rate_estimate != "current":  # absent is current: older manifests read as before
+            block["rate_estimate"] = self.rate_estimate
+        return block
 
     def label(self, model: str) -> str:
         """The policy name a report shows: `student`, `student+top8`, `student+guarded`."""

@@ -165,6 +165,12 @@ def main() -> None:
         path = args.out / f"{name}.json"
         atomic_write_text(path, json.dumps(vectors(name, args.states, args.tasks, args.seed)))
         print(f"wrote {path}")
+    # An observing profile's manifest (a random student's, no .pte): its decoder scores from the
+    # observed backlogs and its golden records were made so, behind non-zero queues.
+    from bench.observation_cost import random_manifest
+
+    _, dyn, _ = random_manifest("chain6-dyn", args.out / "chain6-dyn.manifest.json", seed=args.seed + 7)
+    print(f"wrote {dyn}")
     graphs = [graph_vectors(n, 20, args.seed + n) for n in (1, 7, 20, 40, 64)]
     atomic_write_text(args.out / "graphs.json", json.dumps({"graphs": graphs}))
     print(f"wrote {args.out / 'graphs.json'}")

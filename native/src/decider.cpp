@@ -32,7 +32,9 @@ Decider Decider::from_manifest(const Manifest& m, Scorer forward) {
 }
 
 Decider Decider::from_manifest(const Manifest& m, Scorer forward, DecoderKind decoder) {
-  return Decider(m.profile, m.recipe, std::move(forward), {decoder, m.top_k, m.ood_top_k});
+  Decider decider(m.profile, m.recipe, std::move(forward), {decoder, m.top_k, m.ood_top_k});
+  decider.set_rate_estimate(parse_rate_estimate(m.rate_estimate));
+  return decider;
 }
 
 void Decider::decide(const SystemState& state, int* placement) {

@@ -45,7 +45,8 @@ class Decider {
  public:
   Decider(const Profile& profile, const FeatureRecipe& recipe, Scorer forward,
           DecoderConfig config);
-  // The manifest's profile, recipe and decoder settings (decoder.default unless given).
+  // The manifest's profile, recipe and decoder settings (decoder.default unless given), with
+  // its decoder.rate_estimate.
   static Decider from_manifest(const Manifest& m, Scorer forward);
   static Decider from_manifest(const Manifest& m, Scorer forward, DecoderKind decoder);
 

@@ -50,8 +50,8 @@ class GoldenChecker {
     check_placement("argmax placement", golden.argmax_placement);
     // The delay model alone, on the stored placement, isolates it from the scorer.
     check_delay("delay model on the stored top-K placement",
-                delay_model_.delay(golden.state, golden.topk_placement.data()), golden.topk_delay_s);
-    const double delay = topk_.decode(logits, golden.state, placement_.data());
+                delay_model_.delay(golden.state, golden.topk_placement.data(), busy(golden)), golden.topk_delay_s);
+    const double delay = topk_.decode(logits, golden.state, placement_.data(), busy(golden));
     check_placement("top-" + std::to_string(m_.top_k) + " placement", golden.topk_placement);
     check_delay("top-" + std::to_string(m_.top_k) + " delay", delay, golden.topk_delay_s);
     check_guarded(golden, logits);
@@ -72,9 +72,19 @@ class GoldenChecker {
     }
     greedy_.decide(golden.state, placement_.data());
     check_placement("greedy placement", golden.greedy_placement);
-    const double delay = guarded_.decode(logits, golden.state, out, placement_.data());
+    const double delay = guarded_.decode(logits, golden.state, out, placement_.data(), busy(golden));
     check_placement("guarded placement", golden.guarded_placement);
     check_delay("guarded delay", delay, golden.guarded_delay_s);
+  }
+
+  // The backlogs the manifest's decoder scores candidates behind (decoder.rate_estimate
+  // backlog, a vector with an observation), or null: an idle phone.
+  const double* busy(const GoldenVector& golden) {
+    if (m_.rate_estimate != "backlog" || !golden.state.observed.valid) return nullptr;
+    busy_[0] = golden.state.observed.backlog_device;
+    busy_[1] = golden.state.observed.backlog_up;
+    busy_[2] = golden.state.observed.backlog_down;
+    return busy_;
   }
 
   void check_features(const GoldenVector& golden) {
@@ -123,7 +133,8 @@ class GoldenChecker {
   TopKDecoder topk_;
   GuardedDecoder guarded_;
   Greedy greedy_;
-  DelayModel delay_model_;
+  QueuedDelay delay_model_;
+  double busy_[3] = {};
   std::vector<float> features_;
   std::vector<int> placement_;
   GoldenReport& report_;

@@ -296,6 +296,10 @@ Manifest load_manifest(const std::string& path) {
   m.ood_top_k = r.get<int>(decoder, "ood_top_k", "decoder.");
   if (m.top_k < 1) r.fail("decoder.top_k", "must be >= 1");
   if (m.ood_top_k < 1) r.fail("decoder.ood_top_k", "must be >= 1");
+  m.rate_estimate = r.optional<std::string>(decoder, "rate_estimate", "decoder.", "current");
+  if (m.rate_estimate != "current" && m.rate_estimate != "history" && m.rate_estimate != "backlog") {
+    r.fail("decoder.rate_estimate", "'" + m.rate_estimate + "' is not current, history or backlog");
+  }
   const json& golden = r.at(raw, "golden", "");
   if (!golden.is_array() || golden.empty()) r.fail("golden", "needs at least one vector");
   for (size_t k = 0; k < golden.size(); ++k) m.golden.push_back(read_golden(r, golden[k], m, k));

@@ -56,6 +56,9 @@ struct Manifest {
   std::string default_decoder = "guarded";  // decoder.default
   int top_k = 0;                            // decoder.top_k (required)
   int ood_top_k = 0;                        // decoder.ood_top_k: K out of support (required)
+  // decoder.rate_estimate: what top-K and guarded candidates are scored under (current,
+  // history or backlog; absent: current).
+  std::string rate_estimate = "current";
   std::vector<GoldenVector> golden;
   std::vector<DenseLayer> reference_weights;  // empty when the manifest carries none
 };

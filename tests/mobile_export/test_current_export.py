@@ -44,3 +44,16 @@ def test_without_its_checkpoint_or_whole_manifest_an_export_is_not_current(files
     for torn in ("{ torn", "[1, 2]", "\xff"):
         manifest.write_text(torn)
         assert not export_is_current(manifest, checkpoint, ExportConfig())
+
+
+def test_an_observing_profile_s_export_is_current_only_with_backlog_scoring(files):
+    from kdoffload.model.profile import load_profile
+
+    manifest, checkpoint = files
+    dyn, still = load_profile("chain6-dyn"), load_profile("chain6")
+    assert export_is_current(manifest, checkpoint, ExportConfig(), still)
+    assert not export_is_current(manifest, checkpoint, ExportConfig(), dyn)  # no decoder.rate_estimate: from an idle phone
+    record = json.loads(manifest.read_text())
+    record["decoder"] = ExportConfig().decoder_for(dyn).to_manifest()
+    manifest.write_text(json.dumps(record))
+    assert export_is_current(manifest, checkpoint, ExportConfig(), dyn)

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from kdoffload.mobile_export.checks import check_golden
+from kdoffload.mobile_export.config import ExportConfig
 from kdoffload.mobile_export.golden import golden_vectors
 from kdoffload.model import observation as obs
 from kdoffload.model.decider import DecoderConfig
@@ -31,9 +32,10 @@ def golden_of(name: str):
     normalizer, support = Normalizer.fit(raw), Support.fit(raw)
     decider = net_decider(profile, net, normalizer, "student", DecoderConfig(), support)
     features = normalizer(raw)
-    golden = golden_vectors(profile, states, features, decider.forward(features), DecoderConfig(), support,
+    shipped = ExportConfig().decoder_for(profile)  # backlog scoring where the profile observes
+    golden = golden_vectors(profile, states, features, decider.forward(features), shipped, support,
                             observation=seen)
-    manifest = {"decoder": DecoderConfig().to_manifest(), "golden": golden,
+    manifest = {"decoder": shipped.to_manifest(), "golden": golden,
                 "verification": {"logit_tolerance": 1e-4}}
     return manifest, decider
 
@@ -67,3 +69,21 @@ def test_a_changed_or_missing_observation_is_refused(dyn_golden, tmp_path):
     del changed["golden"][0]["observation"]
     with pytest.raises(InputError, match=r"golden\[0\].observation: missing"):
         check_golden(changed, tmp_path / "m.json", decider)
+
+
+def test_an_observing_profile_ships_backlog_scoring_and_its_golden_records_show_it(dyn_golden, tmp_path):
+    manifest, decider = dyn_golden
+    assert manifest["decoder"]["rate_estimate"] == "backlog"
+    assert "rate_estimate" not in ExportConfig().decoder_for(load_profile("chain6")).to_manifest()
+    assert DecoderConfig.from_manifest({"default": "guarded", "top_k": 8, "ood_top_k": 32}).rate_estimate == "current"
+    assert any(g["observation"]["backlog_device"] > 0 for g in manifest["golden"])
+    # The records hold the backlog decoder's placements: read as current, some differ.
+    as_current = copy.deepcopy(manifest)
+    del as_current["decoder"]["rate_estimate"]
+    with pytest.raises(InputError, match="golden"):
+        check_golden(as_current, tmp_path / "m.json", decider)
+
+
+def test_an_unknown_rate_estimate_is_refused():
+    with pytest.raises(InputError, match="rate_estimate"):
+        DecoderConfig.from_manifest({"default": "guarded", "top_k": 8, "ood_top_k": 32, "rate_estimate": "mean"})

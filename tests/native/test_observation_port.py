@@ -71,3 +71,23 @@ def test_the_cpp_decider_decides_on_observations_as_python_does(tmp_path, rate_e
     if rate_estimate != "current":  # the estimate changes decisions: the test sees it at work
         current, _ = decider.decide_flagged(states, seen)
         assert (current != want).any(axis=1).sum() > 0
+
+
+def test_the_cpp_core_reads_the_manifest_s_rate_estimate(tmp_path):
+    """An observing export ships backlog scoring and its golden records were made with it: read as
+    current (the key removed) they no longer replay; a value the core does not know is refused."""
+    import json
+
+    from kdoffload.model.errors import InputError
+
+    profile, path, _ = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
+    manifest = json.loads(path.read_text())
+    assert manifest["decoder"]["rate_estimate"] == "backlog"
+    del manifest["decoder"]["rate_estimate"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="golden"):
+        native.NativeDecider(profile, path)
+    manifest["decoder"]["rate_estimate"] = "mean"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="decoder.rate_estimate"):
+        native.NativeDecider(profile, path)
