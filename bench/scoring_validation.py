@@ -17,7 +17,6 @@ import sys
 
 import numpy as np
 
-from kdoffload.model.decider import Decoder, DecoderConfig
 from kdoffload.model.errors import InputError
 from kdoffload.model.observation import RATE_ESTIMATES
 from kdoffload.model.profile import load_profile
@@ -30,7 +29,7 @@ def run(args) -> str:
     from kdoffload.jobs.engines import checkpoint_engines
 
     profile = load_profile(args.profile)
-    scorings = [DecoderConfig(Decoder.GUARDED, rate_estimate=r).label("student") for r in RATE_ESTIMATES]
+    scorings = [f"student+guarded-{r}" for r in RATE_ESTIMATES]  # each scoring named, the shipped one too
     names = ["hindsight", "optimal", *scorings]
     engines = EngineSet.parse(",".join(names), checkpoint_engines())
     seeds = [int(s) for s in args.seeds.split(",") if s]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from kdoffload.jobs.export import ensure_export
@@ -26,6 +27,17 @@ _CHECKPOINTS[ON_HISTORY.label("student")] = ("student", KINDS["student"], ON_HIS
 # The guarded student scoring its candidates from the phone's observed backlogs.
 ON_BACKLOG = DecoderConfig(Decoder.GUARDED, rate_estimate="backlog")
 _CHECKPOINTS[ON_BACKLOG.label("student")] = ("student", KINDS["student"], ON_BACKLOG, "distill")
+# The guarded student scoring its candidates from an idle phone, whatever its profile's export ships.
+ON_IDLE = "student+guarded-current"
+_CHECKPOINTS[ON_IDLE] = ("student", KINDS["student"], DecoderConfig(Decoder.GUARDED), "distill")
+# The shipped decision: scored as the profile's manifest says (for a profile that observes, from
+# the observed backlogs: ExportConfig.decoder_for).
+SHIPPED = DecoderConfig(Decoder.GUARDED).label("student")
+
+
+def shipped_rate_estimate(profile: Profile) -> str:
+    """The rate estimate `profile`'s manifest carries: backlog where it observes, else current."""
+    return ExportConfig().decoder_for(profile).rate_estimate
 
 
 # The graph student's engines: (network name, the export rather than the checkpoint, features and
@@ -103,7 +115,9 @@ def _from_checkpoint(name: str):
         if not path.exists():
             raise InputError(f"policy {name!r}: no trained {kind} at {path} "
                              f"(run: kdoffload {command} --profile {profile.name})")
-        return load_net_decider(path, kind, profile, name, config)[0]
+        used = (dataclasses.replace(config, rate_estimate=shipped_rate_estimate(profile)) if name == SHIPPED
+                else config)
+        return load_net_decider(path, kind, profile, name, used)[0]
 
     return build
 
@@ -124,20 +138,23 @@ def pte_engines(reporter: Reporter) -> dict:
             return exported_decider(profile, Runs(profile.name).export, cfg, decoder=decoder)
         return make
 
-    def build_native(decoder: Decoder, name: str, rate_estimate: str = "current"):
+    def build_native(decoder: Decoder, name: str, rate_estimate: str | None = None):
         # The same student's decision path in C++ (the manifest's weights as a plain loop),
-        # charged at its C++ time.
+        # charged at its C++ time; scored as the manifest says unless `rate_estimate` is given.
         def make(profile: Profile):
             cfg = ExportConfig()
             ensure_export(profile, cfg, reporter)
             return native.NativeDecider(profile, manifest_path(Runs(profile.name).export, cfg), decoder.value, name,
-                                        rate_estimate)
+                                        rate_estimate or shipped_rate_estimate(profile))
         return make
 
     labels = {decoder: DecoderConfig(decoder).label for decoder in Decoder}
     return {**{labels[d]("student-pte"): build(d) for d in Decoder},
-            **{labels[d]("student-native"): build_native(d, labels[d]("student-native")) for d in Decoder},
+            **{labels[d]("student-native"): build_native(d, labels[d]("student-native"),
+                                                         None if d is Decoder.GUARDED else "current") for d in Decoder},
             ON_HISTORY.label("student-native"): build_native(Decoder.GUARDED, ON_HISTORY.label("student-native"),
                                                              "history"),
             ON_BACKLOG.label("student-native"): build_native(Decoder.GUARDED, ON_BACKLOG.label("student-native"),
-                                                             "backlog")}
+                                                             "backlog"),
+            "student-native+guarded-current": build_native(Decoder.GUARDED, "student-native+guarded-current",
+                                                           "current")}
