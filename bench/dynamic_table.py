@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kdoffload.model.errors import InputError
+from bench import one_line_errors
 from kdoffload.model.profile import load_profile
 from kdoffload.scheduler import report
 from kdoffload.scheduler.dynamic_table import (POLICIES, TRACE_SECONDS, aims_table, delay_table, hindsight_table,
@@ -93,11 +93,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--futures", type=int, default=FUTURES, help="forecast: futures per decision")
     parser.add_argument("--figure", default="3g trace (Mahimahi)", help="the network of the figure")
     args = parser.parse_args(argv)
-    try:
+    with one_line_errors():
         print(run(args), end="")
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from kdoffload.model.errors import InputError
+from bench import one_line_errors
 from kdoffload.model.observation import RATE_ESTIMATES
 from kdoffload.model.profile import load_profile
 from kdoffload.scheduler.engines import DecisionTime, EngineSet
@@ -58,11 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=0.2, help="Poisson arrivals, tasks/s")
     parser.add_argument("--duration", type=float, default=1800.0, help="arrival window, s")
     args = parser.parse_args(argv)
-    try:
+    with one_line_errors():
         print(run(args), end="")
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

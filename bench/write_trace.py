@@ -11,9 +11,9 @@ simulate --network KIND --seed SEED` meets in its runs (the run's network seed).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from bench import one_line_errors
 from kdoffload.model.delay import DOWN, UP
 from kdoffload.model.errors import InputError
 from kdoffload.model.profile import load_profile
@@ -47,11 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--format", choices=("csv", "mahimahi", "throughput"), default="csv")
     parser.add_argument("--out", type=Path, required=True, help="path and stem of the files")
     args = parser.parse_args(argv)
-    try:
+    with one_line_errors():
         paths = write(args.profile, args.network, args.seconds, args.seed, args.format, args.out)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from None
     print("wrote " + " and ".join(map(str, paths)))
 
 
