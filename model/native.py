@@ -346,7 +346,7 @@ class NativeDecider:
     """
 
     def __init__(self, profile: Profile, manifest: Path, decoder: str | None = None,
-                 name: str = "student-native", rate_estimate: str = "current"):
+                 name: str = "student-native", rate_estimate: str | None = None):
         manifest = Path(manifest)
         if not manifest.is_file():
             raise InputError(f"{manifest}: no such manifest (export the {profile.name} student first)")
@@ -365,7 +365,8 @@ class NativeDecider:
             lib.kdo_decide_observed.argtypes = [ctypes.c_void_p, ctypes.POINTER(_States), f64, f64, f64,
                                                 np.ctypeslib.ndpointer(np.int8, flags="C_CONTIGUOUS"), f64]
             lib.kdo_decider_set_rate_estimate.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-            _check(lib.kdo_decider_set_rate_estimate(self.handle, rate_estimate.encode()))
+            if rate_estimate is not None:  # None: the manifest's decoder.rate_estimate
+                _check(lib.kdo_decider_set_rate_estimate(self.handle, rate_estimate.encode()))
 
     def decide_timed(self, states: States, observation=None) -> tuple[np.ndarray, float]:
         """Placements [S, N] and the C++ seconds; `observation` (a `model.observation.Observation`

@@ -91,3 +91,20 @@ def test_the_cpp_core_reads_the_manifest_s_rate_estimate(tmp_path):
     path.write_text(json.dumps(manifest))
     with pytest.raises(InputError, match="decoder.rate_estimate"):
         native.NativeDecider(profile, path)
+
+
+def test_without_an_estimate_the_cpp_decider_scores_as_its_manifest_says(tmp_path):
+    """No rate_estimate given: the manifest's decoder.rate_estimate (backlog for a profile that
+    observes), as the Python decision path reads it."""
+    import json
+
+    profile, path, decider = random_manifest("chain6-dyn", tmp_path / "dyn.manifest.json")
+    assert json.loads(path.read_text())["decoder"]["rate_estimate"] == "backlog"
+    rng = np.random.default_rng(12)
+    states = sample_states(profile, 300, rng)
+    seen = obs.moving_observation(states, rng, spread=1.5)
+    want, _ = decider.with_decoder(DecoderConfig(rate_estimate="backlog")).decide_flagged(states, seen)
+    current, _ = decider.decide_flagged(states, seen)
+    assert (current != want).any(axis=1).sum() > 0  # the two scorings differ on these states
+    got, _ = native.NativeDecider(profile, path, "guarded").decide_timed(states, seen)
+    np.testing.assert_array_equal(got, want)
