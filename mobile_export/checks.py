@@ -17,8 +17,9 @@ from kdoffload.mobile_export.config import FORMAT_VERSION, manifest_for
 from kdoffload.mobile_export.probe import probe_bytes
 from kdoffload.mobile_export.runtime import PteProgram
 from kdoffload.model.decider import Decider, Decoder, DecoderConfig, decode
-from kdoffload.mobile_export.golden import scored_backlogs, scored_delays
+from kdoffload.mobile_export.golden import scored_backlogs
 from kdoffload.model.decoding import argmax_placements, verified_topk
+from kdoffload.model.delay import delays
 from kdoffload.model.errors import InputError
 from kdoffload.model.features import feature_recipe
 from kdoffload.model.nesting import parse_json
@@ -229,5 +230,5 @@ def check_golden(manifest: dict, path: Path, decider: Decider) -> None:
     for key, placements in (("topk_delay_s", checks["topk_placement"]),
                             ("guarded_delay_s", checks["guarded_placement"])):
         want = np.asarray([g[key] for g in golden], dtype=np.float64)
-        if not np.allclose(scored_delays(profile, states, placements, busy), want, rtol=1e-9, atol=0):
+        if not np.allclose(delays(profile, states, placements, busy), want, rtol=1e-9, atol=0):
             raise InputError(f"{path}: golden {key} differs from this client's delay model")

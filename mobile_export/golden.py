@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from kdoffload.model.decider import DecoderConfig, decode
-from kdoffload.model.decoding import argmax_placements, delays_behind, verified_topk
+from kdoffload.model.decoding import argmax_placements, verified_topk
 from kdoffload.model.delay import delays
 from kdoffload.model.features import Support, build_features
 from kdoffload.model.observation import Observation, still_observation
@@ -46,12 +46,7 @@ def scored_backlogs(config: DecoderConfig, observation: Observation | None) -> n
     candidates behind (rate_estimate backlog, with an observation), else None: an idle phone."""
     if config.rate_estimate != "backlog" or observation is None:
         return None
-    return np.stack([observation.backlog_device, observation.backlog_up, observation.backlog_down], axis=1)
-
-
-def scored_delays(profile: Profile, states: States, placements: np.ndarray, busy: np.ndarray | None) -> np.ndarray:
-    """T of each placement as the decoder scored it: behind `busy` where given."""
-    return delays(profile, states, placements) if busy is None else delays_behind(profile, states, placements, busy)
+    return observation.backlogs()
 
 
 def golden_vectors(profile: Profile, states: States, features: np.ndarray, logits: np.ndarray,
@@ -71,7 +66,7 @@ def golden_vectors(profile: Profile, states: States, features: np.ndarray, logit
     topk = verified_topk(profile, states, logits, config.top_k, busy)
     guarded = decode(profile, states, logits, config, flagged, busy)
     greedy = Greedy(profile).decide(states)
-    topk_delay, guarded_delay = scored_delays(profile, states, topk, busy), scored_delays(profile, states, guarded, busy)
+    topk_delay, guarded_delay = delays(profile, states, topk, busy), delays(profile, states, guarded, busy)
     vectors = []
     for k in range(len(states)):
         record = {"state": state_record(states, k), "features": features[k].tolist(),

@@ -130,8 +130,7 @@ class Decider:
         observes = bool(self.profile.observation) and observation is not None
         on_history = self.config.rate_estimate == "history" and observes
         scored = as_estimated(states, observation) if on_history else states
-        busy = (np.stack([observation.backlog_device, observation.backlog_up, observation.backlog_down], axis=1)
-                if self.config.rate_estimate == "backlog" and observes else None)
+        busy = observation.backlogs() if self.config.rate_estimate == "backlog" and observes else None
         return decode(self.profile, scored, logits, self.config, flagged, busy), flagged
 
     def decide(self, states: States) -> np.ndarray:

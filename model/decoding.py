@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kdoffload.model.delay import DOWN, UP, Params, Schedule, delays
+from kdoffload.model.delay import delays
 from kdoffload.model.policies import Greedy
 from kdoffload.model.profile import CLOUD, DEVICE, EDGE, Profile
 from kdoffload.model.states import States
@@ -61,33 +61,17 @@ def topk_placements(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]
     return choices, scores
 
 
-def delays_behind(profile: Profile, states: States, placements: np.ndarray, busy: np.ndarray) -> np.ndarray:
-    """T(x_s; s) with the phone's core, uplink and downlink free only after busy[s] = (device,
-    up, down) seconds: states S, placements [S, N], busy [S, 3] -> [S] seconds. With no work
-    queued it is `model.delay.delays`, bit for bit."""
-    placements, busy = np.asarray(placements), np.asarray(busy, dtype=np.float64)
-    schedule = Schedule(profile, Params.from_states(states), len(placements))
-    schedule.arrays["dev_free"] = busy[:, 0].copy()
-    schedule.arrays["link_free"][UP] = busy[:, 1]
-    schedule.arrays["link_free"][DOWN] = busy[:, 2]
-    for i in range(profile.n):
-        schedule.place(i, placements[:, i])
-    return schedule.finish()
-
-
 def fastest(profile: Profile, states: States, candidates: np.ndarray,
             busy: np.ndarray | None = None) -> np.ndarray:
     """The fastest candidate of each state, ties to the lexicographically smallest.
 
     candidates [B, C, N] int8 -> [B, N] int8, scored by the delay model (from the queues
-    `busy` [B, 3] where given: `delays_behind`).
+    `busy` [B, 3] where given: `model.delay.delays`).
     """
     batch, width, n = candidates.shape
     rows = np.repeat(np.arange(batch), width)
-    lanes = states[rows]
-    cost = (delays(profile, lanes, candidates.reshape(-1, n)) if busy is None
-            else delays_behind(profile, lanes, candidates.reshape(-1, n), np.asarray(busy)[rows]))
-    cost = cost.reshape(batch, width)
+    lanes_busy = None if busy is None else np.asarray(busy)[rows]
+    cost = delays(profile, states[rows], candidates.reshape(-1, n), lanes_busy).reshape(batch, width)
     tied_best = cost == cost.min(axis=1, keepdims=True)
     return candidates[np.arange(batch), first_smallest(candidates, tied_best)]
 

@@ -203,21 +203,33 @@ class Schedule:
         return total
 
 
-def run_placements(profile: Profile, params: Params, placements: np.ndarray) -> np.ndarray:
-    """T for each lane's placement ([M, N] ints) under `params`."""
+def run_placements(profile: Profile, params: Params, placements: np.ndarray,
+                   busy: np.ndarray | None = None) -> np.ndarray:
+    """T for each lane's placement ([M, N] ints) under `params`; `busy` [M, 3]: the phone's core,
+    uplink and downlink free only after that many seconds (None: idle)."""
     placements = np.asarray(placements)
     schedule = Schedule(profile, params, len(placements))
+    if busy is not None:
+        busy = np.asarray(busy, dtype=np.float64)
+        schedule.arrays["dev_free"] = busy[:, 0].copy()
+        schedule.arrays["link_free"][UP] = busy[:, 1]
+        schedule.arrays["link_free"][DOWN] = busy[:, 2]
     for i in range(profile.n):
         schedule.place(i, placements[:, i])
     return schedule.finish()
 
 
-def delays(profile: Profile, states: States, placements: np.ndarray) -> np.ndarray:
-    """T(x_s; s) for one placement per state: states S, placements [S, N] -> [S] seconds."""
+def delays(profile: Profile, states: States, placements: np.ndarray,
+           busy: np.ndarray | None = None) -> np.ndarray:
+    """T(x_s; s) for one placement per state: states S, placements [S, N] -> [S] seconds.
+
+    `busy` [S, 3]: the seconds already queued on the phone's core, uplink and downlink (an
+    observation's backlogs), which every resource starts behind; None, or all zero: an idle
+    phone, bit for bit."""
     placements = np.asarray(placements)
     if placements.shape != (len(states), profile.n):
         raise ValueError(f"placements shape {placements.shape} != ({len(states)}, {profile.n})")
-    return run_placements(profile, Params.from_states(states), placements)
+    return run_placements(profile, Params.from_states(states), placements, busy)
 
 
 def delays_of_placements(profile: Profile, states: States, placements: np.ndarray, k: int = 0) -> np.ndarray:

@@ -376,8 +376,7 @@ class NativeDecider:
         labels = np.empty((len(states), self.profile.n), dtype=np.int8)
         ns = np.empty(len(states))
         if observation is not None and self.profile.observation:
-            backlogs = np.stack([observation.backlog_device, observation.backlog_up,
-                                 observation.backlog_down], axis=1).astype(np.float64)
+            backlogs = observation.backlogs()
             _check(_lib().kdo_decide_observed(
                 self.handle, ctypes.byref(struct), np.ascontiguousarray(observation.rate_up_history, dtype=np.float64),
                 np.ascontiguousarray(observation.rate_down_history, dtype=np.float64), backlogs, labels, ns))

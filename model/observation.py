@@ -64,6 +64,10 @@ class Observation:
     def to_dict(self) -> dict[str, np.ndarray]:
         return {k: getattr(self, k) for k in RAW_FIELDS}
 
+    def backlogs(self) -> np.ndarray:
+        """[S, 3] seconds queued on the phone's core, uplink and downlink (the delay model's busy)."""
+        return np.stack([self.backlog_device, self.backlog_up, self.backlog_down], axis=1).astype(np.float64)
+
     @classmethod
     def from_dict(cls, arrays: dict) -> Observation:
         return cls(**{k: np.asarray(arrays[k], dtype=np.float64) for k in RAW_FIELDS})

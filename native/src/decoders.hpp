@@ -65,7 +65,7 @@ void argmax_placement(const float* logits, int n, int* placement);
 
 // The delay model's T(placement; state) from the phone's queues: its core, uplink and downlink
 // free only after busy = {device, up, down} seconds (an observation's backlogs), as
-// model/decoding.py's delays_behind; busy null: from an idle phone, DelayModel's delay exactly.
+// model/delay.py's delays with busy; busy null: from an idle phone, DelayModel's delay exactly.
 class QueuedDelay {
  public:
   explicit QueuedDelay(const Profile& profile) : scheduler_(profile) {}

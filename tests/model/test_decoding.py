@@ -88,32 +88,29 @@ def _busy(count: int, seed: int) -> np.ndarray:
 
 
 def test_scoring_behind_queues_starts_every_resource_after_its_backlog(chain6, dag10):
-    from kdoffload.model.decoding import delays_behind
-
     for profile in (chain6, dag10):
         states, busy = states_for(profile, 400, seed=7), _busy(400, 8)
         x = np.random.default_rng(9).integers(0, 3, (400, profile.n)).astype(np.int8)
         idle = delays(profile, states, x)
-        behind = delays_behind(profile, states, x, busy)
+        behind = delays(profile, states, x, busy)
         zero = busy.sum(axis=1) == 0
         np.testing.assert_array_equal(behind[zero], idle[zero])  # nothing queued: the delay model's T
         # a fixed placement's list schedule only moves later, and by no more than the longest queue
         assert np.all(behind >= idle) and np.all(behind <= idle + busy.max(axis=1) + 1e-9)
         assert (behind[~zero] > idle[~zero]).mean() > 0.5
         local = np.zeros_like(x)
-        np.testing.assert_allclose(delays_behind(profile, states, local, busy),
+        np.testing.assert_allclose(delays(profile, states, local, busy),
                                    delays(profile, states, local) + busy[:, 0], rtol=1e-12)
 
 
 def test_guarded_behind_queues_is_never_worse_than_greedy_or_any_single_site_behind_them(chain6):
-    from kdoffload.model.decoding import delays_behind
     from kdoffload.model.policies import Greedy
 
     states, busy = states_for(chain6, 300, seed=10), _busy(300, 11)
     logits = np.random.default_rng(12).normal(size=(300, chain6.n, 3)) * 2
-    chosen = delays_behind(chain6, states, guarded(chain6, states, logits, 8, busy=busy), busy)
+    chosen = delays(chain6, states, guarded(chain6, states, logits, 8, busy=busy), busy)
     rivals = [Greedy(chain6).decide(states)] + [np.full((300, chain6.n), s, dtype=np.int8) for s in range(3)]
     for rival in rivals:
-        assert np.all(chosen <= delays_behind(chain6, states, rival, busy))
+        assert np.all(chosen <= delays(chain6, states, rival, busy))
     # the queues change what is fastest: scored from an idle phone, some choices differ
     assert (guarded(chain6, states, logits, 8) != guarded(chain6, states, logits, 8, busy=busy)).any(axis=1).sum() > 0

@@ -25,7 +25,7 @@ public final class Decider {
   /**
    * What top-K and guarded candidates are scored under (the manifest's decoder.rate_estimate):
    * the state's rates from an idle phone (current), or the state's rates from the observed
-   * backlogs of the phone's core and links (backlog; model/decoding.py's delays_behind). A state
+   * backlogs of the phone's core and links (backlog; model/delay.py's delays with busy). A state
    * without an observation is scored from an idle phone either way.
    */
   public enum RateEstimate {

@@ -48,8 +48,8 @@ public final class Schedule {
 
   /**
    * As {@link #reset(SystemState)}, with the phone's core, uplink and downlink free only after
-   * busy = {device, up, down} seconds (an observation's backlogs; model/decoding.py's
-   * delays_behind). busy null: idle resources.
+   * busy = {device, up, down} seconds (an observation's backlogs; model/delay.py's
+   * delays with busy). busy null: idle resources.
    */
   public void reset(SystemState state, double[] busy) {
     this.state = state;
