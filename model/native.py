@@ -222,7 +222,8 @@ def _hint(name: str, value, shape: tuple[int, ...]):
 
 def solve_certified(profile: Profile, states: States, max_nodes: int = 0, max_seconds: float = 0.0,
                     site_order=None, incumbent=None):
-    """The anytime exact solve, each state under its own budget (0: no limit).
+    """The anytime exact solve, each state under its own budget (0: no limit); `max_seconds` counts
+    the CPU time of the thread that solves (the caller's), not wall time.
 
     Optional hints, per state: `site_order` [S, N, 3] (each subtask's sites in the order the search
     tries them) and `incumbent` [S, N] (a placement to start from). They change only the nodes.

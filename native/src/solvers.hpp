@@ -23,7 +23,9 @@ double chain_dp(const Profile& profile, const SystemState& state, int* placement
 bool is_chain(const Profile& profile);
 
 // How much search one state may take; 0 means no limit. A node budget gives the same answer on
-// every machine, a time budget does not.
+// every machine, a time budget does not. max_seconds counts the CPU time of the thread that
+// solves (CLOCK_THREAD_CPUTIME_ID), from the start of its solve call: on a shared machine a
+// wall-clock budget would measure the other processes' load as much as the search.
 struct SearchBudget {
   uint64_t max_nodes = 0;
   double max_seconds = 0.0;
@@ -196,7 +198,7 @@ class BranchAndBound {
   // Anytime bookkeeping: the budget, whether it ran out, the least bound left unexplored.
   SearchBudget budget_;
   const int8_t* site_order_ = nullptr;
-  std::chrono::steady_clock::time_point deadline_;
+  double deadline_ = 0;  // the thread's CPU seconds at which a time budget runs out
   bool stopped_ = false;
   bool polished_ = false;  // the incumbent's local search is done
   uint64_t polish_after_ = 0;

@@ -19,6 +19,7 @@ def test_exact_scaling_certifies_small_graphs_and_counts_its_states(tmp_path):
                         "--seconds", "0", "--nodes", "100000"])
     data = json.loads((tmp_path / "exact_scaling.json").read_text())
     assert [r["n"] for r in data["sizes"]] == [6, 8]
+    assert data["budget_clock"] == "thread CPU time"
     for record in data["sizes"]:
         assert record["states"] == 4
         assert record["certified"] == 1.0 and record["gap_max"] == 0.0

@@ -2,6 +2,8 @@
 search up to N = 14, anytime under a budget (a valid lower bound, an honest certificate), and
 its heuristics equal to their Python definitions on graphs up to 64 subtasks."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -72,6 +74,18 @@ def test_a_time_budget_stops_the_search():
     labels, found, lower, certified, nodes = native.solve_certified(profile, states, max_seconds=0.02)
     np.testing.assert_array_equal(found, delays(profile, states, labels))
     assert (lower <= found).all()
+
+
+def test_a_time_budget_counts_the_solving_threads_cpu_time():
+    # The budget is the thread's CPU time: a search it stops has used at least that much of it,
+    # however loaded the machine (a wall-clock budget would stop it with less).
+    profile = layered_dag(np.random.default_rng(0), 64, reach=4)
+    states = states_for(profile, 3, 0)[1:2]  # 100,000 nodes leave it open
+    began = time.thread_time()
+    certified = native.solve_certified(profile, states, max_seconds=0.05)[3]
+    used = time.thread_time() - began
+    assert not certified[0]
+    assert used >= 0.05
 
 
 @pytest.mark.parametrize("n, cores", [(6, 1), (10, 2), (24, 3), (64, 2)])
