@@ -1,14 +1,23 @@
 """What the observation features cost per native decision: features built in C++ for a profile
-without them (before) and, in the same run, summary + features for an observation profile (after).
+without them (before) and, in the same run, summary + features for an observation profile (after);
+and the whole guarded decision with and without them and the backlog scoring.
 
-    python -m bench.observation_cost [--before MANIFEST --after MANIFEST]
+    python -m bench.observation_cost [--before MANIFEST --after MANIFEST] [--states 500]
 
 Without manifests it builds random-weight students' manifests of chain6 and chain6-dyn (the
-features' cost does not depend on the weights).
+features' cost does not depend on the weights; their support is fitted on 4,096 states, so the
+timed states are in it about as often as a trained student's).
 
-Each repetition times, in thread CPU time, `--rounds` feature builds of the first golden state in C++
-(`kdo_time_features`), alternating before and after so both see the same machine; prints the
-median and p99 over repetitions of ns per decision and the difference of the medians.
+Features: each repetition times, in thread CPU time, `--rounds` feature builds of the first golden
+state in C++ (`kdo_time_features`), alternating before and after so both see the same machine;
+prints the median and p99 over repetitions of ns per decision and the difference of the medians.
+
+Decisions: each repetition decides `--states` sampled states once per path, the paths taking turns
+every 10 states, through the C++ decider (`kdo_decide`, `kdo_decide_observed`: features, support
+check, the manifest's weights as a plain loop, guarded decoding), each decision timed in C++
+(steady clock); the paths are chain6 without an observation, and chain6-dyn given a moving
+observation (its summary timed with the decision) with its candidates scored from an idle phone
+and from the observed backlogs; prints the p50 and p99 over every decision of every repetition.
 """
 
 from __future__ import annotations
@@ -35,18 +44,22 @@ from kdoffload.model.profile import load_profile
 from kdoffload.model.states import sample_states
 
 
-def random_manifest(profile_name: str, path, seed: int = 7, moving: bool = True):
+def random_manifest(profile_name: str, path, seed: int = 7, moving: bool = True, fit: int = 32):
     """A manifest of a random fp32 student with golden vectors (no .pte: the C++ decider runs the
     reference weights), its records' observations moving or absent; and the same student as a
-    Python `Decider` (guarded), to hold the C++ decisions to."""
+    Python `Decider` (guarded), to hold the C++ decisions to. Normalisation and support are fitted
+    on `fit` states (at least the 32 golden ones, which come first)."""
     profile = load_profile(profile_name)
     rng = np.random.default_rng(seed)
-    states = sample_states(profile, 32, rng)
-    seen = obs.moving_observation(states, rng) if moving and profile.observation else None
-    raw = build_features(profile, states, seen)
+    fitted = sample_states(profile, max(fit, 32), rng)
+    seen_fitted = obs.moving_observation(fitted, rng) if moving and profile.observation else None
+    raw_fitted = build_features(profile, fitted, seen_fitted)
+    states = fitted[np.arange(32)]
+    seen = None if seen_fitted is None else seen_fitted[np.arange(32)]
+    raw = raw_fitted[:32]
     torch.manual_seed(seed)
     net = OffloadMLP(student_config(raw.shape[1], profile.n)).eval()
-    normalizer, support = Normalizer.fit(raw), Support.fit(raw)
+    normalizer, support = Normalizer.fit(raw_fitted), Support.fit(raw_fitted)
     features = normalizer(raw)
     decider = net_decider(profile, net, normalizer, "student", DecoderConfig(), support)
     logits = decider.forward(features)
@@ -69,6 +82,65 @@ def time_features(manifest: Path, observed: bool, rounds: int) -> float:
     return ns.value
 
 
+CHUNK = 10  # states decided by one path before the next path's turn
+
+
+class TimedDecider:
+    """A manifest's guarded student through the C++ decider, each decision's nanoseconds kept."""
+
+    def __init__(self, profile, manifest: Path, rate_estimate: str | None = None):
+        self.native = native.NativeDecider(profile, manifest, "guarded", rate_estimate=rate_estimate)
+        self.profile = profile
+
+    def ns(self, states, seen: obs.Observation | None) -> np.ndarray:
+        """[S] ns per decision (with `seen`: the observed path, its summary timed too)."""
+        lib, n = native._lib(), self.profile.n
+        struct, keep = native._states(self.profile, states)
+        labels = np.empty((len(states), n), dtype=np.int8)
+        out = np.empty(len(states))
+        if seen is None:
+            lib.kdo_decide.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+            code = lib.kdo_decide(self.native.handle, ctypes.byref(struct), labels.ctypes.data, out.ctypes.data)
+        else:
+            code = lib.kdo_decide_observed(
+                self.native.handle, ctypes.byref(struct), np.ascontiguousarray(seen.rate_up_history),
+                np.ascontiguousarray(seen.rate_down_history), seen.backlogs(), labels, out)
+        if code != 0:
+            raise SystemExit(lib.kdo_last_error().decode("utf-8", "replace"))
+        return out
+
+
+def time_decisions(before: Path, after: Path, count: int, repeats: int, seed: int = 11) -> str:
+    """The decision table: chain6 without an observation, chain6-dyn with one, scored from an
+    idle phone and from its backlogs, alternating on the same sampled states."""
+    plain, observing = load_profile("chain6"), load_profile("chain6-dyn")
+    rng = np.random.default_rng(seed)
+    states = sample_states(observing, count, rng)
+    seen = obs.moving_observation(states, rng)
+    paths = {"chain6, no observation, guarded (scored from an idle phone)":
+             (TimedDecider(plain, before), None),
+             "chain6-dyn, summary + features, guarded scored from an idle phone":
+             (TimedDecider(observing, after, "current"), seen),
+             "chain6-dyn, summary + features, guarded scored from the backlogs (shipped)":
+             (TimedDecider(observing, after, "backlog"), seen)}
+    times = {name: [] for name in paths}
+    for _ in range(repeats):
+        for start in range(0, count, CHUNK):  # paths in turn every few states: the same machine
+            chunk = np.arange(start, min(start + CHUNK, count))
+            for name, (decider, observation) in paths.items():
+                times[name].append(decider.ns(states[chunk], None if observation is None else observation[chunk]))
+    lines = ["| decision (C++, plain-loop forward) | p50 ns | p99 ns |", "|---|---|---|"]
+    p50 = {}
+    for name, parts in times.items():
+        pooled = np.concatenate(parts)
+        p50[name] = np.median(pooled)
+        lines.append(f"| {name} | {p50[name]:.0f} | {np.percentile(pooled, 99):.0f} |")
+    first, idle, backlog = p50.values()
+    lines.append(f"added by observing (summary, features, wider input): {idle - first:.0f} ns; "
+                 f"by the backlog scoring: {backlog - idle:.0f} ns (p50 differences)")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="manifest of a profile without observations "
@@ -77,10 +149,11 @@ def main() -> None:
                         "(default: a random chain6-dyn student's)")
     parser.add_argument("--rounds", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--states", type=int, default=500, help="states decided per path and repetition")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kdo-observation-cost-"))
-    args.before = args.before or random_manifest("chain6", scratch / "chain6.manifest.json")[1]
-    args.after = args.after or random_manifest("chain6-dyn", scratch / "chain6-dyn.manifest.json")[1]
+    args.before = args.before or random_manifest("chain6", scratch / "chain6.manifest.json", fit=4096)[1]
+    args.after = args.after or random_manifest("chain6-dyn", scratch / "chain6-dyn.manifest.json", fit=4096)[1]
     before, after = [], []
     for _ in range(args.repeats):
         before.append(time_features(args.before, False, args.rounds))
@@ -89,7 +162,8 @@ def main() -> None:
     print("| features per decision | median ns | p99 ns |\n|---|---|---|")
     print(f"| before ({args.before.name}, no observation) | {np.median(b):.0f} | {np.percentile(b, 99):.0f} |")
     print(f"| after (summary + features) | {np.median(a):.0f} | {np.percentile(a, 99):.0f} |")
-    print(f"added per decision: {np.median(a) - np.median(b):.0f} ns (median difference)")
+    print(f"added per decision: {np.median(a) - np.median(b):.0f} ns (median difference)\n")
+    print(time_decisions(args.before, args.after, args.states, args.repeats))
 
 
 if __name__ == "__main__":
