@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 
 from kdoffload.model.errors import InputError
-from kdoffload.model.graphs import MAX_SUBTASKS, TaskGraph, Workload
+from kdoffload.model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload
 
 # The middle of the shipped profiles' device clocks and a mid-range uplink: ccr is measured there.
 REFERENCE_CLOCK = 1.5e9  # Hz
@@ -78,7 +78,25 @@ def params_from_dict(raw: dict, source: str) -> DaggenParams:
     for key, ok, need in checks:
         if not ok:
             raise InputError(f"{source}: {key}: must be {need}, got {getattr(params, key)!r}")
+    _check_work(params, source)
     return params
+
+
+def task_cycles(data_bits, ccr: float):
+    """The work of a task handling `data_bits` (a number or an array) in a family of this ccr."""
+    return data_bits / ccr * (REFERENCE_CLOCK / REFERENCE_RATE)
+
+
+def _check_work(params: DaggenParams, source: str) -> None:
+    """Every task's cycles between mindata's and maxdata's must be a graph's workload: each
+    bound alone is in range, but their ratio with ccr can leave it (1e27 bytes at ccr 1e-300
+    is infinite work, 1e-300 bytes at ccr 1e6 no work at all)."""
+    for key, data in (("maxdata", params.maxdata), ("mindata", params.mindata)):
+        cycles = task_cycles(8.0 * data, params.ccr)
+        if not 0 < cycles <= MAX_MAGNITUDE:
+            raise InputError(f"{source}: ccr: {params.ccr:g} with {key} {data:g} gives a task of "
+                             f"{cycles:g} cycles (8 x bytes / ccr x {REFERENCE_CLOCK / REFERENCE_RATE:g}); "
+                             f"the work must be positive and at most {MAX_MAGNITUDE:g}")
 
 
 def parse_spec(text: str) -> tuple[DaggenParams, int | None]:
@@ -87,12 +105,14 @@ def parse_spec(text: str) -> tuple[DaggenParams, int | None]:
     raw: dict = {}
     for item in filter(None, body.split(",")):
         key, eq, value = item.partition("=")
-        try:
-            raw[key.strip()] = float(value) if eq else None
-        except ValueError:
-            raise InputError(f"{text}: {key.strip()}: {value!r} is not a number") from None
         if not eq:
             raise InputError(f"{text}: {item!r} is not key=value")
+        if key.strip() in raw:  # a spec is typed by hand: the later value silently winning hides a slip
+            raise InputError(f"{text}: {key.strip()}: given twice")
+        try:
+            raw[key.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"{text}: {key.strip()}: {value!r} is not a number") from None
     seed = raw.pop("seed", None)
     if seed is not None and (seed != int(seed) or seed < 0):
         raise InputError(f"{text}: seed: must be a non-negative integer, got {seed!r}")
@@ -134,7 +154,7 @@ def generate(params: DaggenParams, rng: np.random.Generator) -> TaskGraph:
     edges = sorted(((j, i) for level in range(1, len(levels)) for i in levels[level]
                     for j in _parents(params, levels, level, rng)), key=lambda e: (e[1], e[0]))
     data_bits = 8.0 * rng.uniform(params.mindata, params.maxdata, size=params.n)
-    cycles = data_bits / params.ccr * (REFERENCE_CLOCK / REFERENCE_RATE)
+    cycles = task_cycles(data_bits, params.ccr)
     in_bits = np.zeros(params.n)
     in_bits[levels[0]] = data_bits[levels[0]]
     workload = Workload(tuple(map(float, cycles)), tuple(map(float, data_bits)), tuple(map(float, in_bits)))
