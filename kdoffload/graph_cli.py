@@ -46,8 +46,11 @@ def import_(
     """Import a task graph into kdoffload's graph file (docs/graphs.md says how fields map)."""
     options.number(cycles_per_byte, "--cycles-per-byte", 0, 1e12, open_low=True)
     options.number(clock, "--clock", 0, 1e13, open_low=True)
-    graph = import_graph(file, cycles_per_byte, clock)
-    _write(out, graph, f"imported from {file.name}", force)
+    notes: list[str] = []
+    graph = import_graph(file, cycles_per_byte, clock, notes)
+    _write(out, graph, "; ".join([f"imported from {file.name}"] + notes), force)
+    for note in notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
 
 
 @graph_app.command()

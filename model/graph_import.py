@@ -5,10 +5,12 @@
   task in `size` / (capacity in bytes/s) seconds, and downloads `expect_size` bytes of result.
   So here: cycles = size * cycles_per_byte; an entry's device input = 8 * size bits; the
   output = 8 * expect_size bits (an edge's `size`, when larger, wins: one output feeds every
-  successor in this project's model).
-- WfCommons WfFormat JSON, read by `wfcommons` itself: cycles = runtime * cores * the clock of
-  the machine the task ran on (`default_clock` where none is given); output = the bytes of its
-  output files, an entry's device input the bytes of its input files, times 8.
+  successor in this project's model). `node [...]` and `edge [...]` defaults apply as in Graphviz.
+- WfCommons WfFormat JSON (schema 1.5, the one wfcommons 1.6 reads), read by `wfcommons` itself:
+  cycles = runtime * cores * the clock of the machine the task ran on (`default_clock` where none
+  is given); output = the bytes of its output files, an entry's device input the bytes of its
+  input files, times 8. A measured 0 (a runtime under the file's ms resolution, an empty output,
+  an entry that reads no file) is read as the least the graph takes (1 cycle, 1 byte) and said.
 
 Subtasks are renumbered in topological order (ties by their order in the file); the original
 identifiers become the subtask names.
@@ -21,6 +23,7 @@ import io
 import json
 import logging
 import math
+from importlib import metadata
 import tempfile
 from pathlib import Path
 
@@ -33,18 +36,20 @@ from kdoffload.model.nesting import parse_json
 DOT_CYCLES_PER_BYTE = REFERENCE_CLOCK / 2**20
 DOT_SUFFIXES = (".gv", ".dot")
 WFFORMAT_SUFFIXES = (".json",)
+WFFORMAT_VERSIONS = ("1.5",)  # the schema versions the wfcommons pinned in pyproject.toml reads
 
 
 def import_graph(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
-                 default_clock: float = REFERENCE_CLOCK) -> TaskGraph:
-    """The graph in `path`, by its suffix: .gv/.dot (MRLCO's DOT) or .json (WfFormat)."""
+                 default_clock: float = REFERENCE_CLOCK, notes: list[str] | None = None) -> TaskGraph:
+    """The graph in `path`, by its suffix: .gv/.dot (MRLCO's DOT) or .json (WfFormat); what the
+    reader had to assume is appended to `notes`."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix in DOT_SUFFIXES:
         return import_dot(path, cycles_per_byte)
     if path.suffix in WFFORMAT_SUFFIXES:
-        return import_wfformat(path, default_clock)
+        return import_wfformat(path, default_clock, notes)
     raise InputError(f"{path}: unknown graph format (expected {', '.join(DOT_SUFFIXES + WFFORMAT_SUFFIXES)})")
 
 
@@ -99,15 +104,50 @@ def _dot_attributes(item, where: str, path: Path) -> dict:
     return attributes
 
 
-def _dot_items(dot):
-    """(nodes, edges) of a graph and of every subgraph in it."""
-    nodes, edges, pending = [], [], [dot]
-    while pending:
-        graph = pending.pop(0)
-        nodes += graph.get_nodes()
-        edges += graph.get_edges()
-        pending += graph.get_subgraphs()
-    return nodes, edges
+def _sequence(item) -> int:
+    return item.obj_dict.get("sequence", 0)
+
+
+def _endpoint_names(end) -> list[str]:
+    """The nodes an edge end names: a node id, or every node of a `{a b}` subgraph."""
+    if isinstance(end, str):
+        return [end.strip('"')]
+    names = [name.strip('"') for name in end.get("nodes", {}) if name not in ("node", "edge", "graph")]
+    for sub in end.get("subgraphs", {}).values():
+        names += [name for s in sub for name in _endpoint_names(s)]
+    return names
+
+
+def _dot_walk(graph, defaults: dict, nodes: dict, edges: list, path: Path) -> None:
+    """Nodes (name -> attributes) and edges (u, v, attributes) of `graph` and its subgraphs, in
+    the file's order, with `node [...]` / `edge [...]` defaults applied as Graphviz does: a default
+    reaches what is created after it in its graph and that graph's subgraphs; a node stated again
+    only adds its own attributes."""
+    defaults = {"node": dict(defaults["node"]), "edge": dict(defaults["edge"])}  # a subgraph's stay in it
+
+    def created(name: str) -> dict:
+        return nodes.setdefault(name, dict(defaults["node"]))
+
+    items = graph.get_nodes() + graph.get_edges() + graph.get_subgraphs()
+    for item in sorted(items, key=_sequence):
+        kind = item.obj_dict.get("type")
+        if kind == "subgraph":
+            _dot_walk(item, defaults, nodes, edges, path)
+        elif kind == "node":
+            name = item.get_name().strip('"')
+            if name in ("node", "edge"):
+                defaults[name].update(_dot_attributes(item, f"{name} defaults", path))
+            elif name != "graph":
+                created(name).update(_dot_attributes(item, f"node {name}", path))
+        else:
+            sources, targets = _endpoint_names(item.get_source()), _endpoint_names(item.get_destination())
+            where = f"edge {' '.join(sources)} -> {' '.join(targets)}"
+            attrs = {**defaults["edge"], **_dot_attributes(item, where, path)}
+            for u in sources:
+                created(u)
+                for v in targets:
+                    created(v)
+                    edges.append((u, v, attrs))
 
 
 def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> TaskGraph:
@@ -131,24 +171,14 @@ def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> Task
     dot, graph = parsed[0], nx.DiGraph()
     if dot.get_type() != "digraph":
         raise InputError(f"{path}: an undirected graph; a task graph is a digraph (edges a -> b)")
-    nodes, edges = _dot_items(dot)
     attributes: dict[str, dict] = {}
-    for node in nodes:
-        name = node.get_name().strip('"')
-        if name in ("node", "edge", "graph"):  # default-attribute statements, not subtasks
-            continue
-        # A node stated again adds attributes, as in Graphviz.
-        attributes.setdefault(name, {}).update(_dot_attributes(node, f"node {name}", path))
+    edges: list = []
+    _dot_walk(dot, {"node": {}, "edge": {}}, attributes, edges, path)
     for name, attrs in attributes.items():
         graph.add_node(name, size=_dot_number(attrs, "size", f"node {name}", path),
                        expect_size=_dot_number(attrs, "expect_size", f"node {name}", path))
     out_bytes = {name: 0.0 for name in graph.nodes}
-    for edge in edges:
-        u, v = edge.get_source().strip('"'), edge.get_destination().strip('"')
-        attrs = _dot_attributes(edge, f"edge {u} -> {v}", path)
-        for end in (u, v):
-            if end not in graph:
-                raise InputError(f"{path}: edge {u} -> {v}: node {end} has no size and expect_size")
+    for u, v, attrs in edges:
         if "size" in attrs:
             size = _dot_number(attrs, "size", f"edge {u} -> {v}", path)
             if not (math.isfinite(size) and 0 <= size <= MAX_MAGNITUDE):
@@ -202,7 +232,8 @@ class _Errors(logging.Handler):
 
 def _read_instance(path: Path):
     # Our own parse first: nesting bounded (wfcommons' parser recurses), UTF-8, valid JSON.
-    parse_json(path.read_bytes(), path)
+    raw = parse_json(path.read_bytes(), path)
+    _check_instance(raw, path)
     from wfcommons.wfinstances import Instance  # heavy (pandas, scipy): only when importing
 
     errors = _Errors()
@@ -218,17 +249,64 @@ def _read_instance(path: Path):
             raise InputError(f"{path}: not a WfFormat instance: {detail}") from None
 
 
-def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK) -> TaskGraph:
-    """A WfCommons workflow instance (see the module docstring for the mapping)."""
+def _check_instance(raw, path: Path) -> None:
+    """What wfcommons would misread rather than refuse: an older schema (1.4 and before keep tasks
+    under workflow.tasks, where wfcommons 1.6 finds none) and a task without a measured run
+    (wfcommons gives it a runtime of 0, which would pass for a very short task)."""
+    if not isinstance(raw, dict):
+        return  # wfcommons' own check names what is missing
+    version = raw.get("schemaVersion")
+    if version is not None and str(version) not in WFFORMAT_VERSIONS:
+        raise InputError(f"{path}: schemaVersion {version}: this reader takes WfFormat "
+                         f"{', '.join(WFFORMAT_VERSIONS)} (as wfcommons {metadata.version('wfcommons')} does); convert "
+                         "the file with WfFormat's tools/wfcommons-migrate-instance.py")
+    workflow = raw.get("workflow")
+    specification = workflow.get("specification") if isinstance(workflow, dict) else None
+    tasks = specification.get("tasks") if isinstance(specification, dict) else None
+    if not isinstance(tasks, list):
+        return
+    execution = workflow.get("execution")
+    runs = execution.get("tasks") if isinstance(execution, dict) else None
+    if not isinstance(runs, list):
+        raise InputError(f"{path}: workflow.execution.tasks: missing; a task's work comes from its "
+                         "measured runtimeInSeconds (a specification alone gives none)")
+    measured = {run.get("id") for run in runs if isinstance(run, dict)}
+    for task in tasks:
+        if isinstance(task, dict) and task.get("id") not in measured:
+            raise InputError(f"{path}: task {task.get('id')}: not in workflow.execution.tasks, so it has "
+                             "no runtimeInSeconds to give its work")
+
+
+def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
+                    notes: list[str] | None = None) -> TaskGraph:
+    """A WfCommons workflow instance (see the module docstring for the mapping). What was read
+    as the least amount (a runtime of 0, a task without output or entry without input bytes)
+    is said in `notes`."""
     workflow = _read_instance(path).workflow
+    floored = {"cycles": 0, "out_bits": 0, "in_bits": 0}
+
+    def least(value: float, unit: float, field: str) -> float:
+        # Measured 0 is below the instance's resolution (runtimes are given to the ms), not absent
+        # work: the least amount the graph takes keeps the task and its dependencies.
+        if value == 0:
+            floored[field] += 1
+            return unit
+        return value
 
     def workload(node, g):
         task = g.nodes[node]["task"]
         clock = next((m.cpu_speed * 1e6 for m in task.machines or [] if m and m.cpu_speed), default_clock)
         entry = g.in_degree(node) == 0
         in_bytes = sum(f.size for f in task.input_files) if entry else 0.0
-        return (task.runtime * (task.cores or 1) * clock, 8.0 * sum(f.size for f in task.output_files),
-                8.0 * in_bytes)
+        return (least(task.runtime * (task.cores or 1) * clock, 1.0, "cycles"),
+                least(8.0 * sum(f.size for f in task.output_files), 8.0, "out_bits"),
+                least(8.0 * in_bytes, 8.0, "in_bits") if entry else 0.0)
 
-    return _to_task_graph(workflow, path, workload, "task",
-                          " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)")
+    graph = _to_task_graph(workflow, path, workload, "task",
+                           " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)")
+    if notes is not None:
+        said = {"cycles": "{} of runtime 0 s read as 1 cycle", "out_bits": "{} without output bytes read as 1 byte out",
+                "in_bits": "{} without input bytes read as 1 byte in (entries)"}
+        notes += [said[field].format(f"{count} task{'s' if count > 1 else ''}")
+                  for field, count in floored.items() if count]
+    return graph

@@ -85,8 +85,8 @@ def test_wfformat_maps_runtimes_and_files(tmp_path):
     assert w.cycles == pytest.approx((0.2 * 2.4e9, 2.0 * 2 * 2.4e9, 2.5 * 1.2e9, 0.5 * REFERENCE_CLOCK))
     assert w.out_bits == (8 * 400000, 8 * 50000, 8 * 70000, 8 * 10000)
     assert w.in_bits == (8 * 400000, 0, 0, 0)
-    with pytest.raises(InputError, match=r"w0.json: task merge_3: cycles 0 must be positive"):
-        import_graph(_file(tmp_path, "w0.json", json.dumps(_instance(runtime_of_merge=0))))
+    with pytest.raises(InputError, match=r"w0.json: task merge_3: cycles -1.5e\+09 must be positive"):
+        import_graph(_file(tmp_path, "w0.json", json.dumps(_instance(runtime_of_merge=-1))))
     broken = _instance()
     broken["workflow"]["specification"]["tasks"][1]["parents"] = ["nowhere"]
     with pytest.raises(InputError, match="bad.json: not a WfFormat instance: .*nowhere"):
