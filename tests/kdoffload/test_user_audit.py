@@ -136,3 +136,20 @@ def test_trace_values_beyond_any_run(tmp_path, fmt, text, words):
         ["--trace-up", tmp_path / "t", "--trace-down", tmp_path / "t", "--trace-format", fmt]
     refused(["simulate", "--profile", "chain6", "--decision-time", "zero", "--policies", "all-local",
              "--duration", "10", *trace, "--out", tmp_path / "sim"], words, [tmp_path / "sim" / "run.json"])
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("daggen:n=5,n=6", "n: given twice"),
+    ("daggen:n=64,maxdata=1e27,mindata=1e27,ccr=1e-300", "gives a task of inf cycles"),
+])
+def test_bad_daggen_specs(tmp_path, spec, words):
+    refused(["graph", "generate", spec, "--out", tmp_path / "g.toml"], words, [tmp_path / "g.toml"])
+
+
+def test_wfformat_zero_amounts_are_said_and_written(tmp_path):
+    instance = _instance()
+    instance["workflow"]["execution"]["tasks"][1]["runtimeInSeconds"] = 0
+    (tmp_path / "w.json").write_text(json.dumps(instance))
+    result = runner.invoke(app, ["graph", "import", str(tmp_path / "w.json"), "--out", str(tmp_path / "g.toml")])
+    assert result.exit_code == 0 and "note: 1 task of runtime 0 s read as 1 cycle" in result.stdout, result.output
+    assert (tmp_path / "g.toml").read_text().startswith("# imported from w.json; 1 task of runtime 0 s")
