@@ -7,8 +7,8 @@
   output = 8 * expect_size bits (an edge's `size`, when larger, wins: one output feeds every
   successor in this project's model). `node [...]` and `edge [...]` defaults apply as in Graphviz.
 - WfCommons WfFormat JSON (schema 1.5, the one wfcommons 1.6 reads), read by `wfcommons` itself:
-  cycles = runtime * cores * the clock of the machine the task ran on (`default_clock` where none
-  is given); output = the bytes of its output files, an entry's device input the bytes of its
+  cycles = runtime * cores * the clock of the machine the task ran on (the instance's only machine
+  where the task names none, `default_clock` where that leaves no speed); output = the bytes of its output files, an entry's device input the bytes of its
   input files, times 8. A measured 0 (a runtime under the file's ms resolution, an empty output,
   an entry that reads no file) is read as the least the graph takes (1 cycle, 1 byte) and said.
 
@@ -283,6 +283,10 @@ def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
     as the least amount (a runtime of 0, a task without output or entry without input bytes)
     is said in `notes`."""
     workflow = _read_instance(path).workflow
+    # A task that names no machine ran on the instance's one machine when it lists only one
+    # (Nextflow's instances list their host once and name it on no task).
+    machines = list((getattr(workflow, "machines", None) or {}).values())
+    only_clock = machines[0].cpu_speed * 1e6 if len(machines) == 1 and machines[0].cpu_speed else default_clock
     floored = {"cycles": 0, "out_bits": 0, "in_bits": 0}
 
     def least(value: float, unit: float, field: str) -> float:
@@ -295,7 +299,7 @@ def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
 
     def workload(node, g):
         task = g.nodes[node]["task"]
-        clock = next((m.cpu_speed * 1e6 for m in task.machines or [] if m and m.cpu_speed), default_clock)
+        clock = next((m.cpu_speed * 1e6 for m in task.machines or [] if m and m.cpu_speed), only_clock)
         entry = g.in_degree(node) == 0
         in_bytes = sum(f.size for f in task.input_files) if entry else 0.0
         return (least(task.runtime * (task.cores or 1) * clock, 1.0, "cycles"),

@@ -70,3 +70,16 @@ def test_a_task_without_a_measured_run_is_refused(tmp_path):
     path.write_text(json.dumps(instance))
     with pytest.raises(InputError, match="w.json: task report_3: not in workflow.execution.tasks"):
         import_graph(path)
+
+
+def test_a_task_naming_no_machine_ran_on_the_only_machine_listed(tmp_path):
+    instance = json.loads((FILES / "zero_amounts.json").read_text())
+    execution = instance["workflow"]["execution"]
+    for run in execution["tasks"]:
+        del run["machines"]  # as Nextflow's instances: one host listed, named on no task
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(instance))
+    assert import_graph(path).workload.cycles[0] == pytest.approx(2.5 * 2e9)
+    execution["machines"].append({"nodeName": "node2", "cpu": {"coreCount": 4, "speedInMHz": 1000}})
+    path.write_text(json.dumps(instance))  # two listed: which one is unknown, so --clock
+    assert import_graph(path, default_clock=3e9).workload.cycles[0] == pytest.approx(2.5 * 3e9)
