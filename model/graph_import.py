@@ -109,9 +109,12 @@ def _sequence(item) -> int:
 
 
 def _endpoint_names(end) -> list[str]:
-    """The nodes an edge end names: a node id, or every node of a `{a b}` subgraph."""
-    if isinstance(end, str):
-        return [end.strip('"')]
+    """The nodes an edge end names: a node id (a port after it is a place on the node's drawing,
+    not another node), or every node of a `{a b}` subgraph."""
+    if isinstance(end, str):  # `a`, `"a b"`, or either with a port (`a:out`, `"a":out:n`)
+        if end.startswith('"'):
+            return [end[1:end.index('"', 1)] if '"' in end[1:] else end[1:]]
+        return [end.split(":", 1)[0]]
     names = [name.strip('"') for name in end.get("nodes", {}) if name not in ("node", "edge", "graph")]
     for sub in end.get("subgraphs", {}).values():
         names += [name for s in sub for name in _endpoint_names(s)]
@@ -134,7 +137,7 @@ def _dot_walk(graph, defaults: dict, nodes: dict, edges: list, path: Path) -> No
         if kind == "subgraph":
             _dot_walk(item, defaults, nodes, edges, path)
         elif kind == "node":
-            name = item.get_name().strip('"')
+            name = _endpoint_names(item.get_name())[0]
             if name in ("node", "edge"):
                 defaults[name].update(_dot_attributes(item, f"{name} defaults", path))
             elif name != "graph":

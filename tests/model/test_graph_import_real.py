@@ -83,3 +83,10 @@ def test_a_task_naming_no_machine_ran_on_the_only_machine_listed(tmp_path):
     execution["machines"].append({"nodeName": "node2", "cpu": {"coreCount": 4, "speedInMHz": 1000}})
     path.write_text(json.dumps(instance))  # two listed: which one is unknown, so --clock
     assert import_graph(path, default_clock=3e9).workload.cycles[0] == pytest.approx(2.5 * 3e9)
+
+
+def test_dot_drawing_attributes_ports_chains_and_strict_are_read():
+    graph = import_graph(FILES / "drawing.gv", cycles_per_byte=1.0)
+    assert graph.names == ("capture", "detect", "fuse")
+    assert graph.edges == ((0, 1), (1, 2))  # a port is a place on its node; strict: one edge
+    assert graph.workload.out_bits == (8 * 400.0, 8 * 30.0, 8 * 10.0)  # the chain's size on both edges
