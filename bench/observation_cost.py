@@ -13,11 +13,12 @@ state in C++ (`kdo_time_features`), alternating before and after so both see the
 prints the median and p99 over repetitions of ns per decision and the difference of the medians.
 
 Decisions: each repetition decides `--states` sampled states once per path, the paths taking turns
-every 10 states, through the C++ decider (`kdo_decide`, `kdo_decide_observed`: features, support
+every 10 states (in rotating order), through the C++ decider (`kdo_decide`, `kdo_decide_observed`: features, support
 check, the manifest's weights as a plain loop, guarded decoding), each decision timed in C++
 (steady clock); the paths are chain6 without an observation, and chain6-dyn given a moving
 observation (its summary timed with the decision) with its candidates scored from an idle phone
-and from the observed backlogs; prints the p50 and p99 over every decision of every repetition.
+and from the observed backlogs, pinned to `--cpu`; prints the p50 and p99 over every decision of
+every repetition, and the median difference between two paths' times of the same state.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -110,10 +112,12 @@ class TimedDecider:
         return out
 
 
-def time_decisions(before: Path, after: Path, count: int, repeats: int, seed: int = 11) -> str:
+def time_decisions(before: Path, after: Path, count: int, repeats: int, cpu: int, seed: int = 11) -> str:
     """The decision table: chain6 without an observation, chain6-dyn with one, scored from an
     idle phone and from its backlogs, alternating on the same sampled states."""
     plain, observing = load_profile("chain6"), load_profile("chain6-dyn")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})  # one core: no migration between the paths' turns
     rng = np.random.default_rng(seed)
     states = sample_states(observing, count, rng)
     seen = obs.moving_observation(states, rng)
@@ -125,19 +129,22 @@ def time_decisions(before: Path, after: Path, count: int, repeats: int, seed: in
              (TimedDecider(observing, after, "backlog"), seen)}
     times = {name: [] for name in paths}
     for _ in range(repeats):
-        for start in range(0, count, CHUNK):  # paths in turn every few states: the same machine
+        for turn, start in enumerate(range(0, count, CHUNK)):  # paths in turn every few states
             chunk = np.arange(start, min(start + CHUNK, count))
-            for name, (decider, observation) in paths.items():
+            names = list(paths)
+            for name in names[turn % 3:] + names[:turn % 3]:  # each path first as often: warm caches
+                decider, observation = paths[name]
                 times[name].append(decider.ns(states[chunk], None if observation is None else observation[chunk]))
     lines = ["| decision (C++, plain-loop forward) | p50 ns | p99 ns |", "|---|---|---|"]
-    p50 = {}
-    for name, parts in times.items():
-        pooled = np.concatenate(parts)
-        p50[name] = np.median(pooled)
-        lines.append(f"| {name} | {p50[name]:.0f} | {np.percentile(pooled, 99):.0f} |")
-    first, idle, backlog = p50.values()
-    lines.append(f"added by observing (summary, features, wider input): {idle - first:.0f} ns; "
-                 f"by the backlog scoring: {backlog - idle:.0f} ns (p50 differences)")
+    pooled = {name: np.concatenate(parts) for name, parts in times.items()}
+    for name, ns in pooled.items():
+        lines.append(f"| {name} | {np.median(ns):.0f} | {np.percentile(ns, 99):.0f} |")
+    first, idle, backlog = pooled.values()
+    # State by state, a few microseconds apart: the median of paired differences is what the
+    # machine's drift between turns leaves least of.
+    lines.append(f"added by observing (summary, features, wider input): {np.median(idle - first):.0f} ns; "
+                 f"by the backlog scoring: {np.median(backlog - idle):.0f} ns (medians of the "
+                 "differences on the same state in the same turn)")
     return "\n".join(lines)
 
 
@@ -150,6 +157,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--states", type=int, default=500, help="states decided per path and repetition")
+    parser.add_argument("--cpu", type=int, default=1, help="the CPU the decisions are pinned to")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kdo-observation-cost-"))
     args.before = args.before or random_manifest("chain6", scratch / "chain6.manifest.json", fit=4096)[1]
@@ -163,7 +171,7 @@ def main() -> None:
     print(f"| before ({args.before.name}, no observation) | {np.median(b):.0f} | {np.percentile(b, 99):.0f} |")
     print(f"| after (summary + features) | {np.median(a):.0f} | {np.percentile(a, 99):.0f} |")
     print(f"added per decision: {np.median(a) - np.median(b):.0f} ns (median difference)\n")
-    print(time_decisions(args.before, args.after, args.states, args.repeats))
+    print(time_decisions(args.before, args.after, args.states, args.repeats, args.cpu))
 
 
 if __name__ == "__main__":
