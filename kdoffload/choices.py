@@ -18,4 +18,4 @@ Network = _choice("Network", "student", "teacher")  # mobile_export.config.MODEL
 Backend = _choice("Backend", "xnnpack", "portable")  # mobile_export.config.BACKENDS
 Quantization = _choice("Quantization", "fp32", "int8")  # mobile_export.config.QUANTIZATIONS
 Solver = _choice("Solver", "numpy", "native")  # model.dataset.SOLVERS: the exact solvers
-TraceFormat = _choice("TraceFormat", "mahimahi", "throughput")  # scheduler.traces.TraceFormat
+TraceFormat = _choice("TraceFormat", "mahimahi", "throughput", "pensieve")  # scheduler.traces.TraceFormat

@@ -44,8 +44,9 @@ def simulate(
     trace_up: Annotated[Path, typer.Option(help="Uplink trace file (with --trace-down).")] = None,
     trace_down: Annotated[Path, typer.Option(help="Downlink trace file (with --trace-up).")] = None,
     trace_format: Annotated[TraceFormatName, typer.Option(
-        help="Format of --trace-up/--trace-down: mahimahi (ms delivery times) or throughput "
-             "(s and Mbit/s per line).")] = None,
+        help="Format of --trace-up/--trace-down: mahimahi (ms delivery times), throughput "
+             "(s and Mbit/s per line, a sample holding until the next) or pensieve (the same lines, "
+             "a sample holding over the interval up to its time, as Pensieve's simulator).")] = None,
     arrivals: Annotated[Path, typer.Option(help="CSV of arrival times (column time_s).")] = None,
     edge_outage: Annotated[list[str], typer.Option(help="START:END s; repeatable.")] = None,
     link_outage: Annotated[list[str], typer.Option(

@@ -11,7 +11,8 @@ the same rule: the trace repeats from its start when it ends, as Mahimahi repeat
   the emulator by each opportunity.
 - Throughput logs (one direction a file): `time throughput` per line, seconds and Mbit/s,
   separated by whitespace or a comma; `#` starts a comment. Times count from the first line; each
-  sample holds like a CSV row.
+  sample holds like a CSV row (format `throughput`), or over the interval that ends at its time,
+  as Pensieve's simulator spends its logs (format `pensieve`; the trace lasts until the last time).
 Every way a file can be wrong is one `InputError` that names the file and the line.
 """
 
@@ -43,6 +44,7 @@ class TraceFormat(str, enum.Enum):
 
     mahimahi = "mahimahi"
     throughput = "throughput"
+    pensieve = "pensieve"  # a throughput log whose samples hold up to their time, as Pensieve spends them
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,10 @@ class TraceFiles:
 def _load(files: TraceFiles, stamps: tuple) -> tuple[StepRate, StepRate]:
     if files.csv is not None:
         return read_csv_trace(files.csv)
-    reader = read_mahimahi if files.format == TraceFormat.mahimahi else read_throughput
-    return reader(files.up), reader(files.down)
+    if files.format == TraceFormat.mahimahi:
+        return read_mahimahi(files.up), read_mahimahi(files.down)
+    ending = files.format == TraceFormat.pensieve
+    return read_throughput(files.up, ending), read_throughput(files.down, ending)
 
 
 def _stamp(path: Path):
@@ -131,8 +135,10 @@ def read_csv_trace(path: Path) -> tuple[StepRate, StepRate]:
             _samples(path, times, columns["rate_down"], lines, "rate_down"))
 
 
-def read_throughput(path: Path) -> StepRate:
-    """`time_s throughput_mbps` per line (whitespace or comma), times increasing."""
+def read_throughput(path: Path, ending: bool = False) -> StepRate:
+    """`time_s throughput_mbps` per line (whitespace or comma), times increasing. A sample holds
+    from its time to the next one's; `ending`: over the interval that ends at its time, as
+    Pensieve's simulator spends it (the first sample's rate then belongs to before the log)."""
     path = Path(path)
     times, rates, lines = [], [], []
     for line, text in enumerate(read_text(path, "trace").splitlines(), start=1):
@@ -149,7 +155,15 @@ def read_throughput(path: Path) -> StepRate:
         raise InputError(f"{path}: no samples (expected lines of time in s and throughput in Mbit/s)")
     _check_times(path, lines, times, "time")
     first = times[0]
-    return _samples(path, [t - first for t in times], rates, lines, "throughput")
+    if not ending:
+        return _samples(path, [t - first for t in times], rates, lines, "throughput")
+    if len(times) < 2:
+        raise InputError(f"{path}: one sample; a Pensieve log needs two (a sample is the throughput "
+                         "of the interval that ends at its time)")
+    _check_rates(path, rates, lines, "throughput")
+    if not any(rates[1:]):
+        raise InputError(f"{path}: throughput: every rate after the first is 0, the link never delivers")
+    return StepRate([t - first for t in times[:-1]], rates[1:], times[-1] - first)
 
 
 def read_mahimahi(path: Path) -> StepRate:
@@ -207,11 +221,7 @@ def opportunity_rate(stamps_ms) -> StepRate:
 def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> StepRate:
     """Rows holding from their time to the next's (the first from 0, the last as long as the one
     before it), repeating."""
-    for line, rate in zip(lines, rates):
-        if rate < 0 or 0 < rate < MIN_RATE or rate > MAX_RATE:
-            problem = ("must be positive or 0 (a stall)" if rate < 0 else f"is below {MIN_RATE:g} bit/s"
-                       if rate < MIN_RATE else f"is above {MAX_RATE:g} bit/s")
-            raise InputError(f"{path}: line {line}: {name}: {rate:g} {problem}")
+    _check_rates(path, rates, lines, name)
     if not any(rates):
         raise InputError(f"{path}: {name}: every rate is 0, the link never delivers "
                          "(need a positive rate somewhere)")
@@ -219,6 +229,14 @@ def _samples(path: Path, times: list, rates: list, lines: list, name: str) -> St
         return StepRate([0.0], rates)
     starts = [0.0] + [float(t) for t in times[1:]]
     return StepRate(starts, rates, times[-1] + (times[-1] - times[-2]))
+
+
+def _check_rates(path: Path, rates: list, lines: list, name: str) -> None:
+    for line, rate in zip(lines, rates):
+        if rate < 0 or 0 < rate < MIN_RATE or rate > MAX_RATE:
+            problem = ("must be positive or 0 (a stall)" if rate < 0 else f"is below {MIN_RATE:g} bit/s"
+                       if rate < MIN_RATE else f"is above {MAX_RATE:g} bit/s")
+            raise InputError(f"{path}: line {line}: {name}: {rate:g} {problem}")
 
 
 def _check_times(path: Path, lines: list, times: list, name: str) -> None:

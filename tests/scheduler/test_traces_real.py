@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kdoffload.model.errors import InputError
-from kdoffload.scheduler.traces import PACKET_BITS, read_csv_trace, read_mahimahi, read_throughput
+from kdoffload.scheduler.traces import (PACKET_BITS, TraceFiles, TraceFormat, read_csv_trace, read_mahimahi,
+                                        read_throughput)
 
 FILES = Path(__file__).parent / "trace_files"
 
@@ -18,6 +19,25 @@ def test_a_cooked_log_is_tab_separated_seconds_and_mbit_per_second():
     assert [link.rate_at(t) for t in (1.0, 3.0, 4.0, 5.5)] == pytest.approx([1.25e6, 0.94e6, 0.5e6, 2e6])
     assert link.period == pytest.approx(5.0 + 1.48)
     assert link.delivered(2.07) == pytest.approx(1.25e6 * 2.07)
+
+
+def test_a_pensieve_log_spends_each_sample_over_the_interval_up_to_its_time(tmp_path):
+    # Pensieve's sim/env.py: bytes of sample k = throughput[k] x (time[k] - time[k-1]); the lap
+    # ends at the last time, and the first sample (at 0) is never spent
+    up, down = TraceFiles(up=FILES / "cooked_tabs.log", down=FILES / "cooked_tabs.log",
+                          format=TraceFormat.pensieve).load()
+    assert [up.rate_at(t) for t in (1.0, 3.0, 4.0)] == pytest.approx([0.94e6, 0.5e6, 2e6])
+    assert up.period == pytest.approx(5.0)
+    assert up.delivered(5.0) == pytest.approx(0.94e6 * 2.07 + 0.5e6 * 1.45 + 2e6 * 1.48)
+    assert down.rate_at(5.5) == pytest.approx(0.94e6)  # and it repeats
+    one = tmp_path / "one.log"
+    one.write_text("0 3\n")
+    with pytest.raises(InputError, match="one.log: one sample; a Pensieve log needs two"):
+        read_throughput(one, ending=True)
+    stalled = tmp_path / "stalled.log"
+    stalled.write_text("0 3\n1 0\n")
+    with pytest.raises(InputError, match="stalled.log: throughput: every rate after the first is 0"):
+        read_throughput(stalled, ending=True)
 
 
 def test_a_log_that_starts_late_counts_from_its_first_time():
