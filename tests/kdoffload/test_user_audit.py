@@ -127,6 +127,8 @@ def test_bad_mahimahi_traces(tmp_path, text, words):
 @pytest.mark.parametrize("fmt, text, words", [
     ("throughput", "0 1e300\n1 3\n", "line 1: throughput:"),
     ("throughput", "0 3\n1e300 4\n", "line 2: time"),
+    ("pensieve", "0 1e300\n1 3\n", "line 1: throughput:"),  # the first sample is not spent, but checked
+    ("pensieve", "0 3\n", "one sample; a Pensieve log needs two"),
     (None, "time_s,rate_up,rate_down\n0,1e6,4e6\n1e300,1e6,4e6\n", "line 3: time_s"),
     (None, "time_s,rate_up,rate_down\n0,1e300,1e6\n", "line 2: rate_up"),
 ])
