@@ -177,6 +177,11 @@ def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> Task
     attributes: dict[str, dict] = {}
     edges: list = []
     _dot_walk(dot, {"node": {}, "edge": {}}, attributes, edges, path)
+    if attributes and not any("expect_size" in attrs for attrs in attributes.values()):
+        # daggen's own --dot output (github.com/frs69wq/daggen) writes node `size` as a cost in
+        # flop and no task output; only MRLCO's dialect gives bytes to map onto a phone's task.
+        raise InputError(f"{path}: no node has expect_size: MRLCO's DOT gives size and expect_size in "
+                         "bytes; daggen's own --dot output (size in flop, no task outputs) is not read")
     for name, attrs in attributes.items():
         graph.add_node(name, size=_dot_number(attrs, "size", f"node {name}", path),
                        expect_size=_dot_number(attrs, "expect_size", f"node {name}", path))

@@ -90,3 +90,8 @@ def test_dot_drawing_attributes_ports_chains_and_strict_are_read():
     assert graph.names == ("capture", "detect", "fuse")
     assert graph.edges == ((0, 1), (1, 2))  # a port is a place on its node; strict: one edge
     assert graph.workload.out_bits == (8 * 400.0, 8 * 30.0, 8 * 10.0)  # the chain's size on both edges
+
+
+def test_daggen_own_dot_output_is_refused_saying_why():
+    with pytest.raises(InputError, match=r"daggen_plain.gv: no node has expect_size: MRLCO's DOT gives"):
+        import_graph(FILES / "daggen_plain.gv")
