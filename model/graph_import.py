@@ -8,8 +8,8 @@
   successor in this project's model). `node [...]` and `edge [...]` defaults apply as in Graphviz.
 - WfCommons WfFormat JSON (schema 1.5, the one wfcommons 1.6 reads), read by `wfcommons` itself:
   cycles = runtime * cores * the clock of the machine the task ran on (the instance's only machine
-  where the task names none, `default_clock` where that leaves no speed); output = the bytes of its output files, an entry's device input the bytes of its
-  input files, times 8. A measured 0 (a runtime under the file's ms resolution, an empty output,
+  where the task names none, `default_clock` where that leaves no speed); output = the bytes of
+  its output files, an entry's device input the bytes of its input files, times 8. A measured 0 (a runtime under the file's ms resolution, an empty output,
   an entry that reads no file) is read as the least the graph takes (1 cycle, 1 byte) and said.
 
 Subtasks are renumbered in topological order (ties by their order in the file); the original
@@ -266,8 +266,8 @@ def _check_instance(raw, path: Path) -> None:
     version = raw.get("schemaVersion")
     if version is not None and str(version) not in WFFORMAT_VERSIONS:
         raise InputError(f"{path}: schemaVersion {version}: this reader takes WfFormat "
-                         f"{', '.join(WFFORMAT_VERSIONS)} (as wfcommons {metadata.version('wfcommons')} does); convert "
-                         "the file with WfFormat's tools/wfcommons-migrate-instance.py")
+                         f"{', '.join(WFFORMAT_VERSIONS)} (as wfcommons {metadata.version('wfcommons')} does); "
+                         "convert the file with WfFormat's tools/wfcommons-migrate-instance.py")
     workflow = raw.get("workflow")
     specification = workflow.get("specification") if isinstance(workflow, dict) else None
     tasks = specification.get("tasks") if isinstance(specification, dict) else None
@@ -317,7 +317,8 @@ def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
     graph = _to_task_graph(workflow, path, workload, "task",
                            " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)")
     if notes is not None:
-        said = {"cycles": "{} of runtime 0 s read as 1 cycle", "out_bits": "{} without output bytes read as 1 byte out",
+        said = {"cycles": "{} of runtime 0 s read as 1 cycle",
+                "out_bits": "{} without output bytes read as 1 byte out",
                 "in_bits": "{} without input bytes read as 1 byte in (entries)"}
         notes += [said[field].format(f"{count} task{'s' if count > 1 else ''}")
                   for field, count in floored.items() if count]
