@@ -17,12 +17,16 @@ of the dynamic-network table are for evaluation; this is where a scoring is chos
 - `exact>F`: the current-rate exact placement replaces the guard's choice only when it is
   faster under the guard's scoring by more than the share F (`exact>0.1`: 10%);
 - `exact>Ss`: the same, by more than S seconds (`exact>0.3s`);
+- `exact-robust`: the current-rate exact placement replaces the guard's choice only when it is
+  faster under the guard's scoring both at the rates of the moment and at the lowest rate each
+  direction showed in the observed history;
 - `k32`: K = 32 candidates for every state, not only those out of the training support.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 from concurrent.futures import ProcessPoolExecutor
 
@@ -41,7 +45,7 @@ from kdoffload.scheduler.stream import Scenario, poisson_workload, simulate, sub
 from kdoffload.scheduler.trace_demos import NETWORKS
 
 SHIPPED = "student+guarded-backlog"
-LEVER = re.compile(r"^(exact|exact-backlog|k32|exact>(\d+(?:\.\d+)?)(s?))$")
+LEVER = re.compile(r"^(exact|exact-backlog|exact-robust|k32|exact>(\d+(?:\.\d+)?)(s?))$")
 
 
 class GuardLever:
@@ -58,7 +62,8 @@ class GuardLever:
     def check(lever: str) -> re.Match:
         match = LEVER.match(lever)
         if not match:
-            raise InputError(f"--levers: {lever!r} is not exact, exact-backlog, exact>F, exact>Ss or k32")
+            raise InputError(f"--levers: {lever!r} is not exact, exact-backlog, exact-robust, exact>F, "
+                             "exact>Ss or k32")
         return match
 
     def candidates(self, states, observation=None):
@@ -86,6 +91,13 @@ class GuardLever:
         if self.lever.startswith("exact>"):
             mine, theirs = delays(profile, states, chosen, busy), delays(profile, states, exact, busy)
             beats = theirs < (mine - self.threshold if self.seconds else mine * (1.0 - self.threshold))
+            chosen = np.where(beats[:, None], exact, chosen)
+        if self.lever == "exact-robust":
+            low = states if observation is None else dataclasses.replace(
+                states, rate_up=np.minimum(states.rate_up, observation.rate_up_history.min(axis=1)),
+                rate_down=np.minimum(states.rate_down, observation.rate_down_history.min(axis=1)))
+            beats = ((delays(profile, states, exact, busy) < delays(profile, states, chosen, busy))
+                     & (delays(profile, low, exact, busy) < delays(profile, low, chosen, busy)))
             chosen = np.where(beats[:, None], exact, chosen)
         return chosen.astype(np.int8), flagged
 
@@ -163,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scorings", default=",".join(RATE_ESTIMATES),
                         help="rate estimates of the guarded student's columns, comma-separated")
     parser.add_argument("--levers", default="", help="levers on the shipped decision, comma-separated "
-                        "(exact, exact-backlog, exact>F, exact>Ss, k32)")
+                        "(exact, exact-backlog, exact-robust, exact>F, exact>Ss, k32)")
     parser.add_argument("--jobs", type=int, default=1, help="streams run at once, one per process")
     args = parser.parse_args(argv)
     with one_line_errors():

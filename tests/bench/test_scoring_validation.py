@@ -71,3 +71,16 @@ def test_a_margin_takes_the_exact_placement_only_when_it_saves_more(world):
 def test_an_unknown_lever_is_one_line():
     with pytest.raises(InputError, match="--levers: 'exact>'"):
         GuardLever.check("exact>")
+
+
+def test_the_robust_switch_holds_at_the_rate_now_and_at_the_history_s_lowest(world):
+    profile, shipped, states, seen = world
+    guard = shipped.decide_flagged(states, seen)[0]
+    exact = solve(profile, states)[0]
+    low = dataclasses.replace(states, rate_up=np.minimum(states.rate_up, seen.rate_up_history.min(axis=1)),
+                     rate_down=np.minimum(states.rate_down, seen.rate_down_history.min(axis=1)))
+    busy = seen.backlogs()
+    holds = ((delays(profile, states, exact, busy) < delays(profile, states, guard, busy))
+             & (delays(profile, low, exact, busy) < delays(profile, low, guard, busy)))
+    chosen = _one_at_a_time(GuardLever(shipped, "exact-robust"), states, seen)
+    np.testing.assert_array_equal(chosen, np.where(holds[:, None], exact, guard))
