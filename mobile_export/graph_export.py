@@ -28,7 +28,7 @@ from kdoffload.mobile_export.lower import lower, quantize_int8_inputs
 from kdoffload.mobile_export.manifest import file_record, versions
 from kdoffload.mobile_export.runtime import PteProgram
 from kdoffload.mobile_export.verify import ExportRefused
-from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, PAIR_WORK, guarded_decision
 from kdoffload.model.graph_features import GraphInputs, cut_states, graph_groups, recipe
 from kdoffload.model.graph_family import edges_from_masks
 from kdoffload.model.io import atomic_write, atomic_write_text
@@ -167,8 +167,10 @@ def export_graph_student(checkpoint: GraphCheckpoint, export_dir: Path, cfg: Exp
         "export": {"model": cfg.model, "backend": cfg.backend, "quantization": cfg.quantization,
                    "net_config": net.config.to_dict(), "parameters": net.parameter_count(),
                    "checkpoint": source, **versions()},
-        # The local search's bound travels with K, so a port decodes as the exporter did.
-        "decoder": {**cfg.decoder.to_manifest(), "local_search_passes": LOCAL_SEARCH_PASSES},
+        # The local search's bounds travel with K, so a port decodes as the exporter did (a
+        # manifest without pair_work decodes with no pair moves, as before them).
+        "decoder": {**cfg.decoder.to_manifest(), "local_search_passes": LOCAL_SEARCH_PASSES,
+                    "pair_work": PAIR_WORK},
         "verification": {**report, "logit_tolerance": cfg.logit_tolerance},
         "golden": golden_records(checkpoint, program, golden_sizes)}
     manifest["export"]["seconds"] = round(time.perf_counter() - started, 2)

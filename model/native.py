@@ -75,6 +75,8 @@ def _lib() -> ctypes.CDLL:
     f32, u8 = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.float32, np.uint8))
     lib.kdo_decode.argtypes = [p, st, f32, u8, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, i8]
     lib.kdo_graph_decide.argtypes = [p, st, f32, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int, i8, f64]
+    lib.kdo_graph_decide_pairs.argtypes = [p, st, f32, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                           ctypes.c_int, i8, f64]
     f32w = np.ctypeslib.ndpointer(np.float32, flags="C_CONTIGUOUS,WRITEABLE")
     lib.kdo_graph_features.argtypes = [p, st, f32w, f32w, f32w, f32w]
     lib.kdo_guided_solve.argtypes = [p, st, p, u8, ctypes.c_int, ctypes.c_int, ctypes.c_int,
@@ -282,9 +284,14 @@ def decode(profile: Profile, states: States, logits: np.ndarray, decoder: str, t
 
 
 def graph_decide(profile: Profile, states: States, logits: np.ndarray, top_k: int, ood_top_k: int,
-                 passes: int, out_of_support: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 passes: int, out_of_support: np.ndarray | None = None,
+                 pair_work: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The guarded decision for any graph in C++ (as model.graph_decoding.guarded_decision):
-    placements [S, N] int8 and their delays [S], from logits [S, N, 3] (float32)."""
+    placements [S, N] int8 and their delays [S], from logits [S, N, 3] (float32). pair_work
+    None: model.graph_decoding.PAIR_WORK (0: no pair moves, the decoder before them)."""
+    if pair_work is None:
+        from kdoffload.model.graph_decoding import PAIR_WORK  # that module imports this one
+        pair_work = PAIR_WORK
     struct, keep = _states(profile, states)
     rows = np.ascontiguousarray(logits, dtype=np.float32)
     if rows.shape != (len(states), profile.n, 3):
@@ -292,8 +299,8 @@ def graph_decide(profile: Profile, states: States, logits: np.ndarray, top_k: in
     flagged = np.ascontiguousarray(np.zeros(len(states)) if out_of_support is None else out_of_support,
                                    dtype=np.uint8)
     labels, out = np.empty((len(states), profile.n), dtype=np.int8), np.empty(len(states))
-    _check(_lib().kdo_graph_decide(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
-                                   top_k, ood_top_k, passes, labels, out))
+    _check(_lib().kdo_graph_decide_pairs(_profile(profile).handle, ctypes.byref(struct), rows, flagged,
+                                         top_k, ood_top_k, passes, int(pair_work), labels, out))
     return labels, out
 
 

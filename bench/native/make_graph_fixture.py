@@ -18,7 +18,7 @@ import numpy as np
 
 from kdoffload.model.decider import DecoderConfig
 from kdoffload.model.delay import delays
-from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision, heft_placements
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, PAIR_WORK, guarded_decision, heft_placements
 from kdoffload.model.io import atomic_write_json
 from kdoffload.model.profile import load_profile
 from kdoffload.model.states import sample_states
@@ -52,7 +52,7 @@ def fixture_of(profile, states, logits: np.ndarray, flagged: np.ndarray) -> dict
     return {"profile": {"name": profile.name, "n": profile.n, "edges": [list(e) for e in profile.edges],
                         "edge_cores": profile.edge_cores},
             "decoder": {"top_k": config.top_k, "ood_top_k": config.ood_top_k,
-                        "local_search_passes": LOCAL_SEARCH_PASSES},
+                        "local_search_passes": LOCAL_SEARCH_PASSES, "pair_work": PAIR_WORK},
             "cases": cases}
 
 

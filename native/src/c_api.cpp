@@ -348,13 +348,21 @@ int kdo_decode(const kdo_profile* profile, const kdo_states* states, const float
 int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const float* logits,
                      const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
                      int8_t* labels, double* delays) {
+  return kdo_graph_decide_pairs(profile, states, logits, out_of_support, top_k, ood_top_k, passes, 0,
+                                labels, delays);
+}
+
+int kdo_graph_decide_pairs(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                           const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                           int pair_work, int8_t* labels, double* delays) {
   return guarded([&] {
     check_batch(profile, states);
     require(logits != nullptr, "logits: null");
     require(top_k >= 1 && ood_top_k >= 1, "top_k, ood_top_k: must be >= 1");
     require(passes >= 0, "passes: must be >= 0");
+    require(pair_work >= 0, "pair_work: must be >= 0");
     const int n = profile->profile.n;
-    kdo::GraphDecoder decoder(profile->profile, top_k, ood_top_k, passes);
+    kdo::GraphDecoder decoder(profile->profile, top_k, ood_top_k, passes, pair_work);
     kdo::SystemState state;
     std::vector<int> x(n);
     for (int64_t k = 0; k < states->count; ++k) {

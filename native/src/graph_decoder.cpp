@@ -17,9 +17,13 @@ void unpack_placement(PlacementCode code, int n, int* placement) {
   }
 }
 
-GraphDecoder::GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes)
+GraphDecoder::GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes, int pair_work)
     : n_(profile.n), top_k_(top_k), ood_top_k_(std::max(top_k, ood_top_k)), passes_(passes),
+      pair_work_(pair_work), linked_(static_cast<size_t>(profile.n) * profile.n, 0),
       scorer_(profile), greedy_(profile), heft_(profile), scratch_(profile.n) {
+  for (int k = 0; k < n_; ++k) {
+    for (int p : profile.preds[k]) linked_[p * n_ + k] = linked_[k * n_ + p] = 1;
+  }
   beam_.reserve(3 * ood_top_k_);
   grown_.reserve(3 * ood_top_k_);
   candidates_.reserve(ood_top_k_ + kSites);
@@ -46,7 +50,8 @@ double GraphDecoder::decode(const float* logits, const SystemState& state, bool 
   best = best_candidate(best, greedy_code, heft_code);
   unpack_placement(best_code_, n_, placement);
   scorer_.reset(placement);
-  return local_search(placement, best);
+  best = local_search(placement, best);
+  return pair_work_ >= n_ ? pair_search(placement, best) : best;
 }
 
 double GraphDecoder::best_candidate(double best, PlacementCode greedy, PlacementCode heft) {
@@ -86,6 +91,37 @@ double GraphDecoder::local_search(int* placement, double cost) {
     } else {
       ++unimproved;
     }
+  }
+  return cost;
+}
+
+double GraphDecoder::pair_search(int* placement, double cost) {
+  // Pair p = (i, j), i < j, slot r: i to its (r / 2)-th other site, j to its (r % 2)-th; the
+  // eligible slots are the exchange and, for an edge, both to one site neither is on.
+  long left = pair_work_ / n_;  // pair moves scored at most
+  while (left > 0) {
+    bool moved = false;
+    for (int i = 0; i + 1 < n_ && !moved && left > 0; ++i) {
+      for (int j = i + 1; j < n_ && !moved && left > 0; ++j) {
+        const int xi = placement[i], xj = placement[j];
+        for (int r = 0; r < 4 && left > 0; ++r) {
+          const int a = other_site(xi, r / 2), b = other_site(xj, r % 2);
+          if (!(a == xj && b == xi) && !(a == b && linked_[i * n_ + j])) continue;
+          --left;
+          const double delay = scorer_.paired(i, a, j, b, cost);
+          if (delay < cost) {
+            placement[i] = a;
+            placement[j] = b;
+            cost = delay;
+            scorer_.move_pair(i, a, j, b);
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!moved) break;
+    cost = local_search(placement, cost);
   }
   return cost;
 }

@@ -1,7 +1,8 @@
 // The guarded decision for any task graph (N <= 64), the port of model/graph_decoding.py:
 // candidates (beam top-K over the per-subtask logits, greedy, HEFT, the three single-site
 // placements), the fastest of them (ties to the lexicographically smallest), then a bounded
-// first-improvement one-flip local search. Placement for placement equal to the Python reference.
+// first-improvement one-flip local search, then (pair_work > 0) pair moves between one-flip
+// searches, at most pair_work / n of them scored. Placement for placement equal to the Python reference.
 // Every placement is scored by ReplayScorer: candidates in lexicographic order, each replayed
 // from where it departs from the one before, and flips from the schedule before the flipped
 // subtask, each dropped once a bound shows it cannot win.
@@ -24,8 +25,10 @@ using PlacementCode = unsigned __int128;
 class GraphDecoder {
  public:
   // K in support and out of it follow DecoderConfig's widening rule: max(top_k, ood_top_k).
-  // passes bounds the local search to passes * 2n flips (model.graph_decoding.LOCAL_SEARCH_PASSES).
-  GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes);
+  // passes bounds the local search to passes * 2n flips (model.graph_decoding.LOCAL_SEARCH_PASSES);
+  // pair_work / n bounds the pair moves scored a decision (model.graph_decoding.PAIR_WORK; 0:
+  // none, the decoder before them).
+  GraphDecoder(const Profile& profile, int top_k, int ood_top_k, int passes, int pair_work = 0);
 
   // logits [n][3]; writes the placement and returns its T.
   double decode(const float* logits, const SystemState& state, bool out_of_support, int* placement);
@@ -37,8 +40,12 @@ class GraphDecoder {
   // placements, whose T is known), ties to the smallest code, into best_code_; returns its T.
   double best_candidate(double best, PlacementCode greedy, PlacementCode heft);
   double local_search(int* placement, double cost);
+  // model/graph_decoding.py's pair_search: rounds of the first faster pair move in scan order,
+  // each followed by local_search, at most pair_work_ / n_ pair moves scored.
+  double pair_search(int* placement, double cost);
 
-  int n_, top_k_, ood_top_k_, passes_;
+  int n_, top_k_, ood_top_k_, passes_, pair_work_;
+  std::vector<uint8_t> linked_;  // [n * n]: an edge either way
   ReplayScorer scorer_;
   Greedy greedy_;
   Heft heft_;

@@ -110,6 +110,12 @@ int kdo_graph_decide(const kdo_profile* profile, const kdo_states* states, const
                      const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
                      int8_t* labels, double* delays);
 
+/* kdo_graph_decide, then pair moves between one-flip searches (model/graph_decoding.py's
+ * pair_search), at most pair_work / n of them scored a decision; 0: kdo_graph_decide. */
+int kdo_graph_decide_pairs(const kdo_profile* profile, const kdo_states* states, const float* logits,
+                           const uint8_t* out_of_support, int top_k, int ood_top_k, int passes,
+                           int pair_work, int8_t* labels, double* delays);
+
 /* The guarded decision's scorer (native/src/replay_scorer.hpp) on state k, for checking it
  * against kdo_delays: candidates [candidate_count][n] scored in turn against `beat` (scored:
  * T, or +inf only where T > beat); then `start` [n] made current and `moves` (move_count

@@ -20,6 +20,7 @@ ReplayScorer::ReplayScorer(const Profile& profile)
     : n_(profile.n), cores_(profile.edge_cores), scheduler_(profile), succs_(successors(profile)),
       is_exit_(profile.n, 0), settled_(profile.n), live_(profile.n + 1), first_live_(profile.n + 1),
       tail_(profile.n), device_chain_(profile.n), edge_rest_(profile.n), later_sites_(profile.n),
+      pair_tail_(profile.n), pair_device_(profile.n), pair_edge_(profile.n),
       placed_(profile.n, -1), snapshots_(profile.n + 1) {
   for (int e : profile.exits) is_exit_[e] = 1;
   // settled_[i]: from which subtask on nothing reads i's output (n: i is an exit, read by T);
@@ -106,16 +107,40 @@ void ReplayScorer::bound_tails(const int* placement) {
 
 bool ReplayScorer::bound_reaches(const ScheduleState& st, int k, double finish, double tail,
                                  double limit) const {
+  return reaches(st, finish, tail, device_chain_[k], edge_rest_[k], limit);
+}
+
+bool ReplayScorer::reaches(const ScheduleState& st, double finish, double tail, double device_chain,
+                           double edge_rest, double limit) const {
   if (finish + tail >= limit) return true;
-  // The device's one core still runs device_chain_ after its free time. The edge's cores share
-  // edge_rest_, so the last of them frees no earlier than their mean; only with edge work
+  // The device's one core still runs device_chain after its free time. The edge's cores share
+  // edge_rest, so the last of them frees no earlier than their mean; only with edge work
   // still to come is that a finish (an idle core's free time is edge_wait, which T need not
   // reach).
-  if (st.device_free + device_chain_[k] >= limit) return true;
-  if (edge_rest_[k] <= 0.0) return false;
-  double edge = edge_rest_[k];
+  if (st.device_free + device_chain >= limit) return true;
+  if (edge_rest <= 0.0) return false;
+  double edge = edge_rest;
   for (int c = 0; c < cores_; ++c) edge += st.edge_free[c];
   return edge / cores_ >= limit;
+}
+
+void ReplayScorer::pair_bounds(int i, int j) {
+  // bound_tails' recurrences from j down to i, for placed_ as the pair move leaves it; after j
+  // the current placement's values hold (the sites there are unchanged).
+  double device = device_chain_[j], edge = edge_rest_[j];
+  for (int k = j; k >= i; --k) {
+    const auto& move = move_s_[k][placed_[k]];
+    double tail = is_exit_[k] ? move[kDevice] : 0.0;
+    for (int s : succs_[k]) {
+      const double after = s > j ? tail_[s] : pair_tail_[s];
+      tail = std::max(tail, move[placed_[s]] + scheduler_.run_seconds(s, placed_[s]) + after);
+    }
+    pair_tail_[k] = tail;
+    pair_device_[k] = device;
+    pair_edge_[k] = edge;
+    if (placed_[k] == kDevice) device = scheduler_.run_seconds(k, kDevice) + std::max(tail, device);
+    if (placed_[k] == kEdge) edge += scheduler_.run_seconds(k, kEdge);
+  }
 }
 
 bool ReplayScorer::cores_no_earlier(const double* a, const double* b) const {
@@ -184,6 +209,41 @@ void ReplayScorer::reset(const int* placement) {
 void ReplayScorer::move(int i, int site) {
   placed_[i] = site;
   make_current(std::min(valid_, i));
+}
+
+void ReplayScorer::move_pair(int i, int site_i, int j, int site_j) {
+  placed_[i] = site_i;
+  placed_[j] = site_j;
+  make_current(std::min(valid_, i));
+}
+
+double ReplayScorer::paired(int i, int site_i, int j, int site_j, double beat) {
+  const double limit = beat * kSlack;
+  const int current_i = placed_[i], current_j = placed_[j];
+  placed_[i] = site_i;
+  placed_[j] = site_j;
+  pair_bounds(i, j);
+  const bool dominance = beat <= current_delay_;
+  const int settled = std::max(j, std::max(settled_[i], settled_[j]));
+  carry(work_, snapshots_[i], i);
+  double delay = kNever;
+  for (int k = i;; ++k) {
+    const double finish = scheduler_.place(work_, k, placed_[k]);
+    if (finish >= beat || (is_exit_[k] && scheduler_.exit_arrival(work_, k) >= beat)) break;
+    if (k <= j ? reaches(work_, finish, pair_tail_[k], pair_device_[k], pair_edge_[k], limit)
+               : bound_reaches(work_, k, finish, tail_[k], limit)) {
+      break;
+    }
+    // flipped's frontier test, once nothing reads i's or j's output and the sites after agree.
+    if (dominance && k >= settled && (k - settled) % 4 == 0 && no_earlier(work_, k)) break;
+    if (k + 1 == n_) {
+      delay = scheduler_.finish(work_);
+      break;
+    }
+  }
+  placed_[i] = current_i;
+  placed_[j] = current_j;
+  return delay;
 }
 
 double ReplayScorer::flipped(int i, int site, double beat) {

@@ -33,6 +33,11 @@ class ReplayScorer {
   void move(int i, int site);
   // T of the current placement with subtask i at `site`, or +inf where a bound shows T >= beat.
   double flipped(int i, int site, double beat);
+  // T of the current placement with subtask i at site_i and j > i at site_j, or +inf where a
+  // bound shows T >= beat (the bounds of flipped, with those of i..j made for the pair's sites).
+  double paired(int i, int site_i, int j, int site_j, double beat);
+  // Moves subtasks i < j of the current placement to site_i and site_j.
+  void move_pair(int i, int site_i, int j, int site_j);
 
  private:
   // The schedule before each subtask from `from` on, for placed_ (snapshots_[from] is valid),
@@ -55,6 +60,11 @@ class ReplayScorer {
   // site), for the state being scored: move_s_[k][from][to].
   void compute_moves();
   bool bound_reaches(const ScheduleState& st, int k, double finish, double tail, double limit) const;
+  bool reaches(const ScheduleState& st, double finish, double tail, double device_chain, double edge_rest,
+               double limit) const;
+  // tail_, device_chain_ and edge_rest_ for subtasks i..j of placed_ (holding a pair move) into
+  // pair_tail_, pair_device_, pair_edge_.
+  void pair_bounds(int i, int j);
   // Whether st's frontier after subtask k is no earlier than the current placement's, with the
   // same copy sites: then so is every later step (each a max or a sum of these times).
   bool no_earlier(const ScheduleState& st, int k) const;
@@ -68,6 +78,7 @@ class ReplayScorer {
   std::vector<std::vector<int>> live_;  // per k: outputs before k that k, a later one or T reads
   std::vector<int> first_live_;         // per k: the first of live_[k] (k if none)
   std::vector<double> tail_, device_chain_, edge_rest_;
+  std::vector<double> pair_tail_, pair_device_, pair_edge_;  // pair_bounds' [i..j]
   enum : uint8_t { kOnDevice = 1 << kDevice, kOnEdge = 1 << kEdge, kOnCloud = 1 << kCloud };
   std::vector<uint8_t> later_sites_;    // per k: the sites of the subtasks after it (bits)
   double move_s_[kMaxSubtasks][kSites][kSites] = {};

@@ -121,3 +121,82 @@ def test_the_decision_holds_at_64_subtasks():
     decided = gd.guarded_decision(profile, states, logits, passes=2)
     assert decided.shape == (2, 64) and decided.dtype == np.int8
     assert (delays(profile, states, decided) <= delays(profile, states, Greedy(profile).decide(states))).all()
+
+
+def test_pair_moves_are_exchanges_and_edges_moved_together_in_scan_order():
+    profile = load_profile("daggen:n=5,seed=1")
+    assert profile.edges == ((0, 3), (0, 4))
+    moved, eligible = gd.pair_moves(profile, np.array([[0, 1, 1, 2, 0]], dtype=np.int8))
+    expected = [[1, 0, 1, 2, 0],   # (0, 1) exchanged
+                [1, 1, 0, 2, 0],   # (0, 2) exchanged
+                [1, 1, 1, 1, 0],   # edge (0, 3) both to the edge, the one site neither is on
+                [2, 1, 1, 0, 0],   # (0, 3) exchanged
+                [1, 1, 1, 2, 1],   # edge (0, 4): both on the device, to the edge, then the cloud
+                [2, 1, 1, 2, 2],
+                [0, 2, 1, 1, 0],   # (1, 3), (1, 4), (2, 3), (2, 4), (3, 4) exchanged
+                [0, 0, 1, 2, 1],
+                [0, 1, 2, 1, 0],
+                [0, 1, 0, 2, 1],
+                [0, 1, 1, 0, 2]]
+    np.testing.assert_array_equal(moved[0, eligible[0]], expected)
+
+
+def scanned_pair_search(profile, state, placement, cost, budget, passes):
+    """The pair step written as the ports run it: one pair move at a time, then the flips."""
+    placement, left = placement.copy(), budget
+    while left > 0:
+        moved, eligible = gd.pair_moves(profile, placement[None])
+        found = False
+        for slot in np.flatnonzero(eligible[0]):
+            if left == 0:
+                break
+            left -= 1
+            delay = delays(profile, state, moved[0, slot][None])[0]
+            if delay < cost:
+                placement, cost, found = moved[0, slot], delay, True
+                break
+        if not found:
+            break
+        placement, cost = scanned_search(profile, state, placement, cost, passes)
+    return placement, cost
+
+
+@pytest.mark.parametrize("budget", [0, 1, 7, 40, 1000])
+def test_pair_search_is_the_scan_the_ports_run(budget):
+    profile = daggen_graph(9, 4)
+    states = states_for(profile, 6, 3)
+    start, cost = gd.local_search(profile, states, np.zeros((6, 9), dtype=np.int8),
+                                  delays(profile, states, np.zeros((6, 9), dtype=np.int8)), passes=2)
+    found, found_cost = gd.pair_search(profile, states, start, cost, budget, passes=2)
+    for k in range(6):
+        expected, expected_cost = scanned_pair_search(profile, states[k:k + 1], start[k], cost[k], budget, 2)
+        np.testing.assert_array_equal(found[k], expected)
+        assert found_cost[k] == expected_cost
+    assert (found_cost <= cost).all()
+    np.testing.assert_array_equal(found_cost, delays(profile, states, found))
+    if budget == 0:
+        np.testing.assert_array_equal(found, start)
+
+
+def test_pair_moves_lower_what_one_flips_cannot():
+    """A search that converges is a local optimum of flips and pair moves both; on these states
+    the pair moves find placements no flip from the one-flip optimum reaches."""
+    profile = daggen_graph(12, 6)
+    states = states_for(profile, 24, 9)
+    logits = np.random.default_rng(2).normal(size=(24, 12, 3))
+    flips_only = gd.guarded_decision(profile, states, logits, passes=100, pair_work=0)
+    placements = gd.guarded_decision(profile, states, logits, passes=100, pair_work=10**6)
+    cost = delays(profile, states, placements)
+    assert (cost <= delays(profile, states, flips_only)).all()
+    assert (cost < delays(profile, states, flips_only)).any()
+    assert (gd.score(profile, states, gd.one_flips(placements)) >= cost[:, None]).all()
+    moved, eligible = gd.pair_moves(profile, placements)
+    assert (np.where(eligible, gd.score(profile, states, moved), np.inf) >= cost[:, None]).all()
+
+
+def test_pair_work_below_n_is_the_decoder_without_pair_moves():
+    profile = daggen_graph(20, 5)
+    states = states_for(profile, 8, 1)
+    logits = np.random.default_rng(3).normal(size=(8, 20, 3))
+    without = gd.guarded_decision(profile, states, logits, pair_work=0)
+    np.testing.assert_array_equal(gd.guarded_decision(profile, states, logits, pair_work=19), without)

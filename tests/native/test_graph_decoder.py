@@ -18,11 +18,11 @@ from tests.native.test_random_graphs import tied_states
 
 
 def assert_ports_agree(profile, states, logits, config=DecoderConfig(), flagged=None,
-                       passes=gd.LOCAL_SEARCH_PASSES):
+                       passes=gd.LOCAL_SEARCH_PASSES, pair_work=gd.PAIR_WORK):
     logits = np.asarray(logits, dtype=np.float32)
-    expected = gd.guarded_decision(profile, states, logits, config, flagged, passes)
+    expected = gd.guarded_decision(profile, states, logits, config, flagged, passes, pair_work)
     labels, found = native.graph_decide(profile, states, logits, config.top_k, config.ood_top_k,
-                                        passes, flagged)
+                                        passes, flagged, pair_work)
     np.testing.assert_array_equal(labels, expected)
     np.testing.assert_array_equal(found, delays(profile, states, expected))
 
@@ -46,11 +46,22 @@ def test_the_ports_agree_with_equal_logits_and_a_wide_beam(dag10):
     assert_ports_agree(dag10, states, np.zeros((6, 10, 3)), DecoderConfig(top_k=30, ood_top_k=30))
 
 
+@settings(max_examples=10)
+@given(n=st.integers(2, 30), seed=st.integers(0, 2**31 - 1), tied=st.booleans(),
+       pair_work=st.sampled_from([0, 40, 200, 10**5]))
+def test_the_ports_agree_on_pair_moves_whatever_their_budget(n, seed, tied, pair_work):
+    """A budget that ends a scan midway, one that lets the search converge, and none."""
+    rng = np.random.default_rng(seed)
+    profile = random_dag(rng, n, int(rng.integers(1, 4)))
+    states = tied_states(profile, 3, rng) if tied else states_for(profile, 3, seed)
+    assert_ports_agree(profile, states, rng.normal(size=(3, n, 3)), passes=2, pair_work=pair_work)
+
+
 def test_the_ports_agree_at_64_subtasks_without_local_search():
     profile = load_profile("daggen:n=64,seed=4")
     states = states_for(profile, 3, 5)
     logits = np.random.default_rng(6).normal(size=(3, 64, 3))
-    assert_ports_agree(profile, states, logits, passes=0)
+    assert_ports_agree(profile, states, logits, passes=0, pair_work=0)
     assert_ports_agree(profile, states, logits, passes=3)
 
 
@@ -60,6 +71,8 @@ def test_bad_arguments_are_one_line_errors(dag10):
         native.graph_decide(dag10, states, np.zeros((1, 9, 3)), 8, 32, 8)
     with pytest.raises(InputError, match="passes"):
         native.graph_decide(dag10, states, np.zeros((1, 10, 3)), 8, 32, -1)
+    with pytest.raises(InputError, match="pair_work"):
+        native.graph_decide(dag10, states, np.zeros((1, 10, 3)), 8, 32, 8, pair_work=-1)
 
 
 def heft_logits(profile, states) -> np.ndarray:

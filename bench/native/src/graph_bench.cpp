@@ -38,7 +38,7 @@ struct GraphCase {
 
 struct GraphFixture {
   Profile profile;
-  int top_k = 0, ood_top_k = 0, passes = 0;
+  int top_k = 0, ood_top_k = 0, passes = 0, pair_work = 0;
   std::vector<GraphCase> cases;
 };
 
@@ -52,7 +52,10 @@ GraphFixture load_fixture(const std::string& path) {
     f.top_k = decoder.at("top_k").get<int>();
     f.ood_top_k = decoder.at("ood_top_k").get<int>();
     f.passes = decoder.at("local_search_passes").get<int>();
-    if (f.top_k < 1 || f.ood_top_k < 1 || f.passes < 0) throw InputError("decoder: K >= 1, passes >= 0");
+    f.pair_work = decoder.contains("pair_work") ? decoder.at("pair_work").get<int>() : 0;  // absent: none
+    if (f.top_k < 1 || f.ood_top_k < 1 || f.passes < 0 || f.pair_work < 0) {
+      throw InputError("decoder: K >= 1, passes >= 0, pair_work >= 0");
+    }
     for (const json& item : raw.at("cases")) {
       GraphCase c;
       c.state = read_state(item.at("state"), f.profile.n);
@@ -155,7 +158,7 @@ int run_graph_bench(const Options& o) {
   if (student && !graph_golden_passes(*student->model, student->manifest, kGraphLogitTolerance)) return 3;
   std::unique_ptr<GraphDecoder> decoder;
   if (f) {
-    decoder = std::make_unique<GraphDecoder>(f->profile, f->top_k, f->ood_top_k, f->passes);
+    decoder = std::make_unique<GraphDecoder>(f->profile, f->top_k, f->ood_top_k, f->passes, f->pair_work);
     if (!cases_match(*f, *decoder)) return 3;
   }
   if (o.check_only) return 0;
@@ -195,7 +198,7 @@ int run_graph_bench(const Options& o) {
   if (f) {
     record["graph"] = {{"name", f->profile.name}, {"n", f->profile.n},
                        {"cases", f->cases.size()}, {"top_k", f->top_k}, {"ood_top_k", f->ood_top_k},
-                       {"local_search_passes", f->passes}};
+                       {"local_search_passes", f->passes}, {"pair_work", f->pair_work}};
   }
   if (student) {
     const ExportInfo& e = student->manifest.export_info;

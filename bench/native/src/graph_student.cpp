@@ -62,8 +62,10 @@ GraphStudentManifest parse_manifest(const json& raw) {
   m.top_k = decoder.at("top_k").get<int>();
   m.ood_top_k = decoder.at("ood_top_k").get<int>();
   m.local_search_passes = decoder.at("local_search_passes").get<int>();
-  if (m.top_k < 1 || m.ood_top_k < 1 || m.local_search_passes < 0) {
-    throw InputError("decoder: top_k, ood_top_k >= 1, local_search_passes >= 0");
+  // Absent: the decoder before pair moves.
+  m.pair_work = decoder.contains("pair_work") ? decoder.at("pair_work").get<int>() : 0;
+  if (m.top_k < 1 || m.ood_top_k < 1 || m.local_search_passes < 0 || m.pair_work < 0) {
+    throw InputError("decoder: top_k, ood_top_k >= 1, local_search_passes, pair_work >= 0");
   }
   for (const json& item : raw.at("golden")) m.golden.push_back(read_golden(item));
   if (m.golden.empty()) throw InputError("golden: none");
@@ -100,7 +102,8 @@ GraphStudentManifest load_graph_student_manifest(const std::string& path) {
 GraphStudent::GraphStudent(EtModel& model, const GraphStudentManifest& manifest, const Profile& profile)
     : model_(model), manifest_(manifest), profile_(std::make_unique<Profile>(profile)),
       features_(*profile_),
-      decoder_(*profile_, manifest.top_k, manifest.ood_top_k, manifest.local_search_passes) {}
+      decoder_(*profile_, manifest.top_k, manifest.ood_top_k, manifest.local_search_passes,
+               manifest.pair_work) {}
 
 const float* GraphStudent::forward(const SystemState& state) {
   features_.build(state, inputs_);

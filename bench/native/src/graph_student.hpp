@@ -32,7 +32,7 @@ struct GraphStudentManifest {
   ExportInfo export_info;
   std::vector<std::vector<int64_t>> input_shapes;  // nodes, scalars, adjacency, mask
   std::vector<double> node_mean, node_std, scalar_mean, scalar_std;
-  int top_k = 0, ood_top_k = 0, local_search_passes = 0;
+  int top_k = 0, ood_top_k = 0, local_search_passes = 0, pair_work = 0;
   std::vector<GraphGolden> golden;
 };
 
