@@ -78,6 +78,9 @@ def run(args) -> str:
 
     if args.network not in PROCESSES:
         raise InputError(f"--network: {args.network!r} is not one of {', '.join(PROCESSES)}")
+    levers = [v for v in args.levers.split(",") if v]
+    for lever in levers:
+        GuardLever.check(lever)
     profile = load_profile(args.profile)
     learned = checkpoint_engines()
     decider = learned[SHIPPED](profile)
@@ -92,7 +95,7 @@ def run(args) -> str:
     means = {"hindsight": mean(EngineSet.parse("hindsight").make("hindsight", profile, sub_seeds(args.seed)["policy"])),
              SHIPPED: mean(Engine(SHIPPED, watch)),
              "optimal": mean(EngineSet.parse("optimal").make("optimal", profile, 0))}
-    for lever in (v for v in args.levers.split(",") if v):
+    for lever in levers:
         means[f"{SHIPPED}+{lever}"] = mean(Engine(lever, GuardLever(decider, lever)))
     lines = [f"{args.network}, seed {args.seed}:", "", *report(watch.rows), "",
              "| policy | mean end-to-end (s) | / hindsight |", "|---|---|---|"]
