@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from kdoffload.model.decider import Decoder, DecoderConfig, decode  # noqa: E402
 from kdoffload.model.delay import delays  # noqa: E402
 from kdoffload.model.graph_features import GraphNormalizer, profile_inputs  # noqa: E402
-from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, guarded_decision, heft_placements  # noqa: E402
+from kdoffload.model.graph_decoding import LOCAL_SEARCH_PASSES, PAIR_WORK, guarded_decision, heft_placements  # noqa: E402
 from kdoffload.model.io import atomic_write_text  # noqa: E402
 from kdoffload.model import observation as obs  # noqa: E402
 from kdoffload.model.policies import Greedy  # noqa: E402
@@ -150,7 +150,7 @@ def graph_vectors(n: int, count: int, seed: int) -> dict:
                         "edge_cores": profile.edge_cores},
             "states": state_records(states), "logits": logits.tolist(), "out_of_support": flagged.tolist(),
             "top_k": config.top_k, "ood_top_k": config.ood_top_k, "local_search_passes": LOCAL_SEARCH_PASSES,
-            "heft": heft_placements(profile, states).tolist(), "features": inputs,
+            "pair_work": PAIR_WORK, "heft": heft_placements(profile, states).tolist(), "features": inputs,
             "guarded": guarded_decision(profile, states, logits, config, flagged).tolist()}
 
 

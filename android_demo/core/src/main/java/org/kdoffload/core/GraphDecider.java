@@ -29,7 +29,7 @@ public final class GraphDecider {
     this.features = new GraphFeatures(graph);
     this.model = model;
     this.guarded = new GraphDecoder(graph, topK > 0 ? topK : manifest.program.topK, manifest.program.oodTopK,
-        manifest.localSearchPasses);
+        manifest.localSearchPasses, manifest.pairWork);
   }
 
   /** The program's four inputs for `state`, normalised. */

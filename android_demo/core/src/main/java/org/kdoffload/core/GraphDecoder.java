@@ -10,7 +10,12 @@ import java.util.List;
  * first-improvement one-flip local search: flips in scan order (flip 2i + r moves subtask i to
  * the r-th of its two other sites, lower first), cyclically from the one after the last move,
  * the first strictly faster one taken, until 2N in a row lower nothing or passes * 2N are
- * scored. Never worse than greedy, HEFT or any single-site placement, by construction.
+ * scored; then (pairWork > 0) pair moves between one-flip searches: pair (i, j), i < j in scan
+ * order, slot r puts i at its (r / 2)-th other site and j at its (r % 2)-th; eligible are the
+ * exchange (i takes j's site, j takes i's) and, for an edge, both to one site neither is on; each
+ * round takes the first strictly faster one and runs the one-flip search again, until a round
+ * lowers nothing or pairWork / N pair moves are scored. Never worse than greedy, HEFT or any
+ * single-site placement, by construction.
  */
 public final class GraphDecoder {
   // The tail bound sums in another order than the schedule: it drops only flips it shows to be
@@ -21,6 +26,8 @@ public final class GraphDecoder {
   private final int topK;
   private final int oodTopK;
   private final int passes;
+  private final int pairWork;
+  private final boolean[] linked; // [n * n]: an edge either way
   private final Greedy greedy;
   private final Heft heft;
   private final int[][] succs;
@@ -30,11 +37,22 @@ public final class GraphDecoder {
   private final double[] tail;
 
   public GraphDecoder(Profile profile, int topK, int oodTopK, int passes) {
+    this(profile, topK, oodTopK, passes, 0);
+  }
+
+  /** pairWork / N bounds the pair moves scored a decision (0: none, the decoder before them). */
+  public GraphDecoder(Profile profile, int topK, int oodTopK, int passes, int pairWork) {
     if (profile.n > 64) throw new IllegalArgumentException("profile " + profile.name + ": n must be <= 64");
     this.profile = profile;
     this.topK = topK;
     this.oodTopK = Math.max(topK, oodTopK); // DecoderConfig's widening rule
     this.passes = passes;
+    this.pairWork = pairWork;
+    this.linked = new boolean[profile.n * profile.n];
+    for (int[] e : profile.edges) {
+      linked[e[0] * profile.n + e[1]] = true;
+      linked[e[1] * profile.n + e[0]] = true;
+    }
     this.greedy = new Greedy(profile);
     this.heft = new Heft(profile);
     this.succs = Heft.successors(profile);
@@ -52,13 +70,60 @@ public final class GraphDecoder {
     candidates.add(heft.decide(state));
     for (int site = 0; site < 3; site++) candidates.add(Decoding.everywhere(profile.n, site));
     Decoding.Scored start = Decoding.fastest(candidates, state, scorer);
-    return localSearch(state, start.placement, start.delayS);
-  }
-
-  private Decoding.Scored localSearch(SystemState state, int[] placement, double cost) {
     computeTails(state);
     snapshots[0].reset(state);
-    rebuild(placement, 0);
+    rebuild(start.placement, 0);
+    double cost = localSearch(start.placement, start.delayS);
+    if (pairWork >= profile.n) cost = pairSearch(start.placement, cost);
+    return new Decoding.Scored(start.placement, cost);
+  }
+
+  /** Rounds of the first faster pair move in scan order, each followed by the one-flip search. */
+  private double pairSearch(int[] placement, double cost) {
+    int n = profile.n;
+    long left = pairWork / n;
+    while (left > 0) {
+      boolean moved = false;
+      for (int i = 0; i + 1 < n && !moved && left > 0; i++) {
+        for (int j = i + 1; j < n && !moved && left > 0; j++) {
+          int xi = placement[i];
+          int xj = placement[j];
+          for (int r = 0; r < 4 && left > 0; r++) {
+            int a = otherSite(xi, r / 2);
+            int b = otherSite(xj, r % 2);
+            if (!(a == xj && b == xi) && !(a == b && linked[i * n + j])) continue;
+            left--;
+            double delay = pairedDelay(placement, i, a, j, b, cost);
+            if (delay < cost) {
+              placement[i] = a;
+              placement[j] = b;
+              cost = delay;
+              rebuild(placement, i);
+              moved = true;
+              break;
+            }
+          }
+        }
+      }
+      if (!moved) break;
+      cost = localSearch(placement, cost);
+    }
+    return cost;
+  }
+
+  /** T with subtasks i < j at siteI and siteJ, replayed from the snapshot before i; +inf once it cannot beat `beat`. */
+  private double pairedDelay(int[] placement, int i, int siteI, int j, int siteJ, double beat) {
+    double limit = beat * SLACK;
+    work.copyFrom(snapshots[i]);
+    if (work.place(i, siteI) + tail[i] >= limit) return Double.POSITIVE_INFINITY;
+    for (int k = i + 1; k < profile.n; k++) {
+      if (work.place(k, k == j ? siteJ : placement[k]) + tail[k] >= limit) return Double.POSITIVE_INFINITY;
+    }
+    return work.finish();
+  }
+
+  /** The one-flip search from the current placement (its snapshots built); returns its T. */
+  private double localSearch(int[] placement, double cost) {
     int flips = 2 * profile.n;
     long budget = (long) passes * flips;
     int cursor = 0;
@@ -78,7 +143,7 @@ public final class GraphDecoder {
         unimproved++;
       }
     }
-    return new Decoding.Scored(placement, cost);
+    return cost;
   }
 
   /** The schedule before each subtask from `from` on: a flip at i replays only i..n-1. */

@@ -35,6 +35,8 @@ public final class GraphManifest {
   final double[] scalarMean;
   final double[] scalarStd;
   public final int localSearchPasses;
+  /** decoder.pair_work (absent: 0, no pair moves, the decoder before them). */
+  public final int pairWork;
   public final List<GraphGolden> golden;
 
   private GraphManifest(Path path, JSONObject m) {
@@ -65,6 +67,8 @@ public final class GraphManifest {
     localSearchPasses = decoder.has("local_search_passes")
         ? Json.integer(decoder, "local_search_passes", where + ": decoder") : DEFAULT_LOCAL_SEARCH_PASSES;
     if (localSearchPasses < 0) throw new RefusedException(where + ": decoder.local_search_passes: must be >= 0");
+    pairWork = decoder.has("pair_work") ? Json.integer(decoder, "pair_work", where + ": decoder") : 0;
+    if (pairWork < 0) throw new RefusedException(where + ": decoder.pair_work: must be >= 0");
     golden = goldenRecords(Json.list(m, "golden", where), where);
   }
 

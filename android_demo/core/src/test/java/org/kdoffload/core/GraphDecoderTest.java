@@ -47,7 +47,8 @@ public class GraphDecoderTest {
       Profile p = Profile.fromJson(v.getJSONObject("profile"));
       SystemState[] states = Vectors.states(v.getJSONArray("states"), p.n);
       int[][] expected = Vectors.placements(v.getJSONArray("guarded"));
-      GraphDecoder decoder = new GraphDecoder(p, v.getInt("top_k"), v.getInt("ood_top_k"), v.getInt("local_search_passes"));
+      GraphDecoder decoder = new GraphDecoder(p, v.getInt("top_k"), v.getInt("ood_top_k"), v.getInt("local_search_passes"),
+          v.getInt("pair_work"));
       JSONArray logits = v.getJSONArray("logits");
       JSONArray flags = v.getJSONArray("out_of_support");
       for (int k = 0; k < states.length; k++) {
