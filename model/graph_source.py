@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from kdoffload.model import daggen
+from kdoffload.model.graph_import import DOT_SUFFIXES, WFFORMAT_SUFFIXES
 from kdoffload.model.graphs import TaskGraph, graph_from_dict, is_int, read_graph
 
 
@@ -15,6 +16,9 @@ def load_graph_table(raw, source: str, base_dir: Path | None, fail) -> TaskGraph
     """`graph` of a profile: a table, or a graph file's path relative to `base_dir`."""
     if isinstance(raw, str):
         path = Path(raw) if Path(raw).is_absolute() or base_dir is None else base_dir / raw
+        if path.suffix in DOT_SUFFIXES + WFFORMAT_SUFFIXES:  # its cycles need the import's choices
+            raise fail("graph", f"{raw} is a {'DOT' if path.suffix in DOT_SUFFIXES else 'WfFormat'} file; "
+                       f"import it first (kdoffload graph import {raw} --out G.toml) and name the .toml")
         return read_graph(path)
     if not isinstance(raw, dict):
         raise fail("graph", "must be a table with n and edges, or a graph file's path")

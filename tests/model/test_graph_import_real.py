@@ -95,3 +95,13 @@ def test_dot_drawing_attributes_ports_chains_and_strict_are_read():
 def test_daggen_own_dot_output_is_refused_saying_why():
     with pytest.raises(InputError, match=r"daggen_plain.gv: no node has expect_size: MRLCO's DOT gives"):
         import_graph(FILES / "daggen_plain.gv")
+
+
+@pytest.mark.parametrize("name, kind", [("g.gv", "DOT"), ("w.json", "WfFormat")])
+def test_a_profile_naming_a_published_graph_is_told_to_import_it(tmp_path, name, kind):
+    from kdoffload.model.profile import load_profile
+
+    (tmp_path / name).write_text("")
+    (tmp_path / "p.toml").write_text(f'name = "p"\ngraph = "{name}"\n')
+    with pytest.raises(InputError, match=f"graph: {name} is a {kind} file; import it first"):
+        load_profile(tmp_path / "p.toml")
