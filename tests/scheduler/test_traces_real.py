@@ -15,10 +15,10 @@ FILES = Path(__file__).parent / "trace_files"
 
 def test_a_cooked_log_is_tab_separated_seconds_and_mbit_per_second():
     link = read_throughput(FILES / "cooked_tabs.log")
-    # 1.25 Mbit/s from 0 to 2.07 s, ..., the last (2.0) as long as the gap before it (1.48 s)
-    assert [link.rate_at(t) for t in (1.0, 3.0, 4.0, 5.5)] == pytest.approx([1.25e6, 0.94e6, 0.5e6, 2e6])
-    assert link.period == pytest.approx(5.0 + 1.48)
-    assert link.delivered(2.07) == pytest.approx(1.25e6 * 2.07)
+    # 1.5 Mbit/s from 0 to 2.0 s, ..., the last (2.0) as long as the gap before it (1.5 s)
+    assert [link.rate_at(t) for t in (1.0, 3.0, 4.0, 5.5)] == pytest.approx([1.5e6, 0.8e6, 0.5e6, 2e6])
+    assert link.period == pytest.approx(5.0 + 1.5)
+    assert link.delivered(2.0) == pytest.approx(1.5e6 * 2.0)
 
 
 def test_a_pensieve_log_spends_each_sample_over_the_interval_up_to_its_time(tmp_path):
@@ -26,10 +26,10 @@ def test_a_pensieve_log_spends_each_sample_over_the_interval_up_to_its_time(tmp_
     # ends at the last time, and the first sample (at 0) is never spent
     up, down = TraceFiles(up=FILES / "cooked_tabs.log", down=FILES / "cooked_tabs.log",
                           format=TraceFormat.pensieve).load()
-    assert [up.rate_at(t) for t in (1.0, 3.0, 4.0)] == pytest.approx([0.94e6, 0.5e6, 2e6])
+    assert [up.rate_at(t) for t in (1.0, 3.0, 4.0)] == pytest.approx([0.8e6, 0.5e6, 2e6])
     assert up.period == pytest.approx(5.0)
-    assert up.delivered(5.0) == pytest.approx(0.94e6 * 2.07 + 0.5e6 * 1.45 + 2e6 * 1.48)
-    assert down.rate_at(5.5) == pytest.approx(0.94e6)  # and it repeats
+    assert up.delivered(5.0) == pytest.approx(0.8e6 * 2.0 + 0.5e6 * 1.5 + 2e6 * 1.5)
+    assert down.rate_at(5.5) == pytest.approx(0.8e6)  # and it repeats
     one = tmp_path / "one.log"
     one.write_text("0 3\n")
     with pytest.raises(InputError, match="one.log: one sample; a Pensieve log needs two"):
@@ -42,9 +42,9 @@ def test_a_pensieve_log_spends_each_sample_over_the_interval_up_to_its_time(tmp_
 
 def test_a_log_that_starts_late_counts_from_its_first_time():
     link = read_throughput(FILES / "late_start.txt")
-    assert link.rate_at(0.1) == pytest.approx(6.3e6)  # 0.238 s is the trace's 0
-    assert link.rate_at(0.6) == pytest.approx(6.2e6)  # 0.82 - 0.238 = 0.582 s on
-    assert link.period == pytest.approx(1.355 - 0.238 + (1.355 - 0.82))
+    assert link.rate_at(0.1) == pytest.approx(6e6)  # 0.25 s is the trace's 0
+    assert link.rate_at(0.6) == pytest.approx(5e6)  # 0.8 - 0.25 = 0.55 s on
+    assert link.period == pytest.approx(1.4 - 0.25 + (1.4 - 0.8))
 
 
 def test_repeated_mahimahi_times_are_several_packets_and_0_joins_the_lap_end():
@@ -76,7 +76,7 @@ def test_a_csv_with_windows_line_ends_and_a_byte_order_mark(tmp_path):
 @pytest.mark.parametrize("reader, name, words", [
     (read_csv_trace, "gnettrack_style.csv", ["gnettrack_style.csv: unknown column 'Timestamp'"]),
     (read_throughput, "six_columns.log", ["six_columns.log: line 1: 6 values, expected 2"]),
-    (read_mahimahi, "cooked_tabs.log", ["cooked_tabs.log: line 1: '0.0\\t1.25' is not a whole number of ms"]),
+    (read_mahimahi, "cooked_tabs.log", ["cooked_tabs.log: line 1: '0.0\\t1.5' is not a whole number of ms"]),
 ])
 def test_a_file_of_another_format_is_one_line_naming_it(reader, name, words):
     with pytest.raises(InputError) as err:
