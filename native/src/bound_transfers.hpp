@@ -37,16 +37,22 @@ struct TransferCosts {
 
 class TransferCut {
  public:
-  // Whether, for some of a few weightings, the least weighted load passes the rooms (each >= 0).
+  // Whether, for some of a few weightings, the least weighted load passes the rooms (each >= 0):
+  // three fixed ones, then a few steps from equal weights toward the resources the last least
+  // cut loads past their rooms.
   bool exceeds(const TransferCosts& costs, double room_device, double room_up, double room_down);
 
  private:
   struct Arc {
     int to;
     double cap;
+    int resource;    // what cutting it costs: 0 the device, 1 the uplink, 2 the downlink, -1 none
+    double seconds;  // and how much, unweighted
   };
   int add_node();
-  void add_arc(int from, int to, double cap);
+  void add_arc(int from, int to, double cap, int resource, double seconds);
+  // Each resource's load in the least cut of the last max_flow (run to the end).
+  void cut_loads(double* load);
   // The maximum flow from node 0 to node 1, stopping once it passes `stop`.
   double max_flow(double stop);
   void build(const TransferCosts& costs, double w_device, double w_up, double w_down);
@@ -54,6 +60,7 @@ class TransferCut {
   std::vector<Arc> arcs_;             // arcs in pairs: arc a's reverse is a ^ 1
   std::vector<std::vector<int>> out_;  // per node, its arcs
   std::vector<int> parent_arc_, queue_;
+  std::vector<char> reached_;
   int nodes_ = 0;
 };
 

@@ -260,14 +260,15 @@ double BranchAndBound::critical_path(const ScheduleState& st, int next,
   return total;
 }
 
-double BranchAndBound::refuted_bound(const ScheduleState& st, int next, double known) const {
+double BranchAndBound::refuted_bound(const ScheduleState& st, int next, double known, double cap) const {
   // The load test refutes "a completion has T <= limit" for every limit below some threshold:
-  // bisect for it between the bound already known and the incumbent. Its sums round in another
-  // order than the schedule's, hence the slack off the result.
+  // bisect for it between the bound already known and `cap` (refuted at cap: at least cap).
+  // Its sums round in another order than the schedule's, hence the slack off the result.
   if (!prune_) return known;
   double finish[kMaxSubtasks][kSites];
   critical_path(st, next, finish);
-  double lo = known, hi = best_delay_;
+  if (refutes(st, next, finish, cap)) return std::max(known, cap * (1.0 - kLoadSlack));
+  double lo = known, hi = cap;
   for (int step = 0; step < 24 && hi - lo > 1e-6 * hi; ++step) {
     const double mid = 0.5 * (lo + hi);
     (refutes(st, next, finish, mid) ? lo : hi) = mid;
@@ -373,8 +374,41 @@ bool BranchAndBound::load_exceeds(const ScheduleState& st, int next, const doubl
          overflows(room_device, room_edge, edge, edges) ||
          overflows(room_device, room_uplink, up, ups) ||
          overflows(room_device, room_downlink, down, downs) ||
-         (with_cuts && transfers_exceed(st, next, allowed, room_device,
-                                        limit - tail_any_uplink - st.link_free[kUp], room_downlink));
+         (with_cuts && (transfers_exceed(st, next, allowed, room_device,
+                                         limit - tail_any_uplink - st.link_free[kUp], room_downlink) ||
+                        cloud_exceeds(st, next, finish, allowed, limit, room_device)));
+}
+
+bool BranchAndBound::cloud_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
+                                   const bool (*allowed)[kSites], double limit, double room_device) const {
+  // Each transfer into the cloud is followed by a run there and its tail; out of it, the placed
+  // exits in the cloud alone still come down. Off it, the device's room and the edge's, the
+  // edge's over every subtask that may run there, each core from when it is free.
+  const SystemState& s = scheduler_.state();
+  double tail_cloud = kInf, head_edge = kInf, tail_edge = kInf, pending = 0.0;
+  for (int k = next; k < n_; ++k) {
+    if (allowed[k][kCloud]) {
+      tail_cloud = std::min(tail_cloud, scheduler_.run_seconds(k, kCloud) + tail_[k][kCloud]);
+    }
+    if (allowed[k][kEdge]) {
+      head_edge = std::min(head_edge, finish[k][kEdge] - scheduler_.run_seconds(k, kEdge));
+      tail_edge = std::min(tail_edge, tail_[k][kEdge]);
+    }
+  }
+  if (tail_cloud == kInf) return false;
+  double room_compute = std::max(room_device, 0.0);
+  for (int c = 0; c < scheduler_.profile().edge_cores; ++c) {
+    room_compute += std::max(limit - tail_edge - std::max(st.edge_free[c], head_edge), 0.0);
+  }
+  for (int e : scheduler_.profile().exits) {
+    const Copies& copy = st.outputs[e];
+    if (e < next && copy.at[kCloud] != kInf && copy.at[kEdge] == kInf) {
+      pending += s.out_bits[e] / s.rate_backhaul + s.lat_backhaul;
+    }
+  }
+  return cloud_transfers_exceed(st, next, allowed, room_compute,
+                                limit - tail_cloud - st.link_free[kBackhaulUp],
+                                limit - pending - st.link_free[kBackhaulDown]);
 }
 
 bool BranchAndBound::forced_chains_exceed(const ScheduleState& st, int next,
@@ -436,7 +470,11 @@ void BranchAndBound::visit(const ScheduleState& st, int i, double node_bound) {
   if (prune_ && !polished_ && nodes_ >= polish_after_) polish_incumbent();
   if (out_of_budget()) {
     // Only the few subtrees open when the budget ran out get here: worth a stronger bound.
-    if (node_bound < open_bound_) open_bound_ = std::min(open_bound_, refuted_bound(st, i, node_bound));
+    // Only the least of their bounds is reported: past the least so far, none needs bisecting.
+    if (node_bound < open_bound_) {
+      const double cap = std::min(open_bound_, best_delay_);
+      open_bound_ = std::min(open_bound_, refuted_bound(st, i, node_bound, cap));
+    }
     return;
   }
   ScheduleState* child = &children_[static_cast<size_t>(i) * kSites];

@@ -142,6 +142,12 @@ class BranchAndBound {
   // as minimum cuts (bound_transfers.cpp).
   bool transfers_exceed(const ScheduleState& st, int next, const bool (*allowed)[kSites],
                         double room_device, double room_up, double room_down) const;
+  // The compute sites (the device and the edge together) against the backhaul up and down, with
+  // every transfer into and out of the cloud a choice of sites forces, as minimum cuts.
+  bool cloud_transfers_exceed(const ScheduleState& st, int next, const bool (*allowed)[kSites],
+                              double room_compute, double room_bh_up, double room_bh_down) const;
+  bool cloud_exceeds(const ScheduleState& st, int next, const double (*finish)[kSites],
+                     const bool (*allowed)[kSites], double limit, double room_device) const;
   bool forced_chains_exceed(const ScheduleState& st, int next, const double (*finish)[kSites],
                             const bool (*allowed)[kSites], double limit) const;
   // When the last exit output could be home: > limit, or a bound on T (bound_exits.cpp); the
@@ -154,8 +160,8 @@ class BranchAndBound {
                      int count, unsigned on_device) const;
   // Whether no completion of st has T <= limit (the exits' chain or the load test says so).
   bool refutes(const ScheduleState& st, int next, const double (*finish)[kSites], double limit) const;
-  // A bound at least `known` on every completion of st: the largest T the tests refute.
-  double refuted_bound(const ScheduleState& st, int next, double known) const;
+  // A bound at least `known` on every completion of st: the largest T up to `cap` the tests refute.
+  double refuted_bound(const ScheduleState& st, int next, double known, double cap) const;
   // Per remaining subtask, what going off the device costs the uplink and when the first of it
   // is ready to go; returns the downlink time the placed exits' ways home still need.
   double charge_transfers(const ScheduleState& st, int next, double* uplink, double* ready) const;

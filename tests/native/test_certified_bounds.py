@@ -56,3 +56,20 @@ def test_equal_to_exhaustive_search_where_each_link_is_slow(n, seed):
     assert solution.certified.all()
     np.testing.assert_array_equal(solution.labels, labels)
     np.testing.assert_array_equal(solution.delay, optimal)
+
+
+@pytest.mark.parametrize("n, seed", [(11, 2), (11, 5), (12, 12)])
+def test_an_unfinished_search_bounds_the_optimum_from_below_where_the_backhaul_decides(n, seed):
+    """The cuts with the cloud as the far side (compute against the backhaul up and down) and the
+    weights stepped toward the overloaded resources never pass T*: with the backhaul slow or far,
+    where most of an optimum's data crosses it, and with the uplink slow too."""
+    profile = load_profile(FAMILY.format(n=n, fat=0.7, density=0.6, ccr=0.5, seed=seed))
+    states = states_for(profile, 12, seed)
+    states.rate_backhaul[0::3] /= 30.0
+    states.lat_backhaul[1::3] *= 10.0
+    states.rate_backhaul[2::3] /= 10.0
+    states.rate_up[2::3] /= 10.0
+    _, optimal, _ = native.solve_with_nodes(profile, states, "exhaustive")
+    for max_nodes in (4, 10, 60, 300):
+        cut = exact.solve_certified(profile, states, exact.Budget(max_nodes=max_nodes))
+        assert (cut.lower_bound <= optimal).all() and (optimal <= cut.delay).all()
