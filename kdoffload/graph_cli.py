@@ -41,15 +41,20 @@ def import_(
         help="DOT: cycles per byte of a node's size (default: MRLCO's device at the reference clock).")] = DOT_CYCLES_PER_BYTE,
     clock: Annotated[float, typer.Option(
         help="WfFormat: clock (Hz) of a task whose machine gives no speed.")] = daggen.REFERENCE_CLOCK,
+    max_subtasks: Annotated[int, typer.Option(
+        min=1, max=graphs.MAX_SUBTASKS,
+        help="Merge tasks until at most this many remain (docs/graphs.md; default: refuse more than 64).")] = None,
     force: ForceOption = False,
 ):
     """Import a task graph into kdoffload's graph file (docs/graphs.md says how fields map)."""
     options.number(cycles_per_byte, "--cycles-per-byte", 0, 1e12, open_low=True)
     options.number(clock, "--clock", 0, 1e13, open_low=True)
     notes: list[str] = []
-    graph = import_graph(file, cycles_per_byte, clock, notes)
-    _write(out, graph, "; ".join([f"imported from {file.name}"] + notes), force)
-    for note in notes:
+    graph = import_graph(file, cycles_per_byte, clock, notes, max_subtasks)
+    merged = [n for n in notes if n.startswith("merged ")]  # one comment line per merged subtask
+    said = [n for n in notes if not n.startswith("merged ")]
+    _write(out, graph, "\n".join(["; ".join([f"imported from {file.name}"] + said)] + merged), force)
+    for note in said:
         console.print(f"note: {note}", highlight=False, markup=False)
 
 

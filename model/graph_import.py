@@ -13,7 +13,8 @@
   an entry that reads no file) is read as the least the graph takes (1 cycle, 1 byte) and said.
 
 Subtasks are renumbered in topological order (ties by their order in the file); the original
-identifiers become the subtask names.
+identifiers become the subtask names. A graph of more than `max_subtasks` tasks (at most 64) is
+coarsened (model/graph_coarsen.py) and what each subtask holds is said in the notes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from kdoffload.model.daggen import REFERENCE_CLOCK
 from kdoffload.model.errors import InputError
-from kdoffload.model.graphs import MAX_MAGNITUDE, TaskGraph, graph_from_dict
+from kdoffload.model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, graph_from_dict
 from kdoffload.model.nesting import parse_json
 
 # MRLCO's device computes 1 MiB of `size` per second; mapped onto the reference device clock.
@@ -40,21 +41,23 @@ WFFORMAT_VERSIONS = ("1.5",)  # the schema versions the wfcommons pinned in pypr
 
 
 def import_graph(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
-                 default_clock: float = REFERENCE_CLOCK, notes: list[str] | None = None) -> TaskGraph:
+                 default_clock: float = REFERENCE_CLOCK, notes: list[str] | None = None,
+                 max_subtasks: int | None = None) -> TaskGraph:
     """The graph in `path`, by its suffix: .gv/.dot (MRLCO's DOT) or .json (WfFormat); what the
-    reader had to assume is appended to `notes`."""
+    reader had to assume (and what a coarsening to `max_subtasks` merged) is appended to `notes`."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.suffix in DOT_SUFFIXES:
-        return import_dot(path, cycles_per_byte)
+        return import_dot(path, cycles_per_byte, notes, max_subtasks)
     if path.suffix in WFFORMAT_SUFFIXES:
-        return import_wfformat(path, default_clock, notes)
+        return import_wfformat(path, default_clock, notes, max_subtasks)
     raise InputError(f"{path}: unknown graph format (expected {', '.join(DOT_SUFFIXES + WFFORMAT_SUFFIXES)})")
 
 
 def _to_task_graph(graph: nx.DiGraph, path: Path, workload, kind: str = "node",
-                   how: str = "") -> TaskGraph:
+                   how: str = "", notes: list[str] | None = None,
+                   max_subtasks: int | None = None) -> TaskGraph:
     """Renumber `graph` topologically and validate; `workload(node, graph)` -> (c, out, in).
     A workload out of range names the file's own task (`kind` and its id) and how it was derived."""
     import networkx as nx  # here, not at the top: `kdoffload graph --help` should not pay for it
@@ -77,10 +80,40 @@ def _to_task_graph(graph: nx.DiGraph, path: Path, workload, kind: str = "node",
                 raise InputError(f"{path}: {kind} {node}: {field} {value:g} must be positive and at most "
                                  f"{MAX_MAGNITUDE:g}{how}")
     columns = list(zip(*rows)) if order else [(), (), ()]
-    raw = {"n": len(order), "names": [str(node) for node in order],
+    names = [str(node) for node in order]
+    raw = {"n": len(order), "names": names,
            "edges": [[index_of[u], index_of[v]] for u, v in graph.edges],
            "cycles": list(columns[0]), "out_bits": list(columns[1]), "in_bits": list(columns[2])}
+    limit = MAX_SUBTASKS if max_subtasks is None else max_subtasks
+    if raw["n"] > limit:
+        if max_subtasks is None:
+            raise InputError(f"{path}: {raw['n']} tasks is more than the {MAX_SUBTASKS} kdoffload handles; "
+                             f"--max-subtasks K (1..{MAX_SUBTASKS}) merges tasks until at most K remain")
+        raw = coarsened(raw, max_subtasks, str(path), notes)
     return graph_from_dict(raw, source=str(path))
+
+
+def coarsened(raw: dict, max_subtasks: int, where: str, notes: list[str] | None = None) -> dict:
+    """A graph dict (n, names, edges, workload) merged to at most `max_subtasks` subtasks; the
+    merge is said in `notes` (the subtasks' sizes, then each merged subtask's tasks by name)."""
+    from kdoffload.model.graph_coarsen import coarsen, describe
+
+    names = raw.get("names") or [str(k) for k in range(raw["n"])]
+    coarse = coarsen(raw["n"], raw["edges"], raw["cycles"], raw["out_bits"], raw["in_bits"],
+                     max_subtasks, where)
+    sizes = sorted((len(g) for g in coarse.groups), reverse=True)
+    if notes is not None:
+        notes.append(f"coarsened {raw['n']} tasks to {len(coarse.groups)} subtasks "
+                     f"(--max-subtasks {max_subtasks}); tasks per subtask, largest first: "
+                     + " ".join(map(str, sizes)))
+        if coarse.dropped_in_bits:
+            notes.append(f"{coarse.dropped_in_bits:g} bits of device input dropped: entries merged "
+                         "under a subtask with another predecessor")
+        notes += ["merged " + line for line in describe(coarse.groups, names)]
+    return {"n": len(coarse.groups),
+            "names": [names[g[0]] + (f" (+{len(g) - 1})" if len(g) > 1 else "") for g in coarse.groups],
+            "edges": [list(e) for e in coarse.edges], "cycles": coarse.cycles,
+            "out_bits": coarse.out_bits, "in_bits": coarse.in_bits}
 
 
 # -- Graphviz DOT (MRLCO) ------------------------------------------------------------------------
@@ -153,7 +186,8 @@ def _dot_walk(graph, defaults: dict, nodes: dict, edges: list, path: Path) -> No
                     edges.append((u, v, attrs))
 
 
-def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> TaskGraph:
+def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE,
+               notes: list[str] | None = None, max_subtasks: int | None = None) -> TaskGraph:
     """MRLCO's DOT task graph (see the module docstring for the mapping)."""
     import pydot  # the DOT grammar is pydot's, not ours
 
@@ -201,7 +235,8 @@ def import_dot(path: Path, cycles_per_byte: float = DOT_CYCLES_PER_BYTE) -> Task
         return size * cycles_per_byte, 8.0 * max(expect, out_bytes[node]), 8.0 * size if entry else 0.0
 
     return _to_task_graph(graph, path, workload, "node",
-                          f" (cycles = size x {cycles_per_byte:g} cycles per byte; bits = 8 x bytes)")
+                          f" (cycles = size x {cycles_per_byte:g} cycles per byte; bits = 8 x bytes)",
+                          notes, max_subtasks)
 
 
 # -- WfCommons WfFormat ----------------------------------------------------------------------------
@@ -286,7 +321,7 @@ def _check_instance(raw, path: Path) -> None:
 
 
 def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
-                    notes: list[str] | None = None) -> TaskGraph:
+                    notes: list[str] | None = None, max_subtasks: int | None = None) -> TaskGraph:
     """A WfCommons workflow instance (see the module docstring for the mapping). What was read
     as the least amount (a runtime of 0, a task without output or entry without input bytes)
     is said in `notes`."""
@@ -314,12 +349,15 @@ def import_wfformat(path: Path, default_clock: float = REFERENCE_CLOCK,
                 least(8.0 * sum(f.size for f in task.output_files), 8.0, "out_bits"),
                 least(8.0 * in_bytes, 8.0, "in_bits") if entry else 0.0)
 
+    merged: list[str] = []
     graph = _to_task_graph(workflow, path, workload, "task",
-                           " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)")
+                           " (cycles = runtime x cores x clock; bits = 8 x the bytes of its files)",
+                           merged, max_subtasks)
     if notes is not None:
         said = {"cycles": "{} of runtime 0 s read as 1 cycle",
                 "out_bits": "{} without output bytes read as 1 byte out",
                 "in_bits": "{} without input bytes read as 1 byte in (entries)"}
         notes += [said[field].format(f"{count} task{'s' if count > 1 else ''}")
                   for field, count in floored.items() if count]
+        notes += merged
     return graph

@@ -14,6 +14,7 @@ import numpy as np
 from kdoffload.model import daggen, graph_source
 from kdoffload.model.errors import InputError
 from kdoffload.model.graphs import MAX_MAGNITUDE, MAX_SUBTASKS, TaskGraph, Workload, is_int, read_graph
+from kdoffload.model.graph_import import DOT_SUFFIXES, WFFORMAT_SUFFIXES
 from kdoffload.model.nesting import parse_toml
 from kdoffload.model.observation import check_recipe
 
@@ -165,6 +166,9 @@ def load_profile(name_or_path: str | Path, allow_family: bool = False) -> Profil
                          "and no such file")
     if not path.is_file():
         raise InputError(f"{path}: no such profile file")
+    if path.suffix in DOT_SUFFIXES + WFFORMAT_SUFFIXES:  # not TOML: its cycles need the import's choices
+        raise InputError(f"{path}: a {'DOT' if path.suffix in DOT_SUFFIXES else 'WfFormat'} file; import it "
+                         f"first (kdoffload graph import {path} --out G.toml) and use the .toml")
     raw = read_toml(path)
     if set(raw) == {"graph"}:
         raise InputError(f"{path}: a graph file, not a profile (a profile names it: "
