@@ -32,6 +32,21 @@ class Coarse:
     out_bits: list[float]
     in_bits: list[float]
     dropped_in_bits: float
+    merges: tuple[tuple[int, int, bool, bool], ...] = ()  # (u, v, u fed others, still an entry)
+    order: tuple[int, ...] = ()  # the surviving original index of each subtask, in coarse order
+
+    def apply(self, cycles, out_bits, in_bits):
+        """Other values of the same tasks (a state's, [..., n] arrays) merged as this coarsening
+        merged the nominal ones: (cycles, out_bits, in_bits), each [..., len(groups)]."""
+        import numpy as np
+
+        cyc, out, inp = (np.array(a, dtype=float, copy=True) for a in (cycles, out_bits, in_bits))
+        for u, v, fed_others, entry in self.merges:
+            cyc[..., u] += cyc[..., v]
+            out[..., u] = out[..., v] + (out[..., u] if fed_others else 0.0)
+            inp[..., u] = inp[..., u] + inp[..., v] if entry else 0.0
+        keep = list(self.order)
+        return cyc[..., keep], out[..., keep], inp[..., keep]
 
 
 def coarsen(n: int, edges, cycles, out_bits, in_bits, max_subtasks: int, where: str = "graph") -> Coarse:
@@ -44,6 +59,7 @@ def coarsen(n: int, edges, cycles, out_bits, in_bits, max_subtasks: int, where: 
     cyc, out, inp = list(map(float, cycles)), list(map(float, out_bits)), list(map(float, in_bits))
     members = {k: [k] for k in range(n)}
     dropped = 0.0
+    merges: list[tuple[int, int, bool, bool]] = []
     version = [0] * n  # bumped when a node changes: heap entries with an older stamp are stale
 
     def entry(u: int, v: int):
@@ -73,6 +89,7 @@ def coarsen(n: int, edges, cycles, out_bits, in_bits, max_subtasks: int, where: 
         graph.add_edges_from((u, s) for s in succs_v)
         cyc[u] += cyc[v]
         out[u] = out[v] + (out[u] if u_feeds_others else 0.0)
+        merges.append((u, v, u_feeds_others, graph.in_degree(u) == 0))
         if graph.in_degree(u) == 0:
             inp[u] += inp[v]
         else:
@@ -91,7 +108,8 @@ def coarsen(n: int, edges, cycles, out_bits, in_bits, max_subtasks: int, where: 
     return Coarse(groups=[members[node] for node in order],
                   edges=sorted((index[a], index[b]) for a, b in graph.edges),
                   cycles=[cyc[node] for node in order], out_bits=[out[node] for node in order],
-                  in_bits=[inp[node] for node in order], dropped_in_bits=dropped)
+                  in_bits=[inp[node] for node in order], dropped_in_bits=dropped,
+                  merges=tuple(merges), order=tuple(order))
 
 
 def describe(groups: list[list[int]], names: list[str]) -> list[str]:

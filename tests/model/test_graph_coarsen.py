@@ -108,3 +108,11 @@ def test_dot_import_over_64_is_refused_then_coarsened(tmp_path):
     assert graph.n == 40 and notes[0].startswith("coarsened 100 tasks to 40 subtasks")
     assert sum(graph.workload.cycles) == pytest.approx(sum(1000 + 10 * v for v in range(100)) * 2**20 / 2**20
                                                        * import_graph.__defaults__[0])
+
+
+def test_apply_replays_the_merge_on_other_values():
+    edges, cycles, out_bits, in_bits = _random_dag(90, 9)
+    c = coarsen(90, edges, cycles, out_bits, in_bits, 12)
+    cyc, out, inp = c.apply(np.array([cycles, cycles]), np.array([out_bits] * 2), np.array([in_bits] * 2))
+    assert cyc.shape == (2, len(c.groups))
+    assert np.allclose(cyc[1], c.cycles) and np.allclose(out[0], c.out_bits) and np.allclose(inp[0], c.in_bits)
